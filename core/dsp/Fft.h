@@ -1,0 +1,34 @@
+#pragma once
+// Thin RAII wrapper over FFTW3 single-precision plans. Plans are created under a global lock
+// (FFTW's planner is not thread-safe); executing them is, each object owning its buffers.
+#include <complex>
+#include <memory>
+#include <vector>
+
+namespace stemscope {
+
+class RealFft {
+public:
+    explicit RealFft(int size);
+    ~RealFft();
+    RealFft(const RealFft&) = delete;
+    RealFft& operator=(const RealFft&) = delete;
+
+    int size() const { return n_; }
+    int bins() const { return n_ / 2 + 1; }
+    // Input buffer of size(); fill it then call forward(). Output has bins() values.
+    float* input() { return in_; }
+    const std::complex<float>* forward();
+    // Inverse: fill spectrum() (bins() values), call inverse(); result (unnormalised) in input().
+    std::complex<float>* spectrum() { return reinterpret_cast<std::complex<float>*>(out_); }
+    const float* inverse();
+
+private:
+    int n_;
+    float* in_;
+    void* out_;
+    void* fwd_;
+    void* inv_;
+};
+
+}  // namespace stemscope

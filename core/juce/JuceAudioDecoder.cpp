@@ -1,0 +1,184 @@
+// The JUCE-backed implementation of the decoder facade. JUCE headers stop at this file.
+#include <juce_audio_formats/juce_audio_formats.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "audio/AudioDecoder.h"
+#include "audio/AudioError.h"
+#include "dsp/Resampler.h"
+
+namespace stemscope {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double kMinRate = 1000.0;
+constexpr double kMaxRate = 768000.0;
+constexpr int kBlock = 1 << 16;
+
+juce::File toJuceFile(const std::string& path) { return juce::File(juce::String::fromUTF8(path.c_str())); }
+
+void checkReadable(const std::string& path)
+{
+    std::error_code ec;
+    const fs::path p = fs::u8path(path);
+    if (!fs::exists(p, ec)) throw AudioError(AudioErrorKind::FileNotFound, path, "");
+    if (fs::is_directory(p, ec)) throw AudioError(AudioErrorKind::Unreadable, path, "is a directory");
+    const auto size = fs::file_size(p, ec);
+    if (ec) throw AudioError(AudioErrorKind::Unreadable, path, ec.message());
+    std::ifstream probe(p, std::ios::binary);
+    if (!probe) throw AudioError(AudioErrorKind::Unreadable, path, "permission denied or I/O error");
+    if (size == 0) throw AudioError(AudioErrorKind::Empty, path, "0 bytes");
+}
+
+class JuceAudioDecoder final : public AudioDecoder {
+public:
+    AudioInfo probe(const std::string& path) const override
+    {
+        auto reader = open(path);
+        return infoOf(*reader);
+    }
+
+    MonoAudio decodeMono(const std::string& path, const DecodeOptions& options) const override
+    {
+        auto reader = open(path);
+        MonoAudio out;
+        out.source = infoOf(*reader);
+        const double rate = reader->sampleRate;
+        if (out.source.durationSeconds() > options.maxSeconds)
+            throw AudioError(AudioErrorKind::TooLong, path,
+                             std::to_string(int(out.source.durationSeconds())) + " s exceeds the limit of " +
+                                 std::to_string(int(options.maxSeconds)) + " s");
+        checkComplete(path, *reader);
+
+        const juce::int64 first = std::clamp<juce::int64>(juce::int64(options.offsetSeconds * rate), 0, reader->lengthInSamples);
+        juce::int64 count = reader->lengthInSamples - first;
+        if (options.durationSeconds > 0) count = std::min(count, juce::int64(std::ceil(options.durationSeconds * rate)));
+
+        const int channels = int(reader->numChannels);
+        std::vector<float> mono(size_t(std::max<juce::int64>(0, count)));
+        juce::AudioBuffer<float> buffer(channels, kBlock);
+        for (juce::int64 done = 0; done < count;) {
+            const int n = int(std::min<juce::int64>(kBlock, count - done));
+            if (!reader->read(&buffer, 0, n, first + done, true, true))
+                throw AudioError(AudioErrorKind::Truncated, path, "decoder stopped at sample " + std::to_string(first + done));
+            const float gain = 1.f / float(channels);
+            float* dst = mono.data() + done;
+            std::fill(dst, dst + n, 0.f);
+            for (int c = 0; c < channels; ++c) {
+                const float* src = buffer.getReadPointer(c);
+                for (int i = 0; i < n; ++i) dst[i] += src[i] * gain;
+            }
+            done += n;
+        }
+        // Decoders may emit NaN/Inf on corrupt frames; they would poison every later stage.
+        for (float& s : mono)
+            if (!std::isfinite(s)) s = 0.f;
+
+        const double target = options.targetSampleRate > 0 ? options.targetSampleRate : rate;
+        out.samples = resample(mono, rate, target);
+        out.sampleRate = target;
+        return out;
+    }
+
+    std::vector<std::string> supportedExtensions() const override
+    {
+        return {".wav", ".wave", ".aif", ".aiff", ".flac", ".ogg", ".oga", ".mp3"};
+    }
+
+private:
+    std::unique_ptr<juce::AudioFormatReader> open(const std::string& path) const
+    {
+        checkReadable(path);
+        juce::AudioFormatManager manager;
+        manager.registerBasicFormats();
+        // createReaderFor tries the format the extension suggests, then every other one, so a
+        // WAV named .mp3 still opens; only content no format accepts is "not audio".
+        std::unique_ptr<juce::AudioFormatReader> reader(manager.createReaderFor(toJuceFile(path)));
+        if (!reader) throw AudioError(AudioErrorKind::NotAudio, path, "no WAV/AIFF/FLAC/Ogg/MP3 stream found");
+        if (reader->numChannels < 1) throw AudioError(AudioErrorKind::NotAudio, path, "no channels");
+        if (!(reader->sampleRate >= kMinRate && reader->sampleRate <= kMaxRate))
+            throw AudioError(AudioErrorKind::Unsupported, path,
+                             "sample rate " + std::to_string(reader->sampleRate) + " Hz outside 1 kHz..768 kHz");
+        if (reader->lengthInSamples <= 0) throw AudioError(AudioErrorKind::NoSamples, path, "zero-length stream");
+        return reader;
+    }
+
+    static AudioInfo infoOf(const juce::AudioFormatReader& r)
+    {
+        AudioInfo info;
+        info.format = r.getFormatName().toStdString();
+        info.sampleRate = r.sampleRate;
+        info.channels = int(r.numChannels);
+        info.lengthSamples = r.lengthInSamples;
+        info.bitsPerSample = int(r.bitsPerSample);
+        return info;
+    }
+
+    // Uncompressed containers announce their data size up front; a file shorter than that was cut.
+    static void checkComplete(const std::string& path, const juce::AudioFormatReader& r)
+    {
+        const auto name = r.getFormatName();
+        if (!(name.containsIgnoreCase("wav") || name.containsIgnoreCase("aiff"))) return;
+        if (r.bitsPerSample <= 0) return;
+        std::error_code ec;
+        const auto size = (long long)fs::file_size(fs::u8path(path), ec);
+        const long long needed = (long long)r.lengthInSamples * r.numChannels * (r.bitsPerSample / 8);
+        if (!ec && size < needed)
+            throw AudioError(AudioErrorKind::Truncated, path,
+                             "header announces " + std::to_string(needed) + " data bytes, file has " + std::to_string(size));
+    }
+};
+
+}  // namespace
+
+std::shared_ptr<const AudioDecoder> defaultAudioDecoder()
+{
+    static const auto decoder = std::make_shared<JuceAudioDecoder>();
+    return decoder;
+}
+
+void writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels, double sampleRate,
+                int bitsPerSample)
+{
+    if (channels.empty()) throw AudioError(AudioErrorKind::NoSamples, path, "no channels to write");
+    juce::File file = toJuceFile(path);
+    const auto ext = file.getFileExtension().toLowerCase();
+    std::unique_ptr<juce::AudioFormat> format;
+    if (ext == ".wav" || ext == ".wave") format = std::make_unique<juce::WavAudioFormat>();
+    else if (ext == ".aif" || ext == ".aiff") format = std::make_unique<juce::AiffAudioFormat>();
+    else if (ext == ".flac") format = std::make_unique<juce::FlacAudioFormat>();
+    else if (ext == ".ogg") format = std::make_unique<juce::OggVorbisAudioFormat>();
+    else throw AudioError(AudioErrorKind::Unsupported, path, "cannot write extension " + ext.toStdString());
+
+    file.getParentDirectory().createDirectory();
+    file.deleteFile();
+    auto stream = file.createOutputStream();
+    if (!stream) throw AudioError(AudioErrorKind::Unreadable, path, "cannot create file");
+    const int bits = ext == ".ogg" ? 16 : bitsPerSample;
+    const int quality = ext == ".ogg" ? 5 : 0;
+    std::unique_ptr<juce::AudioFormatWriter> writer(format->createWriterFor(
+        stream.get(), sampleRate, unsigned(channels.size()), bits, {}, quality));
+    if (!writer) throw AudioError(AudioErrorKind::Unsupported, path, "format refused these parameters");
+    stream.release(); // the writer owns the stream now
+
+    const size_t n = channels[0].size();
+    std::vector<const float*> ptrs;
+    for (const auto& c : channels) {
+        if (c.size() != n) throw AudioError(AudioErrorKind::Unsupported, path, "channels differ in length");
+        ptrs.push_back(c.data());
+    }
+    for (size_t done = 0; done < n;) {
+        const int block = int(std::min<size_t>(size_t(kBlock), n - done));
+        std::vector<const float*> offs(ptrs.size());
+        for (size_t c = 0; c < ptrs.size(); ++c) offs[c] = ptrs[c] + done;
+        if (!writer->writeFromFloatArrays(offs.data(), int(offs.size()), block))
+            throw AudioError(AudioErrorKind::Unreadable, path, "write failed (disk full?)");
+        done += size_t(block);
+    }
+}
+
+}  // namespace stemscope
