@@ -1,0 +1,25 @@
+#pragma once
+// Narrow interface between the engine and whatever turns feature segments into vectors.
+// Implementations: the LibTorch CNN (embedding/TorchEmbedder*), test doubles in tests/.
+#include <string>
+#include <vector>
+
+#include "dsp/Matrix.h"
+
+namespace stemscope {
+
+class Embedder {
+public:
+    virtual ~Embedder() = default;
+    virtual std::string modelId() const = 0;   // stable id stored next to every embedding
+    virtual int dimension() const = 0;         // e.g. 128
+    virtual int segmentFrames() const = 0;     // frames per input segment
+    virtual int featureBands() const = 0;      // mel bands / CQT bins per frame
+    // One L2-normalised row per segment (each segment: segmentFrames() x featureBands()).
+    virtual Matrix embed(const std::vector<Matrix>& segments) const = 0;
+};
+
+// Mean of the rows, re-normalised to unit length: the paper's per-track centroid.
+std::vector<float> centroid(const Matrix& embeddings);
+
+}  // namespace stemscope
