@@ -1,0 +1,246 @@
+// The reusable browse widgets, driven with synthetic data (no engine, no library).
+#include <QMouseEvent>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTableView>
+#include <QToolButton>
+
+#include <random>
+
+#include "widgets/Clustering.h"
+#include "widgets/FocusSelector.h"
+#include "widgets/HeatmapWidget.h"
+#include "widgets/JobsPanel.h"
+#include "widgets/MapView.h"
+#include "widgets/NeighbourList.h"
+#include "widgets/TrackTableModel.h"
+
+using namespace stemscope::ui;
+
+namespace {
+// Two well-separated groups: {0,2,4} and {1,3,5}, interleaved so clustering has to reorder.
+std::vector<float> blockMatrix(int n)
+{
+    std::vector<float> d(size_t(n * n));
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            d[size_t(i * n + j)] = i == j ? 0.f : ((i % 2) == (j % 2) ? 0.1f + 0.01f * float(std::abs(i - j)) : 0.9f);
+    return d;
+}
+
+void sendMove(QWidget* w, QPoint pos)
+{
+    QMouseEvent ev(QEvent::MouseMove, QPointF(pos), w->mapToGlobal(QPointF(pos)), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(w, &ev);
+}
+}  // namespace
+
+class TestWidgets : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void clusteringIsPermutationAndGroups()
+    {
+        const auto d = blockMatrix(6);
+        const auto order = averageLinkageOrder(d, 6);
+        QVERIFY(isPermutation(order, 6));
+        // Each parity group must be contiguous in the leaf order.
+        int changes = 0;
+        for (size_t i = 1; i < order.size(); ++i) changes += (order[i] % 2) != (order[i - 1] % 2);
+        QCOMPARE(changes, 1);
+        QVERIFY(averageLinkageOrder({}, 0).empty());
+        QCOMPARE(averageLinkageOrder({0.f}, 1), std::vector<int>{0});
+        QVERIFY(!isPermutation({0, 0, 1}, 3));
+    }
+
+    void clusteringRandomMatricesStayPermutations()
+    {
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<float> u(0.f, 1.f);
+        for (int n : {2, 3, 17, 60}) {
+            std::vector<float> d(size_t(n * n));
+            for (int i = 0; i < n; ++i)
+                for (int j = i; j < n; ++j) d[size_t(i * n + j)] = d[size_t(j * n + i)] = i == j ? 0.f : u(rng);
+            d[1] = std::numeric_limits<float>::quiet_NaN(); // broken entries must not break the order
+            QVERIFY(isPermutation(averageLinkageOrder(d, n), n));
+        }
+    }
+
+    void heatmapHoverShowsNamesAndValue()
+    {
+        HeatmapWidget w;
+        w.resize(600, 500);
+        const QStringList names{"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"};
+        auto d = blockMatrix(6);
+        d[size_t(1 * 6 + 4)] = 0.4321f;
+        QVERIFY(w.setMatrix(names, d));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QPoint p = w.cellCentre(1, 4);
+        QCOMPARE(w.cellAt(p), qMakePair(1, 4));
+        QSignalSpy hovered(&w, &HeatmapWidget::cellHovered);
+        sendMove(&w, p);
+        QCOMPARE(hovered.count(), 1);
+        QVERIFY2(w.hoverText().contains("Bravo") && w.hoverText().contains("Echo") && w.hoverText().contains("0.432"),
+                 qPrintable(w.hoverText()));
+        QCOMPARE(w.tooltipTextAt(p), w.hoverText());
+        QVERIFY(w.tooltipTextAt(QPoint(1, 1)).isEmpty());
+        QVERIFY(!w.setMatrix(names, std::vector<float>(5, 0.f))); // wrong size is refused
+        QCOMPARE(w.count(), 0);
+    }
+
+    void heatmapClusterOrderKeepsLookup()
+    {
+        HeatmapWidget w;
+        w.resize(600, 500);
+        const QStringList names{"a0", "a1", "a2", "a3", "a4", "a5"};
+        QVERIFY(w.setMatrix(names, blockMatrix(6)));
+        w.clusterOrder();
+        QVERIFY(w.isClustered());
+        QVERIFY(isPermutation(w.order(), 6));
+        // After reordering, the cell under a point still reports the right original pair/value.
+        const QPoint p = w.cellCentre(3, 0);
+        QCOMPARE(w.cellAt(p), qMakePair(3, 0));
+        QVERIFY(w.tooltipTextAt(p).contains("0.900"));
+        QVERIFY(!w.setOrder({0, 1, 2}));
+        QVERIFY(w.setOrder({5, 4, 3, 2, 1, 0}));
+        QCOMPARE(w.order().front(), 5);
+        QTemporaryDir dir;
+        const QString png = dir.filePath("heat.png");
+        QString error;
+        QVERIFY2(w.exportPng(png, &error), qPrintable(error));
+        QImage img(png);
+        QVERIFY(!img.isNull() && img.width() >= 480);
+        QVERIFY(!w.exportPng(dir.filePath("missing/dir/heat.png"), &error));
+        QVERIFY(!error.isEmpty());
+    }
+
+    void mapClickEmitsTrackAndSegment()
+    {
+        MapView v;
+        v.resize(640, 480);
+        QVector<MapPoint> pts;
+        for (int t = 0; t < 4; ++t)
+            for (int s = 0; s < 5; ++s)
+                pts.push_back({double(t * 10 + s), double((t % 2) * 10 + s * 0.5), 100 + t, s, QStringLiteral("Track %1").arg(t),
+                               t % 2 ? "rock" : "jazz", s * 1.5});
+        v.setPoints(pts);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        QCOMPARE(v.groupCount(), 4);
+        v.setColourBy(MapView::ColourBy::Tag);
+        QCOMPARE(v.groupCount(), 2);
+        const int target = 13; // track 102, segment 3
+        const QPoint pos = v.viewPosOf(target);
+        QVERIFY(v.viewport()->rect().contains(pos));
+        QCOMPARE(v.pointIndexAt(pos), target);
+        QSignalSpy clicked(&v, &MapView::pointClicked);
+        QTest::mouseClick(v.viewport(), Qt::LeftButton, {}, pos);
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked.at(0).at(0).toLongLong(), 102);
+        QCOMPARE(clicked.at(0).at(1).toInt(), 3);
+        QCOMPARE(clicked.at(0).at(2).toDouble(), 4.5);
+        // Hover shows the details.
+        sendMove(v.viewport(), pos);
+        QVERIFY2(v.hoverText().contains("Track 2"), qPrintable(v.hoverText()));
+        // Clicking empty space emits nothing; zoom keeps the mapping consistent.
+        QTest::mouseClick(v.viewport(), Qt::LeftButton, {}, QPoint(3, 3));
+        QCOMPARE(clicked.count(), 1);
+        v.zoomBy(2.0, pos);
+        QCOMPARE(v.pointIndexAt(v.viewPosOf(target)), target);
+        v.resetZoom();
+        QCOMPARE(v.pointIndexAt(v.viewPosOf(0)), 0);
+    }
+
+    void neighbourListSortedByDistance()
+    {
+        NeighbourList list;
+        list.setQuery("Query", "Drums");
+        list.setNeighbours({{1, "far", "", 0.9, {"x"}}, {2, "near", "", 0.1, {}}, {3, "mid", "", 0.5, {"y", "z"}}});
+        auto* m = list.model();
+        QCOMPARE(m->rowCount(), 3);
+        for (int r = 1; r < m->rowCount(); ++r) QVERIFY(m->rowAt(r - 1).distance <= m->rowAt(r).distance);
+        QCOMPARE(m->index(0, NeighbourModel::Rank).data().toInt(), 1);
+        QCOMPARE(m->index(0, NeighbourModel::Title).data().toString(), QString("near"));
+        QCOMPARE(m->index(2, NeighbourModel::Tags).data().toString(), QString("x"));
+        QCOMPARE(m->index(1, NeighbourModel::TrackIdRole == 0 ? 0 : 0).data(NeighbourModel::TrackIdRole).toLongLong(), 3);
+
+        FocusComparison cmp;
+        cmp.setFocuses(FocusSelector::builtinFocuses(), {"Mix", "Drums", "Bass", "Piano", "Guitar"});
+        QCOMPARE(cmp.leftFocus(), QString("drums"));
+        QCOMPARE(cmp.rightFocus(), QString("bass"));
+        cmp.setQueryTitle("Query");
+        cmp.setLeft({{1, "a", "", 0.2, {}}, {2, "b", "", 0.3, {}}});
+        cmp.setRight({{2, "b", "", 0.1, {}}, {3, "c", "", 0.4, {}}});
+        QCOMPARE(cmp.overlapCount(), 1);
+    }
+
+    void focusSelectorActions()
+    {
+        FocusSelector f;
+        QCOMPARE(f.focuses(), FocusSelector::builtinFocuses());
+        QCOMPARE(f.currentFocus(), QString("mix"));
+        QSignalSpy changed(&f, &FocusSelector::focusChanged);
+        f.actionFor("bass")->trigger();
+        QCOMPARE(f.currentFocus(), QString("bass"));
+        QCOMPARE(changed.count(), 1);
+        f.setExtraFocuses({"my-model", "drums"});
+        QCOMPARE(f.focuses().size(), 6);
+        QVERIFY(f.setCurrentFocus("my-model"));
+        QVERIFY(!f.setCurrentFocus("nonsense"));
+        f.setExtraFocuses({});
+        QCOMPARE(f.currentFocus(), QString("mix")); // the removed extra falls back to Mix
+        QCOMPARE(FocusSelector::displayName("guitar"), QString("Guitar"));
+    }
+
+    void jobsPanelProgressAndCancel()
+    {
+        JobsPanel p;
+        p.addJob(7, "Analyse 3 tracks");
+        QCOMPARE(p.activeCount(), 1);
+        QCOMPARE(p.progressPercent(7), -1);
+        p.updateJob(7, 0.42, 75, "track 2 of 3");
+        QCOMPARE(p.progressPercent(7), 42);
+        QCOMPARE(p.etaText(7), JobsPanel::formatEta(75));
+        QCOMPARE(p.statusText(7), QString("track 2 of 3"));
+        QSignalSpy cancel(&p, &JobsPanel::cancelRequested);
+        auto* button = p.findChild<QWidget*>("job_7")->findChild<QToolButton*>();
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(cancel.count(), 1);
+        QCOMPARE(cancel.at(0).at(0).toULongLong(), 7ull);
+        p.finishJob(7, JobsPanel::Outcome::Cancelled, "cancelled by user");
+        QCOMPARE(p.activeCount(), 0);
+        p.clearFinished();
+        QCOMPARE(p.jobCount(), 0);
+        QCOMPARE(JobsPanel::formatEta(125), QString("2 min 5 s left"));
+    }
+
+    void trackTableSortAndFilter()
+    {
+        TrackTableModel model;
+        model.setTracks({{1, "Blue Train", "Coltrane", "/m/a.flac", 643, {"jazz"}, {}, {}},
+                         {2, "Paranoid", "Black Sabbath", "/m/b.flac", 170, {"rock", "metal"}, {}, {}},
+                         {3, "So What", "Miles Davis", "/m/c.flac", 565, {"jazz", "modal"}, {}, {}}});
+        QVERIFY(model.setAnalysisState(2, "drums", AnalysisState::Done));
+        QCOMPARE(model.index(1, TrackTableModel::FirstFocus + 1).data().toString(), analysisStateText(AnalysisState::Done));
+        TrackFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(TrackTableModel::Duration, Qt::AscendingOrder);
+        QCOMPARE(proxy.index(0, TrackTableModel::Title).data().toString(), QString("Paranoid"));
+        QCOMPARE(proxy.index(2, TrackTableModel::Title).data().toString(), QString("Blue Train"));
+        proxy.setFilterText("jazz miles");
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, 0).data(TrackTableModel::TrackIdRole).toLongLong(), 3);
+        proxy.setFilterText("JAZZ");
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setFilterText("");
+        QCOMPARE(proxy.rowCount(), 3);
+        model.upsertTrack({4, "New", "", "/m/d.wav", 10, {}, {}, {}});
+        QCOMPARE(proxy.rowCount(), 4);
+        QVERIFY(model.removeTrack(1));
+        QCOMPARE(model.rowOfId(3), 1);
+    }
+};
+
+QTEST_MAIN(TestWidgets)
+#include "tst_widgets.moc"
