@@ -6,18 +6,32 @@
 #include <stdexcept>
 
 namespace stemscope {
-namespace {
-std::mutex& plannerMutex()
+
+std::mutex& fftwPlannerMutex()
 {
     static std::mutex m;
     return m;
 }
-}  // namespace
+
+void complexDftInPlace(std::vector<std::complex<double>>& data)
+{
+    if (data.empty()) return;
+    fftw_plan plan;
+    auto* buf = reinterpret_cast<fftw_complex*>(data.data());
+    {
+        std::lock_guard<std::mutex> lock(fftwPlannerMutex());
+        plan = fftw_plan_dft_1d(int(data.size()), buf, buf, FFTW_FORWARD, FFTW_ESTIMATE);
+    }
+    if (!plan) throw std::runtime_error("complexDftInPlace: FFTW planning failed");
+    fftw_execute(plan);
+    std::lock_guard<std::mutex> lock(fftwPlannerMutex());
+    fftw_destroy_plan(plan);
+}
 
 RealFft::RealFft(int size) : n_(size)
 {
     if (size < 2) throw std::invalid_argument("RealFft: size must be >= 2");
-    std::lock_guard<std::mutex> lock(plannerMutex());
+    std::lock_guard<std::mutex> lock(fftwPlannerMutex());
     in_ = fftwf_alloc_real(size_t(n_));
     out_ = fftwf_alloc_complex(size_t(bins()));
     auto* out = static_cast<fftwf_complex*>(out_);
@@ -28,7 +42,7 @@ RealFft::RealFft(int size) : n_(size)
 
 RealFft::~RealFft()
 {
-    std::lock_guard<std::mutex> lock(plannerMutex());
+    std::lock_guard<std::mutex> lock(fftwPlannerMutex());
     fftwf_destroy_plan(static_cast<fftwf_plan>(fwd_));
     fftwf_destroy_plan(static_cast<fftwf_plan>(inv_));
     fftwf_free(in_);

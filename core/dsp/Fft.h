@@ -3,6 +3,7 @@
 // (FFTW's planner is not thread-safe); executing them is, each object owning its buffers.
 #include <complex>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace stemscope {
@@ -30,5 +31,12 @@ private:
     void* fwd_;
     void* inv_;
 };
+
+// FFTW's planner is not thread-safe: anything in core that creates FFTW plans takes this lock.
+std::mutex& fftwPlannerMutex();
+
+// One-shot double-precision forward complex DFT, X[j] = sum_i x[i] exp(-2 pi i ij/N), in place.
+// For precomputing kernels (it plans on every call; not meant for inner loops).
+void complexDftInPlace(std::vector<std::complex<double>>& data);
 
 }  // namespace stemscope
