@@ -1,0 +1,211 @@
+#include "library/TrackImporter.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+
+#include "audio/AudioDecoder.h"
+#include "audio/AudioError.h"
+#include "library/ContentHash.h"
+#include "library/LibraryStore.h"
+#include "library/StemLocator.h"
+
+namespace stemscope {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+std::string normalise(const std::string& path)
+{
+    std::error_code ec;
+    auto p = fs::weakly_canonical(fs::absolute(fs::u8path(path), ec), ec);
+    return p.u8string();
+}
+
+bool exists(const std::string& path)
+{
+    std::error_code ec;
+    return fs::is_regular_file(fs::u8path(path), ec);
+}
+
+}  // namespace
+
+TrackImporter::TrackImporter(LibraryStore& store, std::shared_ptr<const AudioDecoder> decoder)
+    : store_(store), decoder_(std::move(decoder))
+{
+}
+
+ImportReport TrackImporter::run(const std::vector<std::string>& inputs, const ImportOptions& options, JobContext* ctx)
+{
+    ImportReport r;
+    std::set<std::string> exts;
+    for (const auto& e : decoder_->supportedExtensions()) exts.insert(lower(e));
+
+    // 1. Collect the files (sorted: imports are deterministic).
+    if (ctx) ctx->setProgress(0.0, "scanning folders");
+    std::vector<std::string> files;
+    for (const auto& input : inputs) {
+        const auto root = normalise(input);
+        std::error_code ec;
+        const auto p = fs::u8path(root);
+        if (fs::is_directory(p, ec)) {
+            store_.addImportRoot(root);
+            auto opts = fs::directory_options::skip_permission_denied;
+            auto visit = [&](const fs::directory_entry& entry) {
+                std::error_code e2;
+                if (entry.is_regular_file(e2) && exts.count(lower(entry.path().extension().u8string())))
+                    files.push_back(entry.path().u8string());
+            };
+            if (options.recursive) {
+                for (fs::recursive_directory_iterator it(p, opts, ec), end; !ec && it != end; it.increment(ec)) visit(*it);
+            } else {
+                for (fs::directory_iterator it(p, opts, ec), end; !ec && it != end; it.increment(ec)) visit(*it);
+            }
+            if (ec) r.messages.push_back(root + ": " + ec.message());
+            if (ctx) ctx->checkpoint();
+        } else if (fs::exists(p, ec)) {
+            files.push_back(root);
+        } else {
+            r.messages.push_back(root + ": no such file or folder");
+        }
+    }
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+
+    // 2. One file at a time; per-file failures are recorded, never fatal.
+    for (size_t i = 0; i < files.size(); ++i) {
+        if (ctx) {
+            ctx->checkpoint();
+            ctx->setProgress(double(i) / double(files.size() + 1),
+                             "importing " + std::to_string(i + 1) + "/" + std::to_string(files.size()));
+        }
+        if (isCorpusStem(files[i])) continue;  // belongs to its mix
+        ++r.scanned;
+        importFile(files[i], r);
+    }
+    if (options.markMissing) refreshMissing(&r);
+    if (ctx) ctx->setProgress(1.0, "imported " + std::to_string(r.added) + " new tracks");
+    return r;
+}
+
+void TrackImporter::importFile(const std::string& path, ImportReport& r)
+{
+    uint64_t size = 0;
+    std::string hash;
+    std::string hashError;
+    try {
+        hash = hashToHex(fileContentHash(path, &size));
+    } catch (const std::exception& e) {
+        hashError = e.what();
+    }
+
+    if (auto known = store_.trackByPath(path)) {
+        if (!hashError.empty()) {
+            store_.setTrackStatus(known->id, track_status::kError, "Unreadable: " + hashError);
+            ++r.failed;
+            r.messages.push_back(path + ": " + hashError);
+            return;
+        }
+        if (known->contentHash == hash) {
+            if (known->status == track_status::kMissing) store_.setTrackStatus(known->id, track_status::kNew);
+            ++r.unchanged;
+            return;
+        }
+        // Same path, new content: forget the old results and start over.
+        store_.deleteAnalyses(known->id);
+        store_.updateTrackContent(known->id, hash, int64_t(size));
+        store_.setTrackStatus(known->id, track_status::kNew);
+        ++r.changed;
+        r.messages.push_back(path + ": content changed, will be re-analysed");
+        recordProbe(known->id, path, r);
+        return;
+    }
+
+    if (!hashError.empty()) {
+        TrackRecord t;
+        t.path = path;
+        t.status = track_status::kError;
+        t.error = "Unreadable: " + hashError;
+        store_.insertTrack(t);
+        ++r.added;
+        ++r.failed;
+        r.messages.push_back(path + ": " + t.error);
+        return;
+    }
+
+    for (const auto& other : store_.tracksByHash(hash)) {
+        if (other.path == path) continue;
+        if (exists(other.path)) {
+            ++r.duplicates;
+            r.messages.push_back(path + ": duplicate of " + other.path + ", skipped");
+            return;
+        }
+        // Same content, old location gone: the file moved.
+        store_.updateTrackPath(other.id, path);
+        if (other.status == track_status::kMissing) store_.setTrackStatus(other.id, track_status::kNew);
+        const auto stems = findCorpusStems(path);
+        for (const auto& [stem, stemPath] : stems) store_.setStem(other.id, stem, stemPath, "corpus");
+        ++r.moved;
+        r.messages.push_back(path + ": moved from " + other.path);
+        return;
+    }
+
+    TrackRecord t;
+    t.path = path;
+    t.contentHash = hash;
+    t.sizeBytes = int64_t(size);
+    const int64_t id = store_.insertTrack(t);
+    ++r.added;
+    for (const auto& [stem, stemPath] : findCorpusStems(path)) store_.setStem(id, stem, stemPath, "corpus");
+    recordProbe(id, path, r);
+}
+
+void TrackImporter::recordProbe(int64_t id, const std::string& path, ImportReport& r)
+{
+    try {
+        const auto info = decoder_->probe(path);
+        store_.setTrackInfo(id, info.durationSeconds(), info.format, info.sampleRate, info.channels);
+    } catch (const AudioError& e) {
+        store_.setTrackStatus(id, track_status::kError, std::string(toString(e.kind())) + ": " + e.what());
+        ++r.failed;
+        r.messages.push_back(path + ": " + e.what());
+    }
+}
+
+int TrackImporter::refreshMissing(ImportReport* report)
+{
+    int marked = 0;
+    for (const auto& t : store_.tracks()) {
+        const bool present = exists(t.path);
+        if (!present && t.status != track_status::kMissing) {
+            store_.setTrackStatus(t.id, track_status::kMissing, "file not found");
+            ++marked;
+            if (report) report->messages.push_back(t.path + ": missing");
+        } else if (present && t.status == track_status::kMissing) {
+            store_.setTrackStatus(t.id, track_status::kNew);
+        }
+    }
+    if (report) report->missing += marked;
+    return marked;
+}
+
+JobId submitImport(JobEngine& engine, std::shared_ptr<LibraryStore> store, std::vector<std::string> paths,
+                   std::function<void(const ImportReport&)> done, ImportOptions options, int priority)
+{
+    return engine.submit(
+        "import", [store, paths = std::move(paths), done = std::move(done), options](JobContext& ctx) {
+            TrackImporter importer(*store, defaultAudioDecoder());
+            const auto report = importer.run(paths, options, &ctx);
+            if (done) done(report);
+        },
+        priority);
+}
+
+}  // namespace stemscope

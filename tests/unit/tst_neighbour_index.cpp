@@ -1,0 +1,108 @@
+#include <QtTest>
+
+#include <random>
+
+#include "index/ExactIndex.h"
+#include "index/HnswIndex.h"
+#include "index/NeighbourSearch.h"
+
+using namespace stemscope;
+
+namespace {
+Matrix randomUnit(int n, int d, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> g;
+    Matrix m(n, d);
+    for (auto& v : m.data) v = g(rng);
+    normaliseRows(m);
+    return m;
+}
+}  // namespace
+
+class NeighbourIndexTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void exactMatchesNaiveAndExcludes()
+    {
+        const Matrix data = randomUnit(700, 24, 1);
+        ExactIndex idx;
+        idx.build(data);
+        const Matrix q = randomUnit(9, 24, 2);
+        const auto batch = idx.searchBatch(q, 5, [](int row) { return row % 2 == 0; });
+        for (int i = 0; i < q.rows; ++i) {
+            std::vector<std::pair<float, int>> all;
+            for (int r = 1; r < data.rows; r += 2) {
+                float dot = 0;
+                for (int j = 0; j < 24; ++j) dot += q(i, j) * data(r, j);
+                all.push_back({1.f - dot, r});
+            }
+            std::sort(all.begin(), all.end());
+            QCOMPARE(int(batch[size_t(i)].size()), 5);
+            for (int k = 0; k < 5; ++k) {
+                QCOMPARE(batch[size_t(i)][size_t(k)].row, all[size_t(k)].second);
+                QVERIFY(std::abs(batch[size_t(i)][size_t(k)].distance - all[size_t(k)].first) < 1e-5f);
+            }
+        }
+        // A row's nearest neighbour is itself at distance 0.
+        const auto self = idx.search(data.row(42), 1);
+        QCOMPARE(self.front().row, 42);
+        QVERIFY(std::abs(self.front().distance) < 1e-5f);
+    }
+
+    void hnswRecallAgainstExact()
+    {
+        const Matrix data = randomUnit(5000, 32, 3);
+        const Matrix q = randomUnit(100, 32, 4);
+        ExactIndex exact;
+        exact.build(data);
+        HnswIndex approx;
+        approx.build(data);
+        const auto ex = exact.searchBatch(q, 10);
+        const auto ap = approx.searchBatch(q, 10);
+        const double recall = recallAtK(ex, ap);
+        QVERIFY2(recall > 0.9, qPrintable(QString("recall@10 %1").arg(recall)));
+        // Exclusion still yields k results.
+        const auto filtered = approx.search(q.row(0), 10, [](int row) { return row < 2500; });
+        QCOMPARE(int(filtered.size()), 10);
+        for (const auto& n : filtered) QVERIFY(n.row >= 2500);
+    }
+
+    void thresholdPicksTheIndex()
+    {
+        IndexOptions o;
+        o.approximateAbove = 100;
+        QCOMPARE(makeIndex(100, o)->kind(), std::string("exact"));
+        QCOMPARE(makeIndex(101, o)->kind(), std::string("hnsw"));
+    }
+
+    void trackAndSegmentQueriesExcludeTheQueryTrack()
+    {
+        FocusEmbeddings f;
+        const Matrix seg = randomUnit(40, 8, 5);
+        f.segments = seg;
+        f.centroids = Matrix(10, 8);
+        for (int t = 0; t < 10; ++t) {
+            f.trackIds.push_back(100 + t);
+            for (int s = 0; s < 4; ++s) {
+                f.segmentTrack.push_back(100 + t);
+                f.segmentStart.push_back(1.5 * s);
+                for (int j = 0; j < 8; ++j) f.centroids(t, j) += seg(t * 4 + s, j);
+            }
+        }
+        NeighbourSearch search(f);
+        const auto tracks = search.similarTracks(103, 20);
+        QCOMPARE(int(tracks.size()), 9);
+        for (size_t i = 0; i < tracks.size(); ++i) {
+            QVERIFY(tracks[i].trackId != 103);
+            if (i) QVERIFY(tracks[i].distance >= tracks[i - 1].distance);
+        }
+        const auto segs = search.similarSegments(103, 3.1, 5);
+        QCOMPARE(int(segs.size()), 5);
+        for (const auto& s : segs) QVERIFY(s.trackId != 103);
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, search.similarTracks(999, 3));
+    }
+};
+
+QTEST_APPLESS_MAIN(NeighbourIndexTest)
+#include "tst_neighbour_index.moc"
