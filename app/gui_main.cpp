@@ -1,4 +1,10 @@
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
 
 #include "MainWindow.h"
 
@@ -7,7 +13,49 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName("Stemscope");
     QApplication::setOrganizationName("Stemscope");
-    stemscope::ui::MainWindow window;
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    QCommandLineParser cli;
+    cli.setApplicationDescription(QStringLiteral("Browse a music library by instrument."));
+    cli.addHelpOption();
+    cli.addVersionOption();
+    QCommandLineOption library(QStringLiteral("library"), QStringLiteral("Open this library file instead of the configured one."),
+                               QStringLiteral("file"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Open the library (a fresh demo library unless --library is given), wait "
+                                                 "for its jobs, save PNGs of the main views into DIR and quit."),
+                                  QStringLiteral("dir"));
+    QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Screenshot mode: seconds to wait for jobs (default 900)."),
+                               QStringLiteral("seconds"), QStringLiteral("900"));
+    cli.addOptions({library, screenshot, timeout});
+    cli.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Audio files or folders to add to the library."), QStringLiteral("[files...]"));
+    cli.process(app);
+
+    stemscope::ui::MainWindowOptions options;
+    options.libraryPath = cli.value(library);
+    QTemporaryDir scratch;
+    const bool shots = cli.isSet(screenshot);
+    if (shots) {
+        options.restoreGeometry = false;
+        options.persistSettings = false;
+        if (options.libraryPath.isEmpty()) options.libraryPath = QDir(scratch.path()).filePath(QStringLiteral("library.sqlite"));
+    }
+    stemscope::ui::MainWindow window({}, options);
+    window.resize(1400, 860);
     window.show();
+    if (!cli.positionalArguments().isEmpty())
+        QTimer::singleShot(0, &window, [&] { window.addPaths(cli.positionalArguments()); });
+    if (shots) {
+        QTimer::singleShot(0, &window, [&] {
+            const int limitMs = cli.value(timeout).toInt() * 1000;
+            QApplication::processEvents();
+            if (!window.waitUntilIdle(limitMs)) std::fprintf(stderr, "stemscope: jobs still running after %d s, taking screenshots anyway\n", limitMs / 1000);
+            QString error;
+            const bool ok = window.saveScreenshots(cli.value(screenshot), &error);
+            if (!ok) std::fprintf(stderr, "stemscope: %s\n", qPrintable(error));
+            else std::printf("stemscope: screenshots saved in %s\n", qPrintable(cli.value(screenshot)));
+            QApplication::exit(ok ? 0 : 1);
+        });
+    }
     return app.exec();
 }

@@ -1,54 +1,815 @@
 #include "MainWindow.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QElapsedTimer>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHeaderView>
+#include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QRegularExpression>
+#include <QThread>
+#include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
-#include "audio/AudioDecoder.h"
-#include "audio/AudioError.h"
+#include "SettingsDialog.h"
+#include "audio/Player.h"
+#include "widgets/FocusSelector.h"
+#include "widgets/HeatmapWidget.h"
+#include "widgets/JobsPanel.h"
+#include "widgets/MapView.h"
+#include "widgets/NeighbourList.h"
+#include "widgets/TrackTableModel.h"
 
 namespace stemscope::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
-{
-    setWindowTitle(tr("Stemscope"));
-    resize(1100, 720);
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-    status_ = new QLabel(tr("Open an audio file to inspect it (Ctrl+O)."), central);
-    status_->setObjectName("inspectLabel");
-    status_->setAlignment(Qt::AlignCenter);
-    layout->addWidget(status_);
-    setCentralWidget(central);
+namespace {
+constexpr int kNeighbourCount = 25;
+constexpr int kHeatmapMaxTracks = 400;
+constexpr const char* kAudioFilter = "Audio (*.wav *.wave *.aif *.aiff *.flac *.ogg *.oga *.mp3);;All files (*)";
+}  // namespace
 
+MainWindow::MainWindow(std::unique_ptr<LibraryBackend> backend, MainWindowOptions options, QWidget* parent)
+    : QMainWindow(parent), backend_(std::move(backend)), options_(std::move(options)), player_(createPlayer())
+{
+    qRegisterMetaType<stemscope::ui::JobsPanel::Outcome>("stemscope::ui::JobsPanel::Outcome");
+    if (!backend_) backend_ = createDefaultBackend();
+    pool_.setMaxThreadCount(2);
+    setWindowTitle(tr("Stemscope"));
+    setObjectName(QStringLiteral("MainWindow"));
+    setAcceptDrops(true);
+    resize(1280, 800);
+
+    tracks_ = new TrackTableModel(this);
+    tracks_->setFocuses(backend_->focuses());
+    proxy_ = new TrackFilterProxy(this);
+    proxy_->setSourceModel(tracks_);
+
+    // Central tabs: map, heatmap, comparison.
+    tabs_ = new QTabWidget(this);
+    tabs_->setDocumentMode(true);
+    auto* mapPage = new QWidget(tabs_);
+    auto* mapLayout = new QVBoxLayout(mapPage);
+    mapLayout->setContentsMargins(2, 2, 2, 2);
+    map_ = new MapView(mapPage);
+    mapLayout->addWidget(map_);
+    tabs_->addTab(mapPage, tr("Map"));
+    tabs_->setTabToolTip(0, tr("t-SNE map of the analysed segments under the current focus"));
+    heatmap_ = new HeatmapWidget(tabs_);
+    heatmap_->setValueLabel(tr("cosine distance"));
+    tabs_->addTab(heatmap_, tr("Heatmap"));
+    tabs_->setTabToolTip(1, tr("Track-to-track distances under the current focus, clustered"));
+    compare_ = new FocusComparison(tabs_);
+    tabs_->addTab(compare_, tr("Compare focuses"));
+    tabs_->setTabToolTip(2, tr("Neighbours of the selected track under two focuses side by side"));
+    setCentralWidget(tabs_);
+
+    focus_ = new FocusSelector(this);
+    focus_->setExtraFocuses(backend_->focuses().mid(FocusSelector::builtinFocuses().size()));
+    compare_->setFocuses(focus_->focuses(), focus_->labels());
+
+    buildDocks();
+    buildActions();
+    connectBackend();
+
+    libraryLabel_ = new QLabel(this);
+    playerLabel_ = new QLabel(this);
+    statusBar()->addPermanentWidget(playerLabel_);
+    statusBar()->addPermanentWidget(libraryLabel_);
+    refreshTimer_ = new QTimer(this);
+    refreshTimer_->setSingleShot(true);
+    refreshTimer_->setInterval(1200);
+    connect(refreshTimer_, &QTimer::timeout, this, &MainWindow::refreshAll);
+
+    if (options_.restoreGeometry) {
+        QSettings s;
+        restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+        restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    }
+    updateStatus();
+    statusBar()->showMessage(tr("Ready. Add music with Ctrl+O (files) or Ctrl+Shift+O (a folder), or drop files here."), 8000);
+    if (options_.openOnStart) QTimer::singleShot(0, this, &MainWindow::start);
+}
+
+MainWindow::~MainWindow()
+{
+    if (mapCancel_) mapCancel_->store(true);
+    pool_.waitForDone();
+}
+
+void MainWindow::buildDocks()
+{
+    // Library table + filter.
+    auto* libPage = new QWidget(this);
+    auto* libLayout = new QVBoxLayout(libPage);
+    libLayout->setContentsMargins(4, 4, 4, 4);
+    filter_ = new QLineEdit(libPage);
+    filter_->setPlaceholderText(tr("Filter by title, artist, tag or file name (Ctrl+F)"));
+    filter_->setClearButtonEnabled(true);
+    connect(filter_, &QLineEdit::textChanged, proxy_, &TrackFilterProxy::setFilterText);
+    trackView_ = new QTableView(libPage);
+    trackView_->setObjectName(QStringLiteral("trackView"));
+    trackView_->setModel(proxy_);
+    trackView_->setSortingEnabled(true);
+    trackView_->sortByColumn(TrackTableModel::Title, Qt::AscendingOrder);
+    trackView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    trackView_->setSelectionMode(QAbstractItemView::SingleSelection);
+    trackView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    trackView_->setAlternatingRowColors(true);
+    trackView_->setWordWrap(false);
+    trackView_->verticalHeader()->hide();
+    trackView_->verticalHeader()->setDefaultSectionSize(trackView_->fontMetrics().height() + 6);
+    trackView_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    trackView_->horizontalHeader()->setStretchLastSection(false);
+    trackView_->setColumnWidth(TrackTableModel::Title, 180);
+    trackView_->setColumnWidth(TrackTableModel::Artist, 110);
+    trackView_->setColumnWidth(TrackTableModel::Duration, 52);
+    trackView_->setColumnWidth(TrackTableModel::Tags, 90);
+    for (int c = TrackTableModel::FirstFocus; c < tracks_->columnCount(); ++c) trackView_->setColumnWidth(c, 52);
+    trackView_->setToolTip(tr("Your library. Select a track to see its neighbours; Space plays it."));
+    connect(trackView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
+        if (i.isValid()) onTrackSelected(i.data(TrackTableModel::TrackIdRole).toLongLong());
+    });
+    connect(trackView_, &QTableView::activated, this, [this](const QModelIndex&) { togglePlayback(); });
+    libLayout->addWidget(filter_);
+    libLayout->addWidget(trackView_, 1);
+    libraryDock_ = new QDockWidget(tr("Library"), this);
+    libraryDock_->setObjectName(QStringLiteral("libraryDock"));
+    libraryDock_->setWidget(libPage);
+    addDockWidget(Qt::LeftDockWidgetArea, libraryDock_);
+
+    neighbours_ = new NeighbourList(this);
+    neighbours_->setObjectName(QStringLiteral("neighbourList"));
+    connect(neighbours_, &NeighbourList::trackActivated, this, [this](qint64 id) { selectTrack(id); });
+    neighbourDock_ = new QDockWidget(tr("Neighbours"), this);
+    neighbourDock_->setObjectName(QStringLiteral("neighbourDock"));
+    neighbourDock_->setWidget(neighbours_);
+    addDockWidget(Qt::RightDockWidgetArea, neighbourDock_);
+
+    jobs_ = new JobsPanel(this);
+    connect(jobs_, &JobsPanel::cancelRequested, this, [this](quint64 id) {
+        backend_->cancel(id);
+        statusBar()->showMessage(tr("Cancelling… work already saved is kept."), 4000);
+    });
+    jobsDock_ = new QDockWidget(tr("Jobs"), this);
+    jobsDock_->setObjectName(QStringLiteral("jobsDock"));
+    jobsDock_->setWidget(jobs_);
+    addDockWidget(Qt::BottomDockWidgetArea, jobsDock_);
+    resizeDocks({libraryDock_, neighbourDock_}, {470, 340}, Qt::Horizontal);
+    resizeDocks({jobsDock_}, {150}, Qt::Vertical);
+
+    connect(map_, &MapView::pointClicked, this, [this](qint64 track, int segment, double start) {
+        selectTrack(track);
+        if (segment >= 0 && start >= 0) playSegment(track, start);
+    });
+    connect(heatmap_, &HeatmapWidget::cellClicked, this, [this](int row, int) {
+        const auto ids = heatmap_->property("trackIds").value<QVector<qint64>>();
+        if (row >= 0 && row < ids.size()) selectTrack(ids[row]);
+    });
+    connect(compare_, &FocusComparison::focusesChanged, this, [this] { refreshComparison(); });
+    connect(compare_, &FocusComparison::trackActivated, this, [this](qint64 id) { selectTrack(id); });
+    connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::onCurrentTabChanged);
+}
+
+void MainWindow::buildActions()
+{
     auto* file = menuBar()->addMenu(tr("&File"));
-    auto* open = file->addAction(tr("&Open audio file…"), this, &MainWindow::openAudioFile);
-    open->setShortcut(QKeySequence::Open);
+    auto* addFiles = file->addAction(tr("&Add Files…"), this, &MainWindow::addFilesDialog);
+    addFiles->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
+    addFiles->setToolTip(tr("Add audio files to the library (Ctrl+O)"));
+    addFiles->setIcon(style()->standardIcon(QStyle::SP_FileIcon));
+    auto* addFolder = file->addAction(tr("Add &Folder…"), this, &MainWindow::addFolderDialog);
+    addFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    addFolder->setToolTip(tr("Add every audio file in a folder and its subfolders (Ctrl+Shift+O)"));
+    addFolder->setIcon(style()->standardIcon(QStyle::SP_DirIcon));
+    file->addSeparator();
+    file->addAction(tr("Open &Library…"), this, &MainWindow::openLibraryDialog);
+    auto* demo = file->addAction(tr("Create &Demo Library"), this, &MainWindow::createDemo);
+    demo->setEnabled(backend_->canCreateDemo());
+    demo->setToolTip(tr("Generate the synthetic demo songs and analyse them"));
+    file->addSeparator();
+    auto* exportAct = file->addAction(tr("&Export View as PNG…"), this, &MainWindow::exportCurrent);
+    exportAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    auto* settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    settings->setShortcut(QKeySequence::Preferences);
+    settings->setMenuRole(QAction::PreferencesRole);
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
-    statusBar()->showMessage(tr("Ready"));
+
+    auto* view = menuBar()->addMenu(tr("&View"));
+    auto* focusMenu = view->addMenu(tr("&Focus"));
+    const auto focusActions = focus_->actions();
+    for (int i = 0; i < focusActions.size(); ++i) {
+        if (i < 9) focusActions[i]->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        focusActions[i]->setShortcutContext(Qt::WindowShortcut);
+        focusMenu->addAction(focusActions[i]);
+        addAction(focusActions[i]); // shortcuts work even when the toolbar is hidden
+    }
+    connect(focus_, &FocusSelector::focusChanged, this, &MainWindow::onFocusChanged);
+    auto* find = view->addAction(tr("&Filter Library"), this, [this] {
+        libraryDock_->show();
+        libraryDock_->raise();
+        filter_->setFocus(Qt::ShortcutFocusReason);
+        filter_->selectAll();
+    });
+    find->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
+    view->addSeparator();
+    auto* cluster = view->addAction(tr("&Cluster Heatmap"));
+    cluster->setCheckable(true);
+    cluster->setChecked(true);
+    cluster->setObjectName(QStringLiteral("clusterHeatmap"));
+    connect(cluster, &QAction::toggled, this, [this](bool on) { on ? heatmap_->clusterOrder() : heatmap_->resetOrder(); });
+    auto* resetZoom = view->addAction(tr("&Reset Map Zoom"), map_, &MapView::resetZoom);
+    resetZoom->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addSeparator();
+    for (auto* dock : {libraryDock_, neighbourDock_, jobsDock_}) view->addAction(dock->toggleViewAction());
+
+    auto* analysis = menuBar()->addMenu(tr("&Analysis"));
+    auto* analyse = analysis->addAction(tr("&Analyse Library"), this, [this] {
+        QString error;
+        if (!backend_->analyse(false, &error) && !error.isEmpty()) showError(tr("Analysis"), error);
+    });
+    analyse->setToolTip(tr("Analyse every track that is not analysed yet"));
+    analyse->setIcon(style()->standardIcon(QStyle::SP_MediaSeekForward));
+    auto* reanalyse = analysis->addAction(tr("&Re-analyse Everything"), this, &MainWindow::reanalyse);
+    reanalyse->setShortcut(QKeySequence(Qt::Key_F5));
+    reanalyse->setToolTip(tr("Analyse all tracks again (F5), e.g. after changing the silence threshold"));
+    analysis->addAction(tr("Cancel All &Jobs"), this, [this] {
+        // JobsPanel knows which ids are active; cancel them through the backend.
+        for (auto* row : jobs_->findChildren<QWidget*>(QRegularExpression(QStringLiteral("^job_\\d+$")))) {
+            const quint64 id = row->objectName().mid(4).toULongLong();
+            backend_->cancel(id);
+        }
+    });
+    analysis->addAction(tr("Refresh Views"), this, &MainWindow::refreshAll);
+
+    auto* play = menuBar()->addMenu(tr("&Playback"));
+    playAction_ = play->addAction(tr("&Play / Stop"), this, &MainWindow::togglePlayback);
+    playAction_->setShortcut(QKeySequence(Qt::Key_Space));
+    playAction_->setShortcutContext(Qt::WindowShortcut);
+    playAction_->setToolTip(tr("Play the selected track (its stem under a stem focus), or stop (Space)"));
+    playAction_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    play->addAction(tr("&Stop"), this, [this] {
+        player_->stop();
+        updateStatus();
+    });
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
+    help->addAction(tr("&About Stemscope"), this, &MainWindow::showAbout);
+
+    auto* tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolbar"));
+    tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tb->addAction(addFiles);
+    tb->addAction(addFolder);
+    tb->addAction(analyse);
+    tb->addAction(playAction_);
+    tb->addSeparator();
+    tb->addWidget(focus_);
+    tb->addSeparator();
+    colourBy_ = new QComboBox(tb);
+    colourBy_->addItem(tr("Colour map by track"));
+    colourBy_->addItem(tr("Colour map by tag"));
+    colourBy_->setToolTip(tr("How the map's points are coloured"));
+    connect(colourBy_, &QComboBox::currentIndexChanged, this,
+            [this](int i) { map_->setColourBy(i == 0 ? MapView::ColourBy::Track : MapView::ColourBy::Tag); });
+    tb->addWidget(colourBy_);
 }
 
-void MainWindow::openAudioFile()
+void MainWindow::connectBackend()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open audio"), QString(),
-                                                      tr("Audio (*.wav *.aif *.aiff *.flac *.ogg *.mp3)"));
-    if (path.isEmpty()) return;
-    try {
-        const auto info = defaultAudioDecoder()->probe(path.toStdString());
-        status_->setText(tr("%1\n%2, %3 channel(s), %4 Hz, %5 s")
-                             .arg(path, QString::fromStdString(info.format))
-                             .arg(info.channels)
-                             .arg(info.sampleRate)
-                             .arg(info.durationSeconds(), 0, 'f', 1));
-    } catch (const AudioError& e) {
-        QMessageBox::warning(this, tr("Cannot open audio"), QString::fromStdString(e.what()));
+    auto* b = backend_.get();
+    connect(b, &LibraryBackend::jobStarted, this, [this](quint64 id, const QString& title, bool cancellable) {
+        jobs_->addJob(id, title, cancellable);
+        statusBar()->showMessage(tr("Started: %1").arg(title), 4000);
+        Q_EMIT busyChanged(true);
+    });
+    connect(b, &LibraryBackend::jobProgress, jobs_, &JobsPanel::updateJob);
+    connect(b, &LibraryBackend::jobFinished, this, [this](quint64 id, JobsPanel::Outcome outcome, const QString& message) {
+        jobs_->finishJob(id, outcome, message);
+        if (outcome == JobsPanel::Outcome::Failed) showError(tr("Background job failed"), message, false);
+        else if (!message.isEmpty()) statusBar()->showMessage(message, 6000);
+        if (isIdle()) Q_EMIT busyChanged(false);
+    });
+    connect(b, &LibraryBackend::tracksChanged, this, &MainWindow::reloadTracks);
+    connect(b, &LibraryBackend::analysisChanged, this, [this] {
+        mapFocus_.clear();
+        heatFocus_.clear();
+        scheduleRefresh();
+    });
+}
+
+void MainWindow::start()
+{
+    const AppSettings settings = AppSettings::load();
+    backend_->configure({settings.analysisThreads, settings.silenceDb});
+    const QString path = options_.libraryPath.isEmpty() ? settings.libraryPath : options_.libraryPath;
+    if (!openLibrary(path)) return;
+    if (tracks_->rowCount() == 0 && options_.firstRunDemo && !demoOffered_ && backend_->canCreateDemo()) {
+        demoOffered_ = true;
+        statusBar()->showMessage(tr("Your library is empty: creating the demo songs so there is something to browse…"), 10000);
+        createDemo();
     }
+}
+
+bool MainWindow::openLibrary(const QString& path)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QString error;
+    if (!backend_->open(path, &error)) {
+        showError(tr("Cannot open library"),
+                  tr("The library “%1” could not be opened:\n%2\n\nNothing was changed. Choose another file in "
+                     "File ▸ Settings or File ▸ Open Library.")
+                      .arg(path, error));
+        return false;
+    }
+    tracks_->setFocuses(backend_->focuses());
+    focus_->setExtraFocuses(backend_->focuses().mid(FocusSelector::builtinFocuses().size()));
+    compare_->setFocuses(focus_->focuses(), focus_->labels());
+    currentTrack_ = -1;
+    mapFocus_.clear();
+    heatFocus_.clear();
+    reloadTracks();
+    refreshAll();
+    statusBar()->showMessage(tr("Opened %1 (%2)").arg(QDir::toNativeSeparators(path), backend_->capabilities()), 6000);
+    return true;
+}
+
+void MainWindow::reloadTracks()
+{
+    const qint64 keep = currentTrack_;
+    tracks_->setTracks(backend_->tracks());
+    updateStatus();
+    if (keep >= 0 && tracks_->rowOfId(keep) >= 0) {
+        const QModelIndex src = tracks_->index(tracks_->rowOfId(keep), 0);
+        const QModelIndex idx = proxy_->mapFromSource(src);
+        QSignalBlocker block(trackView_->selectionModel());
+        trackView_->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    } else if (currentTrack_ < 0 && proxy_->rowCount() > 0) {
+        // Nothing chosen yet: the first track is as good a query as any.
+        trackView_->selectionModel()->setCurrentIndex(proxy_->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
+}
+
+QString MainWindow::currentFocus() const { return focus_->currentFocus(); }
+
+QString MainWindow::focusLabel(const QString& id) const { return FocusSelector::displayName(id); }
+
+bool MainWindow::selectTrack(qint64 id)
+{
+    const int row = tracks_->rowOfId(id);
+    if (row < 0) return false;
+    QModelIndex idx = proxy_->mapFromSource(tracks_->index(row, 0));
+    if (!idx.isValid()) { // hidden by the filter: clear it rather than select something invisible
+        filter_->clear();
+        idx = proxy_->mapFromSource(tracks_->index(row, 0));
+    }
+    trackView_->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    trackView_->scrollTo(idx);
+    if (currentTrack_ != id) onTrackSelected(id);
+    return true;
+}
+
+void MainWindow::onTrackSelected(qint64 id)
+{
+    if (id == currentTrack_) return;
+    currentTrack_ = id;
+    map_->setHighlightedTrack(id);
+    refreshNeighbours();
+    refreshComparison();
+    updateStatus();
+}
+
+void MainWindow::onFocusChanged(const QString& focus)
+{
+    statusBar()->showMessage(tr("Focus: %1").arg(focusLabel(focus)), 3000);
+    refreshNeighbours();
+    onCurrentTabChanged();
+    updateStatus();
+}
+
+template <typename T>
+void MainWindow::runQuery(std::function<T()> work, std::function<void(const T&)> done)
+{
+    auto* watcher = new QFutureWatcher<T>(this);
+    ++pendingQueries_;
+    connect(watcher, &QFutureWatcher<T>::finished, this, [this, watcher, done] {
+        --pendingQueries_;
+        done(watcher->result());
+        watcher->deleteLater();
+        if (isIdle()) Q_EMIT busyChanged(false);
+    });
+    watcher->setFuture(QtConcurrent::run(&pool_, [work] {
+        try {
+            return work();
+        } catch (...) {
+            return T{};
+        }
+    }));
+}
+
+void MainWindow::refreshNeighbours()
+{
+    const qint64 track = currentTrack_;
+    const QString focus = currentFocus();
+    const TrackRow* row = tracks_->track(track);
+    neighbours_->setQuery(row ? (row->title.isEmpty() ? QFileInfo(row->path).completeBaseName() : row->title) : QString(),
+                          focusLabel(focus));
+    if (!row) {
+        neighbours_->model()->clear();
+        neighbours_->setMessage({});
+        return;
+    }
+    neighbours_->setMessage(tr("Searching…"));
+    const quint64 gen = ++neighbourGen_;
+    using Result = QPair<QVector<NeighbourRow>, QString>;
+    LibraryBackend* b = backend_.get();
+    runQuery<Result>(
+        [b, track, focus] {
+            QString message;
+            auto rows = b->neighbours(track, focus, kNeighbourCount, &message);
+            return Result(rows, message);
+        },
+        [this, gen](const Result& r) {
+            if (gen != neighbourGen_) return;
+            neighbours_->setNeighbours(r.first);
+            if (!r.second.isEmpty()) neighbours_->setMessage(r.second);
+        });
+}
+
+void MainWindow::refreshComparison()
+{
+    const qint64 track = currentTrack_;
+    const TrackRow* row = tracks_->track(track);
+    compare_->setQueryTitle(row ? (row->title.isEmpty() ? QFileInfo(row->path).completeBaseName() : row->title) : QString());
+    if (!row) {
+        compare_->setLeft({});
+        compare_->setRight({});
+        return;
+    }
+    const QString lf = compare_->leftFocus(), rf = compare_->rightFocus();
+    const quint64 gen = ++compareGen_;
+    using Result = QPair<QVector<NeighbourRow>, QVector<NeighbourRow>>;
+    LibraryBackend* b = backend_.get();
+    runQuery<Result>(
+        [b, track, lf, rf] {
+            QString m;
+            return Result(b->neighbours(track, lf, kNeighbourCount, &m), b->neighbours(track, rf, kNeighbourCount, &m));
+        },
+        [this, gen](const Result& r) {
+            if (gen != compareGen_) return;
+            compare_->setLeft(r.first);
+            compare_->setRight(r.second);
+        });
+}
+
+void MainWindow::refreshMap()
+{
+    const QString focus = currentFocus();
+    if (mapFocus_ == focus) return;
+    mapFocus_ = focus;
+    if (mapCancel_) mapCancel_->store(true);
+    mapCancel_ = std::make_shared<std::atomic<bool>>(false);
+    auto cancel = mapCancel_;
+    const quint64 gen = ++mapGen_;
+    map_->setTitle(tr("%1 · computing the map…").arg(focusLabel(focus)));
+    using Result = QPair<QVector<MapPoint>, QString>;
+    LibraryBackend* b = backend_.get();
+    runQuery<Result>(
+        [b, focus, cancel] {
+            QString message;
+            auto pts = b->mapPoints(focus, [cancel] { return cancel->load(); }, &message);
+            return Result(pts, message);
+        },
+        [this, gen, focus](const Result& r) {
+            if (gen != mapGen_) return;
+            map_->setPoints(r.first);
+            map_->setHighlightedTrack(currentTrack_);
+            map_->setTitle(r.first.isEmpty() ? QString() : tr("%1 · %2 segments").arg(focusLabel(focus)).arg(r.first.size()));
+            map_->setPlaceholder(r.second.isEmpty() ? tr("Nothing analysed under this focus yet.") : r.second);
+            if (r.first.isEmpty()) mapFocus_.clear(); // try again once analysis has produced something
+        });
+}
+
+void MainWindow::refreshHeatmap()
+{
+    const QString focus = currentFocus();
+    if (heatFocus_ == focus) return;
+    heatFocus_ = focus;
+    const quint64 gen = ++heatGen_;
+    heatmap_->setTitle(tr("%1 · computing distances…").arg(focusLabel(focus)));
+    LibraryBackend* b = backend_.get();
+    runQuery<DistanceMatrix>([b, focus] { return b->distances(focus, kHeatmapMaxTracks); },
+                             [this, gen, focus](const DistanceMatrix& m) {
+                                 if (gen != heatGen_) return;
+                                 if (!heatmap_->setMatrix(m.names, m.values)) heatmap_->clear();
+                                 heatmap_->setProperty("trackIds", QVariant::fromValue(m.trackIds));
+                                 const auto* cluster = findChild<QAction*>(QStringLiteral("clusterHeatmap"));
+                                 if (!cluster || cluster->isChecked()) heatmap_->clusterOrder();
+                                 heatmap_->setTitle(m.names.isEmpty() ? QString()
+                                                                      : tr("%1 · %2 tracks · average-linkage order")
+                                                                            .arg(focusLabel(focus))
+                                                                            .arg(m.names.size()));
+                                 if (m.names.isEmpty()) heatFocus_.clear();
+                             });
+}
+
+void MainWindow::onCurrentTabChanged()
+{
+    // The map and the heatmap are only computed when looked at.
+    switch (tabs_->currentIndex()) {
+    case 0: refreshMap(); break;
+    case 1: refreshHeatmap(); break;
+    default: break;
+    }
+}
+
+void MainWindow::refreshAll()
+{
+    refreshNeighbours();
+    refreshComparison();
+    onCurrentTabChanged();
+}
+
+void MainWindow::scheduleRefresh() { refreshTimer_->start(); }
+
+bool MainWindow::isIdle() const { return pendingQueries_ == 0 && backend_->activeJobs() == 0 && !refreshTimer_->isActive(); }
+
+bool MainWindow::waitUntilIdle(int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    // Idle must hold for a moment: a finished job may queue its follow-up a little later.
+    int quietSince = -1;
+    while (t.elapsed() < timeoutMs) {
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+        if (isIdle()) {
+            if (quietSince < 0) quietSince = int(t.elapsed());
+            if (t.elapsed() - quietSince > 700) return true;
+        } else {
+            quietSince = -1;
+        }
+        QThread::msleep(20);
+    }
+    return false;
+}
+
+void MainWindow::addPaths(const QStringList& paths)
+{
+    QStringList ok, bad;
+    for (const QString& p : paths) {
+        const QFileInfo info(p);
+        if (info.exists() && info.isReadable()) ok << info.absoluteFilePath();
+        else bad << QDir::toNativeSeparators(p);
+    }
+    if (!bad.isEmpty())
+        showError(tr("Some items were not added"),
+                  tr("These do not exist or cannot be read:\n%1").arg(bad.mid(0, 20).join(QLatin1Char('\n'))));
+    if (ok.isEmpty()) return;
+    QString error;
+    if (!backend_->importPaths(ok, &error)) {
+        showError(tr("Import"), error.isEmpty() ? tr("The import could not be started.") : error);
+        return;
+    }
+    statusBar()->showMessage(tr("Importing %n item(s)… they are analysed right after.", nullptr, int(ok.size())), 5000);
+}
+
+void MainWindow::addFilesDialog()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Add audio files"), QString(), tr(kAudioFilter));
+    if (!files.isEmpty()) addPaths(files);
+}
+
+void MainWindow::addFolderDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Add a folder of music"));
+    if (!dir.isEmpty()) addPaths({dir});
+}
+
+void MainWindow::openLibraryDialog()
+{
+    const QString p = QFileDialog::getSaveFileName(this, tr("Open or create a library"), backend_->path(),
+                                                   tr("Stemscope library (*.sqlite)"), nullptr, QFileDialog::DontConfirmOverwrite);
+    if (p.isEmpty()) return;
+    if (openLibrary(p)) {
+        AppSettings s = AppSettings::load();
+        s.libraryPath = p;
+        s.save();
+    }
+}
+
+void MainWindow::createDemo()
+{
+    const QString folder = QDir(QFileInfo(backend_->path()).absolutePath()).filePath(QStringLiteral("demo-songs"));
+    QString error;
+    if (!backend_->createDemoLibrary(folder, &error))
+        showError(tr("Demo library"), error.isEmpty() ? tr("The demo songs could not be generated.") : error);
+}
+
+void MainWindow::reanalyse()
+{
+    QString error;
+    if (!backend_->analyse(true, &error)) {
+        if (!error.isEmpty()) showError(tr("Re-analyse"), error);
+        return;
+    }
+    statusBar()->showMessage(tr("Re-analysing the library in the background…"), 4000);
+}
+
+void MainWindow::exportCurrent()
+{
+    const int tab = tabs_->currentIndex();
+    const QString base = tab == 0 ? QStringLiteral("stemscope-map") : tab == 1 ? QStringLiteral("stemscope-heatmap") : QStringLiteral("stemscope-compare");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export as PNG"), base + QStringLiteral("-") + currentFocus() + QStringLiteral(".png"),
+                                                      tr("PNG image (*.png)"));
+    if (path.isEmpty()) return;
+    QString error;
+    bool ok = false;
+    if (tab == 1) ok = heatmap_->exportPng(path, &error);
+    else ok = tabs_->currentWidget()->grab().save(path, "PNG");
+    if (!ok) showError(tr("Export"), error.isEmpty() ? tr("Could not write %1.").arg(path) : error);
+    else statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+}
+
+void MainWindow::showSettings()
+{
+    const AppSettings before = AppSettings::load();
+    SettingsDialog dialog(before, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const AppSettings after = dialog.settings();
+    after.save();
+    backend_->configure({after.analysisThreads, after.silenceDb});
+    if (after.libraryPath != backend_->path()) openLibrary(after.libraryPath);
+    if (after.silenceDb != before.silenceDb)
+        statusBar()->showMessage(tr("New silence threshold applies to new analyses; press F5 to re-analyse."), 8000);
+}
+
+void MainWindow::showShortcuts()
+{
+    auto* box = new QMessageBox(QMessageBox::Information, tr("Keyboard shortcuts"),
+                                tr("Ctrl+O\tadd files\nCtrl+Shift+O\tadd a folder\nCtrl+1…5\tfocus: Mix, Drums, Bass, Piano, "
+                                   "Guitar\nSpace\tplay / stop the selected track\nCtrl+F\tfilter the library\nF5\tre-analyse\n"
+                                   "Ctrl+E\texport the current view as PNG\nCtrl+0\treset the map zoom\nCtrl+,\tsettings"),
+                                QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Stemscope"),
+                       tr("<b>Stemscope</b> %1<br>Browse music by instrument: songs whose drums, bass, piano or guitar "
+                          "sound alike.<br>Everything runs offline on this computer.")
+                           .arg(QApplication::applicationVersion()));
+}
+
+void MainWindow::togglePlayback()
+{
+    if (player_->isPlaying()) {
+        player_->stop();
+        statusBar()->showMessage(tr("Stopped"), 2000);
+        updateStatus();
+        return;
+    }
+    if (currentTrack_ < 0) {
+        statusBar()->showMessage(tr("Select a track to play."), 3000);
+        return;
+    }
+    const QString path = backend_->playablePath(currentTrack_, currentFocus());
+    const auto r = player_->playFile(path.toStdString());
+    if (!r) reportPlayerError(r.error);
+    else statusBar()->showMessage(tr("Playing %1").arg(QFileInfo(path).fileName()), 3000);
+    updateStatus();
+}
+
+void MainWindow::playSegment(qint64 trackId, double startSeconds)
+{
+    const QString path = backend_->playablePath(trackId, currentFocus());
+    const auto r = player_->playSegment(path.toStdString(), startSeconds, kSegmentSeconds);
+    if (!r) reportPlayerError(r.error);
+    else statusBar()->showMessage(tr("Playing %1 from %2 s (3 s segment)").arg(QFileInfo(path).fileName()).arg(startSeconds, 0, 'f', 1), 3000);
+    updateStatus();
+}
+
+void MainWindow::reportPlayerError(const std::string& error)
+{
+    // A missing sound card is an environment fact, not a user mistake: say it in the status bar
+    // (every time) without stacking dialogs.
+    showError(tr("Playback"), tr("Cannot play: %1").arg(QString::fromStdString(error)),
+              error.rfind(kNoAudioDeviceError, 0) != 0);
+}
+
+void MainWindow::showError(const QString& title, const QString& text, bool dialog)
+{
+    lastError_ = text;
+    statusBar()->showMessage(text, 10000);
+    if (!dialog) return;
+    // Non-modal: background work and tests keep running while it is shown.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::updateStatus()
+{
+    const int n = tracks_->rowCount();
+    libraryLabel_->setText(backend_->path().isEmpty()
+                               ? tr("No library open")
+                               : tr("%n track(s) · %1", nullptr, n).arg(QFileInfo(backend_->path()).fileName()));
+    libraryLabel_->setToolTip(QDir::toNativeSeparators(backend_->path()));
+    const bool playing = player_->isPlaying();
+    playerLabel_->setText(playing ? tr("▶ %1").arg(QFileInfo(QString::fromStdString(player_->currentPath())).fileName()) : QString());
+    playAction_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
+    playAction_->setText(playing ? tr("Stop") : tr("Play"));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    player_->stop();
+    if (backend_->activeJobs() > 0) {
+        // Jobs save as they go; cancelling loses only the track in progress.
+        statusBar()->showMessage(tr("Cancelling background jobs…"));
+        for (auto* row : jobs_->findChildren<QWidget*>(QRegularExpression(QStringLiteral("^job_\\d+$"))))
+            backend_->cancel(row->objectName().mid(4).toULongLong());
+    }
+    if (options_.persistSettings) {
+        QSettings s;
+        s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+        s.setValue(QStringLiteral("window/state"), saveState());
+    }
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls()) {
+        for (const QUrl& u : event->mimeData()->urls())
+            if (u.isLocalFile()) {
+                event->acceptProposedAction();
+                return;
+            }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& u : event->mimeData()->urls())
+        if (u.isLocalFile()) paths << u.toLocalFile();
+    if (paths.isEmpty()) return;
+    event->acceptProposedAction();
+    addPaths(paths);
+}
+
+bool MainWindow::saveScreenshots(const QString& dir, QString* error)
+{
+    if (!QDir().mkpath(dir)) {
+        if (error) *error = tr("Cannot create %1").arg(dir);
+        return false;
+    }
+    const QDir d(dir);
+    auto save = [&](QWidget* w, const QString& name) {
+        QApplication::processEvents();
+        const QPixmap pm = w->grab();
+        if (pm.isNull() || !pm.save(d.filePath(name), "PNG")) {
+            if (error) *error = tr("Could not save %1").arg(d.filePath(name));
+            return false;
+        }
+        return true;
+    };
+    tabs_->setCurrentIndex(0);
+    waitUntilIdle(120000);
+    if (!save(this, QStringLiteral("main.png"))) return false;
+    if (!save(tabs_->currentWidget(), QStringLiteral("map.png"))) return false;
+    tabs_->setCurrentIndex(1);
+    waitUntilIdle(120000);
+    if (!save(heatmap_, QStringLiteral("heatmap.png"))) return false;
+    if (!save(neighbourDock_, QStringLiteral("neighbours.png"))) return false;
+    tabs_->setCurrentIndex(2);
+    waitUntilIdle(60000);
+    if (!save(compare_, QStringLiteral("compare.png"))) return false;
+    tabs_->setCurrentIndex(0);
+    return true;
 }
 
 }  // namespace stemscope::ui

@@ -1,18 +1,159 @@
 #pragma once
+// The main window: browse a library by instrument. Library table (left dock) with filter,
+// focus selector (toolbar, Ctrl+1..5), neighbour list (right dock), central tabs for the t-SNE
+// map, the distance heatmap and a two-focus comparison, a jobs dock with progress/ETA/cancel.
+// All heavy work runs off the GUI thread: jobs in the backend's engine, queries in a private
+// QThreadPool through QFutureWatcher.
 #include <QMainWindow>
+#include <QPointer>
+#include <QThreadPool>
 
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "LibraryBackend.h"
+
+class QActionGroup;
+class QComboBox;
+class QDockWidget;
 class QLabel;
+class QLineEdit;
+class QTabWidget;
+class QTableView;
+class QTimer;
+
+namespace stemscope {
+class Player;
+}
 
 namespace stemscope::ui {
+
+class FocusComparison;
+class FocusSelector;
+class HeatmapWidget;
+class JobsPanel;
+class MapView;
+class NeighbourList;
+class TrackFilterProxy;
+class TrackTableModel;
+
+struct MainWindowOptions {
+    QString libraryPath;        // empty: the one from QSettings (default ~/.local/share/Stemscope/library.sqlite)
+    bool restoreGeometry = true;
+    bool firstRunDemo = true;   // an empty library gets the demo songs
+    bool openOnStart = true;    // open the library right after the window is shown
+    bool persistSettings = true; // write geometry/state on close
+};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(std::unique_ptr<LibraryBackend> backend = {}, MainWindowOptions options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens the library the options/settings name and starts the demo if it is empty.
+    void start();
+    bool openLibrary(const QString& path);
+
+    // Accessors for tests and the screenshot mode.
+    LibraryBackend* backend() const { return backend_.get(); }
+    FocusSelector* focusSelector() const { return focus_; }
+    MapView* mapView() const { return map_; }
+    HeatmapWidget* heatmap() const { return heatmap_; }
+    NeighbourList* neighbourList() const { return neighbours_; }
+    FocusComparison* comparison() const { return compare_; }
+    JobsPanel* jobsPanel() const { return jobs_; }
+    TrackTableModel* trackModel() const { return tracks_; }
+    QTableView* trackView() const { return trackView_; }
+    QLineEdit* filterEdit() const { return filter_; }
+    QTabWidget* tabs() const { return tabs_; }
+    QDockWidget* neighbourDock() const { return neighbourDock_; }
+    Player* player() const { return player_.get(); }
+    QString currentFocus() const;
+    qint64 currentTrack() const { return currentTrack_; }
+    bool selectTrack(qint64 id);
+    QString lastError() const { return lastError_; }
+    bool isIdle() const; // no running job and no pending query
+    bool waitUntilIdle(int timeoutMs);
+
+    void addPaths(const QStringList& paths);
+    void togglePlayback();
+    void refreshAll();
+    // Saves main.png, map.png, heatmap.png, neighbours.png and compare.png into `dir`.
+    bool saveScreenshots(const QString& dir, QString* error);
+
+Q_SIGNALS:
+    void busyChanged(bool busy);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
-    void openAudioFile();
-    QLabel* status_ = nullptr;
+    void buildActions();
+    void buildDocks();
+    void connectBackend();
+    void reloadTracks();
+    void onFocusChanged(const QString& focus);
+    void onTrackSelected(qint64 id);
+    void refreshNeighbours();
+    void refreshComparison();
+    void refreshMap();
+    void refreshHeatmap();
+    void scheduleRefresh();
+    void onCurrentTabChanged();
+    void addFilesDialog();
+    void addFolderDialog();
+    void openLibraryDialog();
+    void createDemo();
+    void reanalyse();
+    void exportCurrent();
+    void showSettings();
+    void showShortcuts();
+    void showAbout();
+    void playSegment(qint64 trackId, double startSeconds);
+    void reportPlayerError(const std::string& error);
+    void showError(const QString& title, const QString& text, bool dialog = true);
+    void updateStatus();
+    QString focusLabel(const QString& id) const;
+
+    template <typename T>
+    void runQuery(std::function<T()> work, std::function<void(const T&)> done);
+
+    std::unique_ptr<LibraryBackend> backend_;
+    MainWindowOptions options_;
+    std::unique_ptr<Player> player_;
+    QThreadPool pool_;
+    int pendingQueries_ = 0;
+
+    TrackTableModel* tracks_ = nullptr;
+    TrackFilterProxy* proxy_ = nullptr;
+    QTableView* trackView_ = nullptr;
+    QLineEdit* filter_ = nullptr;
+    FocusSelector* focus_ = nullptr;
+    NeighbourList* neighbours_ = nullptr;
+    FocusComparison* compare_ = nullptr;
+    MapView* map_ = nullptr;
+    HeatmapWidget* heatmap_ = nullptr;
+    JobsPanel* jobs_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    QComboBox* colourBy_ = nullptr;
+    QDockWidget* libraryDock_ = nullptr;
+    QDockWidget* neighbourDock_ = nullptr;
+    QDockWidget* jobsDock_ = nullptr;
+    QLabel* libraryLabel_ = nullptr;
+    QLabel* playerLabel_ = nullptr;
+    QTimer* refreshTimer_ = nullptr;
+    QAction* playAction_ = nullptr;
+
+    qint64 currentTrack_ = -1;
+    quint64 neighbourGen_ = 0, compareGen_ = 0, mapGen_ = 0, heatGen_ = 0;
+    std::shared_ptr<std::atomic<bool>> mapCancel_;
+    QString mapFocus_, heatFocus_; // what the map/heatmap currently show ("" = stale)
+    QString lastError_;
+    bool demoOffered_ = false;
 };
 
 }  // namespace stemscope::ui

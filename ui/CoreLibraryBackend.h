@@ -1,0 +1,80 @@
+#pragma once
+// LibraryBackend on top of the engine: LibraryStore (SQLite), JobEngine (import/analysis jobs),
+// TrackImporter, NeighbourSearch, and - when they are part of the build - the analysis
+// scheduler, the t-SNE projection and the demo-corpus generator. One UI job may stand for many
+// engine jobs (analysis runs one engine job per track); cancel() cancels them all.
+#include <QHash>
+#include <QMutex>
+
+#include <map>
+#include <memory>
+#include <set>
+
+#include "LibraryBackend.h"
+#include "embedding/Focus.h"
+#include "jobs/JobEngine.h"
+
+namespace stemscope {
+class LibraryStore;
+class NeighbourSearch;
+}  // namespace stemscope
+
+namespace stemscope::ui {
+
+class CoreLibraryBackend : public LibraryBackend {
+    Q_OBJECT
+public:
+    explicit CoreLibraryBackend(QObject* parent = nullptr);
+    ~CoreLibraryBackend() override;
+
+    bool open(const QString& path, QString* error) override;
+    QString path() const override;
+    void configure(const BackendSettings& settings) override;
+    QString capabilities() const override;
+    QStringList focuses() const override;
+    QVector<TrackRow> tracks() override;
+    QString playablePath(qint64 trackId, const QString& focus) override;
+    quint64 importPaths(const QStringList& paths, QString* error) override;
+    quint64 analyse(bool force, QString* error) override;
+    quint64 createDemoLibrary(const QString& folder, QString* error) override;
+    bool canCreateDemo() const override;
+    void cancel(quint64 jobId) override;
+    int activeJobs() const override;
+    QVector<NeighbourRow> neighbours(qint64 trackId, const QString& focus, int k, QString* message) override;
+    DistanceMatrix distances(const QString& focus, int maxTracks) override;
+    QVector<MapPoint> mapPoints(const QString& focus, const std::function<bool()>& cancelled, QString* message) override;
+
+    // Blocks until every job finished (tests, shutdown).
+    void waitForJobs();
+
+private:
+    struct UiJob {
+        QString title;
+        std::set<JobId> engineJobs;
+        bool finished = false;
+        std::function<void()> onDone; // runs on a worker thread after success
+        std::shared_ptr<void> keepAlive; // e.g. the analysis scheduler
+    };
+    quint64 newUiJob(const QString& title, bool cancellable);
+    void attach(quint64 uiJob, JobId engineJob);
+    void onEngineUpdate(const JobInfo& info);
+    void finishUiJob(quint64 uiJob, JobsPanel::Outcome outcome, const QString& message);
+    quint64 startAnalysis(bool force, QString* error, quint64 reuseUiJob = 0);
+    std::string modelIdFor(Focus focus) const;
+    std::shared_ptr<NeighbourSearch> searchFor(Focus focus, QString* message);
+    void invalidateCaches();
+
+    mutable QMutex mutex_;
+    std::shared_ptr<LibraryStore> store_;
+    std::unique_ptr<JobEngine> engine_;
+    BackendSettings settings_;
+    quint64 nextUiJob_ = 1;
+    QHash<quint64, UiJob> uiJobs_;
+    std::map<JobId, quint64> uiOf_;
+    std::map<Focus, std::shared_ptr<NeighbourSearch>> searches_;
+    std::map<Focus, std::string> modelIds_;     // from loaded embedders, once known
+    std::shared_ptr<void> embedders_;           // EmbedderSet, loaded by the first analysis
+    QString embedderProblems_;
+};
+
+}  // namespace stemscope::ui

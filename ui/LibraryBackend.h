@@ -1,0 +1,82 @@
+#pragma once
+// What the main window needs from a library, as one Qt-side interface. The real implementation
+// (CoreLibraryBackend) adapts core's library store, job engine, neighbour search, t-SNE and demo
+// corpus; tests plug in a synthetic one. All query functions are thread-safe and may be slow:
+// the window only calls them from QtConcurrent workers, never on the GUI thread. Job signals may
+// be emitted from any thread (connect with Qt::AutoConnection from a QObject on the GUI thread).
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "widgets/JobsPanel.h"
+#include "widgets/MapView.h"
+#include "widgets/NeighbourList.h"
+#include "widgets/TrackTableModel.h"
+
+namespace stemscope::ui {
+
+struct DistanceMatrix {
+    QStringList names;
+    QVector<qint64> trackIds;
+    std::vector<float> values; // names.size()^2, row-major
+    QString message;           // why it is empty, if it is
+};
+
+struct BackendSettings {
+    int analysisThreads = 0;   // 0 = one per core
+    double silenceDb = -60.0;  // segments quieter than this are not analysed
+};
+
+class LibraryBackend : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~LibraryBackend() override = default;
+
+    // Opens (creating if needed) the library at `path`. On failure returns false with a message
+    // and keeps the previously open library (if any) untouched.
+    virtual bool open(const QString& path, QString* error) = 0;
+    virtual QString path() const = 0;
+    virtual void configure(const BackendSettings& settings) = 0;
+    // Short description of what the engine can do ("5 focus models"), for the status bar.
+    virtual QString capabilities() const = 0;
+
+    virtual QStringList focuses() const = 0; // built-in focuses first, then extra model names
+    virtual QVector<TrackRow> tracks() = 0;  // fast (one SQL query), GUI thread allowed
+    // Path to play for a track under a focus: the stem file when one exists, else the mix.
+    virtual QString playablePath(qint64 trackId, const QString& focus) = 0;
+
+    // Background jobs; return the job id (0 when nothing was started, with *error set).
+    virtual quint64 importPaths(const QStringList& paths, QString* error) = 0;
+    virtual quint64 analyse(bool force, QString* error) = 0;
+    // Generates the demo songs into `folder`, imports and analyses them (a chain of jobs).
+    virtual quint64 createDemoLibrary(const QString& folder, QString* error) = 0;
+    virtual bool canCreateDemo() const = 0;
+    virtual void cancel(quint64 jobId) = 0;
+    virtual int activeJobs() const = 0;
+
+    // Queries (thread-safe, possibly slow). `cancelled` is polled by long computations.
+    virtual QVector<NeighbourRow> neighbours(qint64 trackId, const QString& focus, int k, QString* message) = 0;
+    virtual DistanceMatrix distances(const QString& focus, int maxTracks) = 0;
+    virtual QVector<MapPoint> mapPoints(const QString& focus, const std::function<bool()>& cancelled, QString* message) = 0;
+
+Q_SIGNALS:
+    void jobStarted(quint64 id, const QString& title, bool cancellable);
+    void jobProgress(quint64 id, double fraction, double etaSeconds, const QString& status);
+    void jobFinished(quint64 id, stemscope::ui::JobsPanel::Outcome outcome, const QString& message);
+    void tracksChanged();    // import/analysis changed what tracks() returns
+    void analysisChanged();  // embeddings changed: neighbours/map/heatmap are stale
+};
+
+// The backend the application uses (core library + jobs when built in).
+std::unique_ptr<LibraryBackend> createDefaultBackend();
+
+}  // namespace stemscope::ui
+
+Q_DECLARE_METATYPE(stemscope::ui::JobsPanel::Outcome)
