@@ -172,9 +172,18 @@ void JobEngine::workerLoop()
             job->fn = nullptr; // release captured resources now
             copy = job->info;
         }
-        stateCv_.notify_all();
         notify(copy);
+        markReported(copy.id);
     }
+}
+
+void JobEngine::markReported(JobId id)
+{
+    {
+        std::lock_guard<std::mutex> l(mutex_);
+        if (auto* job = find(id)) job->reported = true;
+    }
+    stateCv_.notify_all();
 }
 
 void JobEngine::notify(const JobInfo& info)
@@ -209,7 +218,10 @@ void JobEngine::cancel(JobId id)
         }
     }
     stateCv_.notify_all();
-    if (dequeued) notify(copy);
+    if (dequeued) {
+        notify(copy);
+        markReported(id);
+    }
 }
 
 void JobEngine::cancelAll()
@@ -282,7 +294,7 @@ JobState JobEngine::wait(JobId id)
     std::unique_lock<std::mutex> l(mutex_);
     auto* job = find(id);
     if (!job) throw std::out_of_range("no job " + std::to_string(id));
-    stateCv_.wait(l, [&] { return isFinished(job->info.state); });
+    stateCv_.wait(l, [&] { return isFinished(job->info.state) && job->reported; });
     return job->info.state;
 }
 
@@ -291,7 +303,7 @@ void JobEngine::waitAll()
     std::unique_lock<std::mutex> l(mutex_);
     stateCv_.wait(l, [&] {
         for (const auto& [id, job] : jobs_)
-            if (!isFinished(job->info.state)) return false;
+            if (!isFinished(job->info.state) || !job->reported) return false;
         return true;
     });
 }
@@ -300,7 +312,7 @@ void JobEngine::prune()
 {
     std::lock_guard<std::mutex> l(mutex_);
     for (auto it = jobs_.begin(); it != jobs_.end();)
-        it = isFinished(it->second->info.state) ? jobs_.erase(it) : std::next(it);
+        it = isFinished(it->second->info.state) && it->second->reported ? jobs_.erase(it) : std::next(it);
 }
 
 }  // namespace stemscope

@@ -100,6 +100,7 @@ private:
         JobFunction fn;
         bool cancelRequested = false;
         bool pauseRequested = false;
+        bool reported = false;  // the listener has seen the final state (wait() waits for it)
         uint64_t seq = 0;
         std::chrono::steady_clock::time_point started;
     };
@@ -107,6 +108,7 @@ private:
 
     void workerLoop();
     void notify(const JobInfo& info);
+    void markReported(JobId id);
     Job* find(JobId id);
     const Job* find(JobId id) const;
 

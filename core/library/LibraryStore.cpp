@@ -366,6 +366,17 @@ std::map<int64_t, std::map<Focus, std::string>> LibraryStore::analysisStatuses(c
     return out;
 }
 
+std::vector<std::string> LibraryStore::analysedModels(Focus focus)
+{
+    Lock l(mutex_);
+    Statement s(*db_, "SELECT model_id FROM analyses WHERE focus = ? AND status = 'done' GROUP BY model_id "
+                      "ORDER BY count(*) DESC, model_id");
+    s.bind(1, focusName(focus));
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+}
+
 // ---------------------------------------------------------------- models
 
 void LibraryStore::registerModel(const std::string& id, Focus focus, const std::string& path, int dimension,

@@ -123,6 +123,9 @@ public:
     // trackId -> focus -> analysis status, for the given model id per focus (resume bookkeeping).
     std::map<int64_t, std::map<Focus, std::string>> analysisStatuses(const std::map<Focus, std::string>& modelIds);
 
+    // Model ids with stored results for a focus, most tracks first.
+    std::vector<std::string> analysedModels(Focus focus);
+
     // --- models registry
     void registerModel(const std::string& id, Focus focus, const std::string& path, int dimension,
                        const std::string& notes = {});

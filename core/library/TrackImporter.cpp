@@ -173,7 +173,7 @@ void TrackImporter::recordProbe(int64_t id, const std::string& path, ImportRepor
         const auto info = decoder_->probe(path);
         store_.setTrackInfo(id, info.durationSeconds(), info.format, info.sampleRate, info.channels);
     } catch (const AudioError& e) {
-        store_.setTrackStatus(id, track_status::kError, std::string(toString(e.kind())) + ": " + e.what());
+        store_.setTrackStatus(id, track_status::kError, e.what());
         ++r.failed;
         r.messages.push_back(path + ": " + e.what());
     }

@@ -1,0 +1,153 @@
+#include "cli/LibraryCliSupport.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "audio/AudioDecoder.h"
+#include "cli/BaselineEmbedder.h"
+#include "cli/CliArgs.h"
+#include "jobs/JobEngine.h"
+#include "library/LibraryStore.h"
+
+namespace stemscope::cli {
+namespace {
+std::atomic<bool> gInterrupted{false};
+void onLibrarySigint(int) { gInterrupted = true; }
+}  // namespace
+
+std::vector<Focus> parseFocuses(const std::string& list)
+{
+    std::vector<Focus> out;
+    if (list.empty() || list == "all") return {kAllFocuses.begin(), kAllFocuses.end()};
+    std::stringstream in(list);
+    for (std::string w; std::getline(in, w, ',');) {
+        const auto f = focusFromName(w);
+        if (!f) throw UsageError("unknown focus '" + w + "' (mix, drums, bass, piano, guitar)");
+        out.push_back(*f);
+    }
+    return out;
+}
+
+EmbedderSet chooseEmbedders(const CliArgs& args)
+{
+    const auto focuses = parseFocuses(args.get("focus", "all"));
+    const auto kind = args.get("embedder", "models");
+    EmbedderSet set;
+    if (kind == "baseline") {
+        for (Focus f : focuses) set[f] = std::make_shared<BaselineEmbedder>(f);
+        return set;
+    }
+    if (kind != "models") throw UsageError("--embedder must be 'models' or 'baseline'");
+    std::vector<std::string> problems;
+    set = loadEmbedders(args.get("models", defaultModelsRoot()), focuses, &problems);
+    for (const auto& p : problems) std::cerr << "note: " << p << "\n";
+    if (set.empty())
+        throw std::runtime_error("no embedder available (no trained models found); use --embedder baseline to run "
+                                 "the model-free baseline");
+    return set;
+}
+
+std::string formatDuration(double s)
+{
+    if (s < 0) return "--:--";
+    const long t = long(s + 0.5);
+    char buf[32];
+    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+    else std::snprintf(buf, sizeof buf, "%02ld:%02ld", t / 60, t % 60);
+    return buf;
+}
+
+AnalysisRun runAnalysis(const std::shared_ptr<LibraryStore>& store, const EmbedderSet& embedders, int workers,
+                        bool quiet, const AnalysisOptions& options)
+{
+    AnalysisRun run;
+    auto analyzer = std::make_shared<TrackAnalyzer>(store, embedders, defaultAudioDecoder(), options);
+    AnalysisScheduler scheduler(analyzer);
+    JobEngine engine(workers);
+    engine.setListener([&](const JobInfo& i) { scheduler.onJobUpdate(i); });
+    gInterrupted = false;
+    auto previous = std::signal(SIGINT, onLibrarySigint);
+    scheduler.submit(engine, *store);
+    const bool tty = ::isatty(STDOUT_FILENO);
+    auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
+    for (;;) {
+        const auto p = scheduler.progress();
+        const bool finished = p.tracksFinished >= p.tracksTotal;
+        if (gInterrupted && !run.interrupted) {
+            run.interrupted = true;
+            if (!quiet) std::cout << (tty ? "\n" : "") << "interrupted: cancelling (committed results are kept)\n";
+            engine.cancelAll();
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (!quiet && (finished || now - lastPrint > std::chrono::milliseconds(tty ? 250 : 2000))) {
+            lastPrint = now;
+            std::ostringstream line;
+            line << "[" << std::fixed << std::setprecision(1) << std::setw(5) << 100.0 * p.fraction << "%] "
+                 << p.tracksFinished << "/" << p.tracksTotal << " tracks";
+            if (p.elapsedSeconds > 0 && p.audioSecondsDone > 0)
+                line << ", " << std::setprecision(1) << p.audioSecondsDone / p.elapsedSeconds << "x real time";
+            line << ", ETA " << formatDuration(p.etaSeconds);
+            if (!p.lastStatus.empty() && !finished) line << "  " << p.lastStatus.substr(0, 40);
+            std::string s = line.str();
+            if (tty) std::cout << "\r" << s << std::string(s.size() < 100 ? 100 - s.size() : 0, ' ') << std::flush;
+            else std::cout << s << "\n";
+        }
+        if (finished) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    engine.waitAll();
+    engine.setListener({});
+    std::signal(SIGINT, previous);
+    if (!quiet && tty) std::cout << "\n";
+    run.progress = scheduler.progress();
+    return run;
+}
+
+std::string jsonEscape(const std::string& s)
+{
+    std::string o;
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"': o += "\\\""; break;
+        case '\\': o += "\\\\"; break;
+        case '\n': o += "\\n"; break;
+        case '\r': o += "\\r"; break;
+        case '\t': o += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                char b[8];
+                std::snprintf(b, sizeof b, "\\u%04x", c);
+                o += b;
+            } else {
+                o += char(c);
+            }
+        }
+    }
+    return o;
+}
+
+std::string csvField(const std::string& s)
+{
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+}
+
+long peakRssKiB()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
+
+}  // namespace stemscope::cli

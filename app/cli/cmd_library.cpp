@@ -1,0 +1,306 @@
+// `stemscope-cli library ...`: create, import, analyze, status, neighbours, export.
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+
+#include <unistd.h>
+
+#include "analysis/AnalysisScheduler.h"
+#include "cli/CliArgs.h"
+#include "cli/CliCommands.h"
+#include "cli/LibraryCliSupport.h"
+#include "index/NeighbourSearch.h"
+#include "jobs/JobEngine.h"
+#include "library/LibraryStore.h"
+#include "library/TrackImporter.h"
+
+namespace stemscope::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string libraryArg(const CliArgs& args, size_t minPositional = 1)
+{
+    if (args.positional().size() < minPositional) throw UsageError("missing arguments");
+    return args.positional()[0];
+}
+
+std::shared_ptr<LibraryStore> openExisting(const std::string& path, LibraryStore::Access access)
+{
+    std::error_code ec;
+    if (!fs::exists(fs::u8path(path), ec))
+        throw std::runtime_error("no library at '" + path + "' (create one with: stemscope-cli library create " + path + ")");
+    return std::make_shared<LibraryStore>(path, access);
+}
+
+int workersArg(const CliArgs& args)
+{
+    const int w = args.getInt("workers", 0);
+    return w > 0 ? w : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// ------------------------------------------------------------------ create
+int create(int argc, char** argv)
+{
+    CliArgs args(argc, argv);
+    const auto path = libraryArg(args);
+    std::error_code ec;
+    if (fs::exists(fs::u8path(path), ec)) throw std::runtime_error("'" + path + "' already exists");
+    LibraryStore store(path);
+    std::cout << "created library " << path << " (schema v" << store.schemaVersion() << ")\n";
+    return 0;
+}
+
+// ------------------------------------------------------------------ import
+int import(int argc, char** argv)
+{
+    CliArgs args(argc, argv, {"no-recursive", "quiet"});
+    if (args.positional().size() < 2) throw UsageError("need a library and at least one file or folder");
+    auto store = openExisting(args.positional()[0], LibraryStore::Access::ReadWrite);
+    std::vector<std::string> paths(args.positional().begin() + 1, args.positional().end());
+    ImportOptions opts;
+    opts.recursive = !args.has("no-recursive");
+    JobEngine engine(1);
+    ImportReport report;
+    const auto id = submitImport(engine, store, paths, [&](const ImportReport& r) { report = r; }, opts);
+    const bool quiet = args.has("quiet") || !::isatty(STDERR_FILENO);
+    if (!quiet)
+        engine.setListener([](const JobInfo& i) {
+            if (i.state == JobState::Running && !i.status.empty() && i.status.rfind("importing", 0) == 0 &&
+                (i.status.find("/") != std::string::npos))
+                std::cerr << "\r" << i.status << "   " << std::flush;
+        });
+    const auto state = engine.wait(id);
+    engine.setListener({});
+    if (!quiet) std::cerr << "\r" << std::string(60, ' ') << "\r";
+    if (state != JobState::Done) throw std::runtime_error("import " + std::string(toString(state)) + ": " + engine.info(id).error);
+    for (const auto& m : report.messages) std::cout << m << "\n";
+    std::cout << "scanned " << report.scanned << ": " << report.added << " added (" << report.failed
+              << " with errors), " << report.duplicates << " duplicates, " << report.moved << " moved, " << report.changed
+              << " changed, " << report.unchanged << " unchanged, " << report.missing << " newly missing\n";
+    return 0;
+}
+
+// ------------------------------------------------------------------ analyze
+int analyze(int argc, char** argv)
+{
+    CliArgs args(argc, argv, {"retry-errors", "retry-skipped", "redo", "quiet"});
+    auto store = openExisting(libraryArg(args), LibraryStore::Access::ReadWrite);
+    const auto embedders = chooseEmbedders(args);
+    AnalysisOptions opts;
+    opts.retryErrors = args.has("retry-errors");
+    opts.retrySkipped = args.has("retry-skipped");
+    opts.redo = args.has("redo");
+    for (const auto& [f, e] : embedders) store->registerModel(e->modelId(), f, "", e->dimension());
+    const auto run = runAnalysis(store, embedders, workersArg(args), args.has("quiet"), opts);
+    const auto& p = run.progress;
+    std::cout << (run.interrupted ? "cancelled" : "done") << ": " << p.tracksFinished << "/" << p.tracksTotal
+              << " tracks, " << p.segments << " segments, " << std::fixed << std::setprecision(1) << p.audioSecondsDone
+              << " s of audio in " << p.elapsedSeconds << " s";
+    if (p.elapsedSeconds > 0) std::cout << " (" << p.audioSecondsDone / p.elapsedSeconds << "x real time)";
+    std::cout << "\n";
+    if (run.interrupted) {
+        std::cout << "run the same command again to resume\n";
+        return 130;
+    }
+    return p.tracksFailed ? 1 : 0;
+}
+
+// ------------------------------------------------------------------ status
+int status(int argc, char** argv)
+{
+    CliArgs args(argc, argv, {"errors"});
+    auto store = openExisting(libraryArg(args), LibraryStore::Access::ReadOnly);
+    const auto s = store->summary();
+    int64_t total = 0;
+    for (const auto& [k, v] : s.tracksByStatus) total += v;
+    std::cout << "library " << store->path() << " (schema v" << s.schemaVersion << ")\n";
+    std::cout << "tracks: " << total;
+    for (const auto& [k, v] : s.tracksByStatus) std::cout << ", " << v << " " << k;
+    std::cout << "\nsegment embeddings: " << s.segments << "\n";
+    for (Focus f : kAllFocuses) {
+        auto it = s.analyses.find(focusName(f));
+        if (it == s.analyses.end()) continue;
+        std::cout << "  " << std::left << std::setw(7) << focusName(f);
+        for (const auto& [k, v] : it->second) std::cout << "  " << v << " " << k;
+        std::cout << "\n";
+    }
+    if (args.has("errors"))
+        for (const auto& t : store->tracks())
+            if (!t.error.empty()) std::cout << t.status << "\t" << t.path << "\t" << t.error << "\n";
+    return 0;
+}
+
+// ------------------------------------------------------------------ neighbours
+int64_t resolveTrack(LibraryStore& store, const std::string& ref)
+{
+    if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos)
+        if (store.track(std::stoll(ref))) return std::stoll(ref);
+    if (auto t = store.trackByPath(ref)) return t->id;
+    std::error_code ec;
+    const auto canon = fs::weakly_canonical(fs::absolute(fs::u8path(ref), ec), ec).u8string();
+    if (auto t = store.trackByPath(canon)) return t->id;
+    throw std::runtime_error("no track '" + ref + "' in the library (give its id or path)");
+}
+
+int neighbours(int argc, char** argv)
+{
+    CliArgs args(argc, argv, {"json"});
+    if (args.positional().size() < 2) throw UsageError("need a library and a track (id or path)");
+    auto store = openExisting(args.positional()[0], LibraryStore::Access::ReadOnly);
+    const auto focus = focusFromName(args.get("focus", "mix"));
+    if (!focus) throw UsageError("unknown focus '" + args.get("focus") + "'");
+    const int64_t trackId = resolveTrack(*store, args.positional()[1]);
+    std::string model = args.get("model");
+    if (model.empty()) {
+        const auto models = store->analysedModels(*focus);
+        if (models.empty()) throw std::runtime_error(std::string("no ") + focusName(*focus) + " embeddings in the library yet");
+        model = models.front();
+    }
+    IndexOptions io;
+    io.approximateAbove = args.getInt("approximate-above", io.approximateAbove);
+    const int k = args.getInt("k", 10);
+    auto search = NeighbourSearch::load(*store, *focus, model, io);
+    if (!search.contains(trackId))
+        throw std::runtime_error("track " + std::to_string(trackId) + " has no " + focusName(*focus) + " embeddings (" +
+                                 model + ")");
+    const bool json = args.has("json");
+    const auto self = store->track(trackId);
+    auto pathOf = [&](int64_t id) {
+        const auto t = store->track(id);
+        return t ? t->path : std::string("?");
+    };
+    if (args.has("at")) {
+        const auto hits = search.similarSegments(trackId, args.getDouble("at", 0.0), k);
+        if (json) std::cout << "[";
+        for (size_t i = 0; i < hits.size(); ++i) {
+            const auto& h = hits[i];
+            if (json)
+                std::cout << (i ? "," : "") << "{\"track\":" << h.trackId << ",\"path\":\"" << jsonEscape(pathOf(h.trackId))
+                          << "\",\"start\":" << h.startSeconds << ",\"distance\":" << h.distance << "}";
+            else
+                std::cout << std::fixed << std::setprecision(4) << h.distance << "\t" << h.trackId << "\t"
+                          << std::setprecision(1) << h.startSeconds << " s\t" << pathOf(h.trackId) << "\n";
+        }
+        if (json) std::cout << "]\n";
+        return 0;
+    }
+    const auto hits = search.similarTracks(trackId, k);
+    if (json) std::cout << "[";
+    else
+        std::cout << "# " << focusName(*focus) << " neighbours of " << self->path << " (" << model << ", "
+                  << search.trackIndexKind() << " index, cosine distance)\n";
+    for (size_t i = 0; i < hits.size(); ++i) {
+        const auto& h = hits[i];
+        if (json)
+            std::cout << (i ? "," : "") << "{\"track\":" << h.trackId << ",\"path\":\"" << jsonEscape(pathOf(h.trackId))
+                      << "\",\"distance\":" << h.distance << "}";
+        else
+            std::cout << std::fixed << std::setprecision(4) << h.distance << "\t" << h.trackId << "\t" << pathOf(h.trackId)
+                      << "\n";
+    }
+    if (json) std::cout << "]\n";
+    return 0;
+}
+
+// ------------------------------------------------------------------ export
+int exportLibrary(int argc, char** argv)
+{
+    CliArgs args(argc, argv, {"centroids"});
+    auto store = openExisting(libraryArg(args), LibraryStore::Access::ReadOnly);
+    const auto format = args.get("format", "csv");
+    if (format != "csv" && format != "json") throw UsageError("--format must be csv or json");
+    std::ofstream file;
+    const auto outPath = args.get("out");
+    if (!outPath.empty()) {
+        file.open(fs::u8path(outPath), std::ios::binary);
+        if (!file) throw std::runtime_error("cannot write '" + outPath + "'");
+    }
+    std::ostream& out = outPath.empty() ? std::cout : file;
+    const bool centroids = args.has("centroids");
+    const auto tracks = store->tracks();
+    if (format == "csv") {
+        out << "id,path,content_hash,size_bytes,duration,format,sample_rate,channels,status,error";
+        for (Focus f : kAllFocuses) out << "," << focusName(f) << "_status," << focusName(f) << "_segments";
+        out << "\n";
+        for (const auto& t : tracks) {
+            out << t.id << "," << csvField(t.path) << "," << t.contentHash << "," << t.sizeBytes << "," << t.duration << ","
+                << csvField(t.format) << "," << t.sampleRate << "," << t.channels << "," << t.status << ","
+                << csvField(t.error);
+            std::map<Focus, AnalysisRecord> by;
+            for (auto& a : store->analyses(t.id)) by[a.focus] = a;
+            for (Focus f : kAllFocuses) {
+                auto it = by.find(f);
+                if (it == by.end()) out << ",,";
+                else out << "," << it->second.status << "," << it->second.segmentCount;
+            }
+            out << "\n";
+        }
+    } else {
+        out << "{\"library\":\"" << jsonEscape(store->path()) << "\",\"schema\":" << store->schemaVersion()
+            << ",\"tracks\":[";
+        for (size_t i = 0; i < tracks.size(); ++i) {
+            const auto& t = tracks[i];
+            out << (i ? ",\n" : "\n") << "{\"id\":" << t.id << ",\"path\":\"" << jsonEscape(t.path) << "\",\"content_hash\":\""
+                << t.contentHash << "\",\"size_bytes\":" << t.sizeBytes << ",\"duration\":" << t.duration
+                << ",\"format\":\"" << jsonEscape(t.format) << "\",\"sample_rate\":" << t.sampleRate
+                << ",\"channels\":" << t.channels << ",\"tags\":" << (t.tags.empty() ? "{}" : t.tags) << ",\"status\":\""
+                << t.status << "\",\"error\":" << (t.error.empty() ? "null" : "\"" + jsonEscape(t.error) + "\"")
+                << ",\"analyses\":[";
+            const auto as = store->analyses(t.id);
+            for (size_t j = 0; j < as.size(); ++j) {
+                const auto& a = as[j];
+                out << (j ? "," : "") << "{\"focus\":\"" << focusName(a.focus) << "\",\"model\":\"" << jsonEscape(a.modelId)
+                    << "\",\"status\":\"" << a.status << "\",\"source\":\"" << jsonEscape(a.source)
+                    << "\",\"segments\":" << a.segmentCount << ",\"error\":"
+                    << (a.error.empty() ? "null" : "\"" + jsonEscape(a.error) + "\"");
+                if (centroids && !a.centroid.empty()) {
+                    out << ",\"centroid\":[";
+                    for (size_t d = 0; d < a.centroid.size(); ++d) out << (d ? "," : "") << a.centroid[d];
+                    out << "]";
+                }
+                out << "}";
+            }
+            out << "]}";
+        }
+        out << "\n]}\n";
+    }
+    if (!outPath.empty()) std::cerr << "wrote " << tracks.size() << " tracks to " << outPath << "\n";
+    return 0;
+}
+
+const CommandRegistration regCreate({"library create", "create an empty library file",
+                                     "stemscope-cli library create LIB.sqlite", create});
+const CommandRegistration regImport(
+    {"library import", "import files/folders (dedup by content hash, moves, missing files)",
+     "stemscope-cli library import LIB.sqlite PATH... [--no-recursive] [--quiet]\n"
+     "  Folders are walked recursively. A folder with mix.* next to drums/bass/piano/guitar.* is one\n"
+     "  multitrack track whose stems are used directly. Unreadable files are recorded with their error.",
+     import});
+const CommandRegistration regAnalyze(
+    {"library analyze", "embed pending tracks per focus (resumable, Ctrl-C cancels cleanly)",
+     "stemscope-cli library analyze LIB.sqlite [--focus mix,drums,...] [--embedder models|baseline]\n"
+     "                              [--models DIR] [--workers N] [--retry-errors] [--retry-skipped] [--redo] [--quiet]\n"
+     "  --embedder models    the trained embedders in models/<focus>/ (default)\n"
+     "  --embedder baseline  a model-free random projection of log-mel statistics (for trying things out)\n"
+     "  Results are committed per track and focus; interrupting and re-running resumes.",
+     analyze});
+const CommandRegistration regStatus({"library status", "summarise a library (tracks, analyses, errors)",
+                                     "stemscope-cli library status LIB.sqlite [--errors]", status});
+const CommandRegistration regNeighbours(
+    {"library neighbours", "nearest tracks (or moments with --at) for a focus",
+     "stemscope-cli library neighbours LIB.sqlite TRACK [--focus mix] [--k 10] [--at SECONDS] [--model ID]\n"
+     "                                 [--approximate-above ROWS] [--json]\n"
+     "  TRACK is a track id or path. Distances are cosine distances between L2-normalised track\n"
+     "  centroids (or, with --at, between the segment starting nearest SECONDS and all other tracks'\n"
+     "  segments). The query track itself is never listed.",
+     neighbours});
+const CommandRegistration regExport({"library export", "export tracks and analyses as CSV or JSON",
+                                     "stemscope-cli library export LIB.sqlite [--format csv|json] [--out FILE] [--centroids]\n"
+                                     "  --centroids  (json) include every analysis's track centroid vector",
+                                     exportLibrary});
+
+}  // namespace
+}  // namespace stemscope::cli

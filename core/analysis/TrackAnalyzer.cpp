@@ -1,0 +1,231 @@
+#include "analysis/TrackAnalyzer.h"
+
+#include <stdexcept>
+
+#include "analysis/SegmentFeatures.h"
+#include "audio/AudioDecoder.h"
+#include "audio/AudioError.h"
+#include "jobs/JobEngine.h"
+#include "library/LibraryStore.h"
+#include "separation/Separator.h"
+#include "dsp/Resampler.h"
+
+namespace stemscope {
+
+TrackAnalyzer::TrackAnalyzer(std::shared_ptr<LibraryStore> store, EmbedderSet embedders,
+                             std::shared_ptr<const AudioDecoder> decoder, AnalysisOptions options)
+    : store_(std::move(store)), embedders_(std::move(embedders)), decoder_(std::move(decoder)), options_(std::move(options))
+{
+    for (const auto& [f, e] : embedders_)
+        if (!e) throw std::invalid_argument(std::string("null embedder for focus ") + focusName(f));
+}
+
+std::vector<Focus> TrackAnalyzer::focuses() const
+{
+    std::vector<Focus> out;
+    for (Focus f : kAllFocuses) {
+        if (!embedders_.count(f)) continue;
+        if (!options_.focuses.empty() &&
+            std::find(options_.focuses.begin(), options_.focuses.end(), f) == options_.focuses.end())
+            continue;
+        out.push_back(f);
+    }
+    return out;
+}
+
+bool TrackAnalyzer::focusNeedsWork(const std::map<Focus, std::string>& done, Focus f) const
+{
+    auto it = done.find(f);
+    if (it == done.end() || options_.redo) return true;
+    if (it->second == analysis_status::kError) return options_.retryErrors;
+    if (it->second == analysis_status::kSkipped) return options_.retrySkipped;
+    return false;
+}
+
+bool TrackAnalyzer::needsWork(const std::string& trackStatus, const std::map<Focus, std::string>& done) const
+{
+    if (trackStatus == track_status::kMissing) return false;
+    if (trackStatus == track_status::kError) return options_.retryErrors;
+    for (Focus f : focuses())
+        if (focusNeedsWork(done, f)) return true;
+    return false;
+}
+
+std::string TrackAnalyzer::statusFor(const std::map<Focus, std::string>& done) const
+{
+    bool all = true, skipped = false;
+    for (Focus f : focuses()) {
+        auto it = done.find(f);
+        if (it == done.end()) all = false;
+        else if (it->second == analysis_status::kSkipped || it->second == analysis_status::kError) skipped = true;
+    }
+    if (!all) return track_status::kNew;
+    return skipped ? track_status::kPartial : track_status::kAnalysed;
+}
+
+namespace {
+
+struct FocusSignal {
+    std::vector<float> owned;                     // stem signals live here...
+    const std::vector<float>* borrowed = nullptr; // ...the mix is borrowed (no copy of long tracks)
+    const std::vector<float>& samples() const { return borrowed ? *borrowed : owned; }
+    std::string source;          // mix | corpus-stem | separator
+    std::string unavailable;     // non-empty: why this focus has no signal
+    bool error = false;          // unavailable because of a failure (vs. simply absent)
+};
+
+}  // namespace
+
+TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) const
+{
+    TrackAnalysisResult result;
+    const auto trk = store_->track(trackId);
+    if (!trk) throw std::runtime_error("no track " + std::to_string(trackId));
+    auto progress = [&](double f, const std::string& what) {
+        if (ctx) {
+            ctx->checkpoint();
+            ctx->setProgress(f, what);
+        }
+    };
+
+    // Which focuses still need a result?
+    std::map<Focus, std::string> done;
+    for (const auto& a : store_->analyses(trackId))
+        if (embedders_.count(a.focus) && a.modelId == embedders_.at(a.focus)->modelId()) done[a.focus] = a.status;
+    std::vector<Focus> todo;
+    for (Focus f : focuses())
+        if (focusNeedsWork(done, f)) todo.push_back(f);
+    if (todo.empty()) {
+        result.trackStatus = statusFor(done);
+        if (trk->status != result.trackStatus) store_->setTrackStatus(trackId, result.trackStatus);
+        return result;
+    }
+
+    // 1. Decode the mix (needed for the mix focus and by a separator).
+    progress(0.02, "decoding");
+    MonoAudio mix;
+    try {
+        DecodeOptions d;
+        d.targetSampleRate = kAnalysisSampleRate;
+        mix = decoder_->decodeMono(trk->path, d);
+    } catch (const AudioError& e) {
+        const bool gone = e.kind() == AudioErrorKind::FileNotFound;
+        result.trackStatus = gone ? track_status::kMissing : track_status::kError;
+        store_->setTrackStatus(trackId, result.trackStatus, e.what());
+        return result;
+    }
+    result.audioSeconds = mix.source.durationSeconds();
+    if (trk->duration <= 0 || trk->format.empty())
+        store_->setTrackInfo(trackId, mix.source.durationSeconds(), mix.source.format, mix.source.sampleRate,
+                             mix.source.channels);
+
+    const auto corpusStems = store_->stems(trackId);
+    std::map<std::string, std::vector<float>> separated;
+    bool separationTried = false;
+    std::string separationError;
+
+    auto signalFor = [&](Focus f) -> FocusSignal {
+        FocusSignal s;
+        if (f == Focus::Mix) {
+            s.borrowed = &mix.samples;
+            s.source = "mix";
+            return s;
+        }
+        const std::string name = focusName(f);
+        if (auto it = corpusStems.find(name); it != corpusStems.end()) {
+            try {
+                DecodeOptions d;
+                d.targetSampleRate = kAnalysisSampleRate;
+                s.owned = decoder_->decodeMono(it->second, d).samples;
+                s.source = "corpus-stem";
+            } catch (const AudioError& e) {
+                s.unavailable = std::string("stem file: ") + e.what();
+                s.error = true;
+            }
+            return s;
+        }
+        if (!corpusStems.empty() && !options_.separator) {
+            s.unavailable = "no " + name + " stem in the corpus folder";
+            return s;
+        }
+        if (!options_.separator) {
+            s.unavailable = "no stems: no stem files next to the track and no separator configured";
+            return s;
+        }
+        if (!separationTried) {
+            separationTried = true;
+            try {
+                auto in = mix.samples;
+                if (options_.separator->sampleRate() != kAnalysisSampleRate)
+                    in = resample(in, kAnalysisSampleRate, options_.separator->sampleRate());
+                separated = options_.separator->separate(in);
+                if (options_.separator->sampleRate() != kAnalysisSampleRate)
+                    for (auto& [n, x] : separated) x = resample(x, options_.separator->sampleRate(), kAnalysisSampleRate);
+            } catch (const std::exception& e) {
+                separationError = e.what();
+            }
+        }
+        if (!separationError.empty()) {
+            s.unavailable = "separation failed: " + separationError;
+            s.error = true;
+        } else if (auto it = separated.find(name); it != separated.end()) {
+            s.owned = std::move(it->second);
+            s.source = "separator";
+        } else {
+            s.unavailable = "separator yields no " + name + " stem";
+        }
+        return s;
+    };
+
+    // 2. One focus at a time, each committed on its own.
+    for (size_t k = 0; k < todo.size(); ++k) {
+        const Focus f = todo[k];
+        const auto& emb = *embedders_.at(f);
+        const double base = 0.05 + 0.95 * double(k) / double(todo.size());
+        const double span = 0.95 / double(todo.size());
+        progress(base, std::string(focusName(f)) + ": preparing");
+        FocusSignal sig = signalFor(f);
+        if (!sig.unavailable.empty()) {
+            store_->saveAnalysisOutcome(trackId, f, emb.modelId(),
+                                        sig.error ? analysis_status::kError : analysis_status::kSkipped, sig.unavailable);
+            done[f] = sig.error ? analysis_status::kError : analysis_status::kSkipped;
+            continue;
+        }
+        const auto plan = planSegments(sig.samples(), kAnalysisSampleRate, options_.segments);
+        if (plan.segments.empty()) {
+            store_->saveAnalysisOutcome(trackId, f, emb.modelId(), analysis_status::kSilent,
+                                        "no non-silent " + std::to_string(int(options_.segments.lengthSeconds)) +
+                                            " s segment",
+                                        sig.source);
+            done[f] = analysis_status::kSilent;
+            ++result.focusesDone;
+            continue;
+        }
+        Matrix all(0, emb.dimension());
+        std::vector<double> starts;
+        const size_t batch = size_t(std::max(1, options_.batchSegments));
+        for (size_t first = 0; first < plan.segments.size(); first += batch) {
+            progress(base + span * double(first) / double(plan.segments.size()),
+                     std::string(focusName(f)) + ": embedding " + std::to_string(first) + "/" +
+                         std::to_string(plan.segments.size()));
+            const auto mels = segmentLogMels(sig.samples(), plan, first, batch, emb.featureBands(), emb.segmentFrames());
+            const Matrix e = emb.embed(mels);
+            if (e.rows != int(mels.size()) || e.cols != emb.dimension())
+                throw std::runtime_error("embedder " + emb.modelId() + " returned a wrong-shaped matrix");
+            all.data.insert(all.data.end(), e.data.begin(), e.data.end());
+            all.rows += e.rows;
+            for (size_t i = first; i < first + mels.size(); ++i) starts.push_back(plan.segments[i].startSeconds(kAnalysisSampleRate));
+        }
+        if (ctx) ctx->checkpoint();  // a cancel now discards this focus: nothing half-written
+        store_->saveAnalysis(trackId, f, emb.modelId(), sig.source, all, starts);
+        done[f] = analysis_status::kDone;
+        ++result.focusesDone;
+        result.segments += all.rows;
+    }
+    result.trackStatus = statusFor(done);
+    store_->setTrackStatus(trackId, result.trackStatus);
+    progress(1.0, "done");
+    return result;
+}
+
+}  // namespace stemscope

@@ -1,0 +1,66 @@
+#pragma once
+// Small audio files for library tests, written at test time (no binary fixtures in git).
+#include <QDir>
+#include <QString>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "TestSignals.h"
+#include "audio/AudioDecoder.h"
+
+namespace stemscope::test {
+
+inline std::string u8(const QString& s) { return s.toUtf8().toStdString(); }
+
+// A tone "voice": a few partials at `freq` with a little amplitude modulation, so different
+// frequencies give clearly different spectra.
+inline std::vector<float> voice(double freq, double rate, double seconds, double amp = 0.3)
+{
+    std::vector<float> x(size_t(seconds * rate));
+    for (size_t i = 0; i < x.size(); ++i) {
+        const double t = double(i) / rate;
+        const double env = 0.75 + 0.25 * std::sin(2 * M_PI * 2.0 * t);
+        x[i] = float(amp * env *
+                     (std::sin(2 * M_PI * freq * t) + 0.5 * std::sin(4 * M_PI * freq * t) +
+                      0.25 * std::sin(6 * M_PI * freq * t)) / 1.75);
+    }
+    return x;
+}
+
+inline void writeVoice(const std::string& path, double freq, double seconds = 8.0, double rate = 22050.0, int channels = 1)
+{
+    const auto x = voice(freq, rate, seconds);
+    writeAudio(path, std::vector<std::vector<float>>(size_t(channels), x), rate, 16);
+}
+
+inline void writeBytes(const std::string& path, const std::string& bytes)
+{
+    std::ofstream out(std::filesystem::u8path(path), std::ios::binary);
+    out << bytes;
+}
+
+// A valid 16-bit mono PCM WAV of digital silence, written as header + a sparse extension:
+// an hour of audio in milliseconds, whatever its size.
+inline void writeSilentWav(const std::string& path, double seconds, int rate)
+{
+    const uint32_t dataBytes = uint32_t(seconds * rate) * 2u;
+    auto le32 = [](uint32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };
+    auto le16 = [](uint16_t v) { return std::string{char(v), char(v >> 8)}; };
+    std::string h = "RIFF" + le32(36 + dataBytes) + "WAVEfmt " + le32(16) + le16(1) + le16(1) + le32(uint32_t(rate)) +
+                    le32(uint32_t(rate) * 2) + le16(2) + le16(16) + "data" + le32(dataBytes);
+    writeBytes(path, h);
+    std::filesystem::resize_file(std::filesystem::u8path(path), h.size() + dataBytes);
+}
+
+inline void truncateFile(const std::string& path, double keepFraction)
+{
+    const auto p = std::filesystem::u8path(path);
+    std::filesystem::resize_file(p, uintmax_t(double(std::filesystem::file_size(p)) * keepFraction));
+}
+
+}  // namespace stemscope::test

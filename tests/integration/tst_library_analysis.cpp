@@ -1,0 +1,264 @@
+#include <QtTest>
+
+#include <csignal>
+#include <filesystem>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "LibraryFixtures.h"
+#include "TestEmbedder.h"
+#include "analysis/AnalysisScheduler.h"
+#include "analysis/TrackAnalyzer.h"
+#include "audio/AudioDecoder.h"
+#include "index/NeighbourSearch.h"
+#include "jobs/JobEngine.h"
+#include "library/LibraryStore.h"
+#include "library/TrackImporter.h"
+
+using namespace stemscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+EmbedderSet embedders(int delayMs = 0, bool allFocuses = true)
+{
+    EmbedderSet set;
+    for (Focus f : kAllFocuses) {
+        if (!allFocuses && f != Focus::Mix) continue;
+        set[f] = std::make_shared<test::TestEmbedder>(std::string("test-") + focusName(f), 16, 32, 129,
+                                                      7u + unsigned(f), delayMs);
+    }
+    return set;
+}
+
+// Plain tracks at different pitches plus one corpus folder with all four stems.
+void writeLibraryAudio(const std::string& root, int plainTracks)
+{
+    fs::create_directories(fs::u8path(root + "/corpus/song"));
+    for (int i = 0; i < plainTracks; ++i)
+        test::writeVoice(root + "/plain " + std::to_string(i) + ".wav", 110.0 * std::pow(1.25, i));
+    test::writeVoice(root + "/corpus/song/mix.wav", 200);
+    int k = 0;
+    for (const char* stem : {"drums", "bass", "piano", "guitar"})
+        test::writeVoice(root + "/corpus/song/" + stem + ".wav", 80.0 + 90.0 * k++);
+}
+
+BatchProgress analyseAll(const std::shared_ptr<LibraryStore>& store, const EmbedderSet& set, int workers,
+                         std::vector<JobId>* ids = nullptr, JobEngine* external = nullptr)
+{
+    auto analyzer = std::make_shared<TrackAnalyzer>(store, set, defaultAudioDecoder());
+    AnalysisScheduler scheduler(analyzer);
+    JobEngine local(workers);
+    JobEngine& engine = external ? *external : local;
+    engine.setListener([&](const JobInfo& i) { scheduler.onJobUpdate(i); });
+    const auto submitted = scheduler.submit(engine, *store);
+    if (ids) *ids = submitted;
+    engine.waitAll();
+    engine.setListener({});
+    return scheduler.progress();
+}
+
+std::map<std::string, std::vector<float>> centroidsByPath(LibraryStore& store, Focus f, const std::string& model)
+{
+    std::map<std::string, std::vector<float>> out;
+    for (const auto& t : store.tracks())
+        if (auto a = store.analysis(t.id, f, model); a && a->status == "done")
+            out[fs::u8path(t.path).filename().u8string()] = a->centroid;
+    return out;
+}
+
+}  // namespace
+
+class LibraryAnalysisTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    // First: fork() is safest before this process has started any threads.
+    void killDashNineLosesNothingCommittedAndResumes()
+    {
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/music";
+        fs::create_directories(fs::u8path(root));
+        for (int i = 0; i < 10; ++i) test::writeVoice(root + "/t" + std::to_string(i) + ".wav", 100.0 + 37.0 * i);
+        const auto db = test::u8(dir.path()) + "/lib.sqlite";
+        {
+            LibraryStore store(db);
+            TrackImporter(store, defaultAudioDecoder()).run({root});
+        }
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            auto store = std::make_shared<LibraryStore>(db);
+            analyseAll(store, embedders(150, false), 2);
+            _exit(0);
+        }
+        // Parent: wait until a few results are committed, then kill -9 mid-flight.
+        int committed = 0;
+        for (int tries = 0; tries < 3000 && committed < 3; ++tries) {
+            usleep(2000);
+            LibraryStore peek(db, LibraryStore::Access::ReadOnly);
+            const auto s = peek.summary();
+            committed = s.analyses.count("mix") ? int(s.analyses.at("mix").count("done") ? s.analyses.at("mix").at("done") : 0) : 0;
+        }
+        ::kill(child, SIGKILL);
+        int status = 0;
+        waitpid(child, &status, 0);
+        QVERIFY(WIFSIGNALED(status));
+        QVERIFY2(committed >= 3, "child never committed results");
+
+        auto store = std::make_shared<LibraryStore>(db);
+        QCOMPARE(store->checkConsistency(), std::vector<std::string>{});
+        const auto before = store->summary().analyses["mix"]["done"];
+        QVERIFY(before >= 3);
+        QVERIFY2(before < 10, "child finished before it was killed; the test proved nothing");
+        const auto resumed = analyseAll(store, embedders(0, false), 2);
+        QCOMPARE(int64_t(resumed.tracksTotal), 10 - before);  // only the unfinished ones
+        QCOMPARE(store->summary().analyses["mix"]["done"], int64_t(10));
+        QVERIFY(store->checkConsistency().empty());
+
+        // Identical to an uninterrupted run.
+        const auto db2 = test::u8(dir.path()) + "/fresh.sqlite";
+        auto fresh = std::make_shared<LibraryStore>(db2);
+        TrackImporter(*fresh, defaultAudioDecoder()).run({root});
+        analyseAll(fresh, embedders(0, false), 2);
+        const auto a = centroidsByPath(*store, Focus::Mix, "test-mix");
+        const auto b = centroidsByPath(*fresh, Focus::Mix, "test-mix");
+        QCOMPARE(a.size(), size_t(10));
+        QCOMPARE(a, b);
+    }
+
+    void analysesEveryFocusItHasAStemFor()
+    {
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/music";
+        writeLibraryAudio(root, 3);
+        auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
+        TrackImporter(*store, defaultAudioDecoder()).run({root});
+        const auto p = analyseAll(store, embedders(), 2);
+        QCOMPARE(p.tracksTotal, 4);
+        QCOMPARE(p.tracksFinished, 4);
+        QCOMPARE(p.tracksFailed, 0);
+        QVERIFY(std::abs(p.fraction - 1.0) < 1e-9);
+        QVERIFY(std::abs(p.audioSecondsDone - 32.0) < 0.1);
+
+        const auto mix = store->trackByPath(fs::weakly_canonical(fs::u8path(root + "/corpus/song/mix.wav")).u8string());
+        QCOMPARE(mix->status, std::string("analysed"));
+        for (Focus f : kAllFocuses) {
+            const auto a = store->analysis(mix->id, f, std::string("test-") + focusName(f));
+            QVERIFY(a);
+            QCOMPARE(a->status, std::string("done"));
+            QCOMPARE(a->source, std::string(f == Focus::Mix ? "mix" : "corpus-stem"));
+            // 8 s, 3 s segments, 1.5 s hop: starts 0, 1.5, 3, 4.5.
+            QCOMPARE(a->segmentCount, 4);
+        }
+        const auto seg = store->segments(mix->id, Focus::Bass, "test-bass");
+        QCOMPARE(seg.startSeconds, (std::vector<double>{0.0, 1.5, 3.0, 4.5}));
+
+        const auto plain = store->trackByPath(fs::weakly_canonical(fs::u8path(root + "/plain 0.wav")).u8string());
+        QCOMPARE(plain->status, std::string("partial"));
+        QCOMPARE(store->analysis(plain->id, Focus::Mix, "test-mix")->status, std::string("done"));
+        const auto drums = store->analysis(plain->id, Focus::Drums, "test-drums");
+        QCOMPARE(drums->status, std::string("skipped"));
+        QVERIFY(drums->error.find("no stems") != std::string::npos);
+
+        // Nothing left to do: a second run submits nothing.
+        QCOMPARE(analyseAll(store, embedders(), 2).tracksTotal, 0);
+        QVERIFY(store->checkConsistency().empty());
+
+        // Neighbours: the closest pitch is the nearest track, the query itself never shows up.
+        auto search = NeighbourSearch::load(*store, Focus::Mix, "test-mix");
+        QCOMPARE(search.trackCount(), 4);
+        const auto p1 = store->trackByPath(fs::weakly_canonical(fs::u8path(root + "/plain 1.wav")).u8string());
+        const auto n = search.similarTracks(p1->id, 10);
+        QCOMPARE(int(n.size()), 3);
+        for (const auto& x : n) QVERIFY(x.trackId != p1->id);
+        QVERIFY(n.front().distance <= n.back().distance);
+        const auto segs = search.similarSegments(p1->id, 1.5, 5);
+        QCOMPARE(int(segs.size()), 5);
+        for (const auto& s : segs) QVERIFY(s.trackId != p1->id);
+    }
+
+    void zooTracksGetRecordedOutcomes()
+    {
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/zoo";
+        fs::create_directories(fs::u8path(root));
+        test::writeVoice(root + "/8k.wav", 440, 8.0, 8000.0);
+        test::writeVoice(root + "/192k.wav", 550, 4.0, 192000.0);
+        test::writeVoice(root + "/6ch.wav", 660, 8.0, 22050.0, 6);
+        test::writeSilentWav(root + "/hour of silence.wav", 3600.0, 8000);
+        test::writeVoice(root + "/ünïcødé 曲 🎵.wav", 770);
+        test::writeBytes(root + "/text.mp3", "not an mp3");
+        auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
+        TrackImporter(*store, defaultAudioDecoder()).run({root});
+        const auto p = analyseAll(store, embedders(0, false), 2);
+        QCOMPARE(p.tracksTotal, 5);  // text.mp3 already failed at import
+        QCOMPARE(p.tracksFailed, 0);
+        auto statusOf = [&](const std::string& name) {
+            const auto t = store->trackByPath(fs::weakly_canonical(fs::u8path(root + "/" + name)).u8string());
+            return store->analysis(t->id, Focus::Mix, "test-mix")->status;
+        };
+        QCOMPARE(statusOf("8k.wav"), std::string("done"));
+        QCOMPARE(statusOf("192k.wav"), std::string("done"));
+        QCOMPARE(statusOf("6ch.wav"), std::string("done"));
+        QCOMPARE(statusOf("ünïcødé 曲 🎵.wav"), std::string("done"));
+        QCOMPARE(statusOf("hour of silence.wav"), std::string("silent"));
+        QVERIFY(store->checkConsistency().empty());
+    }
+
+    void fileDeletedMidAnalysisIsRecorded()
+    {
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/music";
+        fs::create_directories(fs::u8path(root));
+        for (int i = 0; i < 4; ++i) test::writeVoice(root + "/t" + std::to_string(i) + ".wav", 150.0 + 50 * i);
+        auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
+        TrackImporter(*store, defaultAudioDecoder()).run({root});
+        auto analyzer = std::make_shared<TrackAnalyzer>(store, embedders(100, false), defaultAudioDecoder());
+        AnalysisScheduler scheduler(analyzer);
+        JobEngine engine(1);
+        std::atomic<bool> firstRunning{false};
+        engine.setListener([&](const JobInfo& i) {
+            scheduler.onJobUpdate(i);
+            if (i.state == JobState::Running) firstRunning = true;
+        });
+        scheduler.submit(engine, *store);
+        while (!firstRunning) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        fs::remove(fs::u8path(root + "/t3.wav"));
+        engine.waitAll();
+        engine.setListener({});
+        const auto t3 = store->trackByPath(fs::weakly_canonical(fs::u8path(root + "/t3.wav")).u8string());
+        QCOMPARE(t3->status, std::string("missing"));
+        QVERIFY(t3->error.find("file not found") != std::string::npos);
+        QCOMPARE(store->summary().analyses["mix"]["done"], int64_t(3));
+    }
+
+    void cancelKeepsTheLibraryConsistent()
+    {
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/music";
+        fs::create_directories(fs::u8path(root));
+        for (int i = 0; i < 8; ++i) test::writeVoice(root + "/t" + std::to_string(i) + ".wav", 150.0 + 30 * i);
+        auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
+        TrackImporter(*store, defaultAudioDecoder()).run({root});
+        {
+            auto analyzer = std::make_shared<TrackAnalyzer>(store, embedders(60, false), defaultAudioDecoder());
+            AnalysisScheduler scheduler(analyzer);
+            JobEngine engine(2);
+            engine.setListener([&](const JobInfo& i) { scheduler.onJobUpdate(i); });
+            scheduler.submit(engine, *store);
+            std::this_thread::sleep_for(std::chrono::milliseconds(150));
+            engine.cancelAll();
+            engine.waitAll();
+            engine.setListener({});
+            QVERIFY(scheduler.progress().tracksFinished == 8);
+        }
+        QVERIFY(store->checkConsistency().empty());
+        const auto done = store->summary().analyses["mix"]["done"];
+        QVERIFY(done < 8);
+        QCOMPARE(analyseAll(store, embedders(0, false), 2).tracksTotal, int(8 - done));
+        QCOMPARE(store->summary().analyses["mix"]["done"], int64_t(8));
+    }
+};
+
+QTEST_APPLESS_MAIN(LibraryAnalysisTest)
+#include "tst_library_analysis.moc"
