@@ -1,0 +1,66 @@
+#include "ranking/RankModelFile.h"
+
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+namespace stemscope {
+
+void saveRankModel(const std::string& path, const RankModelInfo& i, const RankNet& net)
+{
+    std::ofstream o(path, std::ios::binary);
+    if (!o) throw std::runtime_error("cannot write " + path);
+    o << "stemscope-rank-model 1\n"
+      << "mode " << i.mode << "\nmining " << i.mining << "\nfocus " << i.focus << "\n"
+      << "bins " << i.net.bins << "\nframes " << i.net.frames << "\nwidth " << i.net.width << "\ndim " << i.net.dim
+      << "\noutputs " << i.net.outputs << "\npooling " << poolingName(i.net.pooling) << "\n"
+      << "train_seconds " << i.trainSeconds << "\nsteps " << i.steps << "\ntrain_tracks " << i.trainTracks << "\n"
+      << "vocab " << i.vocabulary.size() << "\n";
+    for (const auto& t : i.vocabulary) o << t << "\n";
+    o << "end\n";
+    net.save(o);
+    if (!o) throw std::runtime_error("cannot write " + path);
+}
+
+std::unique_ptr<RankNet> loadRankModel(const std::string& path, RankModelInfo& info)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    std::string line;
+    if (!std::getline(in, line) || line != "stemscope-rank-model 1")
+        throw std::runtime_error(path + ": not a stemscope ranking model");
+    std::map<std::string, std::string> kv;
+    RankModelInfo i;
+    while (std::getline(in, line) && line != "end") {
+        const auto sp = line.find(' ');
+        if (sp == std::string::npos) throw std::runtime_error(path + ": bad header line '" + line + "'");
+        const std::string key = line.substr(0, sp), value = line.substr(sp + 1);
+        if (key == "vocab") {
+            const int n = std::stoi(value);
+            for (int k = 0; k < n && std::getline(in, line); ++k) i.vocabulary.push_back(line);
+            continue;
+        }
+        kv[key] = value;
+    }
+    if (line != "end") throw std::runtime_error(path + ": truncated header");
+    auto num = [&](const char* k, double fallback) { return kv.count(k) ? std::stod(kv[k]) : fallback; };
+    i.mode = kv.count("mode") ? kv["mode"] : "tl";
+    i.mining = kv.count("mining") ? kv["mining"] : "-";
+    i.focus = kv.count("focus") ? kv["focus"] : "mix";
+    i.net.bins = int(num("bins", 96));
+    i.net.frames = int(num("frames", 512));
+    i.net.width = int(num("width", 8));
+    i.net.dim = int(num("dim", 128));
+    i.net.outputs = int(num("outputs", 0));
+    if (kv.count("pooling") && !poolingFromName(kv["pooling"], i.net.pooling))
+        throw std::runtime_error(path + ": unknown pooling " + kv["pooling"]);
+    i.trainSeconds = num("train_seconds", 0);
+    i.steps = int(num("steps", 0));
+    i.trainTracks = int(num("train_tracks", 0));
+    auto net = std::make_unique<RankNet>(i.net);
+    net->load(in);
+    info = std::move(i);
+    return net;
+}
+
+}  // namespace stemscope

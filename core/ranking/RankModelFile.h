@@ -1,0 +1,33 @@
+#pragma once
+// A trained learning-to-rank model on disk: a text header, then the network's torch archive.
+//   stemscope-rank-model 1
+//   mode tl|at              mining neighbors|random|distance|-     focus mix|drums|...
+//   bins / frames / width / dim / outputs / pooling   (RankNetConfig)
+//   train_seconds / steps / train_tracks              (provenance)
+//   vocab N, then N tag lines (the auto-tagger's outputs, in order; also saved for tl)
+//   end
+//   <torch::serialize archive bytes>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ranking/RankNet.h"
+
+namespace stemscope {
+
+struct RankModelInfo {
+    std::string mode = "tl"; // "tl" (triplet loss) or "at" (auto-tagger)
+    std::string mining = "-";
+    std::string focus = "mix";
+    RankNetConfig net;
+    std::vector<std::string> vocabulary;
+    double trainSeconds = 0;
+    int steps = 0;
+    int trainTracks = 0;
+};
+
+void saveRankModel(const std::string& path, const RankModelInfo& info, const RankNet& net);
+// Throws std::runtime_error on a malformed file.
+std::unique_ptr<RankNet> loadRankModel(const std::string& path, RankModelInfo& info);
+
+}  // namespace stemscope

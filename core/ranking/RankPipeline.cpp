@@ -1,0 +1,208 @@
+#include "ranking/RankPipeline.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "dsp/Cqt.h"
+#include "ranking/PatchSampling.h"
+#include "ranking/RankCorpus.h"
+#include "ranking/RankModelFile.h"
+#include "ranking/RankedLists.h"
+#include "ranking/TagVector.h"
+
+namespace stemscope {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+void say(const RankLog& log, const std::string& s)
+{
+    if (log) log(s);
+}
+
+std::vector<Matrix> loadFeatures(const std::vector<RankSong>& songs, const std::string& focus,
+                                 const std::string& cacheDir, const RankLog& log)
+{
+    const Cqt cqt;
+    std::vector<Matrix> out;
+    for (size_t i = 0; i < songs.size(); ++i) {
+        out.push_back(songCqt(songs[i], focus, cacheDir, cqt));
+        if ((i + 1) % 20 == 0 || i + 1 == songs.size())
+            say(log, "features " + std::to_string(i + 1) + "/" + std::to_string(songs.size()));
+    }
+    return out;
+}
+
+Matrix oracleFor(const std::vector<RankSong>& songs, const TagVocabulary& vocab)
+{
+    std::vector<std::vector<float>> rows;
+    for (const auto& s : songs) rows.push_back(vocab.vector(s.tags));
+    return cosineSimilarity(stackRows(rows));
+}
+
+std::vector<TagList> tagsOf(const std::vector<RankSong>& songs)
+{
+    std::vector<TagList> t;
+    for (const auto& s : songs) t.push_back(s.tags);
+    return t;
+}
+
+std::string fmt(const MeanCi& m)
+{
+    char b[64];
+    std::snprintf(b, sizeof b, "%.3f ± %.3f", m.mean, m.halfWidth);
+    return b;
+}
+
+}  // namespace
+
+bool isHeldOut(int index, int every) { return every > 0 && index % every == every - 1; }
+
+std::string defaultRankCacheDir()
+{
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/stemscope/rank-cqt";
+    if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/stemscope/rank-cqt";
+    return ".stemscope-rank-cqt";
+}
+
+RankTrainResult runRankTraining(const RankTrainRequest& r)
+{
+    if (r.mode != "tl" && r.mode != "at") throw std::invalid_argument("mode must be tl or at");
+    const auto all = scanRankCorpus(r.corpusDir);
+    std::vector<RankSong> songs;
+    for (int i = 0; i < int(all.size()); ++i)
+        if (!isHeldOut(i, r.holdoutEvery)) songs.push_back(all[size_t(i)]);
+    if (songs.size() < 3) throw std::runtime_error("need at least 3 training songs in " + r.corpusDir);
+    say(r.log, std::to_string(songs.size()) + " training songs (" + std::to_string(all.size() - songs.size()) +
+                   " held out), focus " + r.focus);
+
+    RankTrainResult res;
+    res.trainTracks = int(songs.size());
+    const auto t0 = Clock::now();
+    const auto features = loadFeatures(songs, r.focus, r.cacheDir, r.log);
+    res.featureSeconds = since(t0);
+
+    const TagVocabulary vocab(tagsOf(songs));
+    RankNetConfig cfg;
+    cfg.width = r.width;
+    cfg.dim = r.dim;
+    cfg.pooling = r.pooling;
+    RankModelInfo info;
+    info.mode = r.mode;
+    info.focus = r.focus;
+    info.vocabulary = vocab.tags();
+    TrainOptions opts = r.train;
+    if (!opts.onEpoch && r.log)
+        opts.onEpoch = [&](int e, double loss, double s) {
+            char b[128];
+            std::snprintf(b, sizeof b, "epoch %d loss %.4f (%.0f s)", e, loss, s);
+            r.log(b);
+        };
+    if (r.mode == "tl") {
+        const Matrix s = oracleFor(songs, vocab);
+        const auto triplets = mineTriplets(s, rankedLists(s), r.mining);
+        res.triplets = int(triplets.size());
+        say(r.log, std::to_string(triplets.size()) + " triplets (" + miningName(r.mining.strategy) + ")");
+        info.mining = miningName(r.mining.strategy);
+        info.net = cfg;
+        RankNet net(cfg, r.train.seed);
+        res.report = trainTriplets(net, features, triplets, opts);
+        info.trainSeconds = res.report.seconds;
+        info.steps = res.report.steps;
+        info.trainTracks = res.trainTracks;
+        saveRankModel(r.out, info, net);
+    } else {
+        cfg.outputs = vocab.size();
+        info.net = cfg;
+        std::vector<std::vector<float>> targets;
+        for (const auto& s : songs) targets.push_back(vocab.multiHot(s.tags));
+        RankNet net(cfg, r.train.seed);
+        res.report = trainTagger(net, features, targets, opts);
+        info.trainSeconds = res.report.seconds;
+        info.steps = res.report.steps;
+        info.trainTracks = res.trainTracks;
+        saveRankModel(r.out, info, net);
+    }
+    return res;
+}
+
+std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& r)
+{
+    std::vector<RankSong> pool;
+    if (!r.trainCorpusDir.empty()) {
+        const auto all = scanRankCorpus(r.trainCorpusDir);
+        for (int i = 0; i < int(all.size()); ++i)
+            if (isHeldOut(i, r.holdoutEvery)) pool.push_back(all[size_t(i)]);
+    }
+    if (!r.testCorpusDir.empty())
+        for (auto& s : scanRankCorpus(r.testCorpusDir)) pool.push_back(std::move(s));
+    if (pool.size() < 3) throw std::runtime_error("evaluation pool has fewer than 3 songs");
+    for (auto& s : pool) s.name = s.dir; // unique cache keys across the two corpora
+    say(r.log, "evaluation pool: " + std::to_string(pool.size()) + " songs");
+    const Matrix oracle = oracleFor(pool, TagVocabulary(tagsOf(pool)));
+
+    std::vector<RankEvalRow> rows;
+    if (r.includeChance) {
+        RankEvalRow c;
+        c.name = "random ranking (chance)";
+        c.scores = randomRankingScores(oracle, r.protocol);
+        c.poolSize = int(pool.size());
+        rows.push_back(c);
+    }
+    std::map<std::string, std::vector<Matrix>> featureCache; // per focus
+    for (const auto& path : r.models) {
+        RankModelInfo info;
+        auto net = loadRankModel(path, info);
+        const std::string focus = r.focus.empty() ? info.focus : r.focus;
+        if (!featureCache.count(focus)) {
+            // Cache keys: the song folder path with '/' replaced, so both corpora share one folder.
+            std::vector<RankSong> keyed = pool;
+            for (auto& s : keyed)
+                for (char& ch : s.name)
+                    if (ch == '/') ch = '_';
+            featureCache[focus] = loadFeatures(keyed, focus, r.cacheDir, r.log);
+        }
+        const auto& features = featureCache[focus];
+        const TagVocabulary modelVocab(info.vocabulary);
+        std::vector<std::vector<float>> reps;
+        for (const auto& f : features) {
+            const auto mean = meanRow(net->infer(evenPatches(f, info.net.frames, r.patchesPerTrack)));
+            reps.push_back(info.mode == "at" ? modelVocab.vectorFromScores(mean) : mean);
+        }
+        RankEvalRow row;
+        row.model = path;
+        row.focus = focus;
+        row.name = info.mode == "at" ? std::string("AT baseline (") + poolingName(info.net.pooling) + ")"
+                                     : "TL " + info.mining + " (" + poolingName(info.net.pooling) + ")";
+        row.scores = evaluateRanking(oracle, cosineSimilarity(stackRows(reps)), r.protocol);
+        row.trainSeconds = info.trainSeconds;
+        row.steps = info.steps;
+        row.poolSize = int(pool.size());
+        say(r.log, row.name + ": MAP " + fmt(row.scores.map));
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+std::string formatRankTable(const std::vector<RankEvalRow>& rows, int k)
+{
+    std::ostringstream o;
+    const std::string K = std::to_string(k);
+    o << "| method | focus | MAP@" << K << " | Recall@" << K << " | RR@" << K << " | nDCG@" << K
+      << " | train s | steps |\n|---|---|---|---|---|---|---|---|\n";
+    for (const auto& r : rows) {
+        char t[32];
+        std::snprintf(t, sizeof t, "%.0f", r.trainSeconds);
+        o << "| " << r.name << " | " << (r.focus.empty() ? "-" : r.focus) << " | " << fmt(r.scores.map) << " | "
+          << fmt(r.scores.recall) << " | " << fmt(r.scores.rr) << " | " << fmt(r.scores.ndcg) << " | "
+          << (r.model.empty() ? "-" : t) << " | " << (r.model.empty() ? "-" : std::to_string(r.steps)) << " |\n";
+    }
+    return o.str();
+}
+
+}  // namespace stemscope

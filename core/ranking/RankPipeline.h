@@ -1,0 +1,84 @@
+#pragma once
+// The learning-to-rank experiment end to end (what `stemscope-cli rank train|evaluate` runs).
+//
+// Split (deterministic): songs of the training corpus sorted by name; song i is *held out* when
+// holdoutEvery > 0 and i % holdoutEvery == holdoutEvery - 1 (every 6th: 30 of 180). Training uses
+// the others. The evaluation pool is the held-out training songs plus every song of the test
+// corpus; each pool song is a query against the rest of the pool (the database).
+// Oracle S for training: tag vectors over the training songs' vocabulary; for evaluation: over the
+// pool's own vocabulary. Audio input: <focus>.flac of each song (mix or one stem), tags unchanged.
+// Track representation at test time: mean over 8 evenly spaced 512-frame patches of the patch
+// outputs (embeddings for tl; sigmoid tag probabilities for at, then S = cosine of the weighted
+// predicted tag vectors, TagVocabulary::vectorFromScores).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ranking/RankEvaluation.h"
+#include "ranking/RankNet.h"
+#include "ranking/RankTrainer.h"
+#include "ranking/TripletMining.h"
+
+namespace stemscope {
+
+struct RankSong;
+
+using RankLog = std::function<void(const std::string&)>;
+
+struct RankTrainRequest {
+    std::string corpusDir;
+    std::string out;
+    std::string mode = "tl"; // tl | at
+    MiningConfig mining;     // tl only
+    TemporalPooling pooling = TemporalPooling::Max;
+    std::string focus = "mix";
+    std::string cacheDir;    // CQT cache ("" = no cache)
+    int holdoutEvery = 6;
+    int width = 8;
+    int dim = 128;
+    TrainOptions train;
+    RankLog log;
+};
+
+struct RankTrainResult {
+    int trainTracks = 0;
+    int triplets = 0;
+    double featureSeconds = 0;
+    TrainReport report;
+};
+
+RankTrainResult runRankTraining(const RankTrainRequest& request);
+
+struct RankEvalRequest {
+    std::vector<std::string> models;
+    std::string trainCorpusDir; // held-out part joins the pool ("" = none)
+    std::string testCorpusDir;  // "" = none
+    int holdoutEvery = 6;
+    std::string focus;          // "" = each model's own focus
+    std::string cacheDir;
+    RankingProtocol protocol;
+    int patchesPerTrack = 8;
+    bool includeChance = true;
+    RankLog log;
+};
+
+struct RankEvalRow {
+    std::string name;  // e.g. "TL random (max)"
+    std::string model; // file
+    std::string focus;
+    RankingScores scores;
+    double trainSeconds = 0;
+    int steps = 0;
+    int poolSize = 0;
+};
+
+std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& request);
+// Markdown table: method, MAP@k, Recall@k, RR@k, nDCG@k (mean +- 95 % half width), training time.
+std::string formatRankTable(const std::vector<RankEvalRow>& rows, int k = 20);
+
+// The split rule above, exposed for tests.
+bool isHeldOut(int index, int holdoutEvery);
+// Default CQT cache folder: $XDG_CACHE_HOME/stemscope/rank-cqt or ~/.cache/stemscope/rank-cqt.
+std::string defaultRankCacheDir();
+
+}  // namespace stemscope

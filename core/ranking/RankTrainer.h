@@ -1,0 +1,45 @@
+#pragma once
+// Training loops of the two learning-to-rank modes (torch stays in RankTrainer.cpp):
+//   trainTriplets: triplet loss max(0, |f(a) - f(p)| - |f(a) - f(n)| + margin) on L2-normalised
+//                  embeddings (Euclidean distance), triplets drawn uniformly from the mined set,
+//                  one random patch per track and per use (random crops are the augmentation);
+//   trainTagger:   binary cross-entropy on the tag logits, one random patch per sampled track.
+// Both use Adam and stop after epochs x stepsPerEpoch steps or when the time budget runs out.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "dsp/Matrix.h"
+#include "ranking/RankNet.h"
+#include "ranking/TripletMining.h"
+
+namespace stemscope {
+
+struct TrainOptions {
+    int epochs = 10;
+    int stepsPerEpoch = 50;
+    int batchSize = 16;          // triplets (TL) or tracks (AT) per step
+    double learningRate = 1e-3;
+    double margin = 0.5;
+    double timeBudgetSeconds = 0; // 0: no limit
+    int threads = 0;             // > 0: torch::set_num_threads
+    uint64_t seed = 1;
+    std::function<void(int epoch, double meanLoss, double seconds)> onEpoch;
+};
+
+struct TrainReport {
+    int steps = 0;
+    int epochs = 0;
+    double seconds = 0;
+    bool stoppedByBudget = false;
+    std::vector<double> epochLoss;
+};
+
+// features[i]: the whole feature matrix (frames x bins) of track i.
+TrainReport trainTriplets(RankNet& net, const std::vector<Matrix>& features, const std::vector<Triplet>& triplets,
+                          const TrainOptions& options);
+// targets[i]: 0/1 tag targets of track i (net.config().outputs entries).
+TrainReport trainTagger(RankNet& net, const std::vector<Matrix>& features,
+                        const std::vector<std::vector<float>>& targets, const TrainOptions& options);
+
+}  // namespace stemscope

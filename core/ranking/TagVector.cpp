@@ -1,0 +1,286 @@
+#include "ranking/TagVector.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <set>
+#include <stdexcept>
+
+#include "ranking/MiniJson.h"
+
+namespace stemscope {
+namespace {
+
+std::string lower(std::string s)
+{
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string scalarText(const json::Value& v)
+{
+    switch (v.type) {
+    case json::Value::Type::String: return v.text;
+    case json::Value::Type::Number: {
+        const double r = std::round(v.number);
+        if (std::abs(v.number - r) < 1e-9) return std::to_string(static_cast<long long>(r));
+        std::string s = std::to_string(v.number);
+        while (!s.empty() && s.back() == '0') s.pop_back();
+        return s;
+    }
+    case json::Value::Type::Bool: return v.boolean ? "true" : "false";
+    default: return {};
+    }
+}
+
+bool isScalar(const json::Value& v)
+{
+    return v.type == json::Value::Type::String || v.type == json::Value::Type::Number ||
+           v.type == json::Value::Type::Bool;
+}
+
+std::string fileStem(const std::string& path)
+{
+    auto slash = path.find_last_of("/\\");
+    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    auto dot = base.find_last_of('.');
+    if (dot != std::string::npos && dot > 0) base = base.substr(0, dot);
+    return base;
+}
+
+void addKey(TagList& out, const std::string& raw)
+{
+    const std::string k = normaliseTagValue(raw);
+    if (k.empty()) return;
+    out.push_back({"key", k});
+    if (k.find("minor") != std::string::npos || (k.size() >= 1 && k.back() == 'm' && k.size() <= 3))
+        out.push_back({"mode", "minor"});
+    else if (k.find("major") != std::string::npos)
+        out.push_back({"mode", "major"});
+}
+
+void addProgram(TagList& out, const std::string& cls, const json::Value& prog)
+{
+    const std::string c = normaliseTagValue(cls);
+    if (c.empty()) return;
+    if (prog.isArray()) {
+        for (const auto& p : prog.items)
+            if (isScalar(p)) out.push_back({"program." + c, normaliseTagValue(scalarText(p))});
+    } else if (isScalar(prog)) {
+        out.push_back({"program." + c, normaliseTagValue(scalarText(prog))});
+    } else if (prog.isObject()) {
+        if (const auto* n = prog.find("program")) addProgram(out, cls, *n);
+    }
+}
+
+void walk(const json::Value& v, TagList& out)
+{
+    if (v.isArray()) {
+        for (const auto& item : v.items) walk(item, out);
+        return;
+    }
+    if (!v.isObject()) return;
+    // An instrument record: {"class": "bass", "program": 34, ...}
+    const json::Value* cls = nullptr;
+    for (const char* k : {"class", "role", "stem", "inst_class", "instrument_class"})
+        for (const auto& [key, val] : v.fields)
+            if (!cls && lower(key) == k && val.isString()) cls = &val;
+    const json::Value* prog = nullptr;
+    for (const auto& [key, val] : v.fields)
+        if (lower(key) == "program") prog = &val;
+    if (cls && prog) {
+        addProgram(out, cls->text, *prog);
+        out.push_back({"class", normaliseTagValue(cls->text)});
+    }
+    for (const auto& [rawKey, val] : v.fields) {
+        const std::string key = lower(rawKey);
+        if (cls && prog && (&val == cls || &val == prog)) continue;
+        if (isScalar(val)) {
+            const std::string s = scalarText(val);
+            if (key == "style_family" || key == "family" || key == "style" || key == "genre")
+                out.push_back({"style", normaliseTagValue(s)});
+            else if (key == "groove")
+                out.push_back({"groove", normaliseTagValue(s)});
+            else if (key == "tempo_bucket")
+                out.push_back({"tempo", normaliseTagValue(s)});
+            else if ((key == "tempo" || key == "bpm") && val.isNumber())
+                out.push_back({"tempo", tagTempoBucket(val.number)});
+            else if (key == "key" && val.isString())
+                addKey(out, s);
+            else if (key == "soundfont" || key == "sound_font" || key == "sf2")
+                out.push_back({"soundfont", normaliseTagValue(fileStem(s))});
+        } else if (key == "programs" && val.isObject()) {
+            for (const auto& [c, p] : val.fields) {
+                addProgram(out, c, p);
+                out.push_back({"class", normaliseTagValue(c)});
+            }
+        } else {
+            walk(val, out);
+        }
+    }
+}
+
+}  // namespace
+
+double TagWeights::weight(const std::string& field) const
+{
+    const std::string base = field.substr(0, field.find('.'));
+    auto it = byField.find(base);
+    return it == byField.end() ? otherWeight : it->second;
+}
+
+std::string normaliseTagValue(const std::string& v)
+{
+    std::string out;
+    for (char c : v) {
+        const unsigned char u = static_cast<unsigned char>(c);
+        if (std::isspace(u) || c == '/' || c == '\\' || c == ',' || c == ';' || c == '=')
+            out += '_';
+        else
+            out += char(std::tolower(u));
+    }
+    // Trim underscores at both ends and collapse runs.
+    std::string collapsed;
+    for (char c : out)
+        if (!(c == '_' && (collapsed.empty() || collapsed.back() == '_'))) collapsed += c;
+    while (!collapsed.empty() && collapsed.back() == '_') collapsed.pop_back();
+    return collapsed;
+}
+
+std::string tagTempoBucket(double bpm)
+{
+    if (bpm < 90) return "slow";
+    if (bpm < 120) return "medium";
+    if (bpm < 150) return "fast";
+    return "veryfast";
+}
+
+TagList parseTagList(const std::string& text)
+{
+    TagList out;
+    std::string item;
+    auto flush = [&] {
+        if (item.empty()) return;
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+            throw std::invalid_argument("tag '" + item + "' is not key=value");
+        out.push_back({lower(item.substr(0, eq)), normaliseTagValue(item.substr(eq + 1))});
+        item.clear();
+    };
+    for (char c : text) {
+        if (c == ',' || c == ';' || std::isspace(static_cast<unsigned char>(c)))
+            flush();
+        else
+            item += c;
+    }
+    flush();
+    return out;
+}
+
+TagList tagsFromMeta(const json::Value& meta)
+{
+    TagList out;
+    walk(meta, out);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+TagList tagsFromMetaFile(const std::string& path) { return tagsFromMeta(json::parseFile(path)); }
+
+TagVocabulary::TagVocabulary(const std::vector<TagList>& tracks)
+{
+    std::set<std::string> all;
+    for (const auto& t : tracks)
+        for (const auto& tag : t) all.insert(tag.text());
+    *this = TagVocabulary(std::vector<std::string>(all.begin(), all.end()));
+}
+
+TagVocabulary::TagVocabulary(std::vector<std::string> tags) : tags_(std::move(tags))
+{
+    for (int i = 0; i < int(tags_.size()); ++i) index_[tags_[size_t(i)]] = i;
+}
+
+int TagVocabulary::index(const std::string& tag) const
+{
+    auto it = index_.find(tag);
+    return it == index_.end() ? -1 : it->second;
+}
+
+std::string TagVocabulary::fieldOf(int i) const
+{
+    const std::string& t = tags_.at(size_t(i));
+    return t.substr(0, t.find('='));
+}
+
+std::vector<float> TagVocabulary::vector(const TagList& tags, const TagWeights& w) const
+{
+    std::map<std::string, int> perField;
+    for (const auto& t : tags)
+        if (index(t.text()) >= 0) ++perField[t.field];
+    std::vector<float> v(tags_.size(), 0.f);
+    for (const auto& t : tags) {
+        const int i = index(t.text());
+        if (i >= 0) v[size_t(i)] = float(w.weight(t.field) / perField[t.field]);
+    }
+    return v;
+}
+
+std::vector<float> TagVocabulary::vectorFromScores(const std::vector<float>& scores, const TagWeights& w) const
+{
+    if (scores.size() != tags_.size()) throw std::invalid_argument("vectorFromScores: size mismatch");
+    std::map<std::string, double> fieldSum;
+    for (int i = 0; i < size(); ++i) fieldSum[fieldOf(i)] += std::max(0.f, scores[size_t(i)]);
+    std::vector<float> v(tags_.size(), 0.f);
+    for (int i = 0; i < size(); ++i) {
+        const std::string f = fieldOf(i);
+        const double sum = fieldSum[f];
+        if (sum > 0) v[size_t(i)] = float(w.weight(f) * std::max(0.f, scores[size_t(i)]) / sum);
+    }
+    return v;
+}
+
+std::vector<float> TagVocabulary::multiHot(const TagList& tags) const
+{
+    std::vector<float> v(tags_.size(), 0.f);
+    for (const auto& t : tags) {
+        const int i = index(t.text());
+        if (i >= 0) v[size_t(i)] = 1.f;
+    }
+    return v;
+}
+
+Matrix stackRows(const std::vector<std::vector<float>>& rows)
+{
+    if (rows.empty()) return {};
+    Matrix m(int(rows.size()), int(rows[0].size()));
+    for (int r = 0; r < m.rows; ++r) {
+        if (int(rows[size_t(r)].size()) != m.cols) throw std::invalid_argument("stackRows: ragged rows");
+        std::copy(rows[size_t(r)].begin(), rows[size_t(r)].end(), m.row(r));
+    }
+    return m;
+}
+
+Matrix cosineSimilarity(const Matrix& v)
+{
+    std::vector<double> norm(size_t(v.rows), 0.0);
+    for (int r = 0; r < v.rows; ++r) {
+        double s = 0;
+        for (int j = 0; j < v.cols; ++j) s += double(v(r, j)) * v(r, j);
+        norm[size_t(r)] = std::sqrt(s);
+    }
+    Matrix s(v.rows, v.rows, 0.f);
+    for (int a = 0; a < v.rows; ++a)
+        for (int b = a; b < v.rows; ++b) {
+            if (norm[size_t(a)] == 0 || norm[size_t(b)] == 0) continue;
+            double d = 0;
+            for (int j = 0; j < v.cols; ++j) d += double(v(a, j)) * v(b, j);
+            const float c = float(d / (norm[size_t(a)] * norm[size_t(b)]));
+            s(a, b) = c;
+            s(b, a) = c;
+        }
+    return s;
+}
+
+}  // namespace stemscope
