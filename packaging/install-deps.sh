@@ -22,6 +22,8 @@ PKGS=(
   python3 python3-numpy python3-torchaudio python3-scipy
   # test tooling
   sox
+  # benchmark baselines (docs/benchmarks/tsne_vs_sklearn.py)
+  python3-sklearn
 )
 
 SUDO=""
