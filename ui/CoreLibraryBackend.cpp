@@ -1,6 +1,7 @@
 #include "CoreLibraryBackend.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <random>
 #include <thread>
 
@@ -17,6 +19,26 @@
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
 #include "widgets/FocusSelector.h"
+
+#if __has_include("projection/Tsne.h")
+#include "projection/Tsne.h"
+#define STEMSCOPE_UI_HAVE_TSNE 1
+#else
+#define STEMSCOPE_UI_HAVE_TSNE 0
+#endif
+#if __has_include("embedding/TorchEmbedder.h")
+#include "embedding/TorchEmbedder.h"
+#define STEMSCOPE_UI_HAVE_TORCH_EMBEDDER 1
+#else
+#define STEMSCOPE_UI_HAVE_TORCH_EMBEDDER 0
+#endif
+
+#if __has_include("corpus/CorpusBuilder.h")
+#include "corpus/CorpusBuilder.h"
+#define STEMSCOPE_UI_HAVE_DEMO 1
+#else
+#define STEMSCOPE_UI_HAVE_DEMO 0
+#endif
 
 #if __has_include("analysis/AnalysisScheduler.h")
 #include "analysis/AnalysisScheduler.h"
@@ -38,6 +60,29 @@ struct TrackMeta {
     QStringList tags;
 };
 
+// Multitrack corpus songs (mix.* next to meta.json) carry their style in meta.json's "tags".
+QStringList corpusTags(const QString& mixPath)
+{
+    static QMutex mutex;
+    static QHash<QString, QStringList> cache;
+    const QFileInfo fi(mixPath);
+    if (fi.completeBaseName().compare(QLatin1String("mix"), Qt::CaseInsensitive) != 0) return {};
+    QMutexLocker lock(&mutex);
+    if (auto it = cache.constFind(mixPath); it != cache.constEnd()) return *it;
+    QStringList tags;
+    QFile f(fi.dir().filePath(QStringLiteral("meta.json")));
+    if (f.size() < (1 << 20) && f.open(QIODevice::ReadOnly)) {
+        const QJsonObject t = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("tags")).toObject();
+        for (const char* key : {"family", "key"}) {
+            const QJsonValue v = t.value(QLatin1String(key));
+            if (v.isString() && !v.toString().isEmpty()) tags << v.toString();
+        }
+        if (t.value(QStringLiteral("tempo")).isDouble()) tags << QStringLiteral("%1 bpm").arg(t.value(QStringLiteral("tempo")).toDouble(), 0, 'f', 0);
+    }
+    cache.insert(mixPath, tags);
+    return tags;
+}
+
 // Tags are a JSON object: {"title": ..., "artist": ..., "genre": ..., "tags": [...]} (all optional).
 TrackMeta metaOf(const TrackRecord& t)
 {
@@ -58,6 +103,7 @@ TrackMeta metaOf(const TrackRecord& t)
     for (QString& s : m.tags) s = s.trimmed();
     m.tags.removeAll(QString());
     m.tags.removeDuplicates();
+    if (m.tags.isEmpty()) m.tags = corpusTags(QString::fromStdString(t.path));
     if (m.title.isEmpty()) {
         const QFileInfo fi(QString::fromStdString(t.path));
         // Multitrack folders hold mix.wav: the folder names the song.
@@ -69,7 +115,7 @@ TrackMeta metaOf(const TrackRecord& t)
 
 // 2-D PCA of the rows (power iteration with deflation): the map's fallback projection when the
 // t-SNE module is not part of the build. Deterministic.
-std::vector<std::pair<double, double>> pca2(const Matrix& x)
+[[maybe_unused]] std::vector<std::pair<double, double>> pca2(const Matrix& x)
 {
     const int n = x.rows, d = x.cols;
     std::vector<double> mean(size_t(d), 0.0);
@@ -364,8 +410,13 @@ void CoreLibraryBackend::onEngineUpdate(const JobInfo& info)
     if (!finishedAll) return;
     if (anyCancelled) finishUiJob(ui, JobsPanel::Outcome::Cancelled, tr("Cancelled. Work already saved is kept."));
     else if (anyFailed) finishUiJob(ui, JobsPanel::Outcome::Failed, error);
-    else if (onDone) onDone();
-    else finishUiJob(ui, JobsPanel::Outcome::Done, {});
+    else if (onDone) {
+        // Never inside the engine's listener: follow-ups submit new jobs, and submit() notifies
+        // the listener under the same (non-recursive) lock. Run it on the backend's own thread.
+        QMetaObject::invokeMethod(this, onDone, Qt::QueuedConnection);
+    } else {
+        finishUiJob(ui, JobsPanel::Outcome::Done, {});
+    }
 }
 
 void CoreLibraryBackend::finishUiJob(quint64 uiJob, JobsPanel::Outcome outcome, const QString& message)
@@ -401,6 +452,9 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
         return 0;
     }
     if (!embeddersBox) {
+#if STEMSCOPE_UI_HAVE_TORCH_EMBEDDER
+        if (!embedderFactory()) setEmbedderFactory(&makeTorchEmbedder);
+#endif
         std::vector<Focus> all(kAllFocuses.begin(), kAllFocuses.end());
         std::vector<std::string> problems;
         auto set = std::make_shared<EmbedderSet>(loadEmbedders(defaultModelsRoot(), all, &problems));
@@ -488,12 +542,61 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
 
 quint64 CoreLibraryBackend::createDemoLibrary(const QString& folder, QString* error)
 {
+#if STEMSCOPE_UI_HAVE_DEMO
+    JobEngine* engine = nullptr;
+    int threads = 2;
+    {
+        QMutexLocker lock(&mutex_);
+        engine = engine_.get();
+        threads = settings_.analysisThreads > 0 ? settings_.analysisThreads : int(std::max(1u, std::thread::hardware_concurrency()));
+    }
+    if (!engine) {
+        if (error) *error = tr("No library is open.");
+        return 0;
+    }
+    if (!QDir().mkpath(folder)) {
+        if (error) *error = tr("Cannot create the folder %1.").arg(folder);
+        return 0;
+    }
+    const quint64 ui = newUiJob(tr("Generate demo songs"), true);
+    auto report = std::make_shared<corpus::CorpusReport>();
+    {
+        QMutexLocker lock(&mutex_);
+        uiJobs_[ui].onDone = [this, ui, report, folder] {
+            finishUiJob(ui, report->failed > 0 && report->rendered == 0 ? JobsPanel::Outcome::Failed : JobsPanel::Outcome::Done,
+                        tr("%1 demo songs rendered (%2 already there, %3 failed).").arg(report->rendered).arg(report->skipped).arg(report->failed));
+            QString err;
+            importPaths({folder}, &err); // then analysed by the import's follow-up
+        };
+    }
+    const std::string out = QDir::cleanPath(folder).toStdString();
+    const JobId id = engine->submit(
+        "demo library",
+        [out, report, threads](JobContext& ctx) {
+            std::atomic<bool> cancel{false};
+            *report = corpus::renderDemoLibrary(
+                out,
+                [&ctx, &cancel](const corpus::CorpusProgress& p) {
+                    if (ctx.cancelled()) cancel = true;
+                    const double f = p.total > 0 ? double(p.done + p.skipped + p.failed) / p.total : -1.0;
+                    ctx.setProgress(std::max(0.0, f), p.stage + (p.lastSong.empty() ? std::string() : ": " + p.lastSong));
+                },
+                &cancel, std::max(1, threads));
+            ctx.checkpoint();
+            if (report->rendered + report->skipped == 0 && !report->errors.empty()) throw std::runtime_error(report->errors.front());
+        },
+        20);
+    attach(ui, id);
+    onEngineUpdate(engine->info(id));
+    return ui;
+#else
     Q_UNUSED(folder);
     if (error) *error = tr("This build has no demo-corpus generator.");
     return 0;
+#endif
 }
 
-bool CoreLibraryBackend::canCreateDemo() const { return false; }
+bool CoreLibraryBackend::canCreateDemo() const { return STEMSCOPE_UI_HAVE_DEMO != 0; }
 
 void CoreLibraryBackend::cancel(quint64 jobId)
 {
@@ -652,13 +755,46 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, const st
     }
     QVector<MapPoint> out;
     try {
-        const FocusEmbeddings e = store->loadFocus(*focus, model, true);
-        if (e.segments.rows < 3) {
+        FocusEmbeddings e = store->loadFocus(*focus, model, true);
+        if (e.segments.rows < 5) {
             if (message) *message = tr("Too few analysed segments for a map yet.");
             return {};
         }
         if (cancelled && cancelled()) return {};
-        const auto xy = pca2(e.segments);
+        // Keep the map responsive on big libraries: at most kMaxMapPoints segments, evenly spread.
+        constexpr int kMaxMapPoints = 3000;
+        if (e.segments.rows > kMaxMapPoints) {
+            const double step = double(e.segments.rows) / kMaxMapPoints;
+            Matrix sub(kMaxMapPoints, e.segments.cols);
+            std::vector<int64_t> track(kMaxMapPoints);
+            std::vector<double> start(kMaxMapPoints);
+            for (int i = 0; i < kMaxMapPoints; ++i) {
+                const int r = int(i * step);
+                std::copy(e.segments.row(r), e.segments.row(r) + e.segments.cols, sub.row(i));
+                track[size_t(i)] = e.segmentTrack[size_t(r)];
+                start[size_t(i)] = e.segmentStart[size_t(r)];
+            }
+            e.segments = std::move(sub);
+            e.segmentTrack = std::move(track);
+            e.segmentStart = std::move(start);
+        }
+        std::vector<std::pair<double, double>> xy;
+#if STEMSCOPE_UI_HAVE_TSNE
+        projection::TsneOptions options;
+        std::atomic<bool> stop{false};
+        options.cancel = &stop;
+        options.threads = 2;
+        options.progressEvery = 10;
+        options.progress = [&](int, double) {
+            if (cancelled && cancelled()) stop = true;
+        };
+        const auto result = projection::runTsne(e.segments, options);
+        if (result.cancelled) return {};
+        xy.resize(size_t(result.embedding.rows));
+        for (int r = 0; r < result.embedding.rows; ++r) xy[size_t(r)] = {result.embedding(r, 0), result.embedding(r, 1)};
+#else
+        xy = pca2(e.segments); // no t-SNE module in this build: a linear projection still shows clusters
+#endif
         std::map<int64_t, TrackMeta> meta;
         std::map<int64_t, int> segIndex;
         for (int r = 0; r < e.segments.rows; ++r) {

@@ -139,11 +139,11 @@ void MainWindow::buildDocks()
     trackView_->verticalHeader()->setDefaultSectionSize(trackView_->fontMetrics().height() + 6);
     trackView_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     trackView_->horizontalHeader()->setStretchLastSection(false);
-    trackView_->setColumnWidth(TrackTableModel::Title, 180);
-    trackView_->setColumnWidth(TrackTableModel::Artist, 110);
+    trackView_->setColumnWidth(TrackTableModel::Title, 150);
+    trackView_->setColumnWidth(TrackTableModel::Artist, 90);
     trackView_->setColumnWidth(TrackTableModel::Duration, 52);
-    trackView_->setColumnWidth(TrackTableModel::Tags, 90);
-    for (int c = TrackTableModel::FirstFocus; c < tracks_->columnCount(); ++c) trackView_->setColumnWidth(c, 52);
+    trackView_->setColumnWidth(TrackTableModel::Tags, 70);
+    for (int c = TrackTableModel::FirstFocus; c < tracks_->columnCount(); ++c) trackView_->setColumnWidth(c, 46);
     trackView_->setToolTip(tr("Your library. Select a track to see its neighbours; Space plays it."));
     connect(trackView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
         if (i.isValid()) onTrackSelected(i.data(TrackTableModel::TrackIdRole).toLongLong());
@@ -173,7 +173,7 @@ void MainWindow::buildDocks()
     jobsDock_->setObjectName(QStringLiteral("jobsDock"));
     jobsDock_->setWidget(jobs_);
     addDockWidget(Qt::BottomDockWidgetArea, jobsDock_);
-    resizeDocks({libraryDock_, neighbourDock_}, {470, 340}, Qt::Horizontal);
+    resizeDocks({libraryDock_, neighbourDock_}, {560, 330}, Qt::Horizontal);
     resizeDocks({jobsDock_}, {150}, Qt::Vertical);
 
     connect(map_, &MapView::pointClicked, this, [this](qint64 track, int segment, double start) {

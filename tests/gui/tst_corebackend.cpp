@@ -1,0 +1,100 @@
+// The GUI's engine adapter end to end on a tiny library: import (job) -> automatic analysis
+// (jobs, via the test embedder) -> tracks with per-focus state -> neighbours, heatmap distances,
+// map points. Also checks that job signals arrive and that the follow-up chain does not deadlock.
+#include <QDir>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+#include "CoreLibraryBackend.h"
+#include "TestEmbedder.h"
+#include "analysis/EmbedderRegistry.h"
+#include "audio/AudioDecoder.h"
+
+using namespace stemscope;
+using namespace stemscope::ui;
+
+class TestCoreBackend : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<stemscope::ui::JobsPanel::Outcome>("stemscope::ui::JobsPanel::Outcome");
+        QVERIFY(QDir(dir_.path()).mkpath("models/mix"));
+        qputenv("STEMSCOPE_MODELS", dir_.filePath("models").toUtf8());
+        setEmbedderFactory([](Focus f, const std::string&) -> std::shared_ptr<const Embedder> {
+            return std::make_shared<test::TestEmbedder>(std::string("test-") + focusName(f));
+        });
+        QVERIFY(QDir(dir_.path()).mkpath("music"));
+        const double freqs[] = {110, 220, 880, 1760};
+        for (int k = 0; k < 4; ++k) {
+            std::vector<float> s(22050 * 8);
+            for (size_t i = 0; i < s.size(); ++i)
+                s[i] = 0.3f * float(std::sin(2 * M_PI * freqs[k] * double(i) / 22050.0)) * (k % 2 ? 1.f : float(0.5 + 0.5 * std::sin(double(i) / 2000.0)));
+            writeMonoAudio(dir_.filePath(QStringLiteral("music/tone%1.wav").arg(k)).toStdString(), s, 22050);
+        }
+    }
+
+    void importAnalyseQuery()
+    {
+        CoreLibraryBackend b;
+        QString error;
+        QVERIFY2(b.open(dir_.filePath("lib.sqlite"), &error), qPrintable(error));
+        QSignalSpy started(&b, &LibraryBackend::jobStarted);
+        QSignalSpy finished(&b, &LibraryBackend::jobFinished);
+        QVERIFY(b.importPaths({dir_.filePath("music")}, &error) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(b.activeJobs() == 0 && finished.count() >= 2, 50000);
+        QCOMPARE(started.count(), 2); // import, then the analysis it chained
+        for (const auto& f : finished) QCOMPARE(f.at(1).value<JobsPanel::Outcome>(), JobsPanel::Outcome::Done);
+
+        const auto tracks = b.tracks();
+        QCOMPARE(tracks.size(), 4);
+        for (const auto& t : tracks) {
+            QCOMPARE(t.analysis.value("mix"), AnalysisState::Done);
+            QVERIFY(t.durationSeconds > 7.9);
+        }
+        QString message;
+        const auto n = b.neighbours(tracks[0].id, "mix", 10, &message);
+        QCOMPARE(n.size(), 3);
+        for (int i = 1; i < n.size(); ++i) QVERIFY(n[i - 1].distance <= n[i].distance);
+        for (const auto& r : n) QVERIFY(r.trackId != tracks[0].id && !r.title.isEmpty());
+        QVERIFY(b.neighbours(tracks[0].id, "drums", 10, &message).isEmpty());
+        QVERIFY(!message.isEmpty()); // no drums model: says why
+
+        const DistanceMatrix m = b.distances("mix", 100);
+        QCOMPARE(m.names.size(), 4);
+        QCOMPARE(int(m.values.size()), 16);
+        QCOMPARE(m.values[0], 0.f);
+        QVERIFY(std::abs(m.values[1] - m.values[4]) < 1e-6f);
+
+        const auto pts = b.mapPoints("mix", [] { return false; }, &message);
+        QVERIFY2(pts.size() >= 8, qPrintable(message));
+        for (const auto& p : pts) QVERIFY(std::isfinite(p.x) && std::isfinite(p.y) && p.trackId > 0 && p.startSeconds >= 0);
+
+        QVERIFY(b.playablePath(tracks[0].id, "drums").endsWith(".wav")); // no stem: the mix
+
+        // Importing the same folder again: all unchanged, nothing new to analyse.
+        finished.clear();
+        QVERIFY(b.importPaths({dir_.filePath("music")}, &error) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(b.activeJobs() == 0 && finished.count() >= 2, 30000);
+        QCOMPARE(b.tracks().size(), 4);
+    }
+
+    void badLibraryPathKeepsState()
+    {
+        CoreLibraryBackend b;
+        QString error;
+        QVERIFY(b.open(dir_.filePath("lib.sqlite"), &error));
+        QVERIFY(!b.open(dir_.path(), &error)); // a folder is no library
+        QVERIFY(!error.isEmpty());
+        QCOMPARE(b.path(), QDir::cleanPath(dir_.filePath("lib.sqlite")));
+        QCOMPARE(b.tracks().size(), 4);
+    }
+};
+
+QTEST_MAIN(TestCoreBackend)
+#include "tst_corebackend.moc"
