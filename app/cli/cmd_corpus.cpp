@@ -19,6 +19,9 @@ using namespace stemscope::corpus;
 
 void drawBar(const CorpusProgress& p)
 {
+    static std::string lastStage;
+    if (!lastStage.empty() && lastStage != p.stage) std::fprintf(stderr, "\n");
+    lastStage = p.stage;
     constexpr int kWidth = 30;
     const double frac = p.total ? double(p.done) / p.total : 0.0;
     const int filled = int(frac * kWidth);
