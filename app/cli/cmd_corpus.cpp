@@ -65,6 +65,7 @@ int runRender(int argc, char** argv)
     o.firstIndex = args.getInt("first", 0);
     o.minSeconds = args.getDouble("min-seconds", o.minSeconds);
     o.maxSeconds = args.getDouble("max-seconds", o.maxSeconds);
+    o.minActiveSegments = args.getInt("min-active-segments", o.minActiveSegments);
     if (args.has("grooves")) {
         std::string g = args.get("grooves"), item;
         for (char c : g + ",") {
@@ -130,6 +131,7 @@ const CommandRegistration regRender(
      "  --jobs    worker threads (default 1)\n"
      "  --first   index of the first song (default 0)\n"
      "  --grooves restrict to these MMA groove files (e.g. 50srock,bossanova)\n"
+     "  --min-active-segments K  each of drums/bass/piano/guitar active in >= K 3 s segments (train/test: 40)\n"
      "Each song folder: drums/bass/piano/guitar/other.flac, mix.flac (exact sum), meta.json, song.mma/.mid.\n"
      "Complete folders are skipped, so an interrupted run resumes.",
      runRender});

@@ -20,10 +20,10 @@ const std::vector<SplitSpec>& standardSplits()
 {
     // >= 61.5 s gives >= 40 segments of 3 s at 1.5 s hop per class for train/test.
     static const std::vector<SplitSpec> splits = {
-        {"train", 180, 0x5354454D31303031ULL, 62.0, 74.0},
-        {"test", 20, 0x5354454D32303032ULL, 62.0, 74.0},
-        {"separation", 1000, 0x5354454D33303033ULL, 30.0, 60.0},
-        {"demo", 24, 0x5354454D34303034ULL, 28.0, 32.0},
+        {"train", 180, 0x5354454D31303031ULL, 70.0, 82.0, 40},
+        {"test", 20, 0x5354454D32303032ULL, 70.0, 82.0, 40},
+        {"separation", 1000, 0x5354454D33303033ULL, 30.0, 60.0, 0},
+        {"demo", 24, 0x5354454D34303034ULL, 28.0, 32.0, 0},
     };
     return splits;
 }
@@ -46,6 +46,7 @@ CorpusOptions optionsForSplit(const SplitSpec& split, const std::string& outDir,
     o.jobs = jobs;
     o.minSeconds = split.minSeconds;
     o.maxSeconds = split.maxSeconds;
+    o.minActiveSegments = split.minActiveSegments;
     return o;
 }
 
@@ -100,6 +101,7 @@ CorpusReport renderCorpus(const CorpusOptions& options, const CorpusProgressCall
             job.outDir = options.outDir;
             job.recipe = recipe;
             job.grooves = &grooves;
+            job.minActiveSegments = options.minActiveSegments;
             SongResult r;
             try {
                 r = renderSong(job);

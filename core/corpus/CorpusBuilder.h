@@ -15,6 +15,7 @@ struct SplitSpec {
     uint64_t seed = 0;         // base seed; song i uses mixSeed(seed, i)
     double minSeconds = 30.0;  // nominal song length range
     double maxSeconds = 60.0;
+    int minActiveSegments = 0; // each required class active in at least this many 3 s segments
 };
 // train (180), test (20), separation (1000), demo (24): disjoint base seeds and name prefixes.
 const std::vector<SplitSpec>& standardSplits();
@@ -29,6 +30,7 @@ struct CorpusOptions {
     uint64_t seed = 1;
     int jobs = 1;
     double minSeconds = 30.0, maxSeconds = 60.0;
+    int minActiveSegments = 0; // per required class (train/test: 40)
     std::vector<std::string> grooves;     // restrict to these groove files (stems); empty = all vetted
     std::vector<std::string> soundfonts;  // empty = installedSoundfonts()
 };

@@ -51,7 +51,8 @@ SongResult renderSong(const SongJob& job)
             std::string missing;
             for (int c = 0; c < kNumStemClasses; ++c) {
                 levels[size_t(c)] = measureLevel(rendered.stems[size_t(c)], job.sampleRate);
-                if (c < kNumRequiredClasses && !levels[size_t(c)].audible())
+                if (c < kNumRequiredClasses &&
+                    (!levels[size_t(c)].audible() || levels[size_t(c)].activeSegments < job.minActiveSegments))
                     missing += std::string(missing.empty() ? "" : ", ") + stemClassNames()[size_t(c)];
             }
             const double duration = double(mix.mix.size()) / job.sampleRate;

@@ -21,6 +21,7 @@ struct SongJob {
     RecipeOptions recipe;
     const std::vector<GrooveFile>* grooves = nullptr;
     int maxAttempts = 12;
+    int minActiveSegments = 0; // per required class, in addition to the 75 % rule
     double sampleRate = 44100.0;
 };
 
