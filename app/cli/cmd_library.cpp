@@ -96,8 +96,9 @@ int analyze(int argc, char** argv)
     for (const auto& [f, e] : embedders) store->registerModel(e->modelId(), f, "", e->dimension());
     const auto run = runAnalysis(store, embedders, workersArg(args), args.has("quiet"), opts);
     const auto& p = run.progress;
-    std::cout << (run.interrupted ? "cancelled" : "done") << ": " << p.tracksFinished << "/" << p.tracksTotal
-              << " tracks, " << p.segments << " segments, " << std::fixed << std::setprecision(1) << p.audioSecondsDone
+    std::cout << (run.interrupted ? "cancelled" : "done") << ": "
+              << p.tracksFinished - p.tracksCancelled - p.tracksFailed << "/" << p.tracksTotal << " tracks analysed, "
+              << p.tracksFailed << " failed, " << p.tracksCancelled << " cancelled, " << p.segments << " segments, " << std::fixed << std::setprecision(1) << p.audioSecondsDone
               << " s of audio in " << p.elapsedSeconds << " s";
     if (p.elapsedSeconds > 0) std::cout << " (" << p.audioSecondsDone / p.elapsedSeconds << "x real time)";
     std::cout << "\n";

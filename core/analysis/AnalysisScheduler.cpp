@@ -112,6 +112,7 @@ void AnalysisScheduler::applyLocked(const JobInfo& info)
     if (isFinished(info.state) && !isFinished(prev)) {
         ++progress_.tracksFinished;
         if (info.state == JobState::Failed) ++progress_.tracksFailed;
+        if (info.state == JobState::Cancelled) ++progress_.tracksCancelled;
     }
     progress_.fraction = totalWeight_ > 0 ? std::min(1.0, doneWeight_ / totalWeight_) : 1.0;
     progress_.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

@@ -19,6 +19,7 @@ struct BatchProgress {
     int tracksTotal = 0;
     int tracksFinished = 0;   // done, failed or cancelled
     int tracksFailed = 0;
+    int tracksCancelled = 0;
     double fraction = 0;      // 0..1, weighted by track duration
     double etaSeconds = -1;
     double elapsedSeconds = 0;

@@ -7,28 +7,51 @@ namespace stemscope {
 
 namespace {
 
+bool closer(const Neighbour& a, const Neighbour& b)
+{
+    return a.distance < b.distance || (a.distance == b.distance && a.row < b.row);
+}
+
+// k best of n similarities with a bounded max-heap (worst of the best k on top).
 std::vector<Neighbour> topK(const float* sims, int n, int k, const RowFilter& exclude)
 {
-    std::vector<Neighbour> cand;
-    cand.reserve(size_t(n));
-    for (int i = 0; i < n; ++i)
-        if (!exclude || !exclude(i)) cand.push_back({i, 1.f - sims[i]});
-    const auto cmp = [](const Neighbour& a, const Neighbour& b) {
-        return a.distance < b.distance || (a.distance == b.distance && a.row < b.row);
-    };
-    const size_t kk = std::min(cand.size(), size_t(std::max(0, k)));
-    std::partial_sort(cand.begin(), cand.begin() + std::ptrdiff_t(kk), cand.end(), cmp);
-    cand.resize(kk);
-    return cand;
+    std::vector<Neighbour> heap;
+    if (k <= 0) return heap;
+    heap.reserve(size_t(k) + 1);
+    for (int i = 0; i < n; ++i) {
+        const Neighbour c{i, 1.f - sims[i]};
+        if (int(heap.size()) == k && !closer(c, heap.front())) continue;
+        if (exclude && exclude(i)) continue;
+        heap.push_back(c);
+        std::push_heap(heap.begin(), heap.end(), closer);
+        if (int(heap.size()) > k) {
+            std::pop_heap(heap.begin(), heap.end(), closer);
+            heap.pop_back();
+        }
+    }
+    std::sort_heap(heap.begin(), heap.end(), closer);
+    return heap;
+}
+
+// Eight independent partial sums: lets the compiler vectorise without -ffast-math.
+inline float dot(const float* a, const float* b, int d)
+{
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int j = 0;
+    for (; j + 8 <= d; j += 8)
+        for (int l = 0; l < 8; ++l) acc[l] += a[j + l] * b[j + l];
+    float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; j < d; ++j) s += a[j] * b[j];
+    return s;
 }
 
 }  // namespace
 
 std::vector<Neighbour> ExactIndex::search(const float* q, int k, const RowFilter& exclude) const
 {
-    Matrix one(1, data_.cols);
-    std::copy(q, q + data_.cols, one.data.begin());
-    return searchBatch(one, k, exclude).front();
+    std::vector<float> sims(size_t(data_.rows));
+    for (int r = 0; r < data_.rows; ++r) sims[size_t(r)] = dot(q, data_.row(r), data_.cols);
+    return topK(sims.data(), data_.rows, k, exclude);
 }
 
 std::vector<std::vector<Neighbour>> ExactIndex::searchBatch(const Matrix& queries, int k, const RowFilter& exclude) const
@@ -47,12 +70,7 @@ std::vector<std::vector<Neighbour>> ExactIndex::searchBatch(const Matrix& querie
             for (int qi = 0; qi < nq; ++qi) {
                 const float* q = queries.row(q0 + qi);
                 float* s = sims.data() + size_t(qi) * size_t(n) + size_t(r0);
-                for (int r = 0; r < nr; ++r) {
-                    const float* x = data_.row(r0 + r);
-                    float acc = 0.f;
-                    for (int j = 0; j < d; ++j) acc += q[j] * x[j];
-                    s[r] = acc;
-                }
+                for (int r = 0; r < nr; ++r) s[r] = dot(q, data_.row(r0 + r), d);
             }
         }
         for (int qi = 0; qi < nq; ++qi) out[size_t(q0 + qi)] = topK(sims.data() + size_t(qi) * size_t(n), n, k, exclude);

@@ -36,7 +36,7 @@ struct IndexOptions {
     int approximateAbove = 50000;  // rows; larger sets get an HNSW index
     int hnswM = 16;
     int hnswEfConstruction = 100;
-    int hnswEfSearch = 64;
+    int hnswEfSearch = 128;
     int buildThreads = 2;
 };
 
