@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "projection/Distance.h"
 #include "projection/Parallel.h"
 #include "projection/VpTree.h"
 
@@ -103,11 +104,7 @@ SparseAffinities exactAffinities(const Matrix& x, double perplexity, int threads
             for (int j = 0; j < n; ++j) {
                 if (j == i) continue;
                 const float* xj = x.row(j);
-                float s = 0.f;
-                for (int c = 0; c < x.cols; ++c) {
-                    const float d = xi[c] - xj[c];
-                    s += d * d;
-                }
+                const float s = squaredL2(xi, xj, x.cols);
                 nb[size_t(i) * size_t(k) + size_t(a)] = j;
                 d2[size_t(a++)] = s;
             }

@@ -6,19 +6,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "projection/Distance.h"
 #include "projection/Parallel.h"
 
 namespace stemscope::projection {
 namespace {
-float squaredDistance(const float* a, const float* b, int d)
-{
-    float s = 0.f;
-    for (int c = 0; c < d; ++c) {
-        const float e = a[c] - b[c];
-        s += e * e;
-    }
-    return s;
-}
+float squaredDistance(const float* a, const float* b, int d) { return squaredL2(a, b, d); }
 }  // namespace
 
 double trustworthiness(const Matrix& x, const Matrix& y, int k, int threads, int maxQueries, uint64_t seed)

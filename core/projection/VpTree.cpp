@@ -1,5 +1,7 @@
 #include "projection/VpTree.h"
 
+#include "projection/Distance.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,12 +30,7 @@ VpTree::VpTree(const Matrix& points, uint64_t seed) : points_(points)
 
 float VpTree::distance(const float* a, const float* b) const
 {
-    float s = 0.f;
-    for (int c = 0; c < points_.cols; ++c) {
-        const float d = a[c] - b[c];
-        s += d * d;
-    }
-    return std::sqrt(s);
+    return std::sqrt(squaredL2(a, b, points_.cols));
 }
 
 // Items [lo, hi) become a subtree; returns its node index (or -1 when empty).

@@ -196,7 +196,7 @@ private Q_SLOTS:
     void clustersStaySeparated()
     {
         std::vector<int> labels;
-        const Matrix x = makeClusters(600, 64, 6, 1.0, 21, &labels);
+        const Matrix x = makeClusters(450, 64, 6, 1.0, 21, &labels);
         for (auto method : {TsneOptions::Method::Exact, TsneOptions::Method::BarnesHut}) {
             TsneOptions o;
             o.method = method;
@@ -212,7 +212,7 @@ private Q_SLOTS:
     void exactAndBarnesHutAgreeInQuality()
     {
         std::vector<int> labels;
-        const Matrix x = makeClusters(800, 128, 10, 1.2, 4, &labels);
+        const Matrix x = makeClusters(600, 128, 10, 1.2, 4, &labels);
         TsneOptions o;
         o.method = TsneOptions::Method::Exact;
         const auto e = runTsne(x, o);
