@@ -565,8 +565,14 @@ quint64 CoreLibraryBackend::createDemoLibrary(const QString& folder, QString* er
         uiJobs_[ui].onDone = [this, ui, report, folder] {
             finishUiJob(ui, report->failed > 0 && report->rendered == 0 ? JobsPanel::Outcome::Failed : JobsPanel::Outcome::Done,
                         tr("%1 demo songs rendered (%2 already there, %3 failed).").arg(report->rendered).arg(report->skipped).arg(report->failed));
+            // Import the songs' mix files only: the stems next to them are attached by the
+            // importer, and extra render outputs (e.g. other.flac) are not songs of their own.
+            QStringList mixes;
+            for (const QFileInfo& song : QDir(folder).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+                for (const QFileInfo& f : QDir(song.filePath()).entryInfoList({QStringLiteral("mix.*")}, QDir::Files))
+                    mixes << f.filePath();
             QString err;
-            importPaths({folder}, &err); // then analysed by the import's follow-up
+            importPaths(mixes.isEmpty() ? QStringList{folder} : mixes, &err); // then analysed by the import's follow-up
         };
     }
     const std::string out = QDir::cleanPath(folder).toStdString();

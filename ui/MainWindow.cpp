@@ -43,6 +43,7 @@ namespace stemscope::ui {
 
 namespace {
 constexpr int kNeighbourCount = 25;
+constexpr int kCompareCount = 10; // short lists: their overlap is what the comparison is about
 constexpr int kHeatmapMaxTracks = 400;
 constexpr const char* kAudioFilter = "Audio (*.wav *.wave *.aif *.aiff *.flac *.ogg *.oga *.mp3);;All files (*)";
 }  // namespace
@@ -173,7 +174,7 @@ void MainWindow::buildDocks()
     jobsDock_->setObjectName(QStringLiteral("jobsDock"));
     jobsDock_->setWidget(jobs_);
     addDockWidget(Qt::BottomDockWidgetArea, jobsDock_);
-    resizeDocks({libraryDock_, neighbourDock_}, {560, 330}, Qt::Horizontal);
+    resizeDocks({libraryDock_, neighbourDock_}, {500, 310}, Qt::Horizontal);
     resizeDocks({jobsDock_}, {150}, Qt::Vertical);
 
     connect(map_, &MapView::pointClicked, this, [this](qint64 track, int segment, double start) {
@@ -474,7 +475,7 @@ void MainWindow::refreshComparison()
     runQuery<Result>(
         [b, track, lf, rf] {
             QString m;
-            return Result(b->neighbours(track, lf, kNeighbourCount, &m), b->neighbours(track, rf, kNeighbourCount, &m));
+            return Result(b->neighbours(track, lf, kCompareCount, &m), b->neighbours(track, rf, kCompareCount, &m));
         },
         [this, gen](const Result& r) {
             if (gen != compareGen_) return;
@@ -800,14 +801,20 @@ bool MainWindow::saveScreenshots(const QString& dir, QString* error)
     tabs_->setCurrentIndex(0);
     waitUntilIdle(120000);
     if (!save(this, QStringLiteral("main.png"))) return false;
+    if (!save(neighbourDock_, QStringLiteral("neighbours.png"))) return false;
+    // The tabs on their own get the whole window: hide the docks while grabbing them.
+    const QByteArray layout = saveState();
+    for (auto* dock : {libraryDock_, neighbourDock_, jobsDock_}) dock->hide();
+    QApplication::processEvents();
+    map_->resetZoom();
     if (!save(tabs_->currentWidget(), QStringLiteral("map.png"))) return false;
     tabs_->setCurrentIndex(1);
     waitUntilIdle(120000);
     if (!save(heatmap_, QStringLiteral("heatmap.png"))) return false;
-    if (!save(neighbourDock_, QStringLiteral("neighbours.png"))) return false;
     tabs_->setCurrentIndex(2);
     waitUntilIdle(60000);
     if (!save(compare_, QStringLiteral("compare.png"))) return false;
+    restoreState(layout);
     tabs_->setCurrentIndex(0);
     return true;
 }

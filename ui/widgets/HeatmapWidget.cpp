@@ -20,7 +20,7 @@ namespace {
 constexpr int kMargin = 8;
 constexpr int kBarWidth = 16;
 constexpr int kBarGap = 12;
-constexpr int kBarLabelWidth = 56;
+constexpr int kBarLabelWidth = 74;
 constexpr int kLabelWidth = 120;
 constexpr int kMinCellForLabels = 11;
 }  // namespace
@@ -261,7 +261,7 @@ void HeatmapWidget::paintTo(QPainter& p, const QRect& area) const
     label(0.5 * (lo_ + hi_), bar.center().y());
     label(lo_, bar.bottom() - fm.height() / 2);
     p.save();
-    p.translate(tx + kBarLabelWidth - fm.height() / 2, bar.center().y());
+    p.translate(tx + kBarLabelWidth, bar.center().y());
     p.rotate(-90);
     p.drawText(QRect(-bar.height() / 2, -fm.height(), bar.height(), fm.height()), Qt::AlignCenter, valueLabel_);
     p.restore();

@@ -112,6 +112,8 @@ NeighbourList::NeighbourList(QWidget* parent) : QWidget(parent), model_(new Neig
     view_->horizontalHeader()->setSectionResizeMode(NeighbourModel::Title, QHeaderView::Stretch);
     view_->horizontalHeader()->setSectionResizeMode(NeighbourModel::Distance, QHeaderView::ResizeToContents);
     view_->horizontalHeader()->setSectionResizeMode(NeighbourModel::Tags, QHeaderView::Interactive);
+    view_->horizontalHeader()->resizeSection(NeighbourModel::Tags, 90);
+    view_->horizontalHeader()->setStretchLastSection(false);
     view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 6);
     view_->setToolTip(tr("Nearest neighbours, most similar first. Double-click to make a neighbour the query."));
     layout->addWidget(header_);
