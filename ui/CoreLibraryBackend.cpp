@@ -356,7 +356,11 @@ quint64 CoreLibraryBackend::importPaths(const QStringList& paths, QString* error
             finishUiJob(ui, JobsPanel::Outcome::Done, msg);
             Q_EMIT tracksChanged();
             QString err;
-            startAnalysis(false, &err); // new tracks get analysed straight away
+            if (!startAnalysis(false, &err) && !err.isEmpty()) {
+                // Say why nothing is being analysed (e.g. no models installed) where jobs are shown.
+                const quint64 failed = newUiJob(tr("Analyse new tracks"), false);
+                finishUiJob(failed, JobsPanel::Outcome::Failed, err);
+            }
         };
     }
     JobEngine* engine;
