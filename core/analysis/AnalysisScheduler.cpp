@@ -41,6 +41,7 @@ std::vector<JobId> AnalysisScheduler::submit(JobEngine& engine, LibraryStore& st
         fraction_.clear();
         state_.clear();
         totalWeight_ = doneWeight_ = 0;
+        tally_ = std::make_shared<Tally>();
         progress_.tracksTotal = int(pending.size());
     }
     std::vector<JobId> ids;
@@ -56,11 +57,11 @@ std::vector<JobId> AnalysisScheduler::submit(JobEngine& engine, LibraryStore& st
         // Not under mutex_: the engine may call onJobUpdate synchronously from here.
         const JobId id = engine.submit(
             name,
-            [analyzer, trackId, this](JobContext& ctx) {
+            [analyzer, trackId, tally = tally_](JobContext& ctx) {
                 const auto r = analyzer->analyze(trackId, &ctx);
-                std::lock_guard<std::mutex> l2(mutex_);
-                progress_.audioSecondsDone += r.audioSeconds;
-                progress_.segments += r.segments;
+                std::lock_guard<std::mutex> l2(tally->mutex);
+                tally->audioSeconds += r.audioSeconds;
+                tally->segments += r.segments;
             },
             priority);
         std::lock_guard<std::mutex> l(mutex_);
@@ -96,6 +97,11 @@ void AnalysisScheduler::onJobUpdate(const JobInfo& info)
             return;
         }
         applyLocked(info);
+        {
+            std::lock_guard<std::mutex> t(tally_->mutex);
+            progress_.audioSecondsDone = tally_->audioSeconds;
+            progress_.segments = tally_->segments;
+        }
         copy = progress_;
         cb = onProgress_;
     }
@@ -124,7 +130,11 @@ void AnalysisScheduler::applyLocked(const JobInfo& info)
 BatchProgress AnalysisScheduler::progress() const
 {
     std::lock_guard<std::mutex> l(mutex_);
-    return progress_;
+    BatchProgress p = progress_;
+    std::lock_guard<std::mutex> t(tally_->mutex);
+    p.audioSecondsDone = tally_->audioSeconds;
+    p.segments = tally_->segments;
+    return p;
 }
 
 }  // namespace stemscope

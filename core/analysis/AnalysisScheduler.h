@@ -33,7 +33,8 @@ public:
     explicit AnalysisScheduler(std::shared_ptr<const TrackAnalyzer> analyzer);
     // Tracks still needing work; tracks that need none get their final status fixed on the way.
     std::vector<int64_t> pendingTracks(LibraryStore& store) const;
-    // Submits one job per pending track. `onProgress` runs on worker threads.
+    // Submits one job per pending track. `onProgress` runs on worker threads. The jobs do not
+    // reference the scheduler, so it may be destroyed while they still run.
     std::vector<JobId> submit(JobEngine& engine, LibraryStore& store,
                               std::function<void(const BatchProgress&)> onProgress = {}, int priority = 0);
     BatchProgress progress() const;
@@ -54,6 +55,13 @@ private:
     BatchProgress progress_;
     std::chrono::steady_clock::time_point start_;
     std::function<void(const BatchProgress&)> onProgress_;
+    // Filled by the jobs themselves; shared so a job never touches a destroyed scheduler.
+    struct Tally {
+        std::mutex mutex;
+        double audioSeconds = 0;
+        int segments = 0;
+    };
+    std::shared_ptr<Tally> tally_ = std::make_shared<Tally>();
 };
 
 }  // namespace stemscope
