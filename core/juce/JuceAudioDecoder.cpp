@@ -8,6 +8,7 @@
 
 #include "audio/AudioDecoder.h"
 #include "audio/AudioError.h"
+#include "audio/StreamIntegrity.h"
 #include "dsp/Resampler.h"
 
 namespace stemscope {
@@ -34,28 +35,34 @@ void checkReadable(const std::string& path)
     if (size == 0) throw AudioError(AudioErrorKind::Empty, path, "0 bytes");
 }
 
+// A reader plus the stream length we trust (JUCE's MP3 reader only estimates it).
+struct Opened {
+    std::unique_ptr<juce::AudioFormatReader> reader;
+    juce::int64 length = 0;
+};
+
 class JuceAudioDecoder final : public AudioDecoder {
 public:
     AudioInfo probe(const std::string& path) const override
     {
-        auto reader = open(path);
-        return infoOf(*reader);
+        auto opened = open(path);
+        return infoOf(opened);
     }
 
     MonoAudio decodeMono(const std::string& path, const DecodeOptions& options) const override
     {
-        auto reader = open(path);
+        auto opened = open(path);
+        auto& reader = opened.reader;
         MonoAudio out;
-        out.source = infoOf(*reader);
+        out.source = infoOf(opened);
         const double rate = reader->sampleRate;
         if (out.source.durationSeconds() > options.maxSeconds)
             throw AudioError(AudioErrorKind::TooLong, path,
                              std::to_string(int(out.source.durationSeconds())) + " s exceeds the limit of " +
                                  std::to_string(int(options.maxSeconds)) + " s");
-        checkComplete(path, *reader);
 
-        const juce::int64 first = std::clamp<juce::int64>(juce::int64(options.offsetSeconds * rate), 0, reader->lengthInSamples);
-        juce::int64 count = reader->lengthInSamples - first;
+        const juce::int64 first = std::clamp<juce::int64>(juce::int64(options.offsetSeconds * rate), 0, opened.length);
+        juce::int64 count = opened.length - first;
         if (options.durationSeconds > 0) count = std::min(count, juce::int64(std::ceil(options.durationSeconds * rate)));
 
         const int channels = int(reader->numChannels);
@@ -90,30 +97,60 @@ public:
     }
 
 private:
-    std::unique_ptr<juce::AudioFormatReader> open(const std::string& path) const
+    Opened open(const std::string& path) const
     {
         checkReadable(path);
         juce::AudioFormatManager manager;
         manager.registerBasicFormats();
-        // createReaderFor tries the format the extension suggests, then every other one, so a
-        // WAV named .mp3 still opens; only content no format accepts is "not audio".
-        std::unique_ptr<juce::AudioFormatReader> reader(manager.createReaderFor(toJuceFile(path)));
+        // Sniff the content, ignoring the extension (JUCE's createReaderFor(File) only tries the
+        // formats that claim the extension): WAV, AIFF, FLAC, Ogg first, whose signatures are
+        // unambiguous, then MP3, whose reader accepts almost anything and is validated below. So a
+        // WAV named .flac or .mp3 opens as WAV; only content no format accepts is "not audio".
+        const juce::File file = toJuceFile(path);
+        std::unique_ptr<juce::AudioFormatReader> reader;
+        for (int i = 0; i < manager.getNumKnownFormats() && !reader; ++i) {
+            std::unique_ptr<juce::FileInputStream> in(file.createInputStream());
+            if (!in || in->failedToOpen()) throw AudioError(AudioErrorKind::Unreadable, path, "cannot open for reading");
+            reader.reset(manager.getKnownFormat(i)->createReaderFor(in.release(), true));
+        }
         if (!reader) throw AudioError(AudioErrorKind::NotAudio, path, "no WAV/AIFF/FLAC/Ogg/MP3 stream found");
         if (reader->numChannels < 1) throw AudioError(AudioErrorKind::NotAudio, path, "no channels");
         if (!(reader->sampleRate >= kMinRate && reader->sampleRate <= kMaxRate))
             throw AudioError(AudioErrorKind::Unsupported, path,
                              "sample rate " + std::to_string(reader->sampleRate) + " Hz outside 1 kHz..768 kHz");
-        if (reader->lengthInSamples <= 0) throw AudioError(AudioErrorKind::NoSamples, path, "zero-length stream");
-        return reader;
+        Opened opened;
+        opened.length = reader->lengthInSamples;
+        // JUCE's compressed readers do not report damage: check the container structure ourselves.
+        const auto name = reader->getFormatName();
+        if (name.containsIgnoreCase("mp3")) {
+            // Any 32 KB containing an MPEG sync word opens as MP3 (random bytes do), and the length
+            // is a guess (x1152 even for 576-sample MPEG-2 frames): validate and count the frames.
+            const auto scan = scanMpegAudio(path);
+            if (!scan.valid) throw AudioError(AudioErrorKind::NotAudio, path, scan.detail);
+            if (scan.truncated) throw AudioError(AudioErrorKind::Truncated, path, scan.detail);
+            opened.length = std::min<juce::int64>(opened.length, scan.totalSamples);
+        } else if (name.containsIgnoreCase("flac")) {
+            const auto r = checkFlacComplete(path);
+            if (!r.ok) throw AudioError(AudioErrorKind::Truncated, path, r.detail);
+        } else if (name.containsIgnoreCase("ogg")) {
+            const auto r = checkOggComplete(path);
+            if (!r.ok) throw AudioError(AudioErrorKind::Truncated, path, r.detail);
+        }
+        if (reader->lengthInSamples <= 0 || opened.length <= 0)
+            throw AudioError(AudioErrorKind::NoSamples, path, "zero-length stream");
+        checkComplete(path, *reader);
+        opened.reader = std::move(reader);
+        return opened;
     }
 
-    static AudioInfo infoOf(const juce::AudioFormatReader& r)
+    static AudioInfo infoOf(const Opened& o)
     {
+        const auto& r = *o.reader;
         AudioInfo info;
         info.format = r.getFormatName().toStdString();
         info.sampleRate = r.sampleRate;
         info.channels = int(r.numChannels);
-        info.lengthSamples = r.lengthInSamples;
+        info.lengthSamples = o.length;
         info.bitsPerSample = int(r.bitsPerSample);
         return info;
     }
@@ -127,9 +164,11 @@ private:
         std::error_code ec;
         const auto size = (long long)fs::file_size(fs::u8path(path), ec);
         const long long needed = (long long)r.lengthInSamples * r.numChannels * (r.bitsPerSample / 8);
-        if (!ec && size < needed)
+        const long long offset = std::max<long long>(0, pcmDataOffset(path));
+        if (!ec && size < offset + needed)
             throw AudioError(AudioErrorKind::Truncated, path,
-                             "header announces " + std::to_string(needed) + " data bytes, file has " + std::to_string(size));
+                             "header announces " + std::to_string(needed) + " data bytes, file has " +
+                                 std::to_string(std::max(0LL, size - offset)));
     }
 };
 
