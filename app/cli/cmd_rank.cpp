@@ -7,6 +7,7 @@
 #include "cli/CliCommands.h"
 #include "embedding/Focus.h"
 #include "ranking/RankPipeline.h"
+#include "ranking/SyntheticCorpus.h"
 
 namespace stemscope::cli {
 namespace {
@@ -81,6 +82,23 @@ int evaluate(int argc, char** argv)
     return 0;
 }
 
+int synth(int argc, char** argv)
+{
+    CliArgs a(argc, argv);
+    if (!a.has("out")) throw UsageError("--out DIR is required");
+    SyntheticCorpusConfig c;
+    c.songs = a.getInt("songs", 60);
+    c.seconds = a.getDouble("seconds", 30.0);
+    c.seed = uint64_t(a.getInt("seed", 1));
+    c.namePrefix = a.get("prefix", "song");
+    std::cout << writeSyntheticRankCorpus(a.get("out"), c) << " songs written to " << a.get("out") << "\n";
+    return 0;
+}
+
+const CommandRegistration regSynth(
+    {"rank synth-corpus", "write a small additive-synthesis tagged corpus (stand-in for the rendered one)",
+     "stemscope-cli rank synth-corpus --out DIR [--songs 60] [--seconds 30] [--seed 1] [--prefix song]",
+     synth});
 const CommandRegistration regTrain(
     {"rank train", "train a learning-to-rank model (triplet loss or auto-tagger baseline) on a tagged corpus",
      "stemscope-cli rank train --corpus DIR --mode tl|at --out FILE [options]\n"

@@ -1,0 +1,76 @@
+// Tagged corpus scanning, the CQT cache and the synthetic stand-in corpus (core/ranking/RankCorpus.h).
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ranking/RankCorpus.h"
+#include "ranking/RankPipeline.h"
+#include "ranking/SyntheticCorpus.h"
+
+using namespace stemscope;
+
+namespace {
+bool hasField(const TagList& l, const std::string& field)
+{
+    for (const auto& t : l)
+        if (t.field == field) return true;
+    return false;
+}
+}  // namespace
+
+class RankCorpusTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void synthScanAndCache()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        SyntheticCorpusConfig c;
+        c.songs = 3;
+        c.seconds = 3.0;
+        QCOMPARE(writeSyntheticRankCorpus(dir + "/corpus", c), 3);
+        // A user-tagged folder without meta.json, and a folder with neither (skipped).
+        std::filesystem::create_directories(dir + "/corpus/user");
+        std::ofstream(dir + "/corpus/user/tags.txt") << "style=funk, groove=shuffle\n";
+        std::filesystem::create_directories(dir + "/corpus/empty");
+
+        const auto songs = scanRankCorpus(dir + "/corpus");
+        QCOMPARE(int(songs.size()), 4);
+        QCOMPARE(songs[0].name, std::string("song000"));
+        for (const char* f : {"style", "groove", "tempo", "key", "program.bass", "class", "soundfont"})
+            QVERIFY2(hasField(songs[0].tags, f), f);
+        QCOMPARE(songs[3].name, std::string("user"));
+        QCOMPARE(int(songs[3].tags.size()), 2);
+
+        const Cqt cqt;
+        const std::string cache = dir + "/cache";
+        const Matrix m = songCqt(songs[0], "drums", cache, cqt);
+        QCOMPARE(m.cols, 96);
+        QCOMPARE(m.rows, cqt.frameCount(3 * 44100));
+        const std::string file = cache + "/song000.drums.cqt";
+        QVERIFY(std::filesystem::exists(file));
+        Matrix again;
+        const auto src = std::filesystem::path(songs[0].dir) / "drums.flac";
+        const long long size = (long long)std::filesystem::file_size(src);
+        const long long mtime = (long long)std::filesystem::last_write_time(src).time_since_epoch().count();
+        QVERIFY(readCqtCache(file, size, mtime, cqt.config(), again));
+        QCOMPARE(again.data, m.data);
+        QVERIFY(!readCqtCache(file, size + 1, mtime, cqt.config(), again)); // stale source
+        CqtConfig other = cqt.config();
+        other.hop = 512;
+        QVERIFY(!readCqtCache(file, size, mtime, other, again)); // other configuration
+        QCOMPARE(songCqt(songs[0], "drums", cache, cqt).data, m.data);
+    }
+
+    void holdoutRule()
+    {
+        int held = 0;
+        for (int i = 0; i < 180; ++i) held += isHeldOut(i, 6);
+        QCOMPARE(held, 30);
+        QVERIFY(!isHeldOut(0, 6) && isHeldOut(5, 6) && !isHeldOut(5, 0));
+    }
+};
+
+QTEST_APPLESS_MAIN(RankCorpusTest)
+#include "tst_rank_corpus.moc"
