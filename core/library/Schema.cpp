@@ -76,6 +76,41 @@ CREATE INDEX stems_by_path ON stems(path);
 CREATE TABLE import_roots(path TEXT PRIMARY KEY,
   last_scan TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
 )SQL",
+        // v3: the A/B/X listening test (core/listening, docs/listening-test.md): the trial plan of
+        // each session, and per answer its trial, confidence, training flag and excerpt starts.
+        R"SQL(
+ALTER TABLE listening_sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'similarity'; -- similarity | abx
+ALTER TABLE listening_sessions ADD COLUMN seed INTEGER;
+ALTER TABLE listening_sessions ADD COLUMN excerpt_seconds REAL;
+ALTER TABLE listening_sessions ADD COLUMN params TEXT NOT NULL DEFAULT '{}';          -- JSON
+CREATE TABLE listening_trials(
+  session_id INTEGER NOT NULL REFERENCES listening_sessions(id) ON DELETE CASCADE,
+  trial_index INTEGER NOT NULL,
+  is_training INTEGER NOT NULL DEFAULT 0,
+  mode TEXT NOT NULL, focus TEXT NOT NULL,
+  negative_space TEXT,                                -- mix, or the instrument space for focus mix
+  anchor_track_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+  positive_track_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+  negative_track_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+  a_track_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+  b_track_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+  x_track_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+  expected TEXT NOT NULL,                             -- A | B
+  x_start REAL NOT NULL DEFAULT 0, a_start REAL NOT NULL DEFAULT 0, b_start REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY(session_id, trial_index));
+ALTER TABLE listening_answers ADD COLUMN trial_index INTEGER;
+ALTER TABLE listening_answers ADD COLUMN confident INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE listening_answers ADD COLUMN is_training INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE listening_answers ADD COLUMN mode TEXT;
+ALTER TABLE listening_answers ADD COLUMN focus TEXT;
+ALTER TABLE listening_answers ADD COLUMN positive_track_id INTEGER;
+ALTER TABLE listening_answers ADD COLUMN negative_track_id INTEGER;
+ALTER TABLE listening_answers ADD COLUMN x_track_id INTEGER;
+ALTER TABLE listening_answers ADD COLUMN x_start REAL;
+ALTER TABLE listening_answers ADD COLUMN a_start REAL;
+ALTER TABLE listening_answers ADD COLUMN b_start REAL;
+CREATE UNIQUE INDEX listening_answers_by_trial ON listening_answers(session_id, trial_index);
+)SQL",
     };
     return m;
 }
