@@ -1,0 +1,152 @@
+// Instrument-similarity pipeline on a tiny synthetic audio corpus: corpus scan, per-focus log-mel
+// segment features, the binary feature cache, embedding a track / song folder with a TorchEmbedder,
+// and the evaluation protocol end to end.
+#include <QtTest>
+
+#include <QTemporaryDir>
+
+#include <cmath>
+#include <filesystem>
+
+#include "audio/AudioDecoder.h"
+#include "embedding/TorchEmbedder.h"
+#include "embedding/TrackEmbedding.h"
+#include "instrsim/Evaluation.h"
+#include "instrsim/FeatureSet.h"
+#include "instrsim/TripletTrainer.h"
+
+using namespace stemscope;
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<float> tones(double f0, double seconds, double rate, double amp)
+{
+    std::vector<float> x(size_t(seconds * rate));
+    for (size_t i = 0; i < x.size(); ++i) {
+        const double t = double(i) / rate;
+        const double env = std::fmod(t * (1 + f0 / 400.0), 1.0) < 0.5 ? 1.0 : 0.3;
+        x[i] = float(amp * env * (std::sin(2 * M_PI * f0 * t) + 0.5 * std::sin(2 * M_PI * 2.01 * f0 * t)));
+    }
+    return x;
+}
+}  // namespace
+
+class InstrumentSimilarityTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::string corpus_;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        corpus_ = dir_.filePath("corpus").toStdString();
+        const double rate = 44100;
+        for (int s = 0; s < 3; ++s) {
+            const fs::path song = fs::path(corpus_) / ("song" + std::to_string(s));
+            fs::create_directories(song);
+            writeMonoAudio((song / "mix.flac").string(), tones(220.0 * (s + 1), 8.0, rate, 0.3), rate);
+            // song2's drums are silent: it has no drums segments.
+            writeMonoAudio((song / "drums.flac").string(), tones(90.0 + 40 * s, 8.0, rate, s == 2 ? 0.0 : 0.3), rate);
+        }
+        fs::create_directories(fs::path(corpus_) / "not-a-song");
+    }
+
+    void corpusFeaturesAndCache()
+    {
+        const auto songs = listCorpusSongs(corpus_);
+        QCOMPARE(songs.size(), size_t(3));
+        QCOMPARE(songs[0], std::string("song0"));
+        SegmentFeatureOptions o;
+        o.bands = 64;
+        o.frames = 129;
+        o.maxSegments = 3; // 8 s -> 4 whole segments (0, 1.5, 3, 4.5 s), keep the first 3
+        const FeatureSet mix = computeCorpusFeatures(corpus_, Focus::Mix, o, 2);
+        QCOMPARE(mix.songs.size(), size_t(3));
+        QCOMPARE(mix.segmentCount(), 9LL);
+        QCOMPARE(mix.data.size(), size_t(9 * 129 * 64));
+        const FeatureSet drums = computeCorpusFeatures(corpus_, Focus::Drums, o, 2);
+        QCOMPARE(drums.songs.size(), size_t(2)); // the silent stem is skipped
+
+        const std::string cacheDir = dir_.filePath("cache").toStdString();
+        const std::string cachePath = featureCachePath(cacheDir, corpus_, Focus::Mix, o);
+        QVERIFY(!fs::exists(cachePath));
+        const FeatureSet first = cachedCorpusFeatures(corpus_, Focus::Mix, o, cacheDir);
+        QVERIFY(fs::exists(cachePath));
+        const FeatureSet loaded = loadFeatureSet(cachePath);
+        QCOMPARE(loaded.songs, mix.songs);
+        QCOMPARE(loaded.songOf, mix.songOf);
+        QVERIFY(loaded.data == mix.data);
+        QVERIFY(first.data == mix.data);
+        // Different settings -> different cache file.
+        o.maxSegments = 2;
+        QVERIFY(featureCachePath(cacheDir, corpus_, Focus::Mix, o) != cachePath);
+        QVERIFY(featureCachePath(cacheDir, corpus_, Focus::Drums, o) != cachePath);
+    }
+
+    void embedTrackAndSong()
+    {
+        ModelSpec spec; // 129 x 64 -> 128
+        const std::string model = dir_.filePath("models/mix/model.pt").toStdString();
+        writeUntrainedModel(spec, 1, model);
+        const auto e = makeTorchEmbedder(Focus::Mix, fs::path(model).parent_path().string());
+        QVERIFY(e);
+        QVERIFY(!makeTorchEmbedder(Focus::Mix, dir_.filePath("nowhere").toStdString()));
+        QCOMPARE(e->dimension(), 128);
+        const TrackEmbedding t = embedSongFocus((fs::path(corpus_) / "song1").string(), Focus::Mix, *e);
+        QCOMPARE(t.segments.rows, 4);
+        QCOMPARE(t.startSeconds.size(), size_t(4));
+        QVERIFY(std::abs(t.startSeconds[1] - 1.5) < 1e-9);
+        QCOMPARE(t.centroid.size(), size_t(128));
+        for (int r = 0; r < t.segments.rows; ++r) {
+            double n = 0;
+            for (int j = 0; j < 128; ++j) n += double(t.segments(r, j)) * t.segments(r, j);
+            QVERIFY(std::abs(n - 1) < 1e-4);
+        }
+        // embed() on Matrix segments equals the song path.
+        DecodeOptions d;
+        const auto audio = defaultAudioDecoder()->decodeMono((fs::path(corpus_) / "song1" / "mix.flac").string(), d);
+        SegmentFeatureOptions o;
+        const Matrix direct = e->embed(splitSegments(logMelSegments(audio.samples, o), 129));
+        QCOMPARE(direct.rows, 4);
+        for (size_t i = 0; i < direct.data.size(); ++i) QVERIFY(std::abs(direct.data[i] - t.segments.data[i]) < 1e-5);
+        const TrackEmbedding silent = embedSongFocus((fs::path(corpus_) / "song2").string(), Focus::Drums, *e);
+        QCOMPARE(silent.segments.rows, 0);
+        QVERIFY(silent.centroid.empty());
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, embedSongFocus((fs::path(corpus_) / "song1").string(), Focus::Piano, *e));
+    }
+
+    void evaluationEndToEnd()
+    {
+        ModelSpec spec;
+        std::map<Focus, FeatureSet> features;
+        std::map<Focus, std::shared_ptr<const Embedder>> embedders;
+        SegmentFeatureOptions o;
+        o.maxSegments = 4;
+        for (Focus f : {Focus::Mix, Focus::Drums}) {
+            const std::string model = dir_.filePath(QString("eval/%1/model.pt").arg(focusName(f))).toStdString();
+            writeUntrainedModel(spec, f == Focus::Mix ? 1 : 2, model);
+            embedders[f] = std::make_shared<TorchEmbedder>(model);
+            features[f] = computeCorpusFeatures(corpus_, f, o, 2);
+        }
+        const EvaluationRun run = evaluateRun(features, embedders, 5, 3);
+        QCOMPARE(run.songs.size(), size_t(2)); // song2 has no drums
+        QCOMPARE(run.results.at(Focus::Mix).segments, 8);
+        QCOMPARE(run.results.at(Focus::Mix).centroidDistances.rows, 2);
+        QVERIFY(run.pearson.count({Focus::Mix, Focus::Drums}));
+        QVERIFY(run.mrrInMix.count(Focus::Drums));
+        const auto summary = summarize({run, run});
+        QCOMPARE(summary.runs, 2);
+        QVERIFY(std::abs(summary.knn.at(Focus::Mix).mean - run.results.at(Focus::Mix).knnAccuracy) < 1e-12);
+        QCOMPARE(summary.knn.at(Focus::Mix).variance, 0.0);
+        const std::string md = summaryMarkdown(summary);
+        QVERIFY(md.find("Table 1") != std::string::npos && md.find("| mix - drums |") != std::string::npos);
+        const std::string out = dir_.filePath("eval-out").toStdString();
+        writeEvaluationFiles({run}, summary, out);
+        for (const char* f : {"knn.csv", "correlations.csv", "mrr.csv", "summary.md", "distances_mix.csv",
+                              "embeddings_drums.csv"})
+            QVERIFY2(fs::exists(fs::path(out) / f), f);
+    }
+};
+
+QTEST_APPLESS_MAIN(InstrumentSimilarityTest)
+#include "tst_instrument_similarity.moc"
