@@ -18,6 +18,7 @@
 #include "index/NeighbourSearch.h"
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
+#include "listening/LibraryListening.h"
 #include "widgets/FocusSelector.h"
 
 #if __has_include("projection/Tsne.h")
@@ -200,6 +201,7 @@ bool CoreLibraryBackend::open(const QString& path, QString* error)
     uiJobs_.clear();
     uiOf_.clear();
     searches_.clear();
+    listening_.reset();
     return true;
 }
 
@@ -501,6 +503,7 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
                 {
                     QMutexLocker lock(&mutex_);
                     searches_.clear();
+                    listening_.reset(); // its neighbour caches are stale too
                 }
                 Q_EMIT analysisChanged();
             }
@@ -642,6 +645,22 @@ void CoreLibraryBackend::waitForJobs()
         engine = engine_.get();
     }
     if (engine) engine->waitAll();
+}
+
+std::shared_ptr<listening::LibraryListening> CoreLibraryBackend::listening()
+{
+    QMutexLocker lock(&mutex_);
+    if (!store_) return nullptr;
+    if (!listening_) {
+        std::map<Focus, std::string> models;
+        for (Focus f : kAllFocuses) models[f] = modelIdFor(f);
+        try {
+            listening_ = std::make_shared<listening::LibraryListening>(store_, models);
+        } catch (const std::exception&) {
+            return nullptr;
+        }
+    }
+    return listening_;
 }
 
 std::shared_ptr<NeighbourSearch> CoreLibraryBackend::searchFor(Focus focus, QString* message)

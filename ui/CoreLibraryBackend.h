@@ -43,6 +43,7 @@ public:
     QVector<NeighbourRow> neighbours(qint64 trackId, const QString& focus, int k, QString* message) override;
     DistanceMatrix distances(const QString& focus, int maxTracks) override;
     QVector<MapPoint> mapPoints(const QString& focus, const std::function<bool()>& cancelled, QString* message) override;
+    std::shared_ptr<listening::LibraryListening> listening() override;
 
     // Blocks until every job finished (tests, shutdown).
     void waitForJobs();
@@ -72,6 +73,7 @@ private:
     QHash<quint64, UiJob> uiJobs_;
     std::map<JobId, quint64> uiOf_;
     std::map<Focus, std::shared_ptr<NeighbourSearch>> searches_;
+    std::shared_ptr<listening::LibraryListening> listening_; // lazily, reset with searches_
     std::map<Focus, std::string> modelIds_;     // from loaded embedders, once known
     std::shared_ptr<void> embedders_;           // EmbedderSet, loaded by the first analysis
     QString embedderProblems_;

@@ -19,6 +19,10 @@
 #include "widgets/NeighbourList.h"
 #include "widgets/TrackTableModel.h"
 
+namespace stemscope::listening {
+class LibraryListening;
+}
+
 namespace stemscope::ui {
 
 struct DistanceMatrix {
@@ -65,6 +69,11 @@ public:
     virtual QVector<NeighbourRow> neighbours(qint64 trackId, const QString& focus, int k, QString* message) = 0;
     virtual DistanceMatrix distances(const QString& focus, int maxTracks) = 0;
     virtual QVector<MapPoint> mapPoints(const QString& focus, const std::function<bool()>& cancelled, QString* message) = 0;
+
+    // The listening-test engine of the open library (core/listening, docs/listening-test.md):
+    // set generation, excerpts, sessions and answers. Null when no library is open (or the
+    // backend has none); the listening panel then says so. Thread-safe; its calls may be slow.
+    virtual std::shared_ptr<stemscope::listening::LibraryListening> listening() { return nullptr; }
 
 Q_SIGNALS:
     void jobStarted(quint64 id, const QString& title, bool cancellable);

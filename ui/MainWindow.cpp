@@ -30,6 +30,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include "ListeningTestPanel.h"
 #include "SettingsDialog.h"
 #include "audio/Player.h"
 #include "widgets/FocusSelector.h"
@@ -81,6 +82,9 @@ MainWindow::MainWindow(std::unique_ptr<LibraryBackend> backend, MainWindowOption
     compare_ = new FocusComparison(tabs_);
     tabs_->addTab(compare_, tr("Compare focuses"));
     tabs_->setTabToolTip(2, tr("Neighbours of the selected track under two focuses side by side"));
+    listening_ = new ListeningTestPanel(backend_.get(), player_.get(), tabs_);
+    tabs_->addTab(listening_, tr("Listening test"));
+    tabs_->setTabToolTip(3, tr("A/B/X listening test of the focus models with real listeners (Ctrl+L)"));
     setCentralWidget(tabs_);
 
     focus_ = new FocusSelector(this);
@@ -112,6 +116,7 @@ MainWindow::MainWindow(std::unique_ptr<LibraryBackend> backend, MainWindowOption
 
 MainWindow::~MainWindow()
 {
+    listening_->detachPlayer(); // player_ dies before the child widgets
     if (mapCancel_) mapCancel_->store(true);
     pool_.waitForDone();
 }
@@ -274,6 +279,10 @@ void MainWindow::buildActions()
         updateStatus();
     });
 
+    auto* tools = menuBar()->addMenu(tr("&Tools"));
+    auto* listen = tools->addAction(tr("&Listening Test"), this, &MainWindow::showListeningTest);
+    listen->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
     help->addAction(tr("&About Stemscope"), this, &MainWindow::showAbout);
@@ -347,6 +356,7 @@ bool MainWindow::openLibrary(const QString& path)
     tracks_->setFocuses(backend_->focuses());
     focus_->setExtraFocuses(backend_->focuses().mid(FocusSelector::builtinFocuses().size()));
     compare_->setFocuses(focus_->focuses(), focus_->labels());
+    listening_->libraryChanged();
     currentTrack_ = -1;
     mapFocus_.clear();
     heatFocus_.clear();
@@ -640,7 +650,10 @@ void MainWindow::reanalyse()
 void MainWindow::exportCurrent()
 {
     const int tab = tabs_->currentIndex();
-    const QString base = tab == 0 ? QStringLiteral("stemscope-map") : tab == 1 ? QStringLiteral("stemscope-heatmap") : QStringLiteral("stemscope-compare");
+    const QString base = tab == 0   ? QStringLiteral("stemscope-map")
+                         : tab == 1 ? QStringLiteral("stemscope-heatmap")
+                         : tab == 3 ? QStringLiteral("stemscope-listening")
+                                    : QStringLiteral("stemscope-compare");
     const QString path = QFileDialog::getSaveFileName(this, tr("Export as PNG"), base + QStringLiteral("-") + currentFocus() + QStringLiteral(".png"),
                                                       tr("PNG image (*.png)"));
     if (path.isEmpty()) return;
@@ -670,10 +683,17 @@ void MainWindow::showShortcuts()
     auto* box = new QMessageBox(QMessageBox::Information, tr("Keyboard shortcuts"),
                                 tr("Ctrl+O\tadd files\nCtrl+Shift+O\tadd a folder\nCtrl+1…5\tfocus: Mix, Drums, Bass, Piano, "
                                    "Guitar\nSpace\tplay / stop the selected track\nCtrl+F\tfilter the library\nF5\tre-analyse\n"
-                                   "Ctrl+E\texport the current view as PNG\nCtrl+0\treset the map zoom\nCtrl+,\tsettings"),
+                                   "Ctrl+E\texport the current view as PNG\nCtrl+0\treset the map zoom\nCtrl+,\tsettings\n"
+                                   "Ctrl+L\tlistening test (then X/A/B play, 1/2 answer, C confident, L loop, P pause)"),
                                 QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+void MainWindow::showListeningTest()
+{
+    tabs_->setCurrentWidget(listening_);
+    listening_->activate();
 }
 
 void MainWindow::showAbout()

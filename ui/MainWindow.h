@@ -33,6 +33,7 @@ class FocusComparison;
 class FocusSelector;
 class HeatmapWidget;
 class JobsPanel;
+class ListeningTestPanel;
 class MapView;
 class NeighbourList;
 class TrackFilterProxy;
@@ -69,6 +70,8 @@ public:
     QLineEdit* filterEdit() const { return filter_; }
     QTabWidget* tabs() const { return tabs_; }
     QDockWidget* neighbourDock() const { return neighbourDock_; }
+    ListeningTestPanel* listeningPanel() const { return listening_; }
+    void showListeningTest(); // Tools > Listening Test (Ctrl+L)
     Player* player() const { return player_.get(); }
     QString currentFocus() const;
     qint64 currentTrack() const { return currentTrack_; }
@@ -137,6 +140,7 @@ private:
     FocusComparison* compare_ = nullptr;
     MapView* map_ = nullptr;
     HeatmapWidget* heatmap_ = nullptr;
+    ListeningTestPanel* listening_ = nullptr;
     JobsPanel* jobs_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QComboBox* colourBy_ = nullptr;

@@ -1,0 +1,249 @@
+// The listening-test panel end to end, offscreen: a tiny library (8 corpus songs with drums
+// stems, mix + drums embeddings), a 3-trial session (1 training + 2 counted) completed with key
+// presses and button clicks, answers checked in the library file, the results view and export;
+// then resume after "closing" mid-session, and the main window's Tools > Listening Test entry.
+#include <QApplication>
+#include <QChartView>
+#include <QCheckBox>
+#include <QFile>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <filesystem>
+
+#include "CoreLibraryBackend.h"
+#include "ListeningTestPanel.h"
+#include "MainWindow.h"
+#include "audio/AudioDecoder.h"
+#include "library/LibraryStore.h"
+#include "listening/ListeningStore.h"
+
+using namespace stemscope;
+using namespace stemscope::ui;
+
+namespace {
+
+std::vector<float> tone(double freq, double amp, double seconds, double rate = 22050)
+{
+    std::vector<float> x(size_t(seconds * rate));
+    for (size_t i = 0; i < x.size(); ++i) x[i] = float(amp * std::sin(2 * M_PI * freq * double(i) / rate));
+    return x;
+}
+
+Matrix oneRow(const std::vector<float>& v)
+{
+    Matrix m(1, int(v.size()));
+    for (size_t j = 0; j < v.size(); ++j) m(0, int(j)) = v[j];
+    return m;
+}
+
+void key(Qt::Key k)
+{
+    QWidget* w = QApplication::focusWidget();
+    QVERIFY(w);
+    QTest::keyClick(w, k);
+}
+
+}  // namespace
+
+class TestListeningPanel : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString db_;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        db_ = dir_.filePath("lib.sqlite");
+        LibraryStore lib(db_.toStdString());
+        for (int i = 0; i < 8; ++i) {
+            const QString folder = dir_.filePath(QStringLiteral("song%1").arg(i));
+            std::filesystem::create_directories(folder.toStdString());
+            const std::string mix = (folder + "/mix.wav").toStdString();
+            writeMonoAudio(mix, tone(200 + 50 * i, 0.05 + 0.03 * i, 8), 22050);
+            writeMonoAudio((folder + "/drums.wav").toStdString(), tone(100 + 30 * i, 0.3, 8), 22050);
+            TrackRecord r;
+            r.path = mix;
+            r.contentHash = std::to_string(i);
+            r.duration = 8;
+            const int64_t id = lib.insertTrack(r);
+            const double am = 2 * M_PI * i / 8, ad = 2 * M_PI * ((i * 3) % 8) / 8;
+            lib.saveAnalysis(id, Focus::Mix, "mix-m", "mix", oneRow({float(std::cos(am)), float(std::sin(am)), 0.f}), {0});
+            lib.saveAnalysis(id, Focus::Drums, "drums-m", "corpus-stem", oneRow({float(std::cos(ad)), float(std::sin(ad)), 0.f}), {0});
+        }
+    }
+
+    void completeSessionWithKeysAndClicks()
+    {
+        CoreLibraryBackend backend;
+        QString error;
+        QVERIFY2(backend.open(db_, &error), qPrintable(error));
+        ListeningTestPanel panel(&backend);
+        panel.resize(1000, 680);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&panel));
+
+        // Setup: no listener name -> refused with a message.
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QCOMPARE(panel.page(), ListeningTestPanel::Page::Setup);
+        QVERIFY(panel.message().contains("listener"));
+
+        panel.setListener("Tess");
+        panel.selectFocus("drums");
+        panel.setTrialCount(2, 1);
+        panel.setExcerptSeconds(3);
+        panel.setSeed(11);
+        QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.page(), ListeningTestPanel::Page::Trial, 20000);
+        const qint64 sessionId = panel.sessionId();
+        QVERIFY(sessionId > 0);
+        QCOMPARE(panel.session().total(), 3);
+        QVERIFY(panel.session().trial(0).training);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 20000); // excerpts prepared
+        panel.activate();
+
+        // Trial 1 (training): switch X/A/B with the keys, mark confident, answer A with "1".
+        key(Qt::Key_B);
+        QCOMPARE(panel.playing(), QString("B"));
+        key(Qt::Key_A);
+        QCOMPARE(panel.playing(), QString("A"));
+        key(Qt::Key_X);
+        QCOMPARE(panel.playing(), QString("X"));
+        key(Qt::Key_C);
+        QVERIFY(panel.confidentBox()->isChecked());
+        key(Qt::Key_1);
+        QCOMPARE(panel.session().answeredCount(), 1);
+        QCOMPARE(panel.currentTrial(), 1);
+        QVERIFY(!panel.confidentBox()->isChecked()); // reset for the next trial
+
+        // The answer is in the library file already (another connection sees it).
+        {
+            listening::ListeningStore check(db_.toStdString());
+            const auto answers = check.answers(sessionId);
+            QCOMPARE(int(answers.size()), 1);
+            QCOMPARE(QString::fromStdString(answers[0].answer), QString("A"));
+            QVERIFY(answers[0].confident);
+        }
+
+        // Trial 2: mouse: confident + "B more similar".
+        QTest::mouseClick(panel.confidentBox(), Qt::LeftButton, {}, QPoint(5, panel.confidentBox()->height() / 2));
+        QVERIFY(panel.confidentBox()->isChecked());
+        QTest::mouseClick(panel.answerButton(1), Qt::LeftButton);
+        QCOMPARE(panel.currentTrial(), 2);
+
+        // Trial 3: key "2", not confident -> session complete, results shown.
+        panel.activate();
+        key(Qt::Key_2);
+        QCOMPARE(panel.page(), ListeningTestPanel::Page::Results);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 20000);
+
+        listening::ListeningStore store(db_.toStdString());
+        const auto answers = store.answers(sessionId);
+        QCOMPARE(int(answers.size()), 3);
+        QCOMPARE(QString::fromStdString(answers[1].answer), QString("B"));
+        QVERIFY(answers[1].confident);
+        QCOMPARE(QString::fromStdString(answers[2].answer), QString("B"));
+        QVERIFY(!answers[2].confident);
+        QVERIFY(store.session(sessionId)->finished());
+        const auto scored = store.scoredAnswers("similarity");
+        QCOMPARE(int(scored.size()), 2); // training not counted
+        const auto trials = store.trials(sessionId);
+        int agree = 0;
+        for (int i = 1; i < 3; ++i) agree += trials[size_t(i)].expected == "B";
+
+        // Results view: one focus row (Drums) with the 2 counted answers, chart filled.
+        QCOMPARE(panel.resultsTable()->rowCount(), 1);
+        QCOMPARE(panel.resultsTable()->item(0, 0)->text(), QString("Drums"));
+        QCOMPARE(panel.resultsTable()->item(0, 1)->text(), QString("2"));
+        QCOMPARE(panel.resultsTable()->item(0, 2)->text(), QString::number(agree));
+        QCOMPARE(panel.resultsTable()->item(0, 6)->text(), QString("1"));
+        QCOMPARE(panel.listenerTable()->rowCount(), 1);
+        QCOMPARE(panel.listenerTable()->item(0, 0)->text(), QString("Tess"));
+        QCOMPARE(panel.chartView()->chart()->series().size(), 1);
+
+        // Export.
+        QString err;
+        QVERIFY2(panel.exportTo(dir_.filePath("out.csv"), &err), qPrintable(err));
+        QVERIFY(panel.exportTo(dir_.filePath("out.json"), &err));
+        QFile csv(dir_.filePath("out.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 4);
+        QVERIFY(lines[1].contains("Tess"));
+        QFile json(dir_.filePath("out.json"));
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        QVERIFY(json.readAll().contains("\"listener\": \"Tess\""));
+    }
+
+    void pauseAndResume()
+    {
+        qint64 sessionId = 0;
+        {
+            CoreLibraryBackend backend;
+            QString error;
+            QVERIFY(backend.open(db_, &error));
+            ListeningTestPanel panel(&backend);
+            panel.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&panel));
+            panel.setListener("Uma");
+            panel.setAbxMode(true);
+            panel.selectFocus("drums");
+            panel.setTrialCount(3, 0);
+            panel.setExcerptSeconds(2);
+            panel.startSession();
+            QTRY_COMPARE_WITH_TIMEOUT(panel.page(), ListeningTestPanel::Page::Trial, 20000);
+            sessionId = panel.sessionId();
+            QVERIFY(panel.answerButton(0)->text().contains("X is A"));
+            panel.answer("A");
+            panel.pause();
+            QCOMPARE(panel.page(), ListeningTestPanel::Page::Setup);
+            QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 20000);
+        } // "crash"/close with the session open
+        CoreLibraryBackend backend;
+        QString error;
+        QVERIFY(backend.open(db_, &error));
+        ListeningTestPanel panel(&backend);
+        panel.show();
+        QVERIFY(panel.sessionsTable()->rowCount() >= 2);
+        panel.resumeSession(sessionId);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.page(), ListeningTestPanel::Page::Trial, 20000);
+        QCOMPARE(panel.currentTrial(), 1);
+        panel.answer("B");
+        panel.answer("A");
+        QCOMPARE(panel.page(), ListeningTestPanel::Page::Results);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 20000);
+        listening::ListeningStore store(db_.toStdString());
+        QCOMPARE(int(store.answers(sessionId).size()), 3);
+        QCOMPARE(QString::fromStdString(store.session(sessionId)->mode), QString("abx"));
+    }
+
+    void mainWindowEntry()
+    {
+        MainWindowOptions o;
+        o.restoreGeometry = false;
+        o.firstRunDemo = false;
+        o.openOnStart = false;
+        o.persistSettings = false;
+        MainWindow w(std::make_unique<CoreLibraryBackend>(), o);
+        QVERIFY(w.openLibrary(db_));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QVERIFY(w.listeningPanel());
+        QVERIFY(w.tabs()->currentWidget() != w.listeningPanel());
+        QTest::keyClick(&w, Qt::Key_L, Qt::ControlModifier);
+        QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget*>(w.listeningPanel()));
+        QVERIFY(w.listeningPanel()->sessionsTable()->rowCount() >= 2); // the sessions above
+        QVERIFY(w.waitUntilIdle(30000));
+    }
+};
+
+QTEST_MAIN(TestListeningPanel)
+#include "tst_listening_panel.moc"
