@@ -66,7 +66,7 @@ QTableWidgetItem* item(const QString& text, bool number = false)
 QPushButton* bigButton(const QString& text, QWidget* parent)
 {
     auto* b = new QPushButton(text, parent);
-    b->setMinimumSize(110, 64);
+    b->setMinimumSize(150, 90);
     QFont f = b->font();
     f.setPointSizeF(f.pointSizeF() * 1.5);
     f.setBold(true);
@@ -422,8 +422,8 @@ void ListeningTestPanel::enterSession(qint64 id, std::vector<Trial> trials, std:
     }
     refreshSessions();
     if (session_.done()) {
-        setMessage(tr("Session #%1 is complete.").arg(id));
         showResults();
+        setMessage(tr("Session #%1 is complete.").arg(id));
         return;
     }
     setMessage(note);
@@ -450,6 +450,7 @@ void ListeningTestPanel::buildTrialPage()
     qf.setPointSizeF(qf.pointSizeF() * 1.15);
     question_->setFont(qf);
     v->addWidget(question_);
+    v->addStretch(1);
 
     auto* players = new QHBoxLayout;
     players->addStretch(1);
@@ -473,7 +474,8 @@ void ListeningTestPanel::buildTrialPage()
     position_->setRange(0, 1000);
     position_->setTextVisible(false);
     position_->setMaximumHeight(8);
-    v->addWidget(position_);
+    position_->setFixedWidth(520);
+    v->addWidget(position_, 0, Qt::AlignHCenter);
 
     auto* transport = new QHBoxLayout;
     loop_ = new QCheckBox(tr("&Loop (L)"), page);
@@ -521,7 +523,7 @@ void ListeningTestPanel::buildTrialPage()
     trialNote_->setWordWrap(true);
     trialNote_->setAlignment(Qt::AlignCenter);
     v->addWidget(trialNote_);
-    v->addStretch(1);
+    v->addStretch(2);
 
     auto* bottom = new QHBoxLayout;
     progress_ = new QProgressBar(page);
@@ -733,11 +735,11 @@ void ListeningTestPanel::answer(const QString& ab)
             e->store().finishSession(sessionId_);
         } catch (const std::exception&) {
         }
-        setMessage(tr("Session #%1 complete: thank you! %2 answers saved.").arg(sessionId_).arg(session_.answeredCount()));
         current_ = -1;
         refreshSessions();
         Q_EMIT sessionFinished(sessionId_);
         showResults();
+        setMessage(tr("Session #%1 complete: thank you! %2 answers saved.").arg(sessionId_).arg(session_.answeredCount()));
         return;
     }
     if (!session_.trial(answered).training || session_.trial(session_.current()).training) setMessage(QString());
@@ -807,7 +809,7 @@ void ListeningTestPanel::buildResultsPage()
         {tr("Focus"), tr("Answers"), tr("Agree"), tr("Proportion"), tr("95 % CI (Wilson)"), tr("p (binomial)"), tr("Confident")});
     resultsTable_->verticalHeader()->hide();
     lv->addWidget(new QLabel(tr("<b>Per focus</b> (training trials excluded)"), left));
-    lv->addWidget(resultsTable_, 1);
+    lv->addWidget(resultsTable_, 0);
     listenerTable_ = new QTableWidget(0, 6, left);
     listenerTable_->setObjectName(QStringLiteral("listeningListeners"));
     listenerTable_->setHorizontalHeaderLabels({tr("Listener"), tr("Focus"), tr("Answers"), tr("Proportion"), tr("95 % CI"), tr("p")});
@@ -815,7 +817,7 @@ void ListeningTestPanel::buildResultsPage()
     lv->addWidget(new QLabel(tr("<b>Per listener</b>"), left));
     lv->addWidget(listenerTable_, 1);
     for (auto* t : {resultsTable_, listenerTable_}) {
-        t->horizontalHeader()->setStretchLastSection(true);
+        t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8);
         t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     }
 
@@ -825,11 +827,12 @@ void ListeningTestPanel::buildResultsPage()
     chart->setAnimationOptions(QChart::NoAnimation);
     chart_ = new QChartView(chart, split);
     chart_->setRenderHint(QPainter::Antialiasing);
-    chart_->setMinimumWidth(380);
+    chart_->setMinimumWidth(460);
     split->addWidget(left);
     split->addWidget(chart_);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({530, 570});
     v->addWidget(split, 1);
     pages_->addWidget(page);
 }
@@ -844,6 +847,7 @@ struct ResultsLoad {
 void ListeningTestPanel::showResults()
 {
     stop();
+    setMessage(QString());
     setPage(Page::Results);
     auto e = engine();
     if (!e) return setMessage(tr("No library is open."), true);
@@ -877,6 +881,9 @@ void ListeningTestPanel::showResults()
             for (int i = 0; i < order.size(); ++i) fillRow(i, focusLabel(order[i]), r.byFocus.at(order[i].toStdString()));
             if (order.size() > 1) fillRow(order.size(), tr("All"), r.overall);
             resultsTable_->resizeColumnsToContents();
+            resultsTable_->setFixedHeight(resultsTable_->horizontalHeader()->height() +
+                                          resultsTable_->verticalHeader()->defaultSectionSize() * std::max(1, resultsTable_->rowCount()) +
+                                          2 * resultsTable_->frameWidth() + 2);
 
             int rows = 0;
             for (const auto& [listener, m] : r.byListenerFocus) rows += int(m.size()) + (m.size() > 1 ? 1 : 0);
@@ -893,7 +900,8 @@ void ListeningTestPanel::showResults()
             };
             for (const auto& [listener, m] : r.byListenerFocus) {
                 const QString who = QString::fromStdString(listener);
-                for (const auto& [focus, s] : m) listenerRow(who, focusLabel(QString::fromStdString(focus)), s);
+                for (const QString& f : order)
+                    if (auto it = m.find(f.toStdString()); it != m.end()) listenerRow(who, focusLabel(f), it->second);
                 if (m.size() > 1) listenerRow(who, tr("All"), r.byListener.at(listener));
             }
             listenerTable_->resizeColumnsToContents();
@@ -906,12 +914,12 @@ void ListeningTestPanel::showResults()
                 delete axis;
             }
             auto* series = new QStackedBarSeries;
-            const QString yes = abx ? tr("correct") : tr("agrees with model");
-            const QString no = abx ? tr("wrong") : tr("disagrees");
-            auto* s1 = new QBarSet(yes + tr(", confident"));
-            auto* s2 = new QBarSet(yes + tr(", not confident"));
-            auto* s3 = new QBarSet(no + tr(", not confident"));
-            auto* s4 = new QBarSet(no + tr(", confident"));
+            const QString yes = abx ? tr("correct") : tr("agree");
+            const QString no = abx ? tr("wrong") : tr("disagree");
+            auto* s1 = new QBarSet(yes + tr(", sure"));
+            auto* s2 = new QBarSet(yes + tr(", unsure"));
+            auto* s3 = new QBarSet(no + tr(", unsure"));
+            auto* s4 = new QBarSet(no + tr(", sure"));
             s1->setColor(QColor(0x1b, 0x5e, 0x20));
             s2->setColor(QColor(0x81, 0xc7, 0x84));
             s3->setColor(QColor(0xef, 0x9a, 0x9a));
@@ -924,7 +932,7 @@ void ListeningTestPanel::showResults()
                 *s2 << 100.0 * s.agreeUnsure / n;
                 *s3 << 100.0 * s.disagreeUnsure / n;
                 *s4 << 100.0 * s.disagreeConfident / n;
-                categories << QStringLiteral("%1 (n=%2)").arg(focusLabel(f)).arg(s.n);
+                categories << focusLabel(f);
             }
             series->append({s1, s2, s3, s4});
             chart->addSeries(series);
@@ -944,11 +952,11 @@ void ListeningTestPanel::showResults()
             else
                 resultsSummary_->setText(
                     tr("%1 counted answers from %2 listener(s): %3 %4 (95 % CI %5 – %6, two-sided exact binomial test "
-                       "against chance: p = %7).")
+                       "against chance: p %7).")
                         .arg(r.overall.n)
                         .arg(r.byListener.size())
                         .arg(pct(r.overall.proportion), abx ? tr("correct") : tr("agree with the model"), pct(r.overall.ci.low),
-                             pct(r.overall.ci.high), pValueText(r.overall.pValue)));
+                             pct(r.overall.ci.high), r.overall.pValue < 0.001 ? QStringLiteral("< 0.001") : QStringLiteral("= ") + pValueText(r.overall.pValue)));
         });
 }
 

@@ -14,6 +14,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <random>
+#include <QDir>
 
 #include "CoreLibraryBackend.h"
 #include "ListeningTestPanel.h"
@@ -221,6 +223,91 @@ private Q_SLOTS:
         listening::ListeningStore store(db_.toStdString());
         QCOMPARE(int(store.answers(sessionId).size()), 3);
         QCOMPARE(QString::fromStdString(store.session(sessionId)->mode), QString("abx"));
+    }
+
+    // STEMSCOPE_SCREENSHOT_DIR=docs/screenshots: saves listening-test.png and listening-results.png
+    // (a 5-focus library with simulated answers of three listeners). Skipped otherwise.
+    void screenshots()
+    {
+        const QString out = qEnvironmentVariable("STEMSCOPE_SCREENSHOT_DIR");
+        if (out.isEmpty()) QSKIP("set STEMSCOPE_SCREENSHOT_DIR to save the panel screenshots");
+        const QString db = dir_.filePath("shots.sqlite");
+        std::vector<int64_t> ids;
+        {
+            LibraryStore lib(db.toStdString());
+            std::mt19937_64 rng(3);
+            std::normal_distribution<float> g;
+            for (int i = 0; i < 24; ++i) {
+                const QString folder = dir_.filePath(QStringLiteral("shot%1").arg(i));
+                std::filesystem::create_directories(folder.toStdString());
+                const std::string mix = (folder + "/mix.wav").toStdString();
+                writeMonoAudio(mix, tone(150 + 20 * i, 0.2, 4), 22050);
+                TrackRecord r;
+                r.path = mix;
+                r.contentHash = "s" + std::to_string(i);
+                r.duration = 4;
+                const char* titles[] = {"Blue Hour", "Paper Boats", "Night Train", "Copper Sky", "Slow River", "Glass City"};
+                r.tags = std::string("{\"title\": \"") + titles[i % 6] + " " + std::to_string(i / 6 + 1) + "\"}";
+                ids.push_back(lib.insertTrack(r));
+                for (Focus f : kAllFocuses) {
+                    std::vector<float> v(8);
+                    for (float& x : v) x = g(rng);
+                    lib.saveAnalysis(ids.back(), f, std::string(focusName(f)) + "-m", "mix", oneRow(v), {0});
+                }
+            }
+            // Simulated answers: three listeners, four focuses, model agreement 55-85 %.
+            listening::ListeningStore st(db.toStdString());
+            std::uniform_real_distribution<double> u;
+            const Focus focuses[] = {Focus::Mix, Focus::Drums, Focus::Bass, Focus::Piano, Focus::Guitar};
+            const double agree[] = {0.62, 0.84, 0.78, 0.70, 0.57};
+            for (const char* who : {"L01", "L02", "L03"}) {
+                for (int fi = 0; fi < 5; ++fi) {
+                    listening::SessionSpec spec;
+                    spec.listener = who;
+                    spec.focus = focuses[fi];
+                    std::vector<listening::Trial> trials;
+                    for (int k = 0; k < 12; ++k) {
+                        listening::Trial t;
+                        t.index = k;
+                        t.training = k < 2;
+                        t.focus = focuses[fi];
+                        t.anchor = t.x = ids[size_t(k)];
+                        t.a = t.positive = ids[size_t(k + 1)];
+                        t.b = t.negative = ids[size_t(k + 2)];
+                        t.expected = "A";
+                        trials.push_back(t);
+                    }
+                    const int64_t sid = st.createSession(spec, trials);
+                    for (const auto& t : trials)
+                        st.saveAnswer(sid, t, {t.index, u(rng) < agree[fi] ? "A" : "B", u(rng) < 0.6, 4000});
+                    st.finishSession(sid);
+                }
+            }
+        }
+        CoreLibraryBackend backend;
+        QString error;
+        QVERIFY(backend.open(db, &error));
+        ListeningTestPanel panel(&backend);
+        panel.resize(1100, 640);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setListener("L04");
+        panel.selectFocus("bass");
+        panel.setTrialCount(20, 2);
+        panel.setSeed(7);
+        panel.startSession();
+        QTRY_COMPARE_WITH_TIMEOUT(panel.page(), ListeningTestPanel::Page::Trial, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 20000);
+        panel.answer("A");
+        panel.answer("B");
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 20000);
+        panel.play("A");
+        panel.confidentBox()->setChecked(true);
+        QVERIFY(panel.grab().save(QDir(out).filePath("listening-test.png")));
+        panel.showResults();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 20000);
+        QTest::qWait(200);
+        QVERIFY(panel.grab().save(QDir(out).filePath("listening-results.png")));
     }
 
     void mainWindowEntry()
