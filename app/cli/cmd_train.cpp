@@ -37,6 +37,19 @@ int run(int argc, char** argv)
     TrainConfig c;
     c.mining = *mining;
     c.spec.bands = args.getInt("bands", 64);
+    const std::string arch = args.get("arch", "temporal");
+    if (arch == "conv2d") {
+        c.spec.arch = ModelArch::Conv2d;
+        c.spec.channels = {16, 32, 64, 64};
+    }
+    else if (arch != "temporal") throw UsageError("unknown --arch '" + arch + "' (temporal, conv2d)");
+    if (args.has("channels")) {
+        const auto w = args.get("channels");
+        if (std::sscanf(w.c_str(), "%d,%d,%d,%d", &c.spec.channels[0], &c.spec.channels[1], &c.spec.channels[2],
+                        &c.spec.channels[3]) != 4)
+            throw UsageError("--channels takes four widths, e.g. 128,128,128,128");
+    }
+    c.weightDecay = args.getDouble("weight-decay", c.weightDecay);
     c.epochs = args.getInt("epochs", c.epochs);
     c.seed = uint64_t(args.getInt("seed", 1));
     c.batchSize = args.getInt("batch", 64);
@@ -109,6 +122,8 @@ const CommandRegistration reg(
      "  --mining M        random (default, the paper) | batch-all | batch-hard\n"
      "  --seed S          random seed (default 1)\n"
      "  --epochs E        default 20;  --lr X (default 0.002);  --batch N (default 64);  --margin X (0.2)\n"
+     "  --arch A          temporal (default: 1-D convs over time, mel bands as channels) | conv2d\n"
+     "  --channels a,b,c,d  conv block widths (default 128,128,128,128 temporal; use e.g. 16,32,64,64 for conv2d)\n"
      "  --bands N         mel bands (default 64);  --max-segments N  first N non-silent segments per song (40)\n"
      "  --cache DIR       feature cache folder (default ~/.cache/stemscope/features)\n"
      "  --features FILE   train on a feature cache file instead of --corpus\n"

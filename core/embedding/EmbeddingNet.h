@@ -12,12 +12,21 @@ namespace stemscope::detail {
 struct EmbeddingNetImpl : torch::nn::Module {
     explicit EmbeddingNetImpl(const ModelSpec& spec) : spec_(spec)
     {
-        inNorm = register_module("in_norm", torch::nn::BatchNorm2d(1));
-        int in = 1;
+        const bool temporal = spec.arch == ModelArch::Temporal;
+        if (temporal)
+            inNorm1d = register_module("in_norm", torch::nn::BatchNorm1d(spec.bands));
+        else
+            inNorm2d = register_module("in_norm", torch::nn::BatchNorm2d(1));
+        int in = temporal ? spec.bands : 1;
         for (int i = 0; i < 4; ++i) {
             const int out = spec.channels[size_t(i)];
-            convs->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1).bias(false)));
-            bns->push_back(torch::nn::BatchNorm2d(out));
+            if (temporal) {
+                convs->push_back(torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, 3).padding(1).bias(false)));
+                bns->push_back(torch::nn::BatchNorm1d(out));
+            } else {
+                convs->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1).bias(false)));
+                bns->push_back(torch::nn::BatchNorm2d(out));
+            }
             in = out;
         }
         register_module("convs", convs);
@@ -28,20 +37,33 @@ struct EmbeddingNetImpl : torch::nn::Module {
     // x: [N, frames, bands] -> [N, dim], rows of unit length.
     torch::Tensor forward(torch::Tensor x)
     {
-        x = inNorm(x.unsqueeze(1)).contiguous(torch::MemoryFormat::ChannelsLast);
-        for (size_t i = 0; i < convs->size(); ++i) {
-            x = convs[i]->as<torch::nn::Conv2d>()->forward(x);
-            x = torch::relu(bns[i]->as<torch::nn::BatchNorm2d>()->forward(x));
-            x = torch::max_pool2d(x, 2);
+        torch::Tensor pooled;
+        if (spec_.arch == ModelArch::Temporal) {
+            x = inNorm1d(x.transpose(1, 2)); // [N, bands, frames]: bands are the channels
+            for (size_t i = 0; i < convs->size(); ++i) {
+                x = convs[i]->as<torch::nn::Conv1d>()->forward(x);
+                x = torch::relu(bns[i]->as<torch::nn::BatchNorm1d>()->forward(x));
+                x = torch::max_pool1d(x, 2);
+            }
+            pooled = torch::cat({x.mean({2}), x.amax({2})}, 1);
+        } else {
+            // Channels-last: the layout LibTorch's CPU convolutions run fastest on.
+            x = inNorm2d(x.unsqueeze(1)).contiguous(torch::MemoryFormat::ChannelsLast);
+            for (size_t i = 0; i < convs->size(); ++i) {
+                x = convs[i]->as<torch::nn::Conv2d>()->forward(x);
+                x = torch::relu(bns[i]->as<torch::nn::BatchNorm2d>()->forward(x));
+                x = torch::max_pool2d(x, 2);
+            }
+            pooled = torch::cat({x.mean({2, 3}), x.amax({2, 3})}, 1);
         }
-        auto pooled = torch::cat({x.mean({2, 3}), x.amax({2, 3})}, 1);
         return torch::nn::functional::normalize(fc(pooled), torch::nn::functional::NormalizeFuncOptions().dim(1).eps(1e-8));
     }
 
     const ModelSpec& spec() const { return spec_; }
 
     ModelSpec spec_;
-    torch::nn::BatchNorm2d inNorm{nullptr};
+    torch::nn::BatchNorm1d inNorm1d{nullptr}; // Temporal
+    torch::nn::BatchNorm2d inNorm2d{nullptr}; // Conv2d
     torch::nn::ModuleList convs;
     torch::nn::ModuleList bns;
     torch::nn::Linear fc{nullptr};
@@ -49,18 +71,23 @@ struct EmbeddingNetImpl : torch::nn::Module {
 TORCH_MODULE(EmbeddingNet);
 
 // Model file: a torch::serialize archive with the parameters/buffers under "net/" and the spec as
-// an int64 tensor "spec" = [version, bands, frames, dim, c0, c1, c2, c3].
+// an int64 tensor "spec" = [version, bands, frames, dim, c0, c1, c2, c3, arch] (version 1 files
+// have no arch entry and are Conv2d).
 inline torch::Tensor specTensor(const ModelSpec& s)
 {
-    return torch::tensor({int64_t(1), int64_t(s.bands), int64_t(s.frames), int64_t(s.dim), int64_t(s.channels[0]),
-                          int64_t(s.channels[1]), int64_t(s.channels[2]), int64_t(s.channels[3])},
+    return torch::tensor({int64_t(2), int64_t(s.bands), int64_t(s.frames), int64_t(s.dim), int64_t(s.channels[0]),
+                          int64_t(s.channels[1]), int64_t(s.channels[2]), int64_t(s.channels[3]), int64_t(s.arch)},
                          torch::kLong);
 }
 
 inline ModelSpec specFromTensor(const torch::Tensor& t)
 {
-    if (t.numel() != 8 || t[0].item<int64_t>() != 1) throw std::runtime_error("model file: unknown spec version");
+    const int64_t version = t.numel() > 0 ? t[0].item<int64_t>() : 0;
+    if (!((version == 1 && t.numel() == 8) || (version == 2 && t.numel() == 9)))
+        throw std::runtime_error("model file: unknown spec version");
     ModelSpec s;
+    s.arch = version == 1 ? ModelArch::Conv2d : ModelArch(t[8].item<int64_t>());
+    if (s.arch != ModelArch::Conv2d && s.arch != ModelArch::Temporal) throw std::runtime_error("model file: unknown architecture");
     s.bands = int(t[1].item<int64_t>());
     s.frames = int(t[2].item<int64_t>());
     s.dim = int(t[3].item<int64_t>());

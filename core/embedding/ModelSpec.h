@@ -1,25 +1,32 @@
 #pragma once
 // Shape of the instrument-similarity embedding CNN (torch-free, so headers stay light).
 // Input: one log-mel segment, `frames` x `bands` (rows = time). Output: `dim`-d, L2-normalised.
-// Architecture (EmbeddingNet.h): input BatchNorm -> 4 x [conv3x3 (no bias) -> BN -> ReLU -> maxpool 2x2]
-// -> concat(global mean, global max) -> linear -> L2 normalisation.
+// Architectures (EmbeddingNet.h), both: input BatchNorm -> 4 conv blocks [conv (no bias) -> BN -> ReLU
+// -> maxpool 2] -> concat(global mean, global max) -> linear -> L2 normalisation.
+//   Temporal (default): 1-D convolutions along time, mel bands as input channels (kernel 3). Dense
+//     GEMM-shaped work: ~4-6x the throughput of Conv2d on 2 CPU cores (docs/results/instrument-similarity.md).
+//   Conv2d: 3x3 convolutions over the (time, mel) image, 2x2 pooling (the classic small audio CNN).
 #include <array>
 #include <string>
 
 namespace stemscope {
 
+enum class ModelArch { Conv2d = 0, Temporal = 1 };
+
 struct ModelSpec {
+    ModelArch arch = ModelArch::Temporal;
     int bands = 64;                                // mel bands per frame
     int frames = 129;                              // frames per 3 s segment at 22050 Hz / hop 512
     int dim = 128;                                 // embedding size
-    std::array<int, 4> channels{16, 32, 64, 64};   // conv block widths
+    std::array<int, 4> channels{128, 128, 128, 128}; // conv block widths
     bool operator==(const ModelSpec& o) const
     {
-        return bands == o.bands && frames == o.frames && dim == o.dim && channels == o.channels;
+        return arch == o.arch && bands == o.bands && frames == o.frames && dim == o.dim && channels == o.channels;
     }
     std::string describe() const
     {
-        return std::to_string(frames) + "x" + std::to_string(bands) + " log-mel -> conv[" + std::to_string(channels[0]) +
+        return std::to_string(frames) + "x" + std::to_string(bands) + " log-mel -> " +
+               (arch == ModelArch::Temporal ? "conv1d[" : "conv2d[") + std::to_string(channels[0]) +
                "," + std::to_string(channels[1]) + "," + std::to_string(channels[2]) + "," +
                std::to_string(channels[3]) + "] -> " + std::to_string(dim) + "-d";
     }

@@ -9,8 +9,8 @@ CLI=${1:-build/app/stemscope-cli}
 TRAIN=${2:-/work/corpus/train}
 TEST=${3:-/work/corpus/test}
 SEEDS=${4:-"1 2 3 4 5"}
-EPOCHS=${5:-12}
-MINING=${6:-random}
+EPOCHS=${5:-6}
+MINING=${6:-batch-hard}
 OUTDIR=${OUTDIR:-build/instrsim-runs}
 RUNS=()
 for seed in $SEEDS; do

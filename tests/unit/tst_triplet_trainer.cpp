@@ -116,7 +116,7 @@ private Q_SLOTS:
 
     void randomMiningLearnsSongs()
     {
-        const auto c = tinyConfig(TripletMining::Random, 8);
+        const auto c = tinyConfig(TripletMining::Random, 12);
         const auto untrained = path("untrained.pt");
         writeUntrainedModel(c.spec, c.seed, untrained);
         const double before = heldOutAccuracy(untrained, test_);
@@ -126,8 +126,8 @@ private Q_SLOTS:
             QVERIFY(p.step >= 1 && p.step <= p.steps && std::isfinite(p.loss));
         });
         QVERIFY(!r.cancelled);
-        QCOMPARE(r.epochsDone, 8);
-        QVERIFY(callbacks >= 8 * 4);
+        QCOMPARE(r.epochsDone, 12);
+        QVERIFY(callbacks >= 12 * 4);
         QVERIFY(r.epochLoss.back() < r.epochLoss.front());
         const double after = heldOutAccuracy(path("random.pt"), test_);
         qInfo("kNN accuracy on held-out segments: untrained %.3f, trained %.3f (chance %.3f), %.1f s", before, after,
@@ -142,6 +142,21 @@ private Q_SLOTS:
         double n = 0;
         for (int j = 0; j < one.cols; ++j) n += double(one(0, j)) * one(0, j);
         QVERIFY(std::abs(n - 1) < 1e-4);
+    }
+
+    // The Conv2d architecture trains too, and a model file remembers its architecture.
+    void conv2dArchitectureRoundTrips()
+    {
+        auto c = tinyConfig(TripletMining::BatchHard, 8);
+        c.spec.arch = ModelArch::Conv2d;
+        const auto r = trainEmbeddingModel(train_, c, path("conv2d.pt"));
+        QVERIFY(!r.cancelled);
+        TorchEmbedder e(path("conv2d.pt"));
+        QVERIFY(e.spec() == c.spec);
+        QVERIFY(!(e.spec() == tinyConfig(TripletMining::BatchHard, 8).spec)); // differs only by arch
+        const double acc = heldOutAccuracy(path("conv2d.pt"), test_);
+        qInfo("conv2d: held-out kNN accuracy %.3f", acc);
+        QVERIFY(acc >= 0.8);
     }
 
     void batchMiningLearnsSongs_data()
