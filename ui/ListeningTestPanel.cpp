@@ -232,6 +232,8 @@ void ListeningTestPanel::buildSetupPage()
     sessionsTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     sessionsTable_->setSelectionMode(QAbstractItemView::SingleSelection);
     sessionsTable_->horizontalHeader()->setStretchLastSection(true);
+    sessionsTable_->verticalHeader()->setDefaultSectionSize(sessionsTable_->fontMetrics().height() + 8);
+    sessionsTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     sl->addWidget(sessionsTable_);
     auto* row = new QHBoxLayout;
     auto* resume = new QPushButton(tr("Resume"), sessionsBox);
@@ -696,8 +698,11 @@ void ListeningTestPanel::onTick()
         position_->setValue(len > 0 ? int(1000 * player_->positionSeconds() / len) : 0);
         return;
     }
-    // Reached the end by itself.
-    if (loop_->isChecked() && !playingSlot_.isEmpty()) {
+    // Reached the end by itself (or the window played something else: then leave it alone).
+    const auto it = audio_.constFind(current_);
+    const QString now = QString::fromStdString(player_->currentPath());
+    const bool ours = it != audio_.constEnd() && (now == it->x || now == it->a || now == it->b);
+    if (ours && loop_->isChecked() && !playingSlot_.isEmpty()) {
         wantPlaying_ = false;
         const QString slot = playingSlot_;
         play(slot);

@@ -225,7 +225,7 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(store.session(sessionId)->mode), QString("abx"));
     }
 
-    // STEMSCOPE_SCREENSHOT_DIR=docs/screenshots: saves listening-test.png and listening-results.png
+    // STEMSCOPE_SCREENSHOT_DIR=docs/screenshots: saves listening-setup.png, listening-test.png and listening-results.png
     // (a 5-focus library with simulated answers of three listeners). Skipped otherwise.
     void screenshots()
     {
@@ -295,6 +295,7 @@ private Q_SLOTS:
         panel.selectFocus("bass");
         panel.setTrialCount(20, 2);
         panel.setSeed(7);
+        QVERIFY(panel.grab().save(QDir(out).filePath("listening-setup.png")));
         panel.startSession();
         QTRY_COMPARE_WITH_TIMEOUT(panel.page(), ListeningTestPanel::Page::Trial, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 20000);
