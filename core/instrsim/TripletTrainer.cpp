@@ -265,6 +265,12 @@ TrainResult trainEmbeddingModel(const FeatureSet& data, const TrainConfig& c, co
         r.epochsDone = epoch + 1;
         ++epochsThisCall;
         if (!c.checkpointPath.empty()) saveCheckpoint(net, opt, epoch + 1, c.checkpointPath);
+        if (!c.epochModelPath.empty()) {
+            net->eval();
+            if (std::filesystem::path(c.epochModelPath).has_parent_path())
+                std::filesystem::create_directories(std::filesystem::path(c.epochModelPath).parent_path());
+            detail::saveModel(net, c.epochModelPath);
+        }
     }
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     if (!r.cancelled && !modelPath.empty()) {

@@ -40,6 +40,7 @@ struct TrainConfig {
     std::string checkpointPath;  // written after every epoch when non-empty
     bool resume = false;         // continue from checkpointPath if it exists
     int stopAfterEpochs = 0;     // > 0: stop (as if cancelled, checkpoint kept) after this many epochs in this call
+    std::string epochModelPath;  // non-empty: the model after every epoch is written here too (validation curves)
 };
 
 struct TrainProgress {
