@@ -851,4 +851,14 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, const st
 
 std::unique_ptr<LibraryBackend> createDefaultBackend() { return std::make_unique<CoreLibraryBackend>(); }
 
+void CoreLibraryBackend::reloadModels()
+{
+    QMutexLocker lock(&mutex_);
+    embedders_.reset();
+    modelIds_.clear();
+    embedderProblems_.clear();
+    searches_.clear();
+    listening_.reset();
+}
+
 }  // namespace stemscope::ui

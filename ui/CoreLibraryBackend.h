@@ -44,6 +44,7 @@ public:
     DistanceMatrix distances(const QString& focus, int maxTracks) override;
     QVector<MapPoint> mapPoints(const QString& focus, const std::function<bool()>& cancelled, QString* message) override;
     std::shared_ptr<listening::LibraryListening> listening() override;
+    void reloadModels() override;
 
     // Blocks until every job finished (tests, shutdown).
     void waitForJobs();

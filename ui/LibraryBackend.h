@@ -75,6 +75,10 @@ public:
     // backend has none); the listening panel then says so. Thread-safe; its calls may be slow.
     virtual std::shared_ptr<stemscope::listening::LibraryListening> listening() { return nullptr; }
 
+    // Forget the loaded focus models, so the next analysis loads the files again (e.g. after the
+    // training wizard installed a new model for a focus). No-op by default.
+    virtual void reloadModels() {}
+
 Q_SIGNALS:
     void jobStarted(quint64 id, const QString& title, bool cancellable);
     void jobProgress(quint64 id, double fraction, double etaSeconds, const QString& status);

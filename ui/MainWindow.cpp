@@ -31,6 +31,7 @@
 #include <QtConcurrent>
 
 #include "ListeningTestPanel.h"
+#include "TrainingWizard.h"
 #include "SettingsDialog.h"
 #include "audio/Player.h"
 #include "widgets/FocusSelector.h"
@@ -282,6 +283,8 @@ void MainWindow::buildActions()
     auto* tools = menuBar()->addMenu(tr("&Tools"));
     auto* listen = tools->addAction(tr("&Listening Test"), this, &MainWindow::showListeningTest);
     listen->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    auto* train = tools->addAction(tr("&Train a Model…"), this, &MainWindow::showTrainingWizard);
+    train->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
@@ -684,7 +687,8 @@ void MainWindow::showShortcuts()
                                 tr("Ctrl+O\tadd files\nCtrl+Shift+O\tadd a folder\nCtrl+1…5\tfocus: Mix, Drums, Bass, Piano, "
                                    "Guitar\nSpace\tplay / stop the selected track\nCtrl+F\tfilter the library\nF5\tre-analyse\n"
                                    "Ctrl+E\texport the current view as PNG\nCtrl+0\treset the map zoom\nCtrl+,\tsettings\n"
-                                   "Ctrl+L\tlistening test (then X/A/B play, 1/2 answer, C confident, L loop, P pause)"),
+                                   "Ctrl+L\tlistening test (then X/A/B play, 1/2 answer, C confident, L loop, P pause)\n"
+                                   "Ctrl+T\ttrain a model"),
                                 QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
@@ -694,6 +698,20 @@ void MainWindow::showListeningTest()
 {
     tabs_->setCurrentWidget(listening_);
     listening_->activate();
+}
+
+TrainingWizard* MainWindow::trainingWizard() const { return trainingWizard_.data(); }
+
+void MainWindow::showTrainingWizard()
+{
+    if (trainingWizard_) {
+        trainingWizard_->raise();
+        trainingWizard_->activateWindow();
+        return;
+    }
+    trainingWizard_ = new TrainingWizard(backend_.get(), {}, this);
+    trainingWizard_->setAttribute(Qt::WA_DeleteOnClose);
+    trainingWizard_->show();
 }
 
 void MainWindow::showAbout()

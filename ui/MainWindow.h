@@ -34,6 +34,7 @@ class FocusSelector;
 class HeatmapWidget;
 class JobsPanel;
 class ListeningTestPanel;
+class TrainingWizard;
 class MapView;
 class NeighbourList;
 class TrackFilterProxy;
@@ -72,6 +73,8 @@ public:
     QDockWidget* neighbourDock() const { return neighbourDock_; }
     ListeningTestPanel* listeningPanel() const { return listening_; }
     void showListeningTest(); // Tools > Listening Test (Ctrl+L)
+    void showTrainingWizard(); // Tools > Train a Model… (Ctrl+T), non-modal
+    TrainingWizard* trainingWizard() const; // the open wizard, or null
     Player* player() const { return player_.get(); }
     QString currentFocus() const;
     qint64 currentTrack() const { return currentTrack_; }
@@ -141,6 +144,7 @@ private:
     MapView* map_ = nullptr;
     HeatmapWidget* heatmap_ = nullptr;
     ListeningTestPanel* listening_ = nullptr;
+    QPointer<TrainingWizard> trainingWizard_;
     JobsPanel* jobs_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QComboBox* colourBy_ = nullptr;
