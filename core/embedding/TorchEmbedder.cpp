@@ -1,5 +1,7 @@
 #include "embedding/TorchEmbedder.h"
 
+#include "library/ContentHash.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
@@ -72,7 +74,9 @@ std::shared_ptr<const Embedder> makeTorchEmbedder(Focus focus, const std::string
 {
     const std::string file = resolveModelFile(modelDir);
     if (!std::filesystem::exists(file)) return nullptr;
-    return std::make_shared<TorchEmbedder>(file, std::string("instrsim-cnn:") + focusName(focus));
+    // The weights' hash is part of the id: a retrained model gets its tracks analysed again.
+    return std::make_shared<TorchEmbedder>(
+        file, std::string("instrsim-cnn:") + focusName(focus) + ":" + hashToHex(fileContentHash(file)).substr(0, 8));
 }
 
 }  // namespace stemscope

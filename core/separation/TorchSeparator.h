@@ -1,0 +1,42 @@
+#pragma once
+// The shipped Separator: the mask network (MaskNet.h) loaded from a model file written by
+// SeparatorTrainer. Processing is chunked (about 12 s of frames at a time, with enough context
+// frames on each side that chunk borders change nothing), so the working memory stays flat for
+// any track length; inverse STFT with the mixture phase. Torch stays behind a pimpl.
+#include <memory>
+#include <string>
+
+#include "separation/Separator.h"
+#include "separation/SeparatorSpec.h"
+
+namespace stemscope {
+
+class TorchSeparator final : public Separator {
+public:
+    // `path`: a model file or a folder holding model.pt. Throws std::runtime_error.
+    explicit TorchSeparator(const std::string& path, int chunkFrames = 1024);
+    ~TorchSeparator() override;
+    TorchSeparator(const TorchSeparator&) = delete;
+    TorchSeparator& operator=(const TorchSeparator&) = delete;
+
+    std::string modelId() const override { return id_; }
+    double sampleRate() const override { return spec_.sampleRate; }
+    std::vector<std::string> stemNames() const override { return spec_.sources; }
+    // Thread-safe (calls are serialised: LibTorch already uses every core inside one call).
+    std::map<std::string, std::vector<float>> separate(const std::vector<float>& mix) const override;
+    const SeparatorSpec& spec() const { return spec_; }
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    SeparatorSpec spec_;
+    std::string id_;
+    int chunkFrames_;
+};
+
+// <models root>/separator: where the engine looks for the default separator.
+std::string defaultSeparatorDir();
+// The default separator, or nullptr (with *why set) when none is installed or it fails to load.
+std::shared_ptr<const Separator> loadDefaultSeparator(std::string* why = nullptr);
+
+}  // namespace stemscope
