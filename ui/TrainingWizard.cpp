@@ -144,7 +144,8 @@ QWizardPage* TrainingWizard::buildDataPage()
     mixes_ = new QRadioButton(tr("Mixes only: separate them into stems first"));
     mixes_->setToolTip(tr("One audio file per song (or song folders with mix.*). Needs an installed separator model."));
     libraryTags_ = new QRadioButton(tr("The library and its tags (ranked lists)"));
-    libraryTags_->setToolTip(tr("Not available yet: use a folder of tagged songs."));
+    libraryTags_->setToolTip(tr("The open library's tracks (with the stems it knows) and their tags (genre, style, "
+                                "tags): linked into a training folder, nothing is copied."));
     auto* group = new QButtonGroup(page);
     for (auto* b : {multitrack_, mixes_, libraryTags_}) {
         group->addButton(b);
@@ -182,16 +183,24 @@ QWizardPage* TrainingWizard::buildDataPage()
             updateDataSummary();
             page->changed();
         });
-    page->complete = [this] { return libraryTags_->isChecked() || QDir(dataEdit_->text()).exists(); };
+    page->complete = [this] {
+        return libraryTags_->isChecked() ? !options_.libraryPath.isEmpty() : QDir(dataEdit_->text()).exists();
+    };
     return page;
 }
 
 void TrainingWizard::updateDataSummary()
 {
     if (!dataSummary_) return;
+    dataEdit_->setEnabled(!libraryTags_->isChecked());
     if (libraryTags_->isChecked()) {
-        dataSummary_->setText(tr("Training from the library's tags is not available yet. Put the tagged songs in a "
-                                 "folder (one folder per song with its stems and a tags.txt) and choose it above."));
+        dataSummary_->setText(options_.libraryPath.isEmpty()
+                                  ? tr("No library is open.")
+                                  : tr("The tracks of %1%2 are linked into a training folder with the stems the "
+                                       "library knows and their tags (genre, style, tags). Ranked lists need tags.")
+                                        .arg(QDir::toNativeSeparators(options_.libraryPath),
+                                             backend_ ? tr(" (%n track(s))", nullptr, int(backend_->tracks().size()))
+                                                      : QString()));
         return;
     }
     const QString dir = dataEdit_->text();
@@ -366,6 +375,7 @@ TrainingJob TrainingWizard::job() const
                                    : libraryTags_->isChecked() ? DataSource::LibraryTags : DataSource::Multitrack;
     j.dataDir = QDir::cleanPath(dataEdit_->text()).toStdString();
     if (dataEdit_->text().isEmpty()) j.dataDir.clear();
+    if (j.source == DataSource::LibraryTags) j.dataDir = options_.libraryPath.toStdString();
     j.skipIncompleteSongs = skipIncomplete_->isChecked();
     j.focus = focusFromName(focus_->currentData().toString().toStdString()).value_or(Focus::Mix);
     j.mode = trainModeFromName(mode_->currentData().toString().toStdString()).value_or(TrainMode::TrackTriplets);

@@ -1,6 +1,8 @@
 #include "ranking/RankModelFile.h"
 
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <map>
 #include <stdexcept>
 
@@ -58,7 +60,9 @@ std::unique_ptr<RankNet> loadRankModel(const std::string& path, RankModelInfo& i
     i.steps = int(num("steps", 0));
     i.trainTracks = int(num("train_tracks", 0));
     auto net = std::make_unique<RankNet>(i.net);
-    net->load(in);
+    // The torch archive reader seeks to absolute offsets: hand it the archive bytes on their own.
+    std::stringstream archive(std::string(std::istreambuf_iterator<char>(in), {}), std::ios::in | std::ios::binary);
+    net->load(archive);
     info = std::move(i);
     return net;
 }

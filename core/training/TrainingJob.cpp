@@ -13,6 +13,7 @@
 #include "instrsim/FeatureSet.h"
 #include "ranking/RankCorpus.h"
 #include "separation/Separator.h"
+#include "training/LibraryCorpus.h"
 
 namespace stemscope::training {
 namespace fs = std::filesystem;
@@ -205,6 +206,12 @@ std::string defaultWorkDir(const TrainingJob& job)
 
 std::string workDirOf(const TrainingJob& job) { return job.workDir.empty() ? defaultWorkDir(job) : job.workDir; }
 
+std::string effectiveDataDir(const TrainingJob& job)
+{
+    if (job.source != DataSource::LibraryTags) return job.dataDir;
+    return (fs::u8path(workDirOf(job)) / "library-corpus").u8string();
+}
+
 Validation validateJob(const TrainingJob& job, const ValidationEnv& env)
 {
     Validation v;
@@ -229,12 +236,25 @@ Validation validateJob(const TrainingJob& job, const ValidationEnv& env)
         v.errors.push_back("Batch size and segments per song must be at least 2.");
 
     // --- data
+    std::string dataDir = job.dataDir;
     if (job.source == DataSource::LibraryTags) {
-        v.errors.push_back("Training from the library's tags is not available yet: put the tagged songs in a "
-                           "folder (one folder per song with its stems and a tags.txt) and choose that folder.");
-        return v;
-    }
-    if (job.dataDir.empty() || !fs::is_directory(fs::u8path(job.dataDir), ec)) {
+        if (job.dataDir.empty() || !fs::is_regular_file(fs::u8path(job.dataDir), ec)) {
+            v.errors.push_back("No library is open to train from" +
+                               (job.dataDir.empty() ? std::string(".") : " (" + job.dataDir + " is not a library file)."));
+            return v;
+        }
+        dataDir = effectiveDataDir(job);
+        try {
+            const auto rep = exportLibraryCorpus(job.dataDir, dataDir);
+            for (const auto& p : rep.problems) v.warnings.push_back("left out: " + p);
+            if (job.mode == TrainMode::RankedList && rep.tagged == 0)
+                v.errors.push_back("No track of the library has tags (genre, style or tags), so there is nothing to "
+                                   "rank by. Tag tracks, or choose track-based triplets.");
+        } catch (const std::exception& e) {
+            v.errors.push_back(std::string("Could not read the library: ") + e.what());
+            return v;
+        }
+    } else if (job.dataDir.empty() || !fs::is_directory(fs::u8path(job.dataDir), ec)) {
         v.errors.push_back("The data folder " + (job.dataDir.empty() ? std::string("(none chosen)") : job.dataDir) +
                            " is not a folder.");
         return v;
@@ -262,24 +282,24 @@ Validation validateJob(const TrainingJob& job, const ValidationEnv& env)
         std::vector<std::string> tagged;
         if (job.mode == TrainMode::RankedList) {
             try {
-                for (const auto& s : scanRankCorpus(job.dataDir)) tagged.push_back(s.name);
+                for (const auto& s : scanRankCorpus(dataDir)) tagged.push_back(s.name);
             } catch (const std::exception& e) {
                 v.errors.push_back(e.what());
             }
         }
-        for (const auto& song : listCorpusSongs(job.dataDir)) {
+        for (const auto& song : listCorpusSongs(dataDir)) {
             candidates.push_back(song);
             if (job.mode == TrainMode::RankedList && std::find(tagged.begin(), tagged.end(), song) == tagged.end()) {
                 untagged.push_back(song);
                 continue;
             }
-            const auto file = stemFileFor((fs::u8path(job.dataDir) / fs::u8path(song)).u8string(), job.focus);
+            const auto file = stemFileFor((fs::u8path(dataDir) / fs::u8path(song)).u8string(), job.focus);
             if (file.empty()) missing.push_back(song);
             else files.emplace_back(song, file);
         }
     }
     if (candidates.empty()) {
-        v.errors.push_back("No songs found in " + job.dataDir +
+        v.errors.push_back("No songs found in " + dataDir +
                            (job.source == DataSource::Mixes
                                 ? std::string(": expected audio files (one mix per song) or song folders with mix.*.")
                                 : std::string(": expected one folder per song holding mix.*, drums.*, bass.*, "

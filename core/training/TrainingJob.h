@@ -43,7 +43,8 @@ inline constexpr int kMinTestSongs = 2;
 
 struct TrainingJob {
     DataSource source = DataSource::Multitrack;
-    std::string dataDir;            // multitrack / tagged corpus folder (one folder per song), or mixes folder
+    std::string dataDir;            // multitrack / tagged corpus folder (one folder per song), mixes folder,
+                                    // or (LibraryTags) the library file
     Focus focus = Focus::Mix;
     TrainMode mode = TrainMode::TrackTriplets;
     FrontEnd frontEnd = FrontEnd::Mel;   // track-triplets: mel; ranked-list: cqt
@@ -119,5 +120,8 @@ std::uintmax_t estimateNeededBytes(const TrainingJob& job, int songs);
 // then <data folder name>-<focus>-<mode>-<hash of the parameters that shape the run>.
 std::string defaultWorkDir(const TrainingJob& job);
 std::string workDirOf(const TrainingJob& job);  // job.workDir or defaultWorkDir(job)
+// The song folders a job trains on: dataDir, or for the library source (dataDir = the library
+// file) the corpus exported from it into <work>/library-corpus (training/LibraryCorpus.h).
+std::string effectiveDataDir(const TrainingJob& job);
 
 }  // namespace stemscope::training

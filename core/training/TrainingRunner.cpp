@@ -229,7 +229,7 @@ TrainingOutcome TrainingRunner::runTriplets(const Validation& v, const TrainingC
 {
     TrainingOutcome out;
     out.epochs = job_.epochs;
-    std::string dataDir = job_.dataDir;
+    std::string dataDir = effectiveDataDir(job_);
 
     // 1. mixes -> stems
     if (job_.source == DataSource::Mixes) {
@@ -397,8 +397,32 @@ TrainingOutcome TrainingRunner::runRanked(const Validation& v, const TrainingCal
     std::error_code ec;
     fs::remove_all(corpus, ec);
     fs::create_directories(corpus);
-    for (const auto& s : v.songs)
-        fs::create_directory_symlink(fs::absolute(fs::u8path(job_.dataDir) / fs::u8path(s)), corpus / fs::u8path(s));
+    // RankPipeline reads <song>/<focus>.flac: link FLAC files, convert the others once (cached).
+    const auto decoder = env_.validation.decoder ? env_.validation.decoder : defaultAudioDecoder();
+    const auto converted = fs::u8path(workDir_) / "flac";
+    for (const auto& s : v.songs) {
+        const auto src = fs::u8path(effectiveDataDir(job_)) / fs::u8path(s);
+        const auto dst = corpus / fs::u8path(s);
+        fs::create_directories(dst);
+        const std::string name = std::string(focusName(job_.focus)) + ".flac";
+        const fs::path file = fs::u8path(stemFileFor(src.u8string(), job_.focus));
+        if (file.extension() == ".flac") {
+            fs::create_symlink(fs::absolute(file), dst / name);
+        } else {
+            const auto flac = converted / fs::u8path(s) / name;
+            if (!fs::exists(flac, ec)) {
+                fs::create_directories(flac.parent_path());
+                DecodeOptions o;
+                o.targetSampleRate = 44100;
+                const auto a = decoder->decodeMono(file.u8string(), o);
+                writeMonoAudio(flac.u8string() + ".tmp.flac", a.samples, a.sampleRate);
+                fs::rename(flac.u8string() + ".tmp.flac", flac);
+            }
+            fs::create_symlink(fs::absolute(flac), dst / name);
+        }
+        for (const char* extra : {"meta.json", "tags.txt"})
+            if (fs::exists(src / extra, ec)) fs::create_symlink(fs::absolute(src / extra), dst / extra);
+    }
     const std::string modelFile = (fs::u8path(workDir_) / "model.pt").u8string();
     const std::string cache = (fs::u8path(workDir_) / "cqt").u8string();
     out.trainSongs = int(v.split.train.size());

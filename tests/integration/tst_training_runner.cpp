@@ -15,6 +15,8 @@
 #include "embedding/TorchEmbedder.h"
 #include "instrsim/TripletTrainer.h"
 #include "library/LibraryStore.h"
+#include "separation/Separator.h"
+#include "training/LibraryCorpus.h"
 #include "training/TrainingRunner.h"
 
 using namespace stemscope;
@@ -161,6 +163,102 @@ private Q_SLOTS:
         QCOMPARE(runner.checkpointEpoch(), 1);
         runner.discardCheckpoint();
         QCOMPARE(runner.checkpointEpoch(), 0);
+    }
+
+    void libraryAsCorpusRankedList()
+    {
+        // A library whose tracks are the corpus mixes, with bass stems and genre/tags.
+        const std::string lib = dir_.filePath("tagged.sqlite").toStdString();
+        {
+            LibraryStore store(lib);
+            const fs::path extra = fs::path(dir_.filePath("extra").toStdString()) / "song6";
+            fs::create_directories(extra);
+            writeMonoAudio((extra / "mix.wav").string(), tones(480, 8.0, 22050, 0.3), 22050);
+            writeMonoAudio((extra / "bass.wav").string(), tones(130, 8.0, 22050, 0.3), 22050);
+            for (int s = 0; s < 7; ++s) {
+                const fs::path song = s < 6 ? fs::path(corpus_) / ("song" + std::to_string(s)) : extra;
+                TrackRecord t;
+                t.path = (song / "mix.wav").string();
+                t.contentHash = "h" + std::to_string(s);
+                t.tags = std::string("{\"genre\": \"") + (s % 2 ? "funk" : "rock") + "\", \"tags\": [\"tempo=" +
+                         (s % 3 ? "fast" : "slow") + "\"]}";
+                const auto id = store.insertTrack(t);
+                store.setStem(id, "bass", (song / "bass.wav").string(), "corpus");
+            }
+        }
+        TrainingJob job;
+        job.source = DataSource::LibraryTags;
+        job.dataDir = lib;
+        job.focus = Focus::Bass;
+        job.mode = TrainMode::RankedList;
+        job.frontEnd = FrontEnd::Cqt;
+        job.pooling = Pooling::AutoPool;
+        job.epochs = 2;
+        job.rankStepsPerEpoch = 2;
+        job.rankBatchSize = 4;
+        job.rankWidth = 2;
+        job.testFraction = 0.5;  // every 2nd song: 3 test songs (a pool of 3), 4 training songs
+        job.workDir = dir_.filePath("work-ranked").toStdString();
+        const auto v = validateJob(job);
+        QVERIFY2(v.ok(), v.text().c_str());
+        QCOMPARE(v.songs.size(), size_t(7));
+        QCOMPARE(v.split.test.size(), size_t(3));
+        const fs::path exported = fs::path(effectiveDataDir(job));
+        QVERIFY(fs::exists(exported / "1-song0" / "bass.wav"));
+        std::ifstream tags((exported / "2-song1" / "tags.txt").string());
+        std::string line;
+        std::getline(tags, line);
+        QCOMPARE(line, std::string("style=funk, tempo=fast"));
+
+        TrainingRunner runner(job, {dir_.filePath("models").toStdString(), lib, {}});
+        std::vector<EpochReport> epochs;
+        TrainingCallbacks cb;
+        cb.epoch = [&](const EpochReport& e) { epochs.push_back(e); };
+        const auto r = runner.run(cb);
+        QVERIFY2(r.status == TrainingOutcome::Status::Done, r.error.c_str());
+        QCOMPARE(epochs.size(), size_t(2));
+        QVERIFY(r.scores.size() >= 2);
+        QCOMPARE(r.scores[0].label, std::string("trained model"));
+        QVERIFY(std::isfinite(r.scores[0].map));
+        QVERIFY(r.scores.back().label.find("chance") != std::string::npos);
+        const auto inst = installTrainedModel(job, r, "ranked", dir_.filePath("user-models").toStdString(), lib);
+        QVERIFY(fs::exists(inst.cardFile));
+        LibraryStore store(lib, LibraryStore::Access::ReadOnly);
+        const auto models = store.models(Focus::Bass);
+        QVERIFY(std::find(models.begin(), models.end(), inst.modelId) != models.end());
+    }
+
+    void mixesAreSeparatedFirst()
+    {
+        struct HalfSeparator : Separator {
+            std::string modelId() const override { return "half"; }
+            double sampleRate() const override { return 22050; }
+            std::vector<std::string> stemNames() const override { return {"drums", "bass", "piano", "guitar"}; }
+            std::map<std::string, std::vector<float>> separate(const std::vector<float>& mix) const override
+            {
+                std::vector<float> half(mix);
+                for (float& x : half) x *= 0.5f;
+                return {{"drums", half}, {"bass", half}, {"piano", half}, {"guitar", half}};
+            }
+        };
+        const fs::path mixes = fs::path(dir_.filePath("mixes").toStdString());
+        fs::create_directories(mixes);
+        for (int s = 0; s < 6; ++s)
+            writeMonoAudio((mixes / ("m" + std::to_string(s) + ".wav")).string(), tones(150.0 + 41 * s, 8.0, 22050, 0.3),
+                           22050);
+        auto job = tinyJob();
+        job.source = DataSource::Mixes;
+        job.dataDir = mixes.string();
+        job.epochs = 1;
+        job.workDir = dir_.filePath("work-mixes").toStdString();
+        TrainingEnvironment env;
+        env.modelsRoot = dir_.filePath("no-models").toStdString();
+        QVERIFY(TrainingRunner(job, env).run().error.find("no separator model") != std::string::npos);
+        env.validation.separator = std::make_shared<HalfSeparator>();
+        const auto r = TrainingRunner(job, env).run();
+        QVERIFY2(r.status == TrainingOutcome::Status::Done, r.error.c_str());
+        QVERIFY(fs::exists(fs::path(job.workDir) / "separated" / "m3" / "bass.flac"));
+        QCOMPARE(r.scores.size(), size_t(1));  // nothing installed to compare with
     }
 
     void refusedJobFailsWithTheReason()

@@ -12,6 +12,7 @@
 #include "audio/AudioDecoder.h"
 #include "ranking/MiniJson.h"
 #include "separation/Separator.h"
+#include "training/LibraryCorpus.h"
 #include "training/TrainingJob.h"
 #include "training/TrainingRunner.h"
 
@@ -203,11 +204,22 @@ private Q_SLOTS:
         QVERIFY(!untagged.ok());
         QVERIFY(mentions(untagged.warnings, "have no tags"));
         j = job(data);
-        j.source = DataSource::LibraryTags;
-        QVERIFY(mentions(validateJob(j).errors, "not available yet"));
+        j.source = DataSource::LibraryTags;  // dataDir must be the library file
+        QVERIFY(mentions(validateJob(j).errors, "is not a library file"));
+        j.dataDir.clear();
+        QVERIFY(mentions(validateJob(j).errors, "No library is open"));
         j = job(data);
         j.epochs = 0;
         QVERIFY(mentions(validateJob(j).errors, "Epochs"));
+    }
+
+    void libraryTagsToTagList()
+    {
+        QCOMPARE(libraryTagList("{\"title\": \"x\", \"genre\": \"Funk Rock\", \"tags\": [\"tempo=fast\", \"live\", \" \"]}"),
+                 std::string("style=funk_rock, tag=live, tempo=fast"));
+        QCOMPARE(libraryTagList("{\"tags\": \"a, groove=shuffle\"}"), std::string("groove=shuffle, tag=a"));
+        QCOMPARE(libraryTagList("{}"), std::string());
+        QCOMPARE(libraryTagList("not json"), std::string());
     }
 
     void paramsAndWorkDir()
