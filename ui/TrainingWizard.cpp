@@ -241,9 +241,9 @@ QWizardPage* TrainingWizard::buildModelPage()
     auto* pageLayout = new QVBoxLayout(page);
     auto* outer = new QHBoxLayout;
     pageLayout->addLayout(outer);
-    pageLayout->addWidget(note(tr("Hover over a setting for what it does. Training time grows with the songs, the "
-                                  "segments per song, the epochs and the network width; a few hundred songs with "
-                                  "the defaults take tens of minutes on a laptop.")));
+    pageLayout->addWidget(note(tr("Hover over a setting for what it does. Training time grows with the number of "
+                                  "songs, the segments per song, the epochs and the network width; the training "
+                                  "page shows the time left after the first epoch.")));
     pageLayout->addStretch(1);
 
     auto* what = new QGroupBox(tr("What to learn"));
