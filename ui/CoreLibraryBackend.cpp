@@ -29,6 +29,7 @@
 #endif
 #if __has_include("embedding/TorchEmbedder.h")
 #include "embedding/TorchEmbedder.h"
+#include "separation/TorchSeparator.h"
 #define STEMSCOPE_UI_HAVE_TORCH_EMBEDDER 1
 #else
 #define STEMSCOPE_UI_HAVE_TORCH_EMBEDDER 0
@@ -481,6 +482,10 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
     options.redo = force;
     options.retryErrors = force;
     options.segments.silenceDb = settings.silenceDb;
+    // Tracks without stem files get theirs from the shipped separator; the stems are cached next
+    // to the library file so playback and later analyses reuse them.
+    options.separator = loadDefaultSeparator();
+    options.stemCacheDir = store->path() + ".stems";
     auto analyzer = std::make_shared<TrackAnalyzer>(store, embedders, defaultAudioDecoder(), options);
     auto scheduler = std::make_shared<AnalysisScheduler>(analyzer);
     const quint64 ui = newUiJob(force ? tr("Re-analyse library") : tr("Analyse new tracks"), true);

@@ -9,6 +9,7 @@
 
 #include "analysis/AnalysisScheduler.h"
 #include "cli/CliArgs.h"
+#include "separation/TorchSeparator.h"
 #include "cli/CliCommands.h"
 #include "cli/LibraryCliSupport.h"
 #include "index/NeighbourSearch.h"
@@ -86,10 +87,17 @@ int import(int argc, char** argv)
 // ------------------------------------------------------------------ analyze
 int analyze(int argc, char** argv)
 {
-    CliArgs args(argc, argv, {"retry-errors", "retry-skipped", "redo", "quiet"});
+    CliArgs args(argc, argv, {"retry-errors", "retry-skipped", "redo", "quiet", "no-separator"});
     auto store = openExisting(libraryArg(args), LibraryStore::Access::ReadWrite);
     const auto embedders = chooseEmbedders(args);
     AnalysisOptions opts;
+    if (!args.has("no-separator")) {
+        std::string why;
+        opts.separator = args.has("separator") ? std::make_shared<TorchSeparator>(args.get("separator"))
+                                               : loadDefaultSeparator(&why);
+        if (!opts.separator && !args.has("quiet")) std::cerr << "no separator (" << why << "): tracks without stems get the mix focus only\n";
+        opts.stemCacheDir = store->path() + ".stems";
+    }
     opts.retryErrors = args.has("retry-errors");
     opts.retrySkipped = args.has("retry-skipped");
     opts.redo = args.has("redo");
@@ -286,6 +294,8 @@ const CommandRegistration regAnalyze(
      "                              [--models DIR] [--workers N] [--retry-errors] [--retry-skipped] [--redo] [--quiet]\n"
      "  --embedder models    the trained embedders in models/<focus>/ (default)\n"
      "  --embedder baseline  a model-free random projection of log-mel statistics (for trying things out)\n"
+     "  --separator PATH     separator model for tracks without stem files (default models/separator);\n"
+     "  --no-separator       analyse such tracks' mix focus only. Separated stems are cached in LIB.sqlite.stems/\n"
      "  Results are committed per track and focus; interrupting and re-running resumes.",
      analyze});
 const CommandRegistration regStatus({"library status", "summarise a library (tracks, analyses, errors)",

@@ -1,5 +1,6 @@
 #include "analysis/TrackAnalyzer.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "analysis/SegmentFeatures.h"
@@ -75,6 +76,21 @@ struct FocusSignal {
 };
 
 }  // namespace
+
+void TrackAnalyzer::cacheSeparatedStems(int64_t trackId, const std::map<std::string, std::vector<float>>& stems) const
+{
+    // Best effort: a full disk or a read-only cache folder costs the cache, not the analysis.
+    try {
+        const auto dir = std::filesystem::u8path(options_.stemCacheDir) / std::to_string(trackId);
+        std::filesystem::create_directories(dir);
+        for (const auto& [name, x] : stems) {
+            const auto path = (dir / (name + ".flac")).u8string();
+            writeMonoAudio(path, x, kAnalysisSampleRate);
+            store_->setStem(trackId, name, path, "separator", options_.separator->modelId());
+        }
+    } catch (const std::exception&) {
+    }
+}
 
 TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) const
 {
@@ -164,6 +180,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
             } catch (const std::exception& e) {
                 separationError = e.what();
             }
+            if (separationError.empty() && !options_.stemCacheDir.empty()) cacheSeparatedStems(trackId, separated);
         }
         if (!separationError.empty()) {
             s.unavailable = "separation failed: " + separationError;

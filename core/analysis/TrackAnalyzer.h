@@ -4,6 +4,7 @@
 // commit. Each focus's result is one transaction, so an interruption at any point loses at most
 // the focus in flight; running again picks up the focuses that have no result yet.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct AnalysisOptions {
     int batchSegments = 32;         // segments per Embedder::embed call
     SegmentConfig segments;         // 3 s, 50 % overlap, silence below -60 dBFS dropped
     std::shared_ptr<const Separator> separator;  // optional
+    // Non-empty: separated stems are written to <stemCacheDir>/<track id>/<stem>.flac (mono, analysis
+    // rate) and recorded in the library's stem cache, so later analyses and playback reuse them.
+    std::string stemCacheDir;
 };
 
 struct TrackAnalysisResult {
@@ -51,6 +55,7 @@ public:
 
 private:
     bool focusNeedsWork(const std::map<Focus, std::string>& done, Focus f) const;
+    void cacheSeparatedStems(int64_t trackId, const std::map<std::string, std::vector<float>>& stems) const;
     std::shared_ptr<LibraryStore> store_;
     EmbedderSet embedders_;
     std::shared_ptr<const AudioDecoder> decoder_;

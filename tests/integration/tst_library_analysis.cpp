@@ -14,6 +14,7 @@
 #include "jobs/JobEngine.h"
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
+#include "separation/Separator.h"
 
 using namespace stemscope;
 namespace fs = std::filesystem;
@@ -175,6 +176,61 @@ private Q_SLOTS:
         const auto segs = search.similarSegments(p1->id, 1.5, 5);
         QCOMPARE(int(segs.size()), 5);
         for (const auto& s : segs) QVERIFY(s.trackId != p1->id);
+    }
+
+    // A mix without stem files gets its instrument focuses from the separator; the separated stems
+    // land in the stem cache, and the next analysis reuses them instead of separating again.
+    void separatorFillsMissingStemsAndCachesThem()
+    {
+        struct CountingSeparator : Separator {
+            mutable std::atomic<int> calls{0};
+            std::string modelId() const override { return "test-separator"; }
+            double sampleRate() const override { return 22050.0; }
+            std::vector<std::string> stemNames() const override { return {"drums", "bass", "piano", "guitar", "other"}; }
+            std::map<std::string, std::vector<float>> separate(const std::vector<float>& mix) const override
+            {
+                ++calls;
+                std::map<std::string, std::vector<float>> out;
+                float g = 0.1f;
+                for (const auto& n : stemNames()) {
+                    auto& x = out[n] = mix;
+                    for (float& v : x) v *= g;
+                    g += 0.1f;
+                }
+                return out;
+            }
+        };
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/music";
+        fs::create_directories(fs::u8path(root));
+        test::writeVoice(root + "/plain.wav", 150);
+        auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
+        TrackImporter(*store, defaultAudioDecoder()).run({root});
+        auto separator = std::make_shared<CountingSeparator>();
+        AnalysisOptions o;
+        o.separator = separator;
+        o.stemCacheDir = test::u8(dir.path()) + "/stems";
+        auto analyzer = std::make_shared<TrackAnalyzer>(store, embedders(), defaultAudioDecoder(), o);
+        const auto id = store->tracks().front().id;
+        analyzer->analyze(id, nullptr);
+        QCOMPARE(separator->calls.load(), 1); // once per track, not once per focus
+        QCOMPARE(store->track(id)->status, std::string("analysed"));
+        for (Focus f : {Focus::Drums, Focus::Bass, Focus::Piano, Focus::Guitar}) {
+            const auto a = store->analysis(id, f, std::string("test-") + focusName(f));
+            QVERIFY(a && a->status == "done");
+            QCOMPARE(a->source, std::string("separator"));
+        }
+        const auto cached = store->stems(id);
+        QCOMPARE(int(cached.size()), 5);
+        for (const auto& [name, path] : cached) {
+            QVERIFY2(fs::exists(fs::u8path(path)), path.c_str());
+            QVERIFY(path.find(o.stemCacheDir) == 0);
+        }
+        // Re-analysis (e.g. a new drums model) reads the cached stems: no second separation.
+        store->deleteAnalyses(id);
+        analyzer->analyze(id, nullptr);
+        QCOMPARE(separator->calls.load(), 1);
+        QVERIFY(store->analysis(id, Focus::Drums, "test-drums")->status == "done");
     }
 
     void zooTracksGetRecordedOutcomes()
