@@ -1,7 +1,9 @@
 // `stemscope-cli corpus ...`: the synthetic Slakh-style multitrack corpus (docs/corpus.md):
 // render / demo / stats / import.
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
+#include <thread>
 #include <iostream>
 #include <mutex>
 
@@ -32,6 +34,9 @@ void drawBar(const CorpusProgress& p)
     std::fflush(stderr);
 }
 
+// Rendering is embarrassingly parallel (one song per job): all cores by default.
+int defaultJobs() { return std::max(1, int(std::thread::hardware_concurrency())); }
+
 int finish(const CorpusReport& r, const std::string& out)
 {
     std::fprintf(stderr, "\n");
@@ -48,7 +53,7 @@ int runRender(int argc, char** argv)
     CliArgs args(argc, argv);
     const std::string out = args.get("out");
     if (out.empty()) throw UsageError("--out DIR is required");
-    const int jobs = args.getInt("jobs", 1);
+    const int jobs = args.getInt("jobs", defaultJobs());
     CorpusOptions o;
     if (args.has("split")) {
         o = optionsForSplit(standardSplit(args.get("split")), out, jobs);
@@ -83,7 +88,7 @@ int runDemo(int argc, char** argv)
     CliArgs args(argc, argv);
     const std::string out = args.get("out");
     if (out.empty()) throw UsageError("--out DIR is required");
-    return finish(renderDemoLibrary(out, drawBar, nullptr, args.getInt("jobs", 2)), out);
+    return finish(renderDemoLibrary(out, drawBar, nullptr, args.getInt("jobs", defaultJobs())), out);
 }
 
 int runStats(int argc, char** argv)
@@ -128,7 +133,7 @@ const CommandRegistration regRender(
      "                            [--jobs J] [--first I] [--min-seconds A --max-seconds B] [--grooves a,b]\n"
      "  --split   a standard split (own seed and song count, see docs/corpus.md); --songs overrides the count\n"
      "  --songs   number of songs (folders <prefix>-0000...); --seed S: base seed (default 1, prefix sS)\n"
-     "  --jobs    worker threads (default 1)\n"
+     "  --jobs    worker threads (default: one per core)\n"
      "  --first   index of the first song (default 0)\n"
      "  --grooves restrict to these MMA groove files (e.g. 50srock,bossanova)\n"
      "  --min-active-segments K  each of drums/bass/piano/guitar active in >= K 3 s segments (train/test: 40)\n"
