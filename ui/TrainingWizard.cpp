@@ -438,6 +438,7 @@ QWizardPage* TrainingWizard::buildSplitPage()
     seed_->setRange(1, 1000000);
     seed_->setValue(1);
     seed_->setToolTip(tr("Random seed of the split and of the training: the same seed gives the same model."));
+    form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     form->addRow(tr("Test songs:"), testShare_);
     form->addRow(tr("Seed:"), seed_);
     v->addLayout(form);
@@ -483,7 +484,8 @@ void TrainingWizard::runValidation()
                 for (const auto& x : s) l << QString::fromStdString(x);
                 return l.join(QStringLiteral(", "));
             };
-            lines << QString() << tr("Training songs (%1): %2").arg(v.split.train.size()).arg(join(v.split.train))
+            if (!lines.isEmpty()) lines << QString();
+            lines << tr("Training songs (%1): %2").arg(v.split.train.size()).arg(join(v.split.train))
                   << tr("Test songs (%1): %2").arg(v.split.test.size()).arg(join(v.split.test));
         }
         validationText_->setPlainText(lines.join(QLatin1Char('\n')));
@@ -706,7 +708,8 @@ void TrainingWizard::startTraining()
         post([t = QString::fromStdString(s)](TrainingWizard* w) { w->log_->appendPlainText(t); });
     };
 
-    auto runner = std::make_shared<TrainingRunner>(job(), environment());
+    trainedJob_ = job();
+    auto runner = std::make_shared<TrainingRunner>(trainedJob_, environment());
     auto cancel = cancel_;
     auto pause = pause_;
     trainingWatcher_ = new QFutureWatcher<TrainingOutcome>(this);
@@ -831,7 +834,7 @@ QWizardPage* TrainingWizard::buildResultPage()
 
 void TrainingWizard::fillResults()
 {
-    const TrainingJob j = job();
+    const TrainingJob& j = trainedJob_;
     const bool ranked = j.mode == TrainMode::RankedList;
     QStringList headers{tr("model")};
     if (ranked) headers << tr("MAP") << tr("recall") << tr("nDCG");
@@ -893,7 +896,7 @@ void TrainingWizard::fillResults()
 void TrainingWizard::registerModel()
 {
     try {
-        const auto r = installTrainedModel(job(), outcome_, nameEdit_->text().toStdString(),
+        const auto r = installTrainedModel(trainedJob_, outcome_, nameEdit_->text().toStdString(),
                                            options_.userModelsRoot.toStdString(), options_.libraryPath.toStdString(),
                                            notesEdit_->text().toStdString());
         registeredDir_ = QString::fromStdString(r.dir);
@@ -902,7 +905,7 @@ void TrainingWizard::registerModel()
         registerState_->setText(tr("Registered in the library as %1.\nFolder: %2\nModel card: model-card.md")
                                     .arg(registeredId_, QDir::toNativeSeparators(registeredDir_)));
         registerButton_->setEnabled(false);
-        reembedButton_->setEnabled(job().mode == TrainMode::TrackTriplets && backend_);
+        reembedButton_->setEnabled(trainedJob_.mode == TrainMode::TrackTriplets && backend_);
         Q_EMIT modelRegistered(registeredId_, registeredDir_);
     } catch (const std::exception& e) {
         registerState_->setStyleSheet(QStringLiteral("color: #b00020;"));
@@ -914,14 +917,15 @@ void TrainingWizard::useAndReembed()
 {
     if (registeredDir_.isEmpty() || !backend_) return;
     try {
-        const auto id = activateModel(registeredDir_.toStdString(), job().focus, options_.modelsRoot.toStdString());
+        const Focus focus = trainedJob_.focus;
+        const auto id = activateModel(registeredDir_.toStdString(), focus, options_.modelsRoot.toStdString());
         backend_->reloadModels();
         QString error;
         const quint64 jobId = backend_->analyse(true, &error);
         registerState_->setText(jobId ? tr("Now the %1 model (%2). Re-embedding the library - see the Jobs panel.")
-                                            .arg(QString::fromLatin1(focusName(job().focus)), QString::fromStdString(id))
+                                            .arg(QString::fromLatin1(focusName(focus)), QString::fromStdString(id))
                                       : tr("Installed as the %1 model, but the analysis did not start: %2")
-                                            .arg(QString::fromLatin1(focusName(job().focus)), error));
+                                            .arg(QString::fromLatin1(focusName(focus)), error));
         reembedButton_->setEnabled(false);
     } catch (const std::exception& e) {
         registerState_->setStyleSheet(QStringLiteral("color: #b00020;"));

@@ -165,6 +165,7 @@ private:
     std::shared_ptr<std::atomic<bool>> cancel_, pause_;
     QFutureWatcher<training::TrainingOutcome>* trainingWatcher_ = nullptr;
     training::TrainingOutcome outcome_;
+    training::TrainingJob trainedJob_;  // the job of the last run (the pages may change meanwhile)
     bool trainingDone_ = false;
     // result
     QTableWidget* results_ = nullptr;

@@ -3,7 +3,8 @@
 // (validated) -> run (pause after epoch 1, "restart" = a new wizard that finds the checkpoint,
 // resume) -> result (evaluation beside the installed model, register, use for the focus +
 // re-embed). Also: a refused job keeps Next disabled and says why.
-// STEMSCOPE_SCREENSHOT_DIR=docs/screenshots saves wizard-model.png, wizard-training.png, wizard-result.png.
+// STEMSCOPE_SCREENSHOT_DIR=docs/screenshots saves wizard-model.png, wizard-split.png,
+// wizard-training.png and wizard-result.png.
 #include <QtTest>
 
 #include <QComboBox>
@@ -133,6 +134,7 @@ private Q_SLOTS:
             w.show();
             fillPages(w, true);
             QVERIFY2(w.validationOk(), qPrintable(w.validationLabel()->text()));
+            if (!shots_.isEmpty()) QVERIFY(settled(w).grab().save(QDir(shots_).filePath("wizard-split.png")));
             QVERIFY(w.button(QWizard::NextButton)->isEnabled());
             w.next();
             QCOMPARE(w.currentId(), int(TrainingWizard::RunPageId));
