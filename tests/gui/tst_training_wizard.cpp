@@ -13,12 +13,14 @@
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <cmath>
 #include <filesystem>
 
 #include "CoreLibraryBackend.h"
+#include "MainWindow.h"
 #include "TrainingWizard.h"
 #include "analysis/EmbedderRegistry.h"
 #include "audio/AudioDecoder.h"
@@ -105,6 +107,31 @@ private Q_SLOTS:
         spec.channels = {8, 8, 8, 8};
         spec.dim = 16;
         writeUntrainedModel(spec, 3, dir_.filePath("models/bass/model.pt").toStdString());
+    }
+
+    void menuEntryOpensTheWizard()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QApplication::setOrganizationName("StemscopeTest");
+        MainWindowOptions o;
+        o.libraryPath = dir_.filePath("window.sqlite");
+        o.restoreGeometry = false;
+        o.persistSettings = false;
+        o.firstRunDemo = false;
+        MainWindow w(std::make_unique<CoreLibraryBackend>(), o);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QVERIFY(!w.trainingWizard());
+        QTest::keyClick(&w, Qt::Key_T, Qt::ControlModifier);
+        QTRY_VERIFY(w.trainingWizard());
+        QVERIFY(w.trainingWizard()->isVisible());
+        QCOMPARE(w.trainingWizard()->currentId(), int(TrainingWizard::DataPageId));
+        w.showTrainingWizard();  // a second Ctrl+T raises the same wizard
+        QPointer<TrainingWizard> wizard = w.trainingWizard();
+        wizard->reject();
+        QTRY_VERIFY(!wizard);  // deleted on close
     }
 
     void refusedJobSaysWhy()
