@@ -1,4 +1,5 @@
 #include <QApplication>
+#include <QIcon>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QTemporaryDir>
@@ -14,6 +15,8 @@ int main(int argc, char** argv)
     QApplication::setApplicationName("Stemscope");
     QApplication::setOrganizationName("Stemscope");
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/stemscope.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("stemscope"));
 
     QCommandLineParser cli;
     cli.setApplicationDescription(QStringLiteral("Browse a music library by instrument."));
