@@ -20,8 +20,8 @@ PKGS=(
   libfluidsynth-dev mma fluid-soundfont-gm musescore-general-soundfont-small timgm6mb-soundfont
   # reference implementations for fixtures/cross-checks (not needed at run time)
   python3 python3-numpy python3-torchaudio python3-scipy python3-mir-eval
-  # test tooling
-  sox
+  # test tooling (lame: real MP3 content for the decoder tests)
+  sox lame
   # benchmark baselines (docs/benchmarks/tsne_vs_sklearn.py)
   python3-sklearn
 )

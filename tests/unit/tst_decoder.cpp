@@ -2,6 +2,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <cmath>
@@ -330,6 +332,41 @@ private Q_SLOTS:
         std::string tag = std::string("ID3\x03\x00\x00\x00\x00\x00\x20", 10) + std::string(32, '\0');
         writeBytes(path("tagged.mp3"), tag + silentMp3(12) + silentMp3(1).substr(0, 100));
         QCOMPARE(dec_->probe(path("tagged.mp3")).lengthSamples, int64_t(12 * 1152));
+    }
+
+    // Real MP3 content (encoded by Debian's `lame`, installed by packaging/install-deps.sh): a 440 Hz
+    // stereo tone must come back as a 440 Hz mono tone of the same level and (about) the same length.
+    void mp3RealContent()
+    {
+        const QString lame = QStandardPaths::findExecutable(QStringLiteral("lame"));
+        if (lame.isEmpty()) QSKIP("lame is not installed (packaging/install-deps.sh installs it)");
+        const auto x = test::sine(440.0, 44100, 2.0, 0.5);
+        writeAudio(path("tone.wav"), {x, x}, 44100, 16);
+        QProcess enc;
+        enc.start(lame, {QStringLiteral("--quiet"), QStringLiteral("-b"), QStringLiteral("192"),
+                         QString::fromStdString(path("tone.wav")), QString::fromStdString(path("tone.mp3"))});
+        QVERIFY(enc.waitForFinished(60000));
+        QCOMPARE(enc.exitCode(), 0);
+        DecodeOptions native;
+        native.targetSampleRate = 0;
+        const auto a = dec_->decodeMono(path("tone.mp3"), native);
+        QCOMPARE(a.sampleRate, 44100.0);
+        QCOMPARE(a.source.channels, 2);
+        // Encoder delay and padding add up to a few frames of 1152 samples.
+        QVERIFY2(a.samples.size() >= x.size() && a.samples.size() <= x.size() + 4 * 1152,
+                 qPrintable(QString::number(a.samples.size())));
+        // Middle second: energy at 440 Hz dominates 880 Hz, level within 0.5 dB of the original.
+        auto power = [&](double f) {
+            std::complex<double> acc;
+            for (size_t i = 22050; i < 66150; ++i) acc += double(a.samples[i]) * std::polar(1.0, -2 * M_PI * f * double(i) / 44100);
+            return std::norm(acc);
+        };
+        QVERIFY(power(440) > 1000 * power(880));
+        double ss = 0;
+        for (size_t i = 22050; i < 66150; ++i) ss += double(a.samples[i]) * a.samples[i];
+        const double rmsDb = 10 * std::log10(ss / 44100), expectedDb = 20 * std::log10(0.5 / std::sqrt(2.0));
+        qInfo("mp3 tone: %zu samples (wav %zu), RMS %.2f dBFS (expected %.2f)", a.samples.size(), x.size(), rmsDb, expectedDb);
+        QVERIFY(std::abs(rmsDb - expectedDb) < 0.5);
     }
 
     // ---- bad files --------------------------------------------------------------------------
