@@ -731,6 +731,16 @@ QVector<NeighbourRow> CoreLibraryBackend::neighbours(qint64 trackId, const QStri
 
 DistanceMatrix CoreLibraryBackend::distances(const QString& focusId, int maxTracks)
 {
+    return distanceMatrix(focusId, nullptr, maxTracks);
+}
+
+DistanceMatrix CoreLibraryBackend::distancesOf(const QString& focusId, const QVector<qint64>& trackIds)
+{
+    return distanceMatrix(focusId, &trackIds, int(trackIds.size()));
+}
+
+DistanceMatrix CoreLibraryBackend::distanceMatrix(const QString& focusId, const QVector<qint64>* only, int maxTracks)
+{
     DistanceMatrix out;
     const auto focus = toFocus(focusId);
     std::shared_ptr<LibraryStore> store;
@@ -746,13 +756,25 @@ DistanceMatrix CoreLibraryBackend::distances(const QString& focusId, int maxTrac
     }
     try {
         FocusEmbeddings e = store->loadFocus(*focus, model, false);
-        const int n = std::min<int>(int(e.trackIds.size()), std::max(1, maxTracks));
-        Matrix c = e.centroids;
-        for (int r = 0; r < n; ++r) {
+        // Rows of the centroid matrix to show: the first maxTracks, or the requested tracks in order.
+        std::vector<int> rows;
+        if (only) {
+            for (qint64 id : *only) {
+                const auto it = std::find(e.trackIds.begin(), e.trackIds.end(), int64_t(id));
+                const int r = int(it - e.trackIds.begin());
+                if (it != e.trackIds.end() && std::find(rows.begin(), rows.end(), r) == rows.end()) rows.push_back(r);
+            }
+        } else {
+            const int n = std::min<int>(int(e.trackIds.size()), std::max(1, maxTracks));
+            for (int r = 0; r < n; ++r) rows.push_back(r);
+        }
+        const int n = int(rows.size());
+        Matrix c(n, e.centroids.cols);
+        for (int i = 0; i < n; ++i) {
             double norm = 0;
-            for (int j = 0; j < c.cols; ++j) norm += double(c(r, j)) * c(r, j);
+            for (int j = 0; j < c.cols; ++j) norm += double(e.centroids(rows[size_t(i)], j)) * e.centroids(rows[size_t(i)], j);
             norm = std::sqrt(std::max(norm, 1e-24));
-            for (int j = 0; j < c.cols; ++j) c(r, j) = float(c(r, j) / norm);
+            for (int j = 0; j < c.cols; ++j) c(i, j) = float(e.centroids(rows[size_t(i)], j) / norm);
         }
         out.values.assign(size_t(n) * size_t(n), 0.f);
         for (int i = 0; i < n; ++i)
@@ -762,13 +784,77 @@ DistanceMatrix CoreLibraryBackend::distances(const QString& focusId, int maxTrac
                 out.values[size_t(i) * size_t(n) + size_t(j)] = out.values[size_t(j) * size_t(n) + size_t(i)] = float(1.0 - dot);
             }
         for (int i = 0; i < n; ++i) {
-            const auto t = store->track(e.trackIds[size_t(i)]);
-            out.names << (t ? metaOf(*t).title : QString::number(e.trackIds[size_t(i)]));
-            out.trackIds << e.trackIds[size_t(i)];
+            const int64_t id = e.trackIds[size_t(rows[size_t(i)])];
+            const auto t = store->track(id);
+            out.names << (t ? metaOf(*t).title : QString::number(id));
+            out.trackIds << id;
         }
+        if (n == 0) out.message = tr("None of these tracks is analysed under this focus yet.");
     } catch (const std::exception& ex) {
         out = {};
         out.message = QString::fromStdString(ex.what());
+    }
+    return out;
+}
+
+SegmentMatch CoreLibraryBackend::matchingSegment(qint64 queryTrack, double queryAtSeconds, qint64 neighbourTrack, const QString& focusId)
+{
+    SegmentMatch out;
+    const auto focus = toFocus(focusId);
+    if (!focus) {
+        out.message = tr("Unknown focus “%1”.").arg(focusId);
+        return out;
+    }
+    try {
+        QString message;
+        auto search = searchFor(*focus, &message);
+        if (!search) {
+            out.message = message;
+            return out;
+        }
+        if (!search->contains(queryTrack) || !search->contains(neighbourTrack)) {
+            out.message = tr("No %1 segments for this pair of tracks yet.").arg(FocusSelector::displayName(focusId));
+            return out;
+        }
+        std::shared_ptr<LibraryStore> store;
+        std::string model;
+        {
+            QMutexLocker lock(&mutex_);
+            store = store_;
+            model = modelIdFor(*focus);
+        }
+        if (!store) return out;
+        const SegmentEmbeddings query = store->segments(queryTrack, *focus, model);
+        if (query.startSeconds.empty()) {
+            out.message = tr("The query track has no analysed segments.");
+            return out;
+        }
+        // The query's segments to match: the one at queryAtSeconds, or all of them.
+        std::vector<double> starts;
+        if (queryAtSeconds >= 0) {
+            double best = query.startSeconds.front();
+            for (double s : query.startSeconds)
+                if (std::abs(s - queryAtSeconds) < std::abs(best - queryAtSeconds)) best = s;
+            starts.push_back(best);
+        } else {
+            starts = query.startSeconds;
+        }
+        const int k = search->segmentCount();
+        for (double at : starts)
+            for (const auto& n : search->similarSegments(queryTrack, at, k))
+                if (n.trackId == neighbourTrack) { // closest first: the first hit is this segment's best match
+                    if (!out.found || n.distance < out.distance) {
+                        out.found = true;
+                        out.startSeconds = n.startSeconds;
+                        out.queryStartSeconds = at;
+                        out.distance = n.distance;
+                    }
+                    break;
+                }
+        if (!out.found) out.message = tr("No matching segment found.");
+    } catch (const std::exception& e) {
+        out = {};
+        out.message = QString::fromStdString(e.what());
     }
     return out;
 }

@@ -42,6 +42,8 @@ public:
     int activeJobs() const override;
     QVector<NeighbourRow> neighbours(qint64 trackId, const QString& focus, int k, QString* message) override;
     DistanceMatrix distances(const QString& focus, int maxTracks) override;
+    DistanceMatrix distancesOf(const QString& focus, const QVector<qint64>& trackIds) override;
+    SegmentMatch matchingSegment(qint64 queryTrack, double queryAtSeconds, qint64 neighbourTrack, const QString& focus) override;
     QVector<MapPoint> mapPoints(const QString& focus, const std::function<bool()>& cancelled, QString* message) override;
     std::shared_ptr<listening::LibraryListening> listening() override;
     void reloadModels() override;
@@ -65,6 +67,7 @@ private:
     std::string modelIdFor(Focus focus) const;
     std::shared_ptr<NeighbourSearch> searchFor(Focus focus, QString* message);
     void invalidateCaches();
+    DistanceMatrix distanceMatrix(const QString& focus, const QVector<qint64>* only, int maxTracks);
 
     mutable QMutex mutex_;
     std::shared_ptr<LibraryStore> store_;

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -30,6 +31,15 @@ struct DistanceMatrix {
     QVector<qint64> trackIds;
     std::vector<float> values; // names.size()^2, row-major
     QString message;           // why it is empty, if it is
+};
+
+// The 3 s segment of a neighbour that best matches (a segment of) the query track.
+struct SegmentMatch {
+    bool found = false;
+    double startSeconds = -1;      // in the neighbour track
+    double queryStartSeconds = -1; // the query's segment it matches
+    double distance = 0;           // cosine distance between the two segments
+    QString message;               // why nothing was found
 };
 
 struct BackendSettings {
@@ -69,6 +79,41 @@ public:
     virtual QVector<NeighbourRow> neighbours(qint64 trackId, const QString& focus, int k, QString* message) = 0;
     virtual DistanceMatrix distances(const QString& focus, int maxTracks) = 0;
     virtual QVector<MapPoint> mapPoints(const QString& focus, const std::function<bool()>& cancelled, QString* message) = 0;
+
+    // Distance matrix of just `trackIds` (in that order; tracks without analysis are left out).
+    // The default cuts the rows out of the whole-library matrix.
+    virtual DistanceMatrix distancesOf(const QString& focus, const QVector<qint64>& trackIds)
+    {
+        const DistanceMatrix all = distances(focus, std::numeric_limits<int>::max());
+        DistanceMatrix out;
+        out.message = all.message;
+        const int n = int(all.trackIds.size());
+        QVector<int> rows;
+        for (qint64 id : trackIds) {
+            const int r = int(all.trackIds.indexOf(id));
+            if (r >= 0 && !rows.contains(r)) rows << r;
+        }
+        for (int r : rows) out.names << all.names.value(r), out.trackIds << all.trackIds[r];
+        out.values.assign(size_t(rows.size()) * size_t(rows.size()), 0.f);
+        for (int i = 0; i < rows.size(); ++i)
+            for (int j = 0; j < rows.size(); ++j)
+                out.values[size_t(i) * size_t(rows.size()) + size_t(j)] = all.values[size_t(rows[i]) * size_t(n) + size_t(rows[j])];
+        return out;
+    }
+
+    // The neighbour's 3 s segment that matches the query best under `focus`, from the
+    // segment-level neighbours: with queryAtSeconds >= 0 the match of the query's segment at that
+    // time, else the closest pair over all the query's segments. Thread-safe, possibly slow.
+    virtual SegmentMatch matchingSegment(qint64 queryTrack, double queryAtSeconds, qint64 neighbourTrack, const QString& focus)
+    {
+        Q_UNUSED(queryTrack);
+        Q_UNUSED(queryAtSeconds);
+        Q_UNUSED(neighbourTrack);
+        Q_UNUSED(focus);
+        SegmentMatch m;
+        m.message = QStringLiteral("segment matching is not available");
+        return m;
+    }
 
     // The listening-test engine of the open library (core/listening, docs/listening-test.md):
     // set generation, excerpts, sessions and answers. Null when no library is open (or the

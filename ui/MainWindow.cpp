@@ -30,6 +30,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <algorithm>
+
 #include "ListeningTestPanel.h"
 #include "TrainingWizard.h"
 #include "SettingsDialog.h"
@@ -40,6 +42,7 @@
 #include "widgets/MapView.h"
 #include "widgets/NeighbourList.h"
 #include "widgets/TrackTableModel.h"
+#include "widgets/TransportBar.h"
 
 namespace stemscope::ui {
 
@@ -104,6 +107,15 @@ MainWindow::MainWindow(std::unique_ptr<LibraryBackend> backend, MainWindowOption
     refreshTimer_->setSingleShot(true);
     refreshTimer_->setInterval(1200);
     connect(refreshTimer_, &QTimer::timeout, this, &MainWindow::refreshAll);
+    // A changed library selection re-draws the heatmap (when it is shown) a moment later.
+    selectionTimer_ = new QTimer(this);
+    selectionTimer_->setSingleShot(true);
+    selectionTimer_->setInterval(250);
+    connect(selectionTimer_, &QTimer::timeout, this, &MainWindow::onCurrentTabChanged);
+    playTimer_ = new QTimer(this);
+    playTimer_->setInterval(200);
+    connect(playTimer_, &QTimer::timeout, this, &MainWindow::onPlayTick);
+    QTimer::singleShot(0, this, &MainWindow::checkAudioOutput);
 
     if (options_.restoreGeometry) {
         QSettings s;
@@ -138,7 +150,7 @@ void MainWindow::buildDocks()
     trackView_->setSortingEnabled(true);
     trackView_->sortByColumn(TrackTableModel::Title, Qt::AscendingOrder);
     trackView_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    trackView_->setSelectionMode(QAbstractItemView::SingleSelection);
+    trackView_->setSelectionMode(QAbstractItemView::ExtendedSelection); // Ctrl/Shift+click: several tracks for the heatmap
     trackView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     trackView_->setAlternatingRowColors(true);
     trackView_->setWordWrap(false);
@@ -151,11 +163,15 @@ void MainWindow::buildDocks()
     trackView_->setColumnWidth(TrackTableModel::Duration, 52);
     trackView_->setColumnWidth(TrackTableModel::Tags, 70);
     for (int c = TrackTableModel::FirstFocus; c < tracks_->columnCount(); ++c) trackView_->setColumnWidth(c, 46);
-    trackView_->setToolTip(tr("Your library. Select a track to see its neighbours; Space plays it."));
+    trackView_->setToolTip(tr("Your library. Select a track to see its neighbours; Space plays it. Select 2 or more "
+                              "(Ctrl/Shift+click) to see just those in the heatmap."));
     connect(trackView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
         if (i.isValid()) onTrackSelected(i.data(TrackTableModel::TrackIdRole).toLongLong());
     });
     connect(trackView_, &QTableView::activated, this, [this](const QModelIndex&) { togglePlayback(); });
+    connect(trackView_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        if (tabs_->currentIndex() == 1) selectionTimer_->start();
+    });
     libLayout->addWidget(filter_);
     libLayout->addWidget(trackView_, 1);
     libraryDock_ = new QDockWidget(tr("Library"), this);
@@ -166,6 +182,10 @@ void MainWindow::buildDocks()
     neighbours_ = new NeighbourList(this);
     neighbours_->setObjectName(QStringLiteral("neighbourList"));
     connect(neighbours_, &NeighbourList::trackActivated, this, [this](qint64 id) { selectTrack(id); });
+    connect(neighbours_, &NeighbourList::segmentPlayRequested, this, &MainWindow::playMatchingSegment);
+    connect(neighbours_, &NeighbourList::trackPlayRequested, this,
+            [this](qint64 id) { startPlayback(id, QStringLiteral("mix")); });
+    connect(neighbours_, &NeighbourList::stemPlayRequested, this, [this](qint64 id) { startPlayback(id, currentFocus()); });
     neighbourDock_ = new QDockWidget(tr("Neighbours"), this);
     neighbourDock_->setObjectName(QStringLiteral("neighbourDock"));
     neighbourDock_->setWidget(neighbours_);
@@ -185,7 +205,10 @@ void MainWindow::buildDocks()
 
     connect(map_, &MapView::pointClicked, this, [this](qint64 track, int segment, double start) {
         selectTrack(track);
-        if (segment >= 0 && start >= 0) playSegment(track, start);
+        if (segment >= 0 && start >= 0) {
+            queryAnchor_ = start; // the neighbours' matching segments now match this moment
+            playSegment(track, start);
+        }
     });
     connect(heatmap_, &HeatmapWidget::cellClicked, this, [this](int row, int) {
         const auto ids = heatmap_->property("trackIds").value<QVector<qint64>>();
@@ -275,10 +298,35 @@ void MainWindow::buildActions()
     playAction_->setShortcutContext(Qt::WindowShortcut);
     playAction_->setToolTip(tr("Play the selected track (its stem under a stem focus), or stop (Space)"));
     playAction_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-    play->addAction(tr("&Stop"), this, [this] {
-        player_->stop();
-        updateStatus();
+    play->addAction(tr("&Stop"), this, &MainWindow::stopPlayback);
+    auto* back = play->addAction(tr("&Back 5 s"), this, [this] { seekBy(-5.0); });
+    back->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Left));
+    back->setShortcutContext(Qt::WindowShortcut);
+    addAction(back);
+    auto* fwd = play->addAction(tr("&Forward 5 s"), this, [this] { seekBy(5.0); });
+    fwd->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Right));
+    fwd->setShortcutContext(Qt::WindowShortcut);
+    addAction(fwd);
+    play->addSeparator();
+    auto* seg = play->addAction(tr("Play &Matching Segment of the Neighbour"), this, [this] {
+        const qint64 id = neighbours_->selectedTrack();
+        if (id >= 0) playMatchingSegment(id);
+        else statusBar()->showMessage(tr("Select a neighbour first."), 3000);
     });
+    seg->setToolTip(tr("Play the selected neighbour's 3 s segment that matches the query best (Enter in the neighbour list)"));
+
+    transport_ = new TransportBar(this);
+    transport_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    connect(transport_, &TransportBar::playStopClicked, this, &MainWindow::togglePlayback);
+    connect(transport_, &TransportBar::seekRequested, this, [this](double s) {
+        const auto r = player_->seek(s);
+        if (!r) reportPlayerError(r.error);
+    });
+    auto* transportBar = new QToolBar(tr("Transport"), this);
+    transportBar->setObjectName(QStringLiteral("transportToolbar"));
+    transportBar->setMovable(false);
+    transportBar->addWidget(transport_);
+    addToolBar(Qt::BottomToolBarArea, transportBar);
 
     auto* tools = menuBar()->addMenu(tr("&Tools"));
     auto* listen = tools->addAction(tr("&Listening Test"), this, &MainWindow::showListeningTest);
@@ -372,6 +420,7 @@ bool MainWindow::openLibrary(const QString& path)
 void MainWindow::reloadTracks()
 {
     const qint64 keep = currentTrack_;
+    const QVector<qint64> selected = selectedTrackIds();
     tracks_->setTracks(backend_->tracks());
     updateStatus();
     if (keep >= 0 && tracks_->rowOfId(keep) >= 0) {
@@ -379,6 +428,12 @@ void MainWindow::reloadTracks()
         const QModelIndex idx = proxy_->mapFromSource(src);
         QSignalBlocker block(trackView_->selectionModel());
         trackView_->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        for (qint64 id : selected) { // keep a multi-selection (the heatmap's) across reloads
+            const int row = tracks_->rowOfId(id);
+            const QModelIndex other = row >= 0 ? proxy_->mapFromSource(tracks_->index(row, 0)) : QModelIndex();
+            if (other.isValid() && id != keep)
+                trackView_->selectionModel()->select(other, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        }
     } else if (currentTrack_ < 0 && proxy_->rowCount() > 0) {
         // Nothing chosen yet: the first track is as good a query as any.
         trackView_->selectionModel()->setCurrentIndex(proxy_->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
@@ -404,10 +459,32 @@ bool MainWindow::selectTrack(qint64 id)
     return true;
 }
 
+QVector<qint64> MainWindow::selectedTrackIds() const
+{
+    QVector<qint64> ids;
+    QModelIndexList rows = trackView_->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    for (const QModelIndex& i : rows) ids << i.data(TrackTableModel::TrackIdRole).toLongLong();
+    return ids;
+}
+
+bool MainWindow::selectTracks(const QVector<qint64>& ids)
+{
+    if (ids.isEmpty() || !selectTrack(ids.front())) return false;
+    for (qint64 id : ids.mid(1)) {
+        const int row = tracks_->rowOfId(id);
+        const QModelIndex idx = row >= 0 ? proxy_->mapFromSource(tracks_->index(row, 0)) : QModelIndex();
+        if (!idx.isValid()) return false;
+        trackView_->selectionModel()->select(idx, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+    return true;
+}
+
 void MainWindow::onTrackSelected(qint64 id)
 {
     if (id == currentTrack_) return;
     currentTrack_ = id;
+    queryAnchor_ = -1;
     map_->setHighlightedTrack(id);
     refreshNeighbours();
     refreshComparison();
@@ -417,6 +494,7 @@ void MainWindow::onTrackSelected(qint64 id)
 void MainWindow::onFocusChanged(const QString& focus)
 {
     statusBar()->showMessage(tr("Focus: %1").arg(focusLabel(focus)), 3000);
+    neighbours_->setStemLabel(focus == QLatin1String("mix") ? QString() : focusLabel(focus));
     refreshNeighbours();
     onCurrentTabChanged();
     updateStatus();
@@ -528,24 +606,38 @@ void MainWindow::refreshMap()
 void MainWindow::refreshHeatmap()
 {
     const QString focus = currentFocus();
-    if (heatFocus_ == focus) return;
-    heatFocus_ = focus;
+    // Two or more selected library rows: just those; otherwise the whole library (up to a cap).
+    QVector<qint64> ids = selectedTrackIds();
+    if (ids.size() < 2) ids.clear();
+    if (ids.size() > kHeatmapMaxTracks) ids.resize(kHeatmapMaxTracks);
+    QString key = focus;
+    for (qint64 id : ids) key += QLatin1Char(',') + QString::number(id);
+    if (heatFocus_ == key) return;
+    heatFocus_ = key;
     const quint64 gen = ++heatGen_;
     heatmap_->setTitle(tr("%1 · computing distances…").arg(focusLabel(focus)));
     LibraryBackend* b = backend_.get();
-    runQuery<DistanceMatrix>([b, focus] { return b->distances(focus, kHeatmapMaxTracks); },
-                             [this, gen, focus](const DistanceMatrix& m) {
-                                 if (gen != heatGen_) return;
-                                 if (!heatmap_->setMatrix(m.names, m.values)) heatmap_->clear();
-                                 heatmap_->setProperty("trackIds", QVariant::fromValue(m.trackIds));
-                                 const auto* cluster = findChild<QAction*>(QStringLiteral("clusterHeatmap"));
-                                 if (!cluster || cluster->isChecked()) heatmap_->clusterOrder();
-                                 heatmap_->setTitle(m.names.isEmpty() ? QString()
-                                                                      : tr("%1 · %2 tracks · average-linkage order")
-                                                                            .arg(focusLabel(focus))
-                                                                            .arg(m.names.size()));
-                                 if (m.names.isEmpty()) heatFocus_.clear();
-                             });
+    const bool selection = !ids.isEmpty();
+    runQuery<DistanceMatrix>(
+        [b, focus, ids] { return ids.isEmpty() ? b->distances(focus, kHeatmapMaxTracks) : b->distancesOf(focus, ids); },
+        [this, gen, focus, selection, ids](const DistanceMatrix& m) {
+            if (gen != heatGen_) return;
+            if (!heatmap_->setMatrix(m.names, m.values)) heatmap_->clear();
+            heatmap_->setProperty("trackIds", QVariant::fromValue(m.trackIds));
+            heatmap_->setProperty("showsSelection", selection);
+            const auto* cluster = findChild<QAction*>(QStringLiteral("clusterHeatmap"));
+            if (!cluster || cluster->isChecked()) heatmap_->clusterOrder();
+            const int n = int(m.names.size());
+            QString which;
+            if (selection)
+                which = n == ids.size() ? tr("the %n selected track(s)", nullptr, n)
+                                        : tr("%1 of the %2 selected tracks (the others have no analysis)").arg(n).arg(ids.size());
+            else
+                which = n >= kHeatmapMaxTracks ? tr("the first %n tracks of the library", nullptr, n)
+                                               : tr("all %n track(s) · select 2 or more in the library for just those", nullptr, n);
+            heatmap_->setTitle(n == 0 ? QString() : tr("%1 · %2 · average-linkage order").arg(focusLabel(focus), which));
+            if (m.names.isEmpty()) heatFocus_.clear();
+        });
 }
 
 void MainWindow::onCurrentTabChanged()
@@ -567,7 +659,10 @@ void MainWindow::refreshAll()
 
 void MainWindow::scheduleRefresh() { refreshTimer_->start(); }
 
-bool MainWindow::isIdle() const { return pendingQueries_ == 0 && backend_->activeJobs() == 0 && !refreshTimer_->isActive(); }
+bool MainWindow::isIdle() const
+{
+    return pendingQueries_ == 0 && backend_->activeJobs() == 0 && !refreshTimer_->isActive() && !selectionTimer_->isActive();
+}
 
 bool MainWindow::waitUntilIdle(int timeoutMs)
 {
@@ -685,7 +780,10 @@ void MainWindow::showShortcuts()
 {
     auto* box = new QMessageBox(QMessageBox::Information, tr("Keyboard shortcuts"),
                                 tr("Ctrl+O\tadd files\nCtrl+Shift+O\tadd a folder\nCtrl+1…5\tfocus: Mix, Drums, Bass, Piano, "
-                                   "Guitar\nSpace\tplay / stop the selected track\nCtrl+F\tfilter the library\nF5\tre-analyse\n"
+                                   "Guitar\nSpace\tplay / stop the selected track\nCtrl+Left / Ctrl+Right\tseek 5 s back / forward\n"
+                                   "Enter (neighbours)\tplay the neighbour's matching 3 s segment\nShift+Enter\tplay the "
+                                   "neighbour's mix\nCtrl+Enter\tplay the neighbour's stem of the focus\nCtrl/Shift+click\tselect "
+                                   "several tracks for the heatmap\nCtrl+F\tfilter the library\nF5\tre-analyse\n"
                                    "Ctrl+E\texport the current view as PNG\nCtrl+0\treset the map zoom\nCtrl+,\tsettings\n"
                                    "Ctrl+L\tlistening test (then X/A/B play, 1/2 answer, C confident, L loop, P pause)\n"
                                    "Ctrl+T\ttrain a model"),
@@ -725,29 +823,110 @@ void MainWindow::showAbout()
 void MainWindow::togglePlayback()
 {
     if (player_->isPlaying()) {
-        player_->stop();
+        stopPlayback();
         statusBar()->showMessage(tr("Stopped"), 2000);
-        updateStatus();
         return;
     }
     if (currentTrack_ < 0) {
         statusBar()->showMessage(tr("Select a track to play."), 3000);
         return;
     }
-    const QString path = backend_->playablePath(currentTrack_, currentFocus());
-    const auto r = player_->playFile(path.toStdString());
-    if (!r) reportPlayerError(r.error);
-    else statusBar()->showMessage(tr("Playing %1").arg(QFileInfo(path).fileName()), 3000);
-    updateStatus();
+    startPlayback(currentTrack_, currentFocus());
 }
 
 void MainWindow::playSegment(qint64 trackId, double startSeconds)
 {
-    const QString path = backend_->playablePath(trackId, currentFocus());
-    const auto r = player_->playSegment(path.toStdString(), startSeconds, kSegmentSeconds);
-    if (!r) reportPlayerError(r.error);
-    else statusBar()->showMessage(tr("Playing %1 from %2 s (3 s segment)").arg(QFileInfo(path).fileName()).arg(startSeconds, 0, 'f', 1), 3000);
+    startPlayback(trackId, currentFocus(), startSeconds, kSegmentSeconds);
+}
+
+void MainWindow::startPlayback(qint64 trackId, const QString& focus, double startSeconds, double lengthSeconds, const QString& note)
+{
+    const QString path = backend_->playablePath(trackId, focus);
+    const TrackRow* row = tracks_->track(trackId);
+    const QString title = row && !row->title.isEmpty() ? row->title : QFileInfo(row ? row->path : path).completeBaseName();
+    // Say what is heard: the mix, the focus's stem, or the mix standing in for a missing stem.
+    QString source = tr("mix");
+    if (focus != QLatin1String("mix")) {
+        const bool stem = !path.isEmpty() && (!row || QFileInfo(path).absoluteFilePath() != QFileInfo(row->path).absoluteFilePath());
+        source = stem ? tr("%1 stem").arg(focusLabel(focus)) : tr("mix (no %1 stem)").arg(focusLabel(focus).toLower());
+    }
+    QString what = lengthSeconds > 0 ? tr("%1 · %2 · 3 s segment at %3").arg(title, source, TransportBar::formatTime(startSeconds))
+                                     : tr("%1 · %2").arg(title, source);
+    if (!note.isEmpty()) what += QStringLiteral(" · ") + note;
+    Q_EMIT playRequested(trackId, startSeconds, lengthSeconds, what);
+    const auto r = lengthSeconds > 0 ? player_->playSegment(path.toStdString(), startSeconds, lengthSeconds)
+                                     : player_->playFile(path.toStdString(), startSeconds);
+    if (!r) {
+        reportPlayerError(r.error);
+        if (r.error.rfind(kNoAudioDeviceError, 0) == 0) transport_->setUnavailable(QString::fromStdString(r.error));
+        updateStatus();
+        return;
+    }
+    nowPlaying_ = what;
+    nowPlayingTrack_ = trackId;
+    const double from = lengthSeconds > 0 ? startSeconds : 0.0;
+    transport_->setNowPlaying(what, from, from + player_->lengthSeconds());
+    playTimer_->start();
+    statusBar()->showMessage(tr("Playing %1").arg(what), 4000);
     updateStatus();
+}
+
+void MainWindow::playMatchingSegment(qint64 neighbourId)
+{
+    if (currentTrack_ < 0 || neighbourId < 0) return;
+    const qint64 query = currentTrack_;
+    const QString focus = currentFocus();
+    // The query's moment to match: the one picked on the map, the one playing now, or (none) the best pair.
+    double at = queryAnchor_;
+    if (at < 0 && player_->isPlaying() && nowPlayingTrack_ == query) at = player_->positionSeconds();
+    const quint64 gen = ++matchGen_;
+    statusBar()->showMessage(tr("Finding the matching 3 s segment…"), 3000);
+    LibraryBackend* b = backend_.get();
+    runQuery<SegmentMatch>([b, query, at, neighbourId, focus] { return b->matchingSegment(query, at, neighbourId, focus); },
+                           [this, gen, neighbourId, focus](const SegmentMatch& m) {
+                               if (gen != matchGen_) return;
+                               if (!m.found) {
+                                   showError(tr("Play segment"),
+                                             tr("No matching segment: %1").arg(m.message.isEmpty() ? tr("unknown reason") : m.message),
+                                             false);
+                                   return;
+                               }
+                               startPlayback(neighbourId, focus, m.startSeconds, kSegmentSeconds,
+                                             tr("matches the query at %1 (distance %2)")
+                                                 .arg(TransportBar::formatTime(m.queryStartSeconds))
+                                                 .arg(m.distance, 0, 'f', 3));
+                           });
+}
+
+void MainWindow::stopPlayback()
+{
+    player_->stop();
+    playTimer_->stop();
+    if (transport_->isAvailable()) transport_->setStopped(nowPlaying_);
+    updateStatus();
+}
+
+void MainWindow::seekBy(double seconds)
+{
+    if (!player_->isPlaying()) return;
+    const auto r = player_->seek(std::max(0.0, player_->positionSeconds() + seconds));
+    if (!r) reportPlayerError(r.error);
+    onPlayTick();
+}
+
+void MainWindow::onPlayTick()
+{
+    if (!player_->isPlaying()) { // reached the end by itself
+        stopPlayback();
+        return;
+    }
+    transport_->setPosition(player_->positionSeconds());
+}
+
+void MainWindow::checkAudioOutput()
+{
+    const auto r = player_->checkOutput();
+    if (!r) transport_->setUnavailable(QString::fromStdString(r.error));
 }
 
 void MainWindow::reportPlayerError(const std::string& error)
@@ -784,6 +963,7 @@ void MainWindow::updateStatus()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    playTimer_->stop();
     player_->stop();
     if (backend_->activeJobs() > 0) {
         // Jobs save as they go; cancelling loses only the track in progress.

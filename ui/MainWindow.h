@@ -39,6 +39,7 @@ class MapView;
 class NeighbourList;
 class TrackFilterProxy;
 class TrackTableModel;
+class TransportBar;
 
 struct MainWindowOptions {
     QString libraryPath;        // empty: the one from QSettings (default ~/.local/share/Stemscope/library.sqlite)
@@ -71,6 +72,10 @@ public:
     QLineEdit* filterEdit() const { return filter_; }
     QTabWidget* tabs() const { return tabs_; }
     QDockWidget* neighbourDock() const { return neighbourDock_; }
+    TransportBar* transport() const { return transport_; }
+    // Ids of the selected library rows, in view order (the heatmap shows these when 2 or more).
+    QVector<qint64> selectedTrackIds() const;
+    bool selectTracks(const QVector<qint64>& ids); // selects several rows; the first becomes the query
     ListeningTestPanel* listeningPanel() const { return listening_; }
     void showListeningTest(); // Tools > Listening Test (Ctrl+L)
     void showTrainingWizard(); // Tools > Train a Model… (Ctrl+T), non-modal
@@ -85,12 +90,21 @@ public:
 
     void addPaths(const QStringList& paths);
     void togglePlayback();
+    // Plays a track under a focus (its stem, else the mix): the whole file from startSeconds, or
+    // lengthSeconds of it. Reports failures (no audio device) in the status bar and the transport.
+    void startPlayback(qint64 trackId, const QString& focus, double startSeconds = 0.0, double lengthSeconds = 0.0,
+                       const QString& note = {});
+    // Finds (in the background) the neighbour's 3 s segment that matches the query and plays it.
+    void playMatchingSegment(qint64 neighbourId);
+    void seekBy(double seconds);
     void refreshAll();
     // Saves main.png, map.png, heatmap.png, neighbours.png and compare.png into `dir`.
     bool saveScreenshots(const QString& dir, QString* error);
 
 Q_SIGNALS:
     void busyChanged(bool busy);
+    // Emitted before every play attempt: what was asked for (lengthSeconds 0 = to the end).
+    void playRequested(qint64 trackId, double startSeconds, double lengthSeconds, const QString& what);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -120,6 +134,9 @@ private:
     void showShortcuts();
     void showAbout();
     void playSegment(qint64 trackId, double startSeconds);
+    void checkAudioOutput();
+    void onPlayTick();
+    void stopPlayback();
     void reportPlayerError(const std::string& error);
     void showError(const QString& title, const QString& text, bool dialog = true);
     void updateStatus();
@@ -155,11 +172,17 @@ private:
     QLabel* playerLabel_ = nullptr;
     QTimer* refreshTimer_ = nullptr;
     QAction* playAction_ = nullptr;
+    TransportBar* transport_ = nullptr;
+    QTimer* playTimer_ = nullptr;
+    QTimer* selectionTimer_ = nullptr;
+    QString nowPlaying_;
+    qint64 nowPlayingTrack_ = -1;
+    double queryAnchor_ = -1; // the query's moment picked on the map (-1: none, match over the whole track)
 
     qint64 currentTrack_ = -1;
-    quint64 neighbourGen_ = 0, compareGen_ = 0, mapGen_ = 0, heatGen_ = 0;
+    quint64 neighbourGen_ = 0, compareGen_ = 0, mapGen_ = 0, heatGen_ = 0, matchGen_ = 0;
     std::shared_ptr<std::atomic<bool>> mapCancel_;
-    QString mapFocus_, heatFocus_; // what the map/heatmap currently show ("" = stale)
+    QString mapFocus_, heatFocus_; // what the map/heatmap currently show ("" = stale); heatFocus_ includes the selection
     QString lastError_;
     bool demoOffered_ = false;
 };

@@ -1,9 +1,12 @@
 // The main window against a synthetic backend: focus shortcuts, neighbour list, playback without
-// an audio device, bad input, filter shortcut. No engine, no models, no sound card needed.
+// an audio device (transport bar disabled), playing a neighbour's matching segment, heatmap of a
+// multi-selection, bad input, filter shortcut. No engine, no models, no sound card needed.
 #include <QApplication>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMutex>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -16,6 +19,8 @@
 #include "widgets/FocusSelector.h"
 #include "widgets/HeatmapWidget.h"
 #include "widgets/MapView.h"
+#include "widgets/NeighbourList.h"
+#include "widgets/TransportBar.h"
 
 using namespace stemscope::ui;
 
@@ -28,6 +33,8 @@ public:
     int imports = 0;
     mutable QMutex mutex;
     QStringList queriedFocuses;
+    struct MatchCall { qint64 query = -1; double at = -2; qint64 neighbour = -1; QString focus; };
+    QVector<MatchCall> matchCalls;
 
     bool open(const QString& path, QString*) override { path_ = path; return true; }
     QString path() const override { return path_; }
@@ -74,6 +81,20 @@ public:
         for (int i = 0; i < 4; ++i) m.names << QStringLiteral("Song %1").arg(i), m.trackIds << 100 + i;
         m.values.assign(16, 0.5f);
         for (int i = 0; i < 4; ++i) m.values[size_t(i * 5)] = 0.f;
+        return m;
+    }
+    // The "matching" segment of neighbour N starts at (N - 100) / 2 s (inside the 4 s test file).
+    SegmentMatch matchingSegment(qint64 query, double at, qint64 neighbour, const QString& focus) override
+    {
+        {
+            QMutexLocker l(&mutex);
+            matchCalls << MatchCall{query, at, neighbour, focus};
+        }
+        SegmentMatch m;
+        m.found = true;
+        m.startSeconds = 0.5 * double(neighbour - 100);
+        m.queryStartSeconds = at >= 0 ? at : 3.0;
+        m.distance = 0.25;
         return m;
     }
     QVector<MapPoint> mapPoints(const QString&, const std::function<bool()>&, QString*) override
@@ -166,6 +187,114 @@ private Q_SLOTS:
         w_->tabs()->setCurrentIndex(1);
         QVERIFY(w_->waitUntilIdle(20000));
         QCOMPARE(w_->heatmap()->count(), 4);
+    }
+
+    void heatmapShowsMultiSelection()
+    {
+        w_->tabs()->setCurrentIndex(1);
+        QCOMPARE(w_->trackView()->selectionMode(), QAbstractItemView::ExtendedSelection);
+        QVERIFY(w_->selectTracks({100, 101, 102}));
+        QCOMPARE(w_->selectedTrackIds().size(), 3);
+        QCOMPARE(w_->currentTrack(), 100); // the neighbour list keeps following the current row
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(w_->heatmap()->count(), 3);
+        QVERIFY2(w_->heatmap()->title().contains("3 selected"), qPrintable(w_->heatmap()->title()));
+        const auto ids = w_->heatmap()->property("trackIds").value<QVector<qint64>>();
+        QCOMPARE(ids, (QVector<qint64>{100, 101, 102}));
+        // Back to one selected track: the whole library again.
+        QVERIFY(w_->selectTrack(101));
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(w_->heatmap()->count(), 4);
+        QVERIFY2(w_->heatmap()->title().contains("all 4"), qPrintable(w_->heatmap()->title()));
+        w_->tabs()->setCurrentIndex(0);
+        QVERIFY(w_->waitUntilIdle(20000));
+    }
+
+    void transportBarWithoutDevice()
+    {
+        TransportBar* bar = w_->transport();
+        QVERIFY(bar);
+        QVERIFY(bar->slider());
+        QCOMPARE(bar->slider()->orientation(), Qt::Horizontal);
+        QVERIFY(!bar->slider()->isEnabled()); // nothing is playing
+        if (stemscope::createPlayer()->checkOutput().ok) QSKIP("this machine has an audio device");
+        QVERIFY(!bar->isAvailable());
+        QVERIFY(!bar->isEnabled());
+        QVERIFY2(bar->whatLabel()->text().contains(stemscope::kNoAudioDeviceError), qPrintable(bar->whatLabel()->text()));
+        // Seeking with nothing playing is a no-op, not a crash.
+        QTest::keyClick(w_.get(), Qt::Key_Right, Qt::ControlModifier);
+        QVERIFY(!w_->player()->isPlaying());
+    }
+
+    void neighbourEnterPlaysMatchingSegment()
+    {
+        QTest::keyClick(w_.get(), Qt::Key_1, Qt::ControlModifier); // mix
+        QVERIFY(w_->selectTrack(103));
+        QVERIFY(w_->waitUntilIdle(20000));
+        NeighbourList* list = w_->neighbourList();
+        QVERIFY(list->model()->rowCount() > 0);
+        const qint64 first = list->model()->rowAt(0).trackId;
+        list->view()->setCurrentIndex(list->model()->index(0, 0));
+        {
+            QMutexLocker l(&backend_->mutex);
+            backend_->matchCalls.clear();
+        }
+        QSignalSpy spy(w_.get(), &MainWindow::playRequested);
+        QTest::keyClick(list->view(), Qt::Key_Return);
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy[0][0].toLongLong(), first);
+        QCOMPARE(spy[0][1].toDouble(), 0.5 * double(first - 100));
+        QCOMPARE(spy[0][2].toDouble(), stemscope::kSegmentSeconds);
+        QVERIFY2(spy[0][3].toString().contains("3 s segment"), qPrintable(spy[0][3].toString()));
+        QVERIFY(!QApplication::activeModalWidget()); // no dialog: a missing device is only reported
+        {
+            QMutexLocker l(&backend_->mutex);
+            QCOMPARE(backend_->matchCalls.size(), 1);
+            QCOMPARE(backend_->matchCalls[0].query, 103);
+            QCOMPARE(backend_->matchCalls[0].neighbour, first);
+            QCOMPARE(backend_->matchCalls[0].at, -1.0); // no moment picked: best pair over the track
+            QCOMPARE(backend_->matchCalls[0].focus, QString("mix"));
+        }
+        // Shift+Enter: the whole mix; Ctrl+Enter under a stem focus: that stem (the fake has none).
+        QTest::keyClick(list->view(), Qt::Key_Return, Qt::ShiftModifier);
+        QCOMPARE(spy.count(), 2);
+        QCOMPARE(spy[1][0].toLongLong(), first);
+        QCOMPARE(spy[1][2].toDouble(), 0.0);
+        QVERIFY(spy[1][3].toString().contains("mix"));
+        QTest::keyClick(w_.get(), Qt::Key_2, Qt::ControlModifier); // drums
+        QVERIFY(w_->waitUntilIdle(20000));
+        list->view()->setCurrentIndex(list->model()->index(0, 0));
+        const qint64 firstDrums = list->model()->rowAt(0).trackId;
+        QTest::keyClick(list->view(), Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(spy.count(), 3);
+        QCOMPARE(spy[2][0].toLongLong(), firstDrums);
+        QVERIFY2(spy[2][3].toString().contains("no drums stem"), qPrintable(spy[2][3].toString()));
+        if (!stemscope::createPlayer()->checkOutput().ok) QVERIFY(w_->lastError().contains(stemscope::kNoAudioDeviceError));
+        QTest::keyClick(w_.get(), Qt::Key_1, Qt::ControlModifier);
+        QVERIFY(w_->waitUntilIdle(20000));
+    }
+
+    void mapMomentAnchorsTheMatch()
+    {
+        w_->tabs()->setCurrentIndex(0);
+        QVERIFY(w_->waitUntilIdle(20000));
+        MapView* map = w_->mapView();
+        QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, map->viewPosOf(5)); // track 105, starts at 1.25 s
+        QCOMPARE(w_->currentTrack(), 105);
+        QVERIFY(w_->waitUntilIdle(20000));
+        NeighbourList* list = w_->neighbourList();
+        list->view()->setCurrentIndex(list->model()->index(1, 0));
+        {
+            QMutexLocker l(&backend_->mutex);
+            backend_->matchCalls.clear();
+        }
+        QTest::keyClick(list->view(), Qt::Key_Enter);
+        QVERIFY(w_->waitUntilIdle(20000));
+        QMutexLocker l(&backend_->mutex);
+        QCOMPARE(backend_->matchCalls.size(), 1);
+        QCOMPARE(backend_->matchCalls[0].query, 105);
+        QCOMPARE(backend_->matchCalls[0].at, 1.25);
     }
 
     void filterShortcutAndFiltering()

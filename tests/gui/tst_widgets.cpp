@@ -4,6 +4,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTableView>
+#include <QLabel>
+#include <QSlider>
 #include <QToolButton>
 
 #include <random>
@@ -15,6 +17,7 @@
 #include "widgets/MapView.h"
 #include "widgets/NeighbourList.h"
 #include "widgets/TrackTableModel.h"
+#include "widgets/TransportBar.h"
 
 using namespace stemscope::ui;
 
@@ -173,6 +176,61 @@ private Q_SLOTS:
         cmp.setLeft({{1, "a", "", 0.2, {}}, {2, "b", "", 0.3, {}}});
         cmp.setRight({{2, "b", "", 0.1, {}}, {3, "c", "", 0.4, {}}});
         QCOMPARE(cmp.overlapCount(), 1);
+    }
+
+    void neighbourListPlayRequests()
+    {
+        NeighbourList list;
+        list.setNeighbours({{7, "seven", "", 0.3, {}}, {8, "eight", "", 0.1, {}}});
+        QSignalSpy segment(&list, &NeighbourList::segmentPlayRequested);
+        QSignalSpy track(&list, &NeighbourList::trackPlayRequested);
+        QSignalSpy stem(&list, &NeighbourList::stemPlayRequested);
+        QSignalSpy activated(&list, &NeighbourList::trackActivated);
+        list.view()->setCurrentIndex(list.model()->index(1, 0)); // "seven" (rows sorted by distance)
+        QTest::keyClick(list.view(), Qt::Key_Return);
+        QCOMPARE(segment.count(), 1);
+        QCOMPARE(segment[0][0].toLongLong(), 7);
+        QTest::keyClick(list.view(), Qt::Key_Enter, Qt::ShiftModifier);
+        QCOMPARE(track.count(), 1);
+        QCOMPARE(track[0][0].toLongLong(), 7);
+        QTest::keyClick(list.view(), Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(stem.count(), 0); // the mix focus has no stem
+        list.setStemLabel("Drums");
+        QTest::keyClick(list.view(), Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(stem.count(), 1);
+        QCOMPARE(activated.count(), 0); // playing does not change the query
+        // In a comparison list Enter makes the query, as double-click does.
+        list.setPlaybackEnabled(false);
+        QTest::keyClick(list.view(), Qt::Key_Return);
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated[0][0].toLongLong(), 7);
+        QCOMPARE(segment.count(), 1);
+    }
+
+    void transportBarSeeksAndDisables()
+    {
+        TransportBar bar;
+        QSignalSpy seek(&bar, &TransportBar::seekRequested);
+        QVERIFY(!bar.slider()->isEnabled());
+        bar.setNowPlaying("Song · Drums stem · 3 s segment at 0:10", 10.0, 13.0);
+        QVERIFY(bar.slider()->isEnabled());
+        QCOMPARE(bar.slider()->minimum(), 10000);
+        QCOMPARE(bar.slider()->maximum(), 13000);
+        QVERIFY(bar.whatLabel()->text().contains("Drums stem"));
+        bar.setPosition(11.0); // programmatic: no seek
+        QCOMPARE(seek.count(), 0);
+        QCOMPARE(bar.timeLabel()->text(), QString("0:11 / 0:13"));
+        bar.slider()->triggerAction(QAbstractSlider::SliderPageStepAdd); // a click on the groove
+        QCOMPARE(seek.count(), 1);
+        QVERIFY(seek[0][0].toDouble() > 11.0 && seek[0][0].toDouble() <= 13.0);
+        bar.setStopped("Song");
+        QVERIFY(!bar.slider()->isEnabled());
+        bar.setUnavailable("no audio output device");
+        QVERIFY(!bar.isEnabled());
+        QVERIFY(!bar.playButton()->isEnabled());
+        QVERIFY(bar.whatLabel()->text().contains("no audio output device"));
+        QCOMPARE(TransportBar::formatTime(3725.4), QString("1:02:05"));
+        QCOMPARE(TransportBar::formatTime(65), QString("1:05"));
     }
 
     void focusSelectorActions()

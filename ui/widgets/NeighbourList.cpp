@@ -3,7 +3,9 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QMenu>
 #include <QSet>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -115,16 +117,64 @@ NeighbourList::NeighbourList(QWidget* parent) : QWidget(parent), model_(new Neig
     view_->horizontalHeader()->resizeSection(NeighbourModel::Tags, 90);
     view_->horizontalHeader()->setStretchLastSection(false);
     view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 6);
-    view_->setToolTip(tr("Nearest neighbours, most similar first. Double-click to make a neighbour the query."));
+    view_->setToolTip(tr("Nearest neighbours, most similar first. Enter plays the 3 s segment that matches the query "
+                         "best (Shift+Enter the whole mix, Ctrl+Enter the focus's stem); double-click makes a "
+                         "neighbour the query; right-click for all of these."));
+    view_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(view_, &QWidget::customContextMenuRequested, this, &NeighbourList::showContextMenu);
+    view_->installEventFilter(this);
     layout->addWidget(header_);
     layout->addWidget(message_);
     layout->addWidget(view_, 1);
-    connect(view_, &QTableView::activated, this, [this](const QModelIndex& i) {
+    connect(view_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
         if (i.isValid()) Q_EMIT trackActivated(model_->rowAt(i.row()).trackId);
     });
     connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
         if (i.isValid()) Q_EMIT trackSelected(model_->rowAt(i.row()).trackId);
     });
+}
+
+bool NeighbourList::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == view_ && event->type() == QEvent::KeyPress) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
+            const qint64 id = selectedTrack();
+            if (id < 0) return false;
+            const auto mods = key->modifiers() & ~Qt::KeypadModifier;
+            if (!playback_) Q_EMIT trackActivated(id);
+            else if (mods & Qt::ControlModifier) {
+                if (!stemLabel_.isEmpty()) Q_EMIT stemPlayRequested(id);
+            } else if (mods & Qt::ShiftModifier) Q_EMIT trackPlayRequested(id);
+            else Q_EMIT segmentPlayRequested(id);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void NeighbourList::showContextMenu(const QPoint& pos)
+{
+    const QModelIndex i = view_->indexAt(pos);
+    if (!i.isValid()) return;
+    view_->setCurrentIndex(i);
+    const NeighbourRow& row = model_->rowAt(i.row());
+    const qint64 id = row.trackId;
+    QMenu menu(this);
+    if (playback_) {
+        auto* seg = menu.addAction(tr("Play the Matching 3 s Segment\tEnter"), this, [this, id] { Q_EMIT segmentPlayRequested(id); });
+        seg->setObjectName(QStringLiteral("playSegment"));
+        menu.addAction(tr("Play Whole Track (Mix)\tShift+Enter"), this, [this, id] { Q_EMIT trackPlayRequested(id); })
+            ->setObjectName(QStringLiteral("playTrack"));
+        auto* stem = menu.addAction(stemLabel_.isEmpty() ? tr("Play Its Stem (choose a stem focus)")
+                                                         : tr("Play Its %1 Stem\tCtrl+Enter").arg(stemLabel_),
+                                    this, [this, id] { Q_EMIT stemPlayRequested(id); });
+        stem->setObjectName(QStringLiteral("playStem"));
+        stem->setEnabled(!stemLabel_.isEmpty());
+        menu.addSeparator();
+    }
+    menu.addAction(tr("Make It the Query\tdouble-click"), this, [this, id] { Q_EMIT trackActivated(id); });
+    menu.exec(view_->viewport()->mapToGlobal(pos));
 }
 
 void NeighbourList::setQuery(const QString& title, const QString& focusLabel)
@@ -169,6 +219,8 @@ FocusComparison::FocusComparison(QWidget* parent) : QWidget(parent)
     auto* lists = new QHBoxLayout();
     left_ = new NeighbourList(this);
     right_ = new NeighbourList(this);
+    left_->setPlaybackEnabled(false); // Enter makes the query, as a double-click does
+    right_->setPlaybackEnabled(false);
     lists->addWidget(left_);
     lists->addWidget(right_);
     layout->addWidget(summary_);

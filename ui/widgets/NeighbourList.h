@@ -46,11 +46,18 @@ private:
     QSet<qint64> highlighted_;
 };
 
-// Header ("Neighbours of <title> · <focus>") + table. Double-click/Enter activates a row.
+// Header ("Neighbours of <title> · <focus>") + table. Double-click makes a row the query. With
+// playback on (the default): Enter asks to play the row's matching 3 s segment, Shift+Enter its
+// whole mix, Ctrl+Enter its stem of the current focus; the context menu offers all of them.
+// With playback off, Enter activates the row like a double-click.
 class NeighbourList : public QWidget {
     Q_OBJECT
 public:
     explicit NeighbourList(QWidget* parent = nullptr);
+    void setPlaybackEnabled(bool on) { playback_ = on; }
+    // e.g. "Drums": names the stem action; empty (the mix focus) disables it.
+    void setStemLabel(const QString& label) { stemLabel_ = label; }
+    QString stemLabel() const { return stemLabel_; }
     NeighbourModel* model() const { return model_; }
     QTableView* view() const { return view_; }
     void setQuery(const QString& title, const QString& focusLabel);
@@ -59,11 +66,20 @@ public:
     qint64 selectedTrack() const;
 
 Q_SIGNALS:
-    void trackActivated(qint64 trackId);  // double-click / Enter
+    void trackActivated(qint64 trackId);  // double-click (Enter too when playback is off)
     void trackSelected(qint64 trackId);
+    void segmentPlayRequested(qint64 trackId); // its 3 s segment that matches the query best
+    void trackPlayRequested(qint64 trackId);   // the whole mix
+    void stemPlayRequested(qint64 trackId);    // the whole stem of the current focus
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void showContextMenu(const QPoint& pos);
     NeighbourModel* model_;
+    bool playback_ = true;
+    QString stemLabel_;
     QTableView* view_;
     QLabel* header_;
     QLabel* message_;
