@@ -71,6 +71,23 @@ private Q_SLOTS:
         QCOMPARE(m.values[0], 0.f);
         QVERIFY(std::abs(m.values[1] - m.values[4]) < 1e-6f);
 
+        // A selection: just those tracks, in the order asked, with the same distances.
+        const DistanceMatrix sub = b.distancesOf("mix", {m.trackIds[2], m.trackIds[0], 999999});
+        QCOMPARE(sub.trackIds, (QVector<qint64>{m.trackIds[2], m.trackIds[0]}));
+        QCOMPARE(int(sub.values.size()), 4);
+        QVERIFY(std::abs(sub.values[1] - m.values[2 * 4 + 0]) < 1e-6f);
+
+        // The neighbour's matching 3 s segment, from the segment-level neighbours.
+        const SegmentMatch best = b.matchingSegment(tracks[0].id, -1, n[0].trackId, "mix");
+        QVERIFY2(best.found, qPrintable(best.message));
+        QVERIFY(best.startSeconds >= 0 && best.startSeconds <= 8.0 - 3.0 + 1e-6);
+        QVERIFY(best.queryStartSeconds >= 0 && best.distance >= -1e-4);
+        const SegmentMatch at = b.matchingSegment(tracks[0].id, 3.1, n[0].trackId, "mix");
+        QVERIFY2(at.found, qPrintable(at.message));
+        QVERIFY(std::abs(at.queryStartSeconds - 3.0) < 0.8); // the query's segment nearest 3.1 s (hop 1.5 s)
+        QVERIFY(at.distance >= best.distance - 1e-5f);        // the best pair is at least as close
+        QVERIFY(!b.matchingSegment(tracks[0].id, -1, n[0].trackId, "drums").found);
+
         const auto pts = b.mapPoints("mix", [] { return false; }, &message);
         QVERIFY2(pts.size() >= 8, qPrintable(message));
         for (const auto& p : pts) QVERIFY(std::isfinite(p.x) && std::isfinite(p.y) && p.trackId > 0 && p.startSeconds >= 0);
