@@ -112,29 +112,6 @@ AnalysisRun runAnalysis(const std::shared_ptr<LibraryStore>& store, const Embedd
     return run;
 }
 
-std::string jsonEscape(const std::string& s)
-{
-    std::string o;
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': o += "\\\""; break;
-        case '\\': o += "\\\\"; break;
-        case '\n': o += "\\n"; break;
-        case '\r': o += "\\r"; break;
-        case '\t': o += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char b[8];
-                std::snprintf(b, sizeof b, "\\u%04x", c);
-                o += b;
-            } else {
-                o += char(c);
-            }
-        }
-    }
-    return o;
-}
-
 std::string csvField(const std::string& s)
 {
     if (s.find_first_of(",\"\n\r") == std::string::npos) return s;

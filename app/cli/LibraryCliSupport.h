@@ -32,7 +32,6 @@ AnalysisRun runAnalysis(const std::shared_ptr<LibraryStore>& store, const Embedd
                         bool quiet, const AnalysisOptions& options = {});
 
 std::string formatDuration(double seconds);
-std::string jsonEscape(const std::string& s);
 std::string csvField(const std::string& s);
 long peakRssKiB();
 

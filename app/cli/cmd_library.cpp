@@ -16,6 +16,7 @@
 #include "jobs/JobEngine.h"
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
+#include "util/JsonEscape.h"
 
 namespace stemscope::cli {
 namespace {

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "util/JsonEscape.h"
+
 namespace stemscope::corpus::json {
 
 Value& Value::set(const std::string& key, Value v)
@@ -47,23 +49,7 @@ namespace {
 void escapeTo(std::string& out, const std::string& s)
 {
     out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += char(c);
-            }
-        }
-    }
+    appendJsonEscaped(out, s);
     out += '"';
 }
 

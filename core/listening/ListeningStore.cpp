@@ -1,10 +1,10 @@
 #include "listening/ListeningStore.h"
 
-#include <cstdio>
 #include <sstream>
 
 #include "library/Schema.h"
 #include "library/Sqlite.h"
+#include "util/JsonEscape.h"
 
 namespace stemscope::listening {
 
@@ -264,28 +264,7 @@ std::string csvField(const std::string& v)
     return o + "\"";
 }
 
-std::string jsonString(const std::string& v)
-{
-    std::string o = "\"";
-    for (unsigned char c : v) {
-        switch (c) {
-        case '"': o += "\\\""; break;
-        case '\\': o += "\\\\"; break;
-        case '\n': o += "\\n"; break;
-        case '\r': o += "\\r"; break;
-        case '\t': o += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                o += buf;
-            } else {
-                o += char(c);
-            }
-        }
-    }
-    return o + "\"";
-}
+std::string jsonString(const std::string& v) { return "\"" + jsonEscape(v) + "\""; }
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include "corpus/SongRecipe.h"
 #include "corpus/StemMixer.h"
 #include "corpus/TrackRouting.h"
+#include "util/JsonEscape.h"
 
 using namespace stemscope::corpus;
 
@@ -81,6 +82,19 @@ private Q_SLOTS:
         }
         QVERIFY(v.dump(-1).find("18446744073709551615") != std::string::npos);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, json::parse("{\"a\": }"));
+    }
+
+    void jsonEscapingIsShared()
+    {
+        // util/JsonEscape.h: what every hand-written JSON writer (corpus meta.json, listening-test
+        // export, CLI --json) emits for a string.
+        const std::string raw = "q\"b\\n\nr\rt\t\x01\x1f \xc3\xa9";
+        QCOMPARE(QString::fromStdString(stemscope::jsonEscape(raw)), QString("q\\\"b\\\\n\\nr\\rt\\t\\u0001\\u001f \u00e9"));
+        std::string out = "x";
+        stemscope::appendJsonEscaped(out, "\"");
+        QCOMPARE(QString::fromStdString(out), QString("x\\\""));
+        QCOMPARE(QString::fromStdString(json::Value(raw).dump(-1)), QString::fromStdString("\"" + stemscope::jsonEscape(raw) + "\""));
+        QCOMPARE(QString::fromStdString(json::parse(json::Value(raw).dump(-1)).text()), QString::fromStdString(raw));
     }
 
     void rngIsPortableAndSeeded()
