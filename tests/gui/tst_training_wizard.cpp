@@ -20,6 +20,7 @@
 #include <filesystem>
 
 #include "CoreLibraryBackend.h"
+#include "SyntheticMultitrack.h"
 #include "MainWindow.h"
 #include "TrainingWizard.h"
 #include "analysis/EmbedderRegistry.h"
@@ -31,19 +32,6 @@
 using namespace stemscope;
 using namespace stemscope::ui;
 namespace fs = std::filesystem;
-
-namespace {
-std::vector<float> tones(double f0, double seconds, double rate, double amp)
-{
-    std::vector<float> x(size_t(seconds * rate));
-    for (size_t i = 0; i < x.size(); ++i) {
-        const double t = double(i) / rate;
-        const double env = std::fmod(t * (1 + f0 / 400.0), 1.0) < 0.5 ? 1.0 : 0.3;
-        x[i] = float(amp * env * (std::sin(2 * M_PI * f0 * t) + 0.5 * std::sin(2 * M_PI * 2.01 * f0 * t)));
-    }
-    return x;
-}
-}  // namespace
 
 class TrainingWizardTest : public QObject {
     Q_OBJECT
@@ -96,13 +84,7 @@ private Q_SLOTS:
         qputenv("STEMSCOPE_MODELS", dir_.filePath("models").toUtf8());
         setEmbedderFactory(&makeTorchEmbedder);
         corpus_ = dir_.filePath("corpus");
-        const double rate = 22050;
-        for (int s = 0; s < 6; ++s) {
-            const fs::path song = fs::path(corpus_.toStdString()) / ("song" + std::to_string(s));
-            fs::create_directories(song);
-            writeMonoAudio((song / "mix.wav").string(), tones(220.0 + 37 * s, 8.0, rate, 0.3), rate);
-            writeMonoAudio((song / "bass.wav").string(), tones(55.0 + 11 * s, 8.0, rate, 0.3), rate);
-        }
+        test::writeSyntheticMultitrack(corpus_.toStdString());  // 6 songs x 8 s, mix + bass
         ModelSpec spec;  // the "installed" bass model: untrained, same input shape
         spec.channels = {8, 8, 8, 8};
         spec.dim = 16;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "SyntheticMultitrack.h"
 #include "audio/AudioDecoder.h"
 #include "embedding/TorchEmbedder.h"
 #include "embedding/TrackEmbedding.h"
@@ -18,19 +19,6 @@
 using namespace stemscope;
 namespace fs = std::filesystem;
 
-namespace {
-std::vector<float> tones(double f0, double seconds, double rate, double amp)
-{
-    std::vector<float> x(size_t(seconds * rate));
-    for (size_t i = 0; i < x.size(); ++i) {
-        const double t = double(i) / rate;
-        const double env = std::fmod(t * (1 + f0 / 400.0), 1.0) < 0.5 ? 1.0 : 0.3;
-        x[i] = float(amp * env * (std::sin(2 * M_PI * f0 * t) + 0.5 * std::sin(2 * M_PI * 2.01 * f0 * t)));
-    }
-    return x;
-}
-}  // namespace
-
 class InstrumentSimilarityTest : public QObject {
     Q_OBJECT
     QTemporaryDir dir_;
@@ -40,14 +28,17 @@ private Q_SLOTS:
     void initTestCase()
     {
         corpus_ = dir_.filePath("corpus").toStdString();
-        const double rate = 44100;
-        for (int s = 0; s < 3; ++s) {
-            const fs::path song = fs::path(corpus_) / ("song" + std::to_string(s));
-            fs::create_directories(song);
-            writeMonoAudio((song / "mix.flac").string(), tones(220.0 * (s + 1), 8.0, rate, 0.3), rate);
-            // song2's drums are silent: it has no drums segments.
-            writeMonoAudio((song / "drums.flac").string(), tones(90.0 + 40 * s, 8.0, rate, s == 2 ? 0.0 : 0.3), rate);
-        }
+        test::MultitrackSpec spec;  // 3 songs x 8 s at 44.1 kHz: mix at 220 (s + 1) Hz, drums at 90 + 40 s Hz
+        spec.songs = 3;
+        spec.stem = "drums";
+        spec.ext = "flac";
+        spec.rate = 44100;
+        spec.mixF0 = 220.0;
+        spec.mixStep = 220.0;
+        spec.stemF0 = 90.0;
+        spec.stemStep = 40.0;
+        spec.silentStem = 2;  // song2's drums are silent: it has no drums segments.
+        test::writeSyntheticMultitrack(corpus_, spec);
         fs::create_directories(fs::path(corpus_) / "not-a-song");
     }
 

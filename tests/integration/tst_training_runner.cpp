@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "SyntheticMultitrack.h"
 #include "audio/AudioDecoder.h"
 #include "analysis/EmbedderRegistry.h"
 #include "embedding/TorchEmbedder.h"
@@ -22,19 +23,6 @@
 using namespace stemscope;
 using namespace stemscope::training;
 namespace fs = std::filesystem;
-
-namespace {
-std::vector<float> tones(double f0, double seconds, double rate, double amp)
-{
-    std::vector<float> x(size_t(seconds * rate));
-    for (size_t i = 0; i < x.size(); ++i) {
-        const double t = double(i) / rate;
-        const double env = std::fmod(t * (1 + f0 / 400.0), 1.0) < 0.5 ? 1.0 : 0.3;
-        x[i] = float(amp * env * (std::sin(2 * M_PI * f0 * t) + 0.5 * std::sin(2 * M_PI * 2.01 * f0 * t)));
-    }
-    return x;
-}
-}  // namespace
 
 class TrainingRunnerTest : public QObject {
     Q_OBJECT
@@ -61,15 +49,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         corpus_ = dir_.filePath("corpus").toStdString();
-        const double rate = 22050;
-        for (int s = 0; s < 6; ++s) {
-            const fs::path song = fs::path(corpus_) / ("song" + std::to_string(s));
-            fs::create_directories(song);
-            writeMonoAudio((song / "mix.wav").string(), tones(220.0 + 37 * s, 8.0, rate, 0.3), rate);
-            writeMonoAudio((song / "bass.wav").string(), tones(55.0 + 11 * s, 8.0, rate, 0.3), rate);
-            std::ofstream((song / "tags.txt").string()) << "style=" << (s % 2 ? "funk" : "rock") << ", tempo="
-                                                       << (s % 3 ? "fast" : "slow");
-        }
+        test::writeSyntheticMultitrack(corpus_);  // 6 songs x 8 s, mix + bass
+        for (int s = 0; s < 6; ++s)
+            std::ofstream((fs::path(corpus_) / ("song" + std::to_string(s)) / "tags.txt").string())
+                << "style=" << (s % 2 ? "funk" : "rock") << ", tempo=" << (s % 3 ? "fast" : "slow");
         // An installed bass model to compare with (same features, untrained).
         ModelSpec spec;
         spec.channels = {8, 8, 8, 8};
@@ -173,8 +156,8 @@ private Q_SLOTS:
             LibraryStore store(lib);
             const fs::path extra = fs::path(dir_.filePath("extra").toStdString()) / "song6";
             fs::create_directories(extra);
-            writeMonoAudio((extra / "mix.wav").string(), tones(480, 8.0, 22050, 0.3), 22050);
-            writeMonoAudio((extra / "bass.wav").string(), tones(130, 8.0, 22050, 0.3), 22050);
+            writeMonoAudio((extra / "mix.wav").string(), test::tones(480, 8.0, 22050, 0.3), 22050);
+            writeMonoAudio((extra / "bass.wav").string(), test::tones(130, 8.0, 22050, 0.3), 22050);
             for (int s = 0; s < 7; ++s) {
                 const fs::path song = s < 6 ? fs::path(corpus_) / ("song" + std::to_string(s)) : extra;
                 TrackRecord t;
@@ -244,7 +227,7 @@ private Q_SLOTS:
         const fs::path mixes = fs::path(dir_.filePath("mixes").toStdString());
         fs::create_directories(mixes);
         for (int s = 0; s < 6; ++s)
-            writeMonoAudio((mixes / ("m" + std::to_string(s) + ".wav")).string(), tones(150.0 + 41 * s, 8.0, 22050, 0.3),
+            writeMonoAudio((mixes / ("m" + std::to_string(s) + ".wav")).string(), test::tones(150.0 + 41 * s, 8.0, 22050, 0.3),
                            22050);
         auto job = tinyJob();
         job.source = DataSource::Mixes;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "SyntheticMultitrack.h"
 #include "audio/AudioDecoder.h"
 #include "ranking/MiniJson.h"
 #include "separation/Separator.h"
@@ -21,13 +22,6 @@ using namespace stemscope::training;
 namespace fs = std::filesystem;
 
 namespace {
-std::vector<float> tone(double f, double seconds, double rate, double amp)
-{
-    std::vector<float> x(size_t(seconds * rate));
-    for (size_t i = 0; i < x.size(); ++i) x[i] = float(amp * std::sin(2 * M_PI * f * double(i) / rate));
-    return x;
-}
-
 struct FakeSeparator : Separator {
     std::string modelId() const override { return "fake"; }
     double sampleRate() const override { return 22050; }
@@ -46,16 +40,15 @@ class TrainingJobTest : public QObject {
     // n songs with mix + bass (1 s each); `silentBass` / `noBass` song indexes.
     std::string makeCorpus(const std::string& name, int n, int silentBass = -1, int noBass = -1)
     {
-        const fs::path root = fs::path(dir_.path().toStdString()) / name;
-        for (int s = 0; s < n; ++s) {
-            const fs::path song = root / ("song" + std::to_string(s));
-            fs::create_directories(song);
-            writeMonoAudio((song / "mix.wav").string(), tone(220.0 + 30 * s, 1.0, 22050, 0.3), 22050);
-            if (s != noBass)
-                writeMonoAudio((song / "bass.wav").string(), tone(55.0 + 5 * s, 1.0, 22050, s == silentBass ? 0.0 : 0.3),
-                               22050);
-        }
-        return root.string();
+        test::MultitrackSpec spec;  // plain sines: mix at 220 + 30 s Hz, bass at 55 + 5 s Hz
+        spec.songs = n;
+        spec.seconds = 1.0;
+        spec.mixStep = 30.0;
+        spec.stemStep = 5.0;
+        spec.silentStem = silentBass;
+        spec.missingStem = noBass;
+        spec.signal = test::MultitrackSpec::Signal::Sine;
+        return test::writeSyntheticMultitrack((fs::path(dir_.path().toStdString()) / name).string(), spec);
     }
 
     TrainingJob job(const std::string& data)
@@ -174,7 +167,7 @@ private Q_SLOTS:
         const fs::path mixes = fs::path(dir_.path().toStdString()) / "mixes";
         fs::create_directories(mixes);
         for (int s = 0; s < 6; ++s)
-            writeMonoAudio((mixes / ("m" + std::to_string(s) + ".wav")).string(), tone(200 + 40 * s, 1, 22050, 0.3), 22050);
+            writeMonoAudio((mixes / ("m" + std::to_string(s) + ".wav")).string(), test::sine(200 + 40 * s, 22050, 1, 0.3), 22050);
         auto j = job(mixes.string());
         j.source = DataSource::Mixes;
         const auto v = validateJob(j);
