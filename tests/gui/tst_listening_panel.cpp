@@ -18,6 +18,7 @@
 #include <QDir>
 
 #include "CoreLibraryBackend.h"
+#include "ListeningFixtures.h"
 #include "ListeningTestPanel.h"
 #include "MainWindow.h"
 #include "audio/AudioDecoder.h"
@@ -28,20 +29,6 @@ using namespace stemscope;
 using namespace stemscope::ui;
 
 namespace {
-
-std::vector<float> tone(double freq, double amp, double seconds, double rate = 22050)
-{
-    std::vector<float> x(size_t(seconds * rate));
-    for (size_t i = 0; i < x.size(); ++i) x[i] = float(amp * std::sin(2 * M_PI * freq * double(i) / rate));
-    return x;
-}
-
-Matrix oneRow(const std::vector<float>& v)
-{
-    Matrix m(1, int(v.size()));
-    for (size_t j = 0; j < v.size(); ++j) m(0, int(j)) = v[j];
-    return m;
-}
 
 void key(Qt::Key k)
 {
@@ -62,21 +49,7 @@ private Q_SLOTS:
     {
         db_ = dir_.filePath("lib.sqlite");
         LibraryStore lib(db_.toStdString());
-        for (int i = 0; i < 8; ++i) {
-            const QString folder = dir_.filePath(QStringLiteral("song%1").arg(i));
-            std::filesystem::create_directories(folder.toStdString());
-            const std::string mix = (folder + "/mix.wav").toStdString();
-            writeMonoAudio(mix, tone(200 + 50 * i, 0.05 + 0.03 * i, 8), 22050);
-            writeMonoAudio((folder + "/drums.wav").toStdString(), tone(100 + 30 * i, 0.3, 8), 22050);
-            TrackRecord r;
-            r.path = mix;
-            r.contentHash = std::to_string(i);
-            r.duration = 8;
-            const int64_t id = lib.insertTrack(r);
-            const double am = 2 * M_PI * i / 8, ad = 2 * M_PI * ((i * 3) % 8) / 8;
-            lib.saveAnalysis(id, Focus::Mix, "mix-m", "mix", oneRow({float(std::cos(am)), float(std::sin(am)), 0.f}), {0});
-            lib.saveAnalysis(id, Focus::Drums, "drums-m", "corpus-stem", oneRow({float(std::cos(ad)), float(std::sin(ad)), 0.f}), {0});
-        }
+        test::addListeningTracks(lib, dir_.path().toStdString(), 8, 0.05, 0.03);
     }
 
     void completeSessionWithKeysAndClicks()
@@ -241,7 +214,7 @@ private Q_SLOTS:
                 const QString folder = dir_.filePath(QStringLiteral("shot%1").arg(i));
                 std::filesystem::create_directories(folder.toStdString());
                 const std::string mix = (folder + "/mix.wav").toStdString();
-                writeMonoAudio(mix, tone(150 + 20 * i, 0.2, 4), 22050);
+                writeMonoAudio(mix, test::sine(150 + 20 * i, 22050, 4, 0.2), 22050);
                 TrackRecord r;
                 r.path = mix;
                 r.contentHash = "s" + std::to_string(i);
@@ -252,7 +225,7 @@ private Q_SLOTS:
                 for (Focus f : kAllFocuses) {
                     std::vector<float> v(8);
                     for (float& x : v) x = g(rng);
-                    lib.saveAnalysis(ids.back(), f, std::string(focusName(f)) + "-m", "mix", oneRow(v), {0});
+                    lib.saveAnalysis(ids.back(), f, std::string(focusName(f)) + "-m", "mix", test::oneRow(v), {0});
                 }
             }
             // Simulated answers: three listeners, four focuses, model agreement 55-85 %.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "ListeningFixtures.h"
 #include "audio/AudioDecoder.h"
 #include "library/LibraryStore.h"
 #include "library/Schema.h"
@@ -17,24 +18,6 @@
 
 using namespace stemscope;
 using namespace stemscope::listening;
-
-namespace {
-
-std::vector<float> tone(double freq, double amp, double seconds, double rate = 22050)
-{
-    std::vector<float> x(size_t(seconds * rate));
-    for (size_t i = 0; i < x.size(); ++i) x[i] = float(amp * std::sin(2 * M_PI * freq * double(i) / rate));
-    return x;
-}
-
-Matrix oneRow(const std::vector<float>& v)
-{
-    Matrix m(1, int(v.size()));
-    for (size_t j = 0; j < v.size(); ++j) m(0, int(j)) = v[j];
-    return m;
-}
-
-}  // namespace
 
 class TestListeningStore : public QObject {
     Q_OBJECT
@@ -173,24 +156,9 @@ private Q_SLOTS:
         // 8 corpus-style tracks (folder/mix.wav + drums.wav) 14 s long; mix and drums
         // embeddings arranged so that the drums and mix neighbourhoods differ.
         auto lib = std::make_shared<LibraryStore>(path("adapter.sqlite"));
-        std::vector<int64_t> ids;
-        for (int i = 0; i < 8; ++i) {
-            const QString folder = dir_.filePath(QStringLiteral("song%1").arg(i));
-            std::filesystem::create_directories(folder.toStdString());
-            const std::string mix = (folder + "/mix.wav").toStdString();
-            writeMonoAudio(mix, tone(200 + 50 * i, 0.02 + 0.05 * i, 14), 22050);
-            if (i != 3) writeMonoAudio((folder + "/drums.wav").toStdString(), tone(100 + 30 * i, 0.3, 14), 22050);
-            TrackRecord r;
-            r.path = mix;
-            r.contentHash = std::to_string(i);
-            r.duration = 14;
-            ids.push_back(lib->insertTrack(r));
-            // Mix space: points on a circle, neighbours are i +- 1; drums space: i +- 3 (mod 8).
-            const double am = 2 * M_PI * i / 8, ad = 2 * M_PI * ((i * 3) % 8) / 8;
-            lib->saveAnalysis(ids.back(), Focus::Mix, "mix-m", "mix", oneRow({float(std::cos(am)), float(std::sin(am)), 0.f}), {0});
-            lib->saveAnalysis(ids.back(), Focus::Drums, "drums-m", "corpus-stem",
-                              oneRow({float(std::cos(ad)), float(std::sin(ad)), 0.f}), {0});
-        }
+        // Mix space: points on a circle, neighbours are i +- 1; drums space: i +- 3 (mod 8).
+        // Song 3 has no drums stem.
+        const std::vector<int64_t> ids = test::addListeningTracks(*lib, dir_.path().toStdString(), 14, 0.02, 0.05, 3);
         LibraryListening L(lib);
         QCOMPARE(QString::fromStdString(L.modelId(Focus::Drums)), QString("drums-m"));
         QCOMPARE(int(L.neighbours(ids[0], Focus::Mix, 2).size()), 2);
