@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/screenshots/*.png: runs the GUI headless on a fresh demo library (generated,
 # imported and analysed in a scratch folder; your own library is not touched), waits for the
-# background jobs, saves main.png, map.png, heatmap.png, neighbours.png and compare.png, quits.
+# background jobs, saves main.png, map.png, heatmap.png, heatmap-selection.png, neighbours.png and
+# compare.png, quits.
 #   tools/screenshots.sh [OUT_DIR] [extra stemscope options, e.g. --library FILE]
 # Environment: STEMSCOPE_BUILD_DIR (default build), SCREENSHOT_PLATFORM=offscreen|xvfb (default offscreen).
 set -euo pipefail

@@ -120,7 +120,7 @@ MainWindow::MainWindow(std::unique_ptr<LibraryBackend> backend, MainWindowOption
     if (options_.restoreGeometry) {
         QSettings s;
         restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-        restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+        layoutRestored_ = restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     }
     updateStatus();
     statusBar()->showMessage(tr("Ready. Add music with Ctrl+O (files) or Ctrl+Shift+O (a folder), or drop files here."), 8000);
@@ -630,12 +630,13 @@ void MainWindow::refreshHeatmap()
             const int n = int(m.names.size());
             QString which;
             if (selection)
-                which = n == ids.size() ? tr("the %n selected track(s)", nullptr, n)
+                which = n == ids.size() ? tr("the %1 selected tracks").arg(n)
                                         : tr("%1 of the %2 selected tracks (the others have no analysis)").arg(n).arg(ids.size());
             else
-                which = n >= kHeatmapMaxTracks ? tr("the first %n tracks of the library", nullptr, n)
-                                               : tr("all %n track(s) · select 2 or more in the library for just those", nullptr, n);
-            heatmap_->setTitle(n == 0 ? QString() : tr("%1 · %2 · average-linkage order").arg(focusLabel(focus), which));
+                which = n >= kHeatmapMaxTracks ? tr("the first %1 tracks of the library").arg(n) : tr("all %1 tracks").arg(n);
+            QString title = tr("%1 · %2 · average-linkage order").arg(focusLabel(focus), which);
+            if (!selection) title += tr(" · Ctrl/Shift+click 2 or more tracks in the library to see just those");
+            heatmap_->setTitle(n == 0 ? QString() : title);
             if (m.names.isEmpty()) heatFocus_.clear();
         });
 }
@@ -979,6 +980,19 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QMainWindow::closeEvent(event);
 }
 
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (shownOnce_) return;
+    shownOnce_ = true;
+    // Dock sizes set before the window had its real width get squeezed by the central tabs'
+    // minimum width: share what is left between the library and the neighbours once shown.
+    if (!layoutRestored_) {
+        const int side = std::max(400, width() - centralWidget()->minimumSizeHint().width() - 20);
+        resizeDocks({libraryDock_, neighbourDock_}, {side * 52 / 100, side * 48 / 100}, Qt::Horizontal);
+    }
+}
+
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 {
     if (event->mimeData()->hasUrls()) {
@@ -1029,6 +1043,17 @@ bool MainWindow::saveScreenshots(const QString& dir, QString* error)
     tabs_->setCurrentIndex(1);
     waitUntilIdle(120000);
     if (!save(heatmap_, QStringLiteral("heatmap.png"))) return false;
+    // The heatmap of a selection: the first six tracks of the library table.
+    const QVector<qint64> before = selectedTrackIds();
+    QVector<qint64> six;
+    for (int r = 0; r < std::min(6, proxy_->rowCount()); ++r) six << proxy_->index(r, 0).data(TrackTableModel::TrackIdRole).toLongLong();
+    if (six.size() >= 2 && selectTracks(six)) {
+        selectionTimer_->start();
+        waitUntilIdle(60000);
+        if (!save(heatmap_, QStringLiteral("heatmap-selection.png"))) return false;
+        selectTracks(before);
+        waitUntilIdle(60000);
+    }
     tabs_->setCurrentIndex(2);
     waitUntilIdle(60000);
     if (!save(compare_, QStringLiteral("compare.png"))) return false;

@@ -98,7 +98,7 @@ public:
     void playMatchingSegment(qint64 neighbourId);
     void seekBy(double seconds);
     void refreshAll();
-    // Saves main.png, map.png, heatmap.png, neighbours.png and compare.png into `dir`.
+    // Saves main.png, map.png, heatmap.png, heatmap-selection.png, neighbours.png and compare.png into `dir`.
     bool saveScreenshots(const QString& dir, QString* error);
 
 Q_SIGNALS:
@@ -108,6 +108,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -185,6 +186,8 @@ private:
     QString mapFocus_, heatFocus_; // what the map/heatmap currently show ("" = stale); heatFocus_ includes the selection
     QString lastError_;
     bool demoOffered_ = false;
+    bool layoutRestored_ = false; // dock sizes came from QSettings: leave them alone on first show
+    bool shownOnce_ = false;
 };
 
 }  // namespace stemscope::ui

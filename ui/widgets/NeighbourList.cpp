@@ -113,8 +113,7 @@ NeighbourList::NeighbourList(QWidget* parent) : QWidget(parent), model_(new Neig
     view_->horizontalHeader()->setSectionResizeMode(NeighbourModel::Rank, QHeaderView::ResizeToContents);
     view_->horizontalHeader()->setSectionResizeMode(NeighbourModel::Title, QHeaderView::Stretch);
     view_->horizontalHeader()->setSectionResizeMode(NeighbourModel::Distance, QHeaderView::ResizeToContents);
-    view_->horizontalHeader()->setSectionResizeMode(NeighbourModel::Tags, QHeaderView::Interactive);
-    view_->horizontalHeader()->resizeSection(NeighbourModel::Tags, 90);
+    view_->horizontalHeader()->setSectionResizeMode(NeighbourModel::Tags, QHeaderView::Stretch); // title and tags share the width
     view_->horizontalHeader()->setStretchLastSection(false);
     view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 6);
     view_->setToolTip(tr("Nearest neighbours, most similar first. Enter plays the 3 s segment that matches the query "
