@@ -839,10 +839,13 @@ SegmentMatch CoreLibraryBackend::matchingSegment(qint64 queryTrack, double query
         } else {
             starts = query.startSeconds;
         }
-        const int k = search->segmentCount();
+        // Segment-level neighbours of each query segment, closest first: the first hit on the
+        // neighbour track is that segment's best match. Big libraries (approximate index) may not
+        // reach the neighbour within k; then the two tracks' segments are compared directly.
+        const int k = std::min(search->segmentCount(), 5000);
         for (double at : starts)
             for (const auto& n : search->similarSegments(queryTrack, at, k))
-                if (n.trackId == neighbourTrack) { // closest first: the first hit is this segment's best match
+                if (n.trackId == neighbourTrack) {
                     if (!out.found || n.distance < out.distance) {
                         out.found = true;
                         out.startSeconds = n.startSeconds;
@@ -851,6 +854,30 @@ SegmentMatch CoreLibraryBackend::matchingSegment(qint64 queryTrack, double query
                     }
                     break;
                 }
+        if (!out.found) {
+            const SegmentEmbeddings other = store->segments(neighbourTrack, *focus, model);
+            auto norm = [](const Matrix& m, int r) {
+                double n2 = 0;
+                for (int j = 0; j < m.cols; ++j) n2 += double(m(r, j)) * m(r, j);
+                return std::sqrt(std::max(n2, 1e-24));
+            };
+            for (int i = 0; i < query.vectors.rows; ++i) {
+                const double at = query.startSeconds[size_t(i)];
+                if (std::find(starts.begin(), starts.end(), at) == starts.end()) continue;
+                const double ni = norm(query.vectors, i);
+                for (int j = 0; j < other.vectors.rows && other.vectors.cols == query.vectors.cols; ++j) {
+                    double dot = 0;
+                    for (int q = 0; q < other.vectors.cols; ++q) dot += double(query.vectors(i, q)) * other.vectors(j, q);
+                    const double d = 1.0 - dot / (ni * norm(other.vectors, j));
+                    if (!out.found || d < out.distance) {
+                        out.found = true;
+                        out.startSeconds = other.startSeconds[size_t(j)];
+                        out.queryStartSeconds = at;
+                        out.distance = d;
+                    }
+                }
+            }
+        }
         if (!out.found) out.message = tr("No matching segment found.");
     } catch (const std::exception& e) {
         out = {};
