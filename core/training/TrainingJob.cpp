@@ -1,5 +1,7 @@
 #include "training/TrainingJob.h"
 
+#include "util/JsonEscape.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -74,15 +76,7 @@ int TrainingJob::rankHoldoutEvery() const
 std::string TrainingJob::paramsJson() const
 {
     std::ostringstream o;
-    auto str = [](const std::string& s) {
-        std::string r = "\"";
-        for (char c : s) {
-            if (c == '"' || c == '\\') r += '\\';
-            if (c == '\n') { r += "\\n"; continue; }
-            r += c;
-        }
-        return r + "\"";
-    };
+    auto str = [](const std::string& s) { return "\"" + jsonEscape(s) + "\""; };
     o << "{\"source\": " << str(dataSourceName(source)) << ", \"data\": " << str(dataDir)
       << ", \"focus\": " << str(focusName(focus)) << ", \"mode\": " << str(trainModeName(mode))
       << ", \"front_end\": " << str(frontEndName(frontEnd)) << ", \"pooling\": " << str(poolingName(pooling))

@@ -1,5 +1,7 @@
 #include "training/TrainingRunner.h"
 
+#include "util/JsonEscape.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -37,16 +39,7 @@ std::string num(double x)
     return o.str();
 }
 
-std::string jstr(const std::string& s)
-{
-    std::string r = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') r += '\\';
-        if (c == '\n') { r += "\\n"; continue; }
-        r += c;
-    }
-    return r + "\"";
-}
+std::string jstr(const std::string& s) { return "\"" + jsonEscape(s) + "\""; }
 
 // The segments of `songs` (names) out of `all`, relabelled 0..songs-1 in `songs` order.
 FeatureSet subset(const FeatureSet& all, const std::vector<std::string>& songs)
