@@ -1,6 +1,6 @@
 #pragma once
 // Multitrack corpus folders: a folder holding `mix.<ext>` next to `drums.<ext>`, `bass.<ext>`,
-// `piano.<ext>`, `guitar.<ext>` (any supported audio extension, any subset of the stems) is one
+// `piano.<ext>`, `guitar.<ext>`, `other.<ext>` (any supported audio extension, any subset) is one
 // track whose stems are already known. The stem files are not tracks of their own.
 #include <map>
 #include <string>
@@ -10,7 +10,8 @@ namespace stemscope {
 
 inline const std::vector<std::string>& corpusStemNames()
 {
-    static const std::vector<std::string> names{"drums", "bass", "piano", "guitar"};
+    // "other" (everything else, as the corpus renders it) is a stem too: never a track of its own.
+    static const std::vector<std::string> names{"drums", "bass", "piano", "guitar", "other"};
     return names;
 }
 

@@ -107,6 +107,7 @@ private Q_SLOTS:
         test::writeVoice(song + "/drums.wav", 110);
         test::writeVoice(song + "/bass.wav", 55);
         test::writeVoice(song + "/piano.flac", 440);
+        test::writeVoice(song + "/other.wav", 330); // the corpus' fifth stem: not a track either
         // A lone "drums.wav" without a mix next to it is an ordinary track.
         fs::create_directories(fs::u8path(test::u8(dir.path()) + "/corpus/loose"));
         test::writeVoice(test::u8(dir.path()) + "/corpus/loose/drums.wav", 120);
@@ -117,8 +118,8 @@ private Q_SLOTS:
         const auto mix = store.trackByPath(fs::weakly_canonical(fs::u8path(song + "/mix.wav")).u8string());
         QVERIFY(mix);
         const auto stems = store.stems(mix->id);
-        QCOMPARE(int(stems.size()), 3);
-        QVERIFY(stems.count("drums") && stems.count("bass") && stems.count("piano"));
+        QCOMPARE(int(stems.size()), 4);
+        QVERIFY(stems.count("drums") && stems.count("bass") && stems.count("piano") && stems.count("other"));
     }
 
     void badInputZooRecordsPerTrackErrors()
