@@ -24,6 +24,8 @@ PKGS=(
   sox lame
   # benchmark baselines (docs/benchmarks/tsne_vs_sklearn.py)
   python3-sklearn
+  # figures of docs/results (plot_instrument_similarity.py)
+  python3-matplotlib
 )
 
 SUDO=""
