@@ -20,36 +20,13 @@
 #include "library/TrackImporter.h"
 #include "listening/LibraryListening.h"
 #include "widgets/FocusSelector.h"
-
-#if __has_include("projection/Tsne.h")
-#include "projection/Tsne.h"
-#define STEMSCOPE_UI_HAVE_TSNE 1
-#else
-#define STEMSCOPE_UI_HAVE_TSNE 0
-#endif
-#if __has_include("embedding/TorchEmbedder.h")
-#include "embedding/TorchEmbedder.h"
-#include "separation/TorchSeparator.h"
-#define STEMSCOPE_UI_HAVE_TORCH_EMBEDDER 1
-#else
-#define STEMSCOPE_UI_HAVE_TORCH_EMBEDDER 0
-#endif
-
-#if __has_include("corpus/CorpusBuilder.h")
-#include "corpus/CorpusBuilder.h"
-#define STEMSCOPE_UI_HAVE_DEMO 1
-#else
-#define STEMSCOPE_UI_HAVE_DEMO 0
-#endif
-
-#if __has_include("analysis/AnalysisScheduler.h")
 #include "analysis/AnalysisScheduler.h"
 #include "analysis/EmbedderRegistry.h"
 #include "analysis/TrackAnalyzer.h"
-#define STEMSCOPE_UI_HAVE_ANALYSIS 1
-#else
-#define STEMSCOPE_UI_HAVE_ANALYSIS 0
-#endif
+#include "corpus/CorpusBuilder.h"
+#include "embedding/TorchEmbedder.h"
+#include "projection/Tsne.h"
+#include "separation/TorchSeparator.h"
 
 namespace stemscope::ui {
 
@@ -113,53 +90,6 @@ TrackMeta metaOf(const TrackRecord& t)
                                                                                                  : fi.completeBaseName();
     }
     return m;
-}
-
-// 2-D PCA of the rows (power iteration with deflation): the map's fallback projection when the
-// t-SNE module is not part of the build. Deterministic.
-[[maybe_unused]] std::vector<std::pair<double, double>> pca2(const Matrix& x)
-{
-    const int n = x.rows, d = x.cols;
-    std::vector<double> mean(size_t(d), 0.0);
-    for (int r = 0; r < n; ++r)
-        for (int c = 0; c < d; ++c) mean[size_t(c)] += x(r, c) / double(n);
-    std::vector<std::vector<double>> comps;
-    for (int k = 0; k < 2; ++k) {
-        std::vector<double> v(static_cast<size_t>(d));
-        std::mt19937 rng(42 + k);
-        std::normal_distribution<double> g;
-        for (double& e : v) e = g(rng);
-        for (int it = 0; it < 60; ++it) {
-            std::vector<double> next(size_t(d), 0.0);
-            for (int r = 0; r < n; ++r) {
-                double dot = 0;
-                for (int c = 0; c < d; ++c) dot += (x(r, c) - mean[size_t(c)]) * v[size_t(c)];
-                for (int c = 0; c < d; ++c) next[size_t(c)] += dot * (x(r, c) - mean[size_t(c)]);
-            }
-            for (const auto& p : comps) {
-                double dot = 0;
-                for (int c = 0; c < d; ++c) dot += next[size_t(c)] * p[size_t(c)];
-                for (int c = 0; c < d; ++c) next[size_t(c)] -= dot * p[size_t(c)];
-            }
-            double norm = 0;
-            for (double e : next) norm += e * e;
-            norm = std::sqrt(norm);
-            if (norm < 1e-12) break;
-            for (int c = 0; c < d; ++c) v[size_t(c)] = next[size_t(c)] / norm;
-        }
-        comps.push_back(v);
-    }
-    std::vector<std::pair<double, double>> out(static_cast<size_t>(n));
-    for (int r = 0; r < n; ++r) {
-        double a = 0, b = 0;
-        for (int c = 0; c < d; ++c) {
-            const double v = x(r, c) - mean[size_t(c)];
-            a += v * comps[0][size_t(c)];
-            b += v * comps[1][size_t(c)];
-        }
-        out[size_t(r)] = {a, b};
-    }
-    return out;
 }
 
 }  // namespace
@@ -231,11 +161,7 @@ void CoreLibraryBackend::configure(const BackendSettings& settings)
 
 QString CoreLibraryBackend::capabilities() const
 {
-#if STEMSCOPE_UI_HAVE_ANALYSIS
     return embedderProblems_.isEmpty() ? tr("analysis ready") : tr("some focus models unavailable");
-#else
-    return tr("this build cannot analyse (no analysis module)");
-#endif
 }
 
 QStringList CoreLibraryBackend::focuses() const { return FocusSelector::builtinFocuses(); }
@@ -408,12 +334,10 @@ void CoreLibraryBackend::onEngineUpdate(const JobInfo& info)
             if (finishedAll) onDone = jit->onDone;
         }
     }
-#if STEMSCOPE_UI_HAVE_ANALYSIS
     if (keep) {
         static_cast<AnalysisScheduler*>(keep.get())->onJobUpdate(info);
         return;
     }
-#endif
     if (!finishedAll) return;
     if (anyCancelled) finishUiJob(ui, JobsPanel::Outcome::Cancelled, tr("Cancelled. Work already saved is kept."));
     else if (anyFailed) finishUiJob(ui, JobsPanel::Outcome::Failed, error);
@@ -442,7 +366,6 @@ quint64 CoreLibraryBackend::analyse(bool force, QString* error) { return startAn
 
 quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
 {
-#if STEMSCOPE_UI_HAVE_ANALYSIS
     std::shared_ptr<LibraryStore> store;
     JobEngine* engine = nullptr;
     BackendSettings settings;
@@ -459,9 +382,7 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
         return 0;
     }
     if (!embeddersBox) {
-#if STEMSCOPE_UI_HAVE_TORCH_EMBEDDER
         if (!embedderFactory()) setEmbedderFactory(&makeTorchEmbedder);
-#endif
         std::vector<Focus> all(kAllFocuses.begin(), kAllFocuses.end());
         std::vector<std::string> problems;
         auto set = std::make_shared<EmbedderSet>(loadEmbedders(defaultModelsRoot(), all, &problems));
@@ -545,16 +466,10 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
         if (isFinished(info.state)) scheduler->onJobUpdate(info);
     }
     return ui;
-#else
-    Q_UNUSED(force);
-    if (error) *error = tr("This build has no analysis module.");
-    return 0;
-#endif
 }
 
 quint64 CoreLibraryBackend::createDemoLibrary(const QString& folder, QString* error)
 {
-#if STEMSCOPE_UI_HAVE_DEMO
     JobEngine* engine = nullptr;
     int threads = 2;
     {
@@ -607,14 +522,9 @@ quint64 CoreLibraryBackend::createDemoLibrary(const QString& folder, QString* er
     attach(ui, id);
     onEngineUpdate(engine->info(id));
     return ui;
-#else
-    Q_UNUSED(folder);
-    if (error) *error = tr("This build has no demo-corpus generator.");
-    return 0;
-#endif
 }
 
-bool CoreLibraryBackend::canCreateDemo() const { return STEMSCOPE_UI_HAVE_DEMO != 0; }
+bool CoreLibraryBackend::canCreateDemo() const { return true; }
 
 void CoreLibraryBackend::cancel(quint64 jobId)
 {
@@ -926,7 +836,6 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, const st
             e.segmentStart = std::move(start);
         }
         std::vector<std::pair<double, double>> xy;
-#if STEMSCOPE_UI_HAVE_TSNE
         projection::TsneOptions options;
         std::atomic<bool> stop{false};
         options.cancel = &stop;
@@ -939,9 +848,6 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, const st
         if (result.cancelled) return {};
         xy.resize(size_t(result.embedding.rows));
         for (int r = 0; r < result.embedding.rows; ++r) xy[size_t(r)] = {result.embedding(r, 0), result.embedding(r, 1)};
-#else
-        xy = pca2(e.segments); // no t-SNE module in this build: a linear projection still shows clusters
-#endif
         std::map<int64_t, TrackMeta> meta;
         std::map<int64_t, int> segIndex;
         for (int r = 0; r < e.segments.rows; ++r) {
