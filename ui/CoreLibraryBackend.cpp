@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cmath>
 #include <atomic>
-#include <random>
 #include <thread>
 
 #include "audio/AudioDecoder.h"
