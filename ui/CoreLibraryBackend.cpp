@@ -381,7 +381,6 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
         return 0;
     }
     if (!embeddersBox) {
-        if (!embedderFactory()) setEmbedderFactory(&makeTorchEmbedder);
         std::vector<Focus> all(kAllFocuses.begin(), kAllFocuses.end());
         std::vector<std::string> problems;
         auto set = std::make_shared<EmbedderSet>(loadEmbedders(defaultModelsRoot(), all, &problems));

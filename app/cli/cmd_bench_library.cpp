@@ -14,6 +14,7 @@
 #include "audio/AudioDecoder.h"
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "separation/TorchSeparator.h"
 #include "cli/LibraryCliSupport.h"
 #include "index/ExactIndex.h"
 #include "index/HnswIndex.h"
@@ -198,7 +199,13 @@ int run(int argc, char** argv)
                       << std::setprecision(1) << report.added / importS << " tracks/s, " << set.audioSeconds / importS
                       << "x real time)\n";
             t0 = Clock::now();
-            const auto run = runAnalysis(store, embedders, workers, true);
+            AnalysisOptions options;
+            if (args.get("separator", "none") == "default") {
+                options.separator = loadDefaultSeparator();
+                if (!options.separator) throw std::runtime_error("--separator default: no separator model installed");
+                options.stemCacheDir = dir + "/lib.sqlite.stems";
+            }
+            const auto run = runAnalysis(store, embedders, workers, true, options);
             const double analyseS = since(t0);
             const auto& p = run.progress;
             const auto summary = store->summary();
@@ -231,6 +238,7 @@ const CommandRegistration reg(
      "                            [--embedder baseline|models] [--focus all] [--sizes 10000,100000]\n"
      "                            [--dim 128] [--queries 200] [--k 10] [--ef 64,128,256]\n"
      "                            [--data random|clustered] [--skip-library] [--skip-index] [--keep 1]\n"
+     "                            [--separator none|default]  (default: plain tracks get the mix focus only)\n"
      "  Generates the audio in a temporary folder (removed afterwards unless --keep 1).",
      run});
 

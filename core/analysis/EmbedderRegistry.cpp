@@ -1,5 +1,7 @@
 #include "analysis/EmbedderRegistry.h"
 
+#include "embedding/TorchEmbedder.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -11,9 +13,11 @@ std::mutex& factoryMutex()
     static std::mutex m;
     return m;
 }
+// Until someone installs another (tests, the CLI's baseline), model folders hold the shipped
+// LibTorch models: the CLI and the GUI then load them without any set-up of their own.
 EmbedderFactory& factorySlot()
 {
-    static EmbedderFactory f;
+    static EmbedderFactory f = &makeTorchEmbedder;
     return f;
 }
 }  // namespace

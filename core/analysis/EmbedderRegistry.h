@@ -1,8 +1,8 @@
 #pragma once
 // Where embedders come from. The engine only ever sees an EmbedderSet (one embedder per focus).
 // Model files live in <models root>/<focus>/ ; turning such a folder into an Embedder is the job
-// of the installed factory (the hook: the LibTorch loader installs itself with
-// setEmbedderFactory at start-up; tests and the CLI's baseline install their own).
+// of the installed factory: the LibTorch loader (makeTorchEmbedder) unless another one was set with
+// setEmbedderFactory (tests install their own).
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,7 +19,7 @@ using EmbedderSet = std::map<Focus, std::shared_ptr<const Embedder>>;
 using EmbedderFactory = std::function<std::shared_ptr<const Embedder>(Focus focus, const std::string& modelDir)>;
 
 void setEmbedderFactory(EmbedderFactory factory);
-EmbedderFactory embedderFactory();  // empty function when none was installed
+EmbedderFactory embedderFactory();  // makeTorchEmbedder unless replaced (may be set to empty)
 
 // $STEMSCOPE_MODELS if set, else <source tree>/models.
 std::string defaultModelsRoot();
