@@ -112,14 +112,6 @@ AnalysisRun runAnalysis(const std::shared_ptr<LibraryStore>& store, const Embedd
     return run;
 }
 
-std::string csvField(const std::string& s)
-{
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-}
-
 long peakRssKiB()
 {
     rusage u{};

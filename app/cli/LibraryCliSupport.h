@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis/AnalysisScheduler.h"
+#include "util/CsvField.h"
 #include "analysis/EmbedderRegistry.h"
 
 namespace stemscope {
@@ -32,7 +33,6 @@ AnalysisRun runAnalysis(const std::shared_ptr<LibraryStore>& store, const Embedd
                         bool quiet, const AnalysisOptions& options = {});
 
 std::string formatDuration(double seconds);
-std::string csvField(const std::string& s);
 long peakRssKiB();
 
 }  // namespace stemscope::cli

@@ -1,5 +1,7 @@
 #include "listening/ListeningStore.h"
 
+#include "util/CsvField.h"
+
 #include <sstream>
 
 #include "library/Schema.h"
@@ -251,17 +253,6 @@ bool numericColumn(size_t i)
                                            false, true,  false, true,  false, true,  false, true,  true,  true,
                                            false, false, true,  true,  true,  true,  true,  true,  false};
     return i < numeric.size() && numeric[i];
-}
-
-std::string csvField(const std::string& v)
-{
-    if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-    std::string o = "\"";
-    for (char c : v) {
-        if (c == '"') o += '"';
-        o += c;
-    }
-    return o + "\"";
 }
 
 std::string jsonString(const std::string& v) { return "\"" + jsonEscape(v) + "\""; }
