@@ -25,7 +25,7 @@ int run(int argc, char** argv)
     const double trust = projection::trustworthiness(x, y, k, threads, queries);
     const bool exactP = args.has("exact-p");
     const auto P = exactP ? projection::exactAffinities(x, perplexity, threads)
-                          : projection::knnAffinities(x, perplexity, 0, threads, 42);
+                          : projection::knnAffinities(x, perplexity, 0, threads);
     const double kl = projection::klDivergence(P, y, threads);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << std::fixed << std::setprecision(5) << "trustworthiness(k=" << k << ")" << (queries > 0 ? " sampled" : "")

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "projection/BruteForceKnn.h"
 #include "projection/Distance.h"
 #include "projection/Parallel.h"
-#include "projection/VpTree.h"
 
 namespace stemscope::projection {
 
@@ -114,26 +114,21 @@ SparseAffinities exactAffinities(const Matrix& x, double perplexity, int threads
     return symmetrise(n, k, nb, vals);
 }
 
-SparseAffinities knnAffinities(const Matrix& x, double perplexity, int k, int threads, uint64_t seed)
+SparseAffinities knnAffinities(const Matrix& x, double perplexity, int k, int threads)
 {
     const int n = x.rows;
     if (k <= 0) k = int(std::floor(3.0 * perplexity)) + 1;
     k = std::max(0, std::min(k, n - 1));
-    VpTree tree(x, seed);
-    std::vector<int> nb(size_t(n) * size_t(k));
-    std::vector<float> vals(size_t(n) * size_t(k));
-    parallelFor(n, threads, [&](int b, int e) {
-        std::vector<int> idx;
-        std::vector<float> dist, d2(static_cast<size_t>(k));
-        for (int i = b; i < e; ++i) {
-            tree.knn(i, k, idx, dist);
-            for (int a = 0; a < k; ++a) {
-                nb[size_t(i) * size_t(k) + size_t(a)] = idx[size_t(a)];
-                d2[size_t(a)] = dist[size_t(a)] * dist[size_t(a)];
-            }
-            conditionalRow(d2.data(), k, perplexity, vals.data() + size_t(i) * size_t(k));
-        }
-    }, 16);
+    std::vector<int> nb;
+    std::vector<float> d2, vals(size_t(n) * size_t(k));
+    bruteForceKnn(x, k, threads, nb, d2);
+    parallelFor(
+        n, threads,
+        [&](int b, int e) {
+            for (int i = b; i < e; ++i)
+                conditionalRow(d2.data() + size_t(i) * size_t(k), k, perplexity, vals.data() + size_t(i) * size_t(k));
+        },
+        16);
     return symmetrise(n, k, nb, vals);
 }
 

@@ -25,9 +25,9 @@ double conditionalRow(const float* d2, int m, double perplexity, float* p);
 // Exact affinities: all pairs (O(n^2) memory; meant for n up to a few thousand).
 SparseAffinities exactAffinities(const Matrix& x, double perplexity, int threads = 2);
 
-// Barnes-Hut affinities: conditionals over the k nearest neighbours of each row (vantage-point tree;
+// Sparse affinities: conditionals over the k nearest neighbours of each row (exact, brute-force scan;
 // k <= 0 means min(n - 1, floor(3 * perplexity) + 1), as scikit-learn), then symmetrised.
-SparseAffinities knnAffinities(const Matrix& x, double perplexity, int k = 0, int threads = 2, uint64_t seed = 1);
+SparseAffinities knnAffinities(const Matrix& x, double perplexity, int k = 0, int threads = 2);
 
 // P = (C + C^T) / sum, from per-row conditionals given as (neighbour, value) lists of equal length `k`.
 SparseAffinities symmetrise(int n, int k, const std::vector<int>& neighbours, const std::vector<float>& values);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -38,29 +39,47 @@ void validate(const TsneOptions& o)
 
 double effectivePerplexity(const TsneOptions& o, int n) { return std::max(1.0, std::min(o.perplexity, (n - 1) / 3.0)); }
 
-bool useExact(const TsneOptions& o, int n)
+TsneOptions::Method resolveMethod(const TsneOptions& o, int n)
 {
-    return o.method == TsneOptions::Method::Exact ||
-           (o.method == TsneOptions::Method::Auto && n <= o.exactThreshold);
+    if (o.method != TsneOptions::Method::Auto) return o.method;
+    return n <= o.exactThreshold ? TsneOptions::Method::Exact : TsneOptions::Method::Fft;
 }
 
 SparseAffinities affinities(const Matrix& x, const TsneOptions& o, bool exact)
 {
     const double perp = effectivePerplexity(o, x.rows);
-    return exact ? exactAffinities(x, perp, o.threads) : knnAffinities(x, perp, 0, o.threads, o.seed);
+    return exact ? exactAffinities(x, perp, o.threads) : knnAffinities(x, perp, 0, o.threads);
 }
+
+// Owns what the chosen repulsion needs across iterations (the FFT plans and kernel spectra).
+struct Repulsion {
+    RepulsionMethod method;
+    std::unique_ptr<FftRepulsion> fft;
+    Repulsion(TsneOptions::Method m, const TsneOptions& o)
+    {
+        using K = RepulsionMethod::Kind;
+        method.kind = m == TsneOptions::Method::Exact ? K::Exact
+                      : m == TsneOptions::Method::Fft ? K::Fft
+                                                      : K::BarnesHut;
+        method.theta = o.theta;
+        if (method.kind == K::Fft) {
+            fft = std::make_unique<FftRepulsion>(o.fft);
+            method.fft = fft.get();
+        }
+    }
+};
 
 // Gradient descent with momentum and gains (scikit-learn's _gradient_descent), one stage of the schedule.
 // Returns false when cancelled. `done` counts iterations across stages.
 bool descend(const SparseAffinities& P, std::vector<double>& y, const TsneOptions& o, int stageIterations,
-             double exaggeration, double momentum, double learningRate, double theta, int totalIterations,
+             double exaggeration, double momentum, double learningRate, const Repulsion& repulsion, int totalIterations,
              const std::vector<char>* active, int& done, double& lastKl)
 {
     const size_t m = y.size();
     std::vector<double> update(m, 0.0), gains(m, 1.0), grad;
     for (int it = 0; it < stageIterations; ++it) {
         if (o.cancel && o.cancel->load(std::memory_order_relaxed)) return false;
-        const GradientResult g = tsneGradient(P, y, exaggeration, theta, o.threads, grad, active);
+        const GradientResult g = tsneGradient(P, y, exaggeration, repulsion.method, o.threads, grad, active);
         ++done;
         const bool report = o.progress && (done == totalIterations || (o.progressEvery > 0 && done % o.progressEvery == 0));
         if (report || done == totalIterations) lastKl = klEstimate(P, y, g.z);
@@ -88,12 +107,28 @@ Matrix toMatrix(const std::vector<double>& y, int first, int count)
 
 }  // namespace
 
+const char* methodName(TsneOptions::Method m)
+{
+    switch (m) {
+    case TsneOptions::Method::Exact:
+        return "exact";
+    case TsneOptions::Method::BarnesHut:
+        return "Barnes-Hut";
+    case TsneOptions::Method::Fft:
+        return "FFT";
+    case TsneOptions::Method::Auto:
+        break;
+    }
+    return "auto";
+}
+
 TsneResult runTsne(const Matrix& x, const TsneOptions& o)
 {
     validate(o);
     const int n = x.rows;
     TsneResult r;
-    r.exact = useExact(o, n);
+    r.method = resolveMethod(o, n);
+    r.exact = r.method == TsneOptions::Method::Exact;
     r.embedding = Matrix(n, 2, 0.f);
     if (n <= 1) return r;
 
@@ -123,14 +158,14 @@ TsneResult runTsne(const Matrix& x, const TsneOptions& o)
     }
 
     r.learningRate = o.learningRate > 0 ? o.learningRate : std::max(n / o.earlyExaggeration / 4.0, 50.0);
-    const double theta = r.exact ? 0.0 : o.theta;
+    const Repulsion repulsion(r.method, o);
     const int explore = std::min(o.explorationIterations, o.iterations);
     double kl = 0.0;
-    bool ok = descend(P, y, o, explore, o.earlyExaggeration, o.initialMomentum, r.learningRate, theta, o.iterations,
+    bool ok = descend(P, y, o, explore, o.earlyExaggeration, o.initialMomentum, r.learningRate, repulsion, o.iterations,
                       nullptr, r.iterations, kl);
     if (ok)
-        ok = descend(P, y, o, o.iterations - explore, 1.0, o.finalMomentum, r.learningRate, theta, o.iterations, nullptr,
-                     r.iterations, kl);
+        ok = descend(P, y, o, o.iterations - explore, 1.0, o.finalMomentum, r.learningRate, repulsion, o.iterations,
+                     nullptr, r.iterations, kl);
     r.cancelled = !ok;
     r.kl = kl;
     r.embedding = toMatrix(y, 0, n);
@@ -154,7 +189,8 @@ TsneResult placeNewPoints(const Matrix& xOld, const Matrix& yOld, const Matrix& 
     Matrix x(n, xOld.cols);
     std::copy(xOld.data.begin(), xOld.data.end(), x.data.begin());
     std::copy(xNew.data.begin(), xNew.data.end(), x.data.begin() + ptrdiff_t(xOld.data.size()));
-    r.exact = useExact(o, n);
+    r.method = resolveMethod(o, n);
+    r.exact = r.method == TsneOptions::Method::Exact;
     const SparseAffinities P = affinities(x, o, r.exact);
 
     std::vector<double> y(2 * size_t(n), 0.0);
@@ -186,8 +222,9 @@ TsneResult placeNewPoints(const Matrix& xOld, const Matrix& yOld, const Matrix& 
 
     r.learningRate = o.learningRate > 0 ? o.learningRate : std::max(n / o.earlyExaggeration / 4.0, 50.0);
     double kl = 0.0;
-    const bool ok = descend(P, y, o, iterations, 1.0, o.finalMomentum, r.learningRate, r.exact ? 0.0 : o.theta,
-                            iterations, &active, r.iterations, kl);
+    const Repulsion repulsion(r.method, o);
+    const bool ok = descend(P, y, o, iterations, 1.0, o.finalMomentum, r.learningRate, repulsion, iterations, &active,
+                            r.iterations, kl);
     r.cancelled = !ok;
     r.kl = kl;
     r.embedding = toMatrix(y, nOld, nNew);

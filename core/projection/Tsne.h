@@ -1,23 +1,25 @@
 #pragma once
 // t-distributed stochastic neighbour embedding into 2-D (van der Maaten & Hinton 2008; Barnes-Hut
-// variant, van der Maaten 2014), with scikit-learn's defaults and optimiser so results are comparable:
-// perplexity 30, early exaggeration 12 for 250 iterations, learning rate "auto" = max(n / 12 / 4, 50),
-// 1000 iterations, momentum 0.5 then 0.8, delta-bar-delta gains (+0.2 / x0.8, min 0.01), PCA
+// variant, van der Maaten 2014; FFT-interpolated variant, Linderman et al. 2019), with scikit-learn's defaults and
+// optimiser so results are comparable: perplexity 30, early exaggeration 12 for 250 iterations, learning rate "auto" =
+// max(n / 12 / 4, 50), 1000 iterations, momentum 0.5 then 0.8, delta-bar-delta gains (+0.2 / x0.8, min 0.01), PCA
 // initialisation scaled so the first coordinate has standard deviation 1e-4.
 //  - Exact (n <= exactThreshold by default): dense affinities, O(n^2) gradient.
-//  - Barnes-Hut: affinities over the 3*perplexity nearest neighbours (vantage-point tree), repulsion
-//    through a quadtree with opening angle theta (0.5).
+//  - Otherwise affinities over the 3*perplexity nearest neighbours (exact brute-force kNN), repulsion
+//    by FFT-accelerated interpolation on a grid (default above exactThreshold) or through a Barnes-Hut
+//    quadtree with opening angle theta (0.5).
 // Deterministic for a given seed and independent of the thread count.
 #include <atomic>
 #include <cstdint>
 #include <functional>
 
 #include "dsp/Matrix.h"
+#include "projection/FftRepulsion.h"
 
 namespace stemscope::projection {
 
 struct TsneOptions {
-    enum class Method { Auto, Exact, BarnesHut };
+    enum class Method { Auto, Exact, BarnesHut, Fft };
     enum class Init { Pca, Random };
 
     double perplexity = 30.0;       // clamped to (n - 1) / 3 for tiny inputs
@@ -30,7 +32,8 @@ struct TsneOptions {
     double minGain = 0.01;
     double theta = 0.5;             // Barnes-Hut opening angle
     Method method = Method::Auto;
-    int exactThreshold = 1500;      // Auto picks Exact up to this many points
+    int exactThreshold = 1500; // Auto picks Exact up to this many points, Fft above
+    FftRepulsionOptions fft;   // grid settings of Method::Fft
     Init init = Init::Pca;
     uint64_t seed = 42;
     int threads = 2;                // <= 0: all hardware threads
@@ -41,10 +44,11 @@ struct TsneOptions {
 
 struct TsneResult {
     Matrix embedding;       // n x 2 (the partial embedding if cancelled)
-    double kl = 0.0;        // KL(P || Q) estimate at the end (Barnes-Hut: Z estimated by the tree)
+    double kl = 0.0;        // KL(P || Q) estimate at the end (Z as approximated by the method)
     int iterations = 0;     // iterations actually run
     bool cancelled = false;
-    bool exact = false;     // which method ran
+    bool exact = false;                                      // exact method ran
+    TsneOptions::Method method = TsneOptions::Method::Exact; // which method ran (never Auto)
     double learningRate = 0.0;
 };
 
@@ -59,3 +63,7 @@ TsneResult placeNewPoints(const Matrix& xOld, const Matrix& yOld, const Matrix& 
                           int iterations = 300, int initNeighbours = 10);
 
 }  // namespace stemscope::projection
+
+namespace stemscope::projection {
+const char* methodName(TsneOptions::Method m); // "exact", "Barnes-Hut", "FFT", "auto"
+} // namespace stemscope::projection

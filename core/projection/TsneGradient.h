@@ -2,12 +2,13 @@
 // The t-SNE gradient of KL(P || Q) for a 2-D embedding, with Student-t (one degree of freedom) Q:
 //   dC/dy_i = 4 * ( sum_j exaggeration * p_ij w_ij (y_i - y_j)  -  sum_j w_ij^2 (y_i - y_j) / Z ),
 //   w_ij = 1 / (1 + |y_i - y_j|^2), Z = sum_{k != l} w_kl.
-// The attractive term runs over the sparse P; the repulsive term is exact (O(n^2)) when theta == 0,
-// else Barnes-Hut through a quadtree. Rows are independent, so the work splits across threads and
-// the result does not depend on the thread count.
+// The attractive term runs over the sparse P; the repulsive term is exact (O(n^2)), Barnes-Hut through a
+// quadtree, or FFT-accelerated interpolation (FftRepulsion). Rows are independent, so the work splits
+// across threads and the result does not depend on the thread count.
 #include <vector>
 
 #include "projection/Affinities.h"
+#include "projection/FftRepulsion.h"
 
 namespace stemscope::projection {
 
@@ -15,8 +16,20 @@ struct GradientResult {
     double z = 0.0;  // the normalisation Z (estimated when theta > 0)
 };
 
+struct RepulsionMethod {
+    enum class Kind { Exact, BarnesHut, Fft };
+    Kind kind = Kind::Exact;
+    double theta = 0.5;          // Barnes-Hut opening angle
+    FftRepulsion* fft = nullptr; // Kind::Fft: keeps plans and the kernel between iterations (required)
+};
+
 // y: n interleaved (x, y) coordinates; grad: resized to 2n. Rows where `active` is false (when
 // given) get a zero gradient and cost nothing beyond their share of the tree.
+GradientResult tsneGradient(const SparseAffinities& P, const std::vector<double>& y, double exaggeration,
+                            const RepulsionMethod& method, int threads, std::vector<double>& grad,
+                            const std::vector<char>* active = nullptr);
+
+// Shorthand: theta == 0 is exact, theta > 0 Barnes-Hut.
 GradientResult tsneGradient(const SparseAffinities& P, const std::vector<double>& y, double exaggeration, double theta,
                             int threads, std::vector<double>& grad, const std::vector<char>* active = nullptr);
 

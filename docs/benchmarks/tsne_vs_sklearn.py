@@ -11,7 +11,7 @@ For each size n:
      kNN P and exact Q normalisation for both embeddings). sklearn's own kl_divergence_ is reported too.
 
 Usage: docs/benchmarks/tsne_vs_sklearn.py --cli build-tsne/app/stemscope-cli --sizes 1000 10000 [--repeats 2]
-       [--sklearn-timeout 1800] [--workdir /tmp/tsne-bench]
+       [--seeds 42 1 2] [--ours-args "--fft-nodes 5"] [--sklearn-timeout 1800] [--skip-sklearn] [--workdir DIR]
 Must run with Debian's python3 (/usr/bin/python3, package python3-sklearn).
 """
 import argparse
@@ -73,6 +73,8 @@ def main():
     ap.add_argument('--cli', default='build-tsne/app/stemscope-cli')
     ap.add_argument('--sizes', type=int, nargs='+', default=[1000, 10000])
     ap.add_argument('--repeats', type=int, default=1)
+    ap.add_argument('--seeds', type=int, nargs='+', default=[42], help='t-SNE seeds (ours --seed, sklearn random_state)')
+    ap.add_argument('--ours-args', default='', help='extra arguments for stemscope-cli bench tsne, e.g. "--fft-nodes 5"')
     ap.add_argument('--sklearn-timeout', type=float, default=1800)
     ap.add_argument('--skip-sklearn', action='store_true')
     ap.add_argument('--workdir', default='/tmp/tsne-bench')
@@ -84,35 +86,43 @@ def main():
     os.makedirs(a.workdir, exist_ok=True)
     for n in a.sizes:
         x_path = os.path.join(a.workdir, f'x_{n}.f32')
-        y_ours = os.path.join(a.workdir, f'y_ours_{n}.f32')
-        y_skl = os.path.join(a.workdir, f'y_sklearn_{n}.f32')
-        for rep in range(a.repeats):
-            load, cpu0 = os.getloadavg()[0], child_cpu()
-            out = subprocess.run([a.cli, 'bench', 'tsne', '--n', str(n), '--write-data', x_path, '--out', y_ours,
-                                  '--no-quality'], check=True, capture_output=True, text=True).stdout
-            ours = float(re.search(r'run 1: \S+ ([0-9.]+) s wall', out).group(1))
-            print(json.dumps({'n': n, 'impl': 'stemscope', 'rep': rep + 1, 'seconds': ours,
-                              'cpu_seconds_process': round(child_cpu() - cpu0, 2),
-                              'load_before': round(load, 2), 'load_after': round(os.getloadavg()[0], 2)}), flush=True)
-            if a.skip_sklearn:
-                continue
-            load, cpu0 = os.getloadavg()[0], child_cpu()
-            try:
-                r = subprocess.run([sys.executable, os.path.abspath(__file__), '--sklearn-worker', x_path, y_skl, '42'],
-                                   check=True, capture_output=True, text=True, timeout=a.sklearn_timeout)
-                skl = json.loads(r.stdout.strip().splitlines()[-1])
-                print(json.dumps({'n': n, 'impl': 'sklearn', 'rep': rep + 1, 'seconds': round(skl['seconds'], 2),
-                                  'cpu_seconds_process': round(child_cpu() - cpu0, 2), 'sklearn_kl': skl['kl'],
-                                  'load_before': round(load, 2), 'load_after': round(os.getloadavg()[0], 2)}),
-                      flush=True)
-            except subprocess.TimeoutExpired:
-                print(json.dumps({'n': n, 'impl': 'sklearn', 'rep': rep + 1,
-                                  'timeout_s': a.sklearn_timeout}), flush=True)
-                break
-        print(json.dumps({'n': n, 'impl': 'stemscope', 'quality': quality(a.cli, x_path, y_ours, n)}), flush=True)
-        if not a.skip_sklearn and os.path.exists(y_skl) and read_f32(y_skl).shape[0] == n:
-            print(json.dumps({'n': n, 'impl': 'sklearn', 'quality': quality(a.cli, x_path, y_skl, n)}), flush=True)
+        for seed in a.seeds:
+            run_size(a, n, seed, x_path)
 
+
+def run_size(a, n, seed, x_path):
+    y_ours = os.path.join(a.workdir, f'y_ours_{n}_{seed}.f32')
+    y_skl = os.path.join(a.workdir, f'y_sklearn_{n}_{seed}.f32')
+    for rep in range(a.repeats):
+        load, cpu0 = os.getloadavg()[0], child_cpu()
+        out = subprocess.run([a.cli, 'bench', 'tsne', '--n', str(n), '--seed', str(seed), '--write-data', x_path,
+                              '--out', y_ours, '--no-quality'] + a.ours_args.split(),
+                             check=True, capture_output=True, text=True).stdout
+        m = re.search(r'run 1: (\S+) ([0-9.]+) s wall', out)
+        print(json.dumps({'n': n, 'impl': 'stemscope', 'method': m.group(1), 'seed': seed, 'rep': rep + 1,
+                          'seconds': float(m.group(2)), 'cpu_seconds_process': round(child_cpu() - cpu0, 2),
+                          'load_before': round(load, 2), 'load_after': round(os.getloadavg()[0], 2),
+                          'ours_args': a.ours_args}), flush=True)
+        if a.skip_sklearn:
+            continue
+        load, cpu0 = os.getloadavg()[0], child_cpu()
+        try:
+            r = subprocess.run([sys.executable, os.path.abspath(__file__), '--sklearn-worker', x_path, y_skl, str(seed)],
+                               check=True, capture_output=True, text=True, timeout=a.sklearn_timeout)
+            skl = json.loads(r.stdout.strip().splitlines()[-1])
+            print(json.dumps({'n': n, 'impl': 'sklearn', 'seed': seed, 'rep': rep + 1, 'seconds': round(skl['seconds'], 2),
+                              'cpu_seconds_process': round(child_cpu() - cpu0, 2), 'sklearn_kl': skl['kl'],
+                              'load_before': round(load, 2), 'load_after': round(os.getloadavg()[0], 2)}),
+                  flush=True)
+        except subprocess.TimeoutExpired:
+            print(json.dumps({'n': n, 'impl': 'sklearn', 'seed': seed, 'rep': rep + 1,
+                              'timeout_s': a.sklearn_timeout}), flush=True)
+            break
+    print(json.dumps({'n': n, 'impl': 'stemscope', 'seed': seed, 'quality': quality(a.cli, x_path, y_ours, n)}),
+          flush=True)
+    if not a.skip_sklearn and os.path.exists(y_skl) and read_f32(y_skl).shape[0] == n:
+        print(json.dumps({'n': n, 'impl': 'sklearn', 'seed': seed, 'quality': quality(a.cli, x_path, y_skl, n)}),
+              flush=True)
 
 if __name__ == '__main__':
     main()

@@ -5,6 +5,7 @@
 #include "index/ExactIndex.h"
 #include "index/HnswIndex.h"
 #include "index/NeighbourSearch.h"
+#include "util/DotProducts.h"
 
 using namespace stemscope;
 
@@ -48,6 +49,44 @@ private Q_SLOTS:
         const auto self = idx.search(data.row(42), 1);
         QCOMPARE(self.front().row, 42);
         QVERIFY(std::abs(self.front().distance) < 1e-5f);
+    }
+
+    void dotProductKernelsAgree()
+    {
+        // Odd width (vector body + scalar tail); the four-query kernel gives the single-query values.
+        const Matrix rows = randomUnit(37, 29, 5), q = randomUnit(4, 29, 6);
+        const float* qs[4] = {q.row(0), q.row(1), q.row(2), q.row(3)};
+        std::vector<float> four(4 * 37), one(37);
+        dotRows4(qs, rows.row(0), rows.rows, rows.cols, four.data(), 37);
+        for (int i = 0; i < 4; ++i) {
+            dotRows(q.row(i), rows.row(0), rows.rows, rows.cols, one.data());
+            for (int r = 0; r < rows.rows; ++r) {
+                double ref = 0;
+                for (int j = 0; j < rows.cols; ++j)
+                    ref += double(q(i, j)) * rows(r, j);
+                QCOMPARE(four[size_t(i) * 37 + size_t(r)], one[size_t(r)]);
+                QVERIFY(std::abs(one[size_t(r)] - ref) < 1e-5);
+            }
+        }
+    }
+
+    void singleAndBatchSearchAgreeAboveTheSplit()
+    {
+        // Above 65 536 rows one query is scanned by two threads; the result must not change.
+        const Matrix data = randomUnit(70001, 12, 7), q = randomUnit(6, 12, 8);
+        ExactIndex idx;
+        idx.build(data);
+        const auto batch = idx.searchBatch(q, 7);
+        for (int i = 0; i < q.rows; ++i) {
+            const auto one = idx.search(q.row(i), 7);
+            QCOMPARE(one.size(), batch[size_t(i)].size());
+            for (size_t k = 0; k < one.size(); ++k) {
+                QCOMPARE(one[k].row, batch[size_t(i)][k].row);
+                QCOMPARE(one[k].distance, batch[size_t(i)][k].distance);
+            }
+            for (size_t k = 1; k < one.size(); ++k)
+                QVERIFY(one[k - 1].distance <= one[k].distance);
+        }
     }
 
     void hnswRecallAgainstExact()

@@ -7,7 +7,9 @@
 #include <numeric>
 
 #include "projection/Affinities.h"
+#include "projection/BruteForceKnn.h"
 #include "projection/EmbeddingQuality.h"
+#include "projection/FftRepulsion.h"
 #include "projection/QuadTree.h"
 #include "projection/SyntheticClusters.h"
 #include "projection/Tsne.h"
@@ -82,6 +84,37 @@ private Q_SLOTS:
                 QVERIFY(std::fabs(dist[size_t(a)] - all[size_t(a)].first) < 1e-5f);
             }
         }
+    }
+
+    void bruteForceKnnMatchesNaive()
+    {
+        // 21 columns: exercises the vector body and the scalar tail of the dot products.
+        const Matrix x = makeClusters(613, 21, 5, 0.8, 12);
+        std::vector<int> idx1, idx2;
+        std::vector<float> d1, d2;
+        bruteForceKnn(x, 15, 1, idx1, d1);
+        bruteForceKnn(x, 15, 2, idx2, d2);
+        QVERIFY(idx1 == idx2); // independent of the thread count
+        QVERIFY(d1 == d2);
+        for (int i = 0; i < x.rows; i += 7) {
+            std::vector<std::pair<double, int>> all;
+            for (int j = 0; j < x.rows; ++j) {
+                if (j == i) continue;
+                double s = 0;
+                for (int c = 0; c < x.cols; ++c)
+                    s += double(x(i, c) - x(j, c)) * (x(i, c) - x(j, c));
+                all.emplace_back(s, j);
+            }
+            std::sort(all.begin(), all.end());
+            for (int a = 0; a < 15; ++a) {
+                QVERIFY(std::fabs(d1[size_t(i) * 15 + size_t(a)] - all[size_t(a)].first) < 1e-5);
+                // The same neighbour, or one at a tied distance.
+                const int j = idx1[size_t(i) * 15 + size_t(a)];
+                QVERIFY(j == all[size_t(a)].second ||
+                        std::fabs(d1[size_t(i) * 15 + size_t(a)] - all[size_t(a)].first) < 1e-6);
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, bruteForceKnn(x, x.rows, 1, idx1, d1));
     }
 
     void quadTreeRepulsion()
@@ -193,61 +226,118 @@ private Q_SLOTS:
         QVERIFY2(std::sqrt(num / den) < 0.05, qPrintable(QString::number(std::sqrt(num / den))));
     }
 
+    void fftRepulsionCloseToExact()
+    {
+        // Maps of growing extent (the minimum grid; boxes at the width cap) against the exact sums, with the
+        // default grid and a finer one: the error must shrink as the grid is refined.
+        for (double scale : {0.5, 10.0, 60.0}) {
+            const int n = 800;
+            std::vector<double> y(2 * size_t(n));
+            for (int i = 0; i < n; ++i) {
+                const int c = i % 7; // clusters, like a t-SNE map
+                y[2 * size_t(i)] = scale * (std::cos(c * 0.9) + 0.15 * std::sin(i * 12.9898));
+                y[2 * size_t(i) + 1] = scale * (std::sin(c * 0.9) + 0.15 * std::cos(i * 78.233));
+            }
+            double zExact = 0;
+            std::vector<double> exact(2 * size_t(n), 0.0);
+            for (int i = 0; i < n; ++i)
+                for (int j = 0; j < n; ++j) {
+                    if (j == i) continue;
+                    const double dx = y[2 * size_t(i)] - y[2 * size_t(j)],
+                                 dy = y[2 * size_t(i) + 1] - y[2 * size_t(j) + 1];
+                    const double w = 1.0 / (1.0 + dx * dx + dy * dy);
+                    zExact += w;
+                    exact[2 * size_t(i)] += w * w * dx;
+                    exact[2 * size_t(i) + 1] += w * w * dy;
+                }
+            double previous = 1.0;
+            for (const auto& [nodes, width] : {std::pair{5, 1.0}, std::pair{7, 0.5}}) {
+                FftRepulsionOptions fo;
+                fo.nodesPerBox = nodes;
+                fo.maxBoxWidth = width;
+                FftRepulsion fft(fo);
+                std::vector<double> rep, rep1;
+                const double z = fft.compute(y, 2, rep);
+                QCOMPARE(fft.compute(y, 1, rep1), z); // same with one thread
+                QVERIFY(rep1 == rep);
+                double num = 0, den = 0;
+                for (size_t c = 0; c < rep.size(); ++c) {
+                    num += (rep[c] - exact[c]) * (rep[c] - exact[c]);
+                    den += exact[c] * exact[c];
+                }
+                const double zErr = std::fabs(z - zExact) / zExact, repErr = std::sqrt(num / den);
+                qInfo("scale %.1f, %d nodes, box width <= %.1f: grid %d, Z rel. error %.1e, repulsion rel. error %.1e",
+                      scale, nodes, width, fft.lastGridSize(), zErr, repErr);
+                QVERIFY2(zErr < 2e-3, qPrintable(QString::number(zErr)));
+                QVERIFY2(repErr < 3e-2, qPrintable(QString::number(repErr)));
+                QVERIFY(repErr <= previous || repErr < 1e-5); // both may sit at float precision
+                previous = repErr;
+            }
+            QVERIFY2(previous < 2e-3, qPrintable(QString::number(previous)));
+        }
+    }
+
     void clustersStaySeparated()
     {
         std::vector<int> labels;
         const Matrix x = makeClusters(450, 64, 6, 1.0, 21, &labels);
-        for (auto method : {TsneOptions::Method::Exact, TsneOptions::Method::BarnesHut}) {
+        for (auto method : {TsneOptions::Method::Exact, TsneOptions::Method::BarnesHut, TsneOptions::Method::Fft}) {
             TsneOptions o;
             o.method = method;
             const auto r = runTsne(x, o);
             QCOMPARE(r.iterations, 1000);
             QCOMPARE(r.exact, method == TsneOptions::Method::Exact);
+            QVERIFY(r.method == method);
             const double purity = neighbourPurity(r.embedding, labels, 10);
             QVERIFY2(purity > 0.95, qPrintable(QString::number(purity)));
             QVERIFY(trustworthiness(x, r.embedding, 10) > 0.9);
         }
     }
 
-    void exactAndBarnesHutAgreeInQuality()
+    void exactBarnesHutAndFftAgreeInQuality()
     {
         std::vector<int> labels;
         const Matrix x = makeClusters(600, 128, 10, 1.2, 4, &labels);
+        const SparseAffinities P = exactAffinities(x, 30.0);
         TsneOptions o;
         o.method = TsneOptions::Method::Exact;
         const auto e = runTsne(x, o);
-        o.method = TsneOptions::Method::BarnesHut;
-        const auto b = runTsne(x, o);
-        const double te = trustworthiness(x, e.embedding), tb = trustworthiness(x, b.embedding);
-        const SparseAffinities P = exactAffinities(x, 30.0);
-        const double ke = klDivergence(P, e.embedding), kb = klDivergence(P, b.embedding);
-        qInfo("exact: T %.4f KL %.4f; Barnes-Hut: T %.4f KL %.4f", te, ke, tb, kb);
-        QVERIFY(std::fabs(te - tb) < 0.01);
-        QVERIFY(kb < ke * 1.15 + 0.02);
-        QVERIFY(neighbourPurity(b.embedding, labels) > 0.95 && neighbourPurity(e.embedding, labels) > 0.95);
+        const double te = trustworthiness(x, e.embedding), ke = klDivergence(P, e.embedding);
+        QVERIFY(neighbourPurity(e.embedding, labels) > 0.95);
+        for (auto method : {TsneOptions::Method::BarnesHut, TsneOptions::Method::Fft}) {
+            o.method = method;
+            const auto b = runTsne(x, o);
+            const double tb = trustworthiness(x, b.embedding), kb = klDivergence(P, b.embedding);
+            qInfo("exact: T %.4f KL %.4f; %s: T %.4f KL %.4f", te, ke, methodName(method), tb, kb);
+            QVERIFY(std::fabs(te - tb) < 0.01);
+            QVERIFY(kb < ke * 1.15 + 0.02);
+            QVERIFY(neighbourPurity(b.embedding, labels) > 0.95);
+        }
     }
 
     void deterministicWithSeedAndThreads()
     {
         const Matrix x = makeClusters(400, 32, 4, 1.0, 2);
-        TsneOptions o;
-        o.method = TsneOptions::Method::BarnesHut;
-        o.iterations = 300;
-        o.seed = 7;
-        o.threads = 2;
-        const auto a = runTsne(x, o);
-        const auto b = runTsne(x, o);
-        QVERIFY(a.embedding.data == b.embedding.data);
-        o.threads = 1;
-        const auto c = runTsne(x, o);
-        QVERIFY(a.embedding.data == c.embedding.data);
-        o.init = TsneOptions::Init::Random;
-        o.threads = 2;
-        const auto d1 = runTsne(x, o), d2 = runTsne(x, o);
-        QVERIFY(d1.embedding.data == d2.embedding.data);
-        o.seed = 8;
-        const auto d3 = runTsne(x, o);
-        QVERIFY(d1.embedding.data != d3.embedding.data);
+        for (auto method : {TsneOptions::Method::BarnesHut, TsneOptions::Method::Fft}) {
+            TsneOptions o;
+            o.method = method;
+            o.iterations = 300;
+            o.seed = 7;
+            o.threads = 2;
+            const auto a = runTsne(x, o);
+            const auto b = runTsne(x, o);
+            QVERIFY(a.embedding.data == b.embedding.data);
+            o.threads = 1;
+            const auto c = runTsne(x, o);
+            QVERIFY(a.embedding.data == c.embedding.data);
+            o.init = TsneOptions::Init::Random;
+            o.threads = 2;
+            const auto d1 = runTsne(x, o), d2 = runTsne(x, o);
+            QVERIFY(d1.embedding.data == d2.embedding.data);
+            o.seed = 8;
+            const auto d3 = runTsne(x, o);
+            QVERIFY(d1.embedding.data != d3.embedding.data);
+        }
     }
 
     void cancelStopsEarly()
