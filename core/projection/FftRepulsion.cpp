@@ -120,35 +120,34 @@ struct FftRepulsion::Impl {
         boxWidth = -1.0;
     }
 
-    // Spectrum of a circulant-embedded kernel k(dx, dy) on the node grid (double precision); keeps the
-    // real part (even kernels) or the imaginary part (kernels odd in one axis).
+    // Spectrum of a circulant-embedded kernel k(dx, dy) on the node grid; keeps the real part (even
+    // kernels) or the imaginary part (kernels odd in one axis).
     void kernelSpectrum(double (*k)(double, double), bool imaginary, std::vector<float>& out) const
     {
         const double h = boxWidth / o.nodesPerBox;
-        std::unique_ptr<double, void (*)(void*)> in(fftw_alloc_real(size_t(padded) * size_t(padded)), fftw_free);
-        std::unique_ptr<fftw_complex, void (*)(void*)> hat(fftw_alloc_complex(spectrumSize()), fftw_free);
+        RealBuf in(fftwf_alloc_real(size_t(padded) * size_t(padded)));
+        ComplexBuf hat(fftwf_alloc_complex(spectrumSize()));
         if (!in || !hat) throw std::bad_alloc();
-        fftw_plan plan;
+        fftwf_plan plan;
         {
             std::lock_guard<std::mutex> lock(fftwPlannerMutex());
-            plan = fftw_plan_dft_r2c_2d(padded, padded, in.get(), hat.get(), FFTW_ESTIMATE);
+            plan = fftwf_plan_dft_r2c_2d(padded, padded, in.get(), hat.get(), FFTW_ESTIMATE);
         }
         if (!plan) throw std::runtime_error("t-SNE FFT repulsion: FFTW planning failed");
         for (int a = 0; a < padded; ++a) {
             const double dx = h * (a < grid ? a : a - padded);
             for (int b = 0; b < padded; ++b) {
                 const double dy = h * (b < grid ? b : b - padded);
-                in.get()[size_t(a) * size_t(padded) + size_t(b)] = (a == grid || b == grid) ? 0.0 : k(dx, dy);
+                in.get()[size_t(a) * size_t(padded) + size_t(b)] = (a == grid || b == grid) ? 0.f : float(k(dx, dy));
             }
         }
-        fftw_execute(plan);
+        fftwf_execute(plan);
         {
             std::lock_guard<std::mutex> lock(fftwPlannerMutex());
-            fftw_destroy_plan(plan);
+            fftwf_destroy_plan(plan);
         }
         out.resize(spectrumSize());
-        for (size_t i = 0; i < out.size(); ++i)
-            out[i] = float(hat.get()[i][imaginary ? 1 : 0]);
+        for (size_t i = 0; i < out.size(); ++i) out[i] = hat.get()[i][imaginary ? 1 : 0];
     }
 
     void prepare(int newBoxes, double newWidth)

@@ -125,7 +125,7 @@ bool detectAvx2()
 
 } // namespace
 
-bool dotProductsUseAvx2()
+bool cpuHasAvx2Fma()
 {
 #ifdef STEMSCOPE_X86
     static const bool avx2 = detectAvx2();
@@ -138,7 +138,7 @@ bool dotProductsUseAvx2()
 void dotRows(const float* q, const float* rows, int nRows, int d, float* out)
 {
 #ifdef STEMSCOPE_X86
-    if (dotProductsUseAvx2()) return dotRowsAvx2(q, rows, nRows, d, out);
+    if (cpuHasAvx2Fma()) return dotRowsAvx2(q, rows, nRows, d, out);
 #endif
     dotRowsGeneric(q, rows, nRows, d, out);
 }
@@ -146,7 +146,7 @@ void dotRows(const float* q, const float* rows, int nRows, int d, float* out)
 void dotRows4(const float* const q[4], const float* rows, int nRows, int d, float* out, size_t outStride)
 {
 #ifdef STEMSCOPE_X86
-    if (dotProductsUseAvx2()) return dotRows4Avx2(q, rows, nRows, d, out, outStride);
+    if (cpuHasAvx2Fma()) return dotRows4Avx2(q, rows, nRows, d, out, outStride);
 #endif
     dotRows4Generic(q, rows, nRows, d, out, outStride);
 }

@@ -14,7 +14,7 @@ void dotRows(const float* q, const float* rows, int nRows, int d, float* out);
 // out[i * outStride + r] = <q[i], rows + r * d>.
 void dotRows4(const float* const q[4], const float* rows, int nRows, int d, float* out, size_t outStride);
 
-// True when the AVX2/FMA path is in use (reported by the benchmarks).
-bool dotProductsUseAvx2();
+// True when the CPU has AVX2 and FMA, i.e. the vector paths here (and in the t-SNE gradient) are used.
+bool cpuHasAvx2Fma();
 
 } // namespace stemscope
