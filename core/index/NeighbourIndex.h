@@ -33,7 +33,9 @@ public:
 };
 
 struct IndexOptions {
-    int approximateAbove = 50000;  // rows; larger sets get an HNSW index
+    // Rows; larger sets get an HNSW index. Exact answers one query in ~27 ms at 1M rows on 2 cores, needs
+    // no build and is always right; HNSW pays minutes of build per load (maps-and-search.md).
+    int approximateAbove = 1000000;
     int hnswM = 16;
     int hnswEfConstruction = 100;
     int hnswEfSearch = 128;

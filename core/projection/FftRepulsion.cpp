@@ -211,7 +211,8 @@ struct FftRepulsion::Impl {
 
 FftRepulsion::FftRepulsion(FftRepulsionOptions options) : impl_(std::make_unique<Impl>())
 {
-    if (options.nodesPerBox < 2 || options.nodesPerBox > 12 || options.minBoxes < 1 || !(options.maxBoxWidth > 0))
+    if (options.nodesPerBox < 2 || options.nodesPerBox > 12 || options.minBoxes < 1 ||
+        options.maxBoxes < options.minBoxes || !(options.maxBoxWidth > 0))
         throw std::invalid_argument("FftRepulsion: bad options");
     impl_->o = options;
 }
@@ -233,15 +234,19 @@ double FftRepulsion::compute(const std::vector<double>& y, int threads, std::vec
     // Square domain over both coordinates. The box width is quantised (powers of 1.25 below the cap)
     // so that the kernel spectra are reused while the map grows slowly.
     double lo = y[0], hi = y[0];
+    bool finite = true;
     for (double v : y) {
         lo = std::min(lo, v);
         hi = std::max(hi, v);
+        finite = finite && std::isfinite(v);
     }
+    if (!finite) throw std::runtime_error("t-SNE diverged: non-finite map coordinates");
     const double span = std::max(hi - lo, 1e-12) * (1.0 + 1e-9);
     double width = span / s.o.minBoxes;
     width = width >= s.o.maxBoxWidth
                 ? s.o.maxBoxWidth
                 : std::min(s.o.maxBoxWidth, std::pow(1.25, std::ceil(std::log(width) / std::log(1.25))));
+    width = std::max(width, span / s.o.maxBoxes);
     const int boxes = smooth235(std::max(s.o.minBoxes, int(std::ceil(span / width))));
     s.prepare(boxes, width);
     const int g = s.grid;

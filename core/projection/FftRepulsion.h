@@ -18,6 +18,8 @@ struct FftRepulsionOptions {
     int nodesPerBox = 5;      // interpolation nodes per box and axis (FIt-SNE uses 3; see maps-and-search.md)
     int minBoxes = 50;        // boxes per dimension at least (FIt-SNE: min_num_intervals)
     double maxBoxWidth = 1.0; // box width at most, in map units (FIt-SNE: 1 / intervals_per_integer)
+    int maxBoxes = 400;       // boxes per dimension at most: bounds memory (~0.6 GB) on huge maps, whose
+                              // boxes then grow wider than maxBoxWidth (and less accurate)
 };
 
 class FftRepulsion {

@@ -1,6 +1,7 @@
 #pragma once
 // Vantage-point tree over the rows of a matrix (Euclidean distance), for exact k-nearest-neighbour
-// queries. Used by Barnes-Hut t-SNE to find the 3*perplexity neighbours that carry the input affinities.
+// queries. Used by incremental t-SNE placement to find where new points start (the input affinities
+// use BruteForceKnn, which is faster on 128-d embeddings).
 // Build is deterministic for a given seed; queries are read-only and thread-safe.
 #include <cstdint>
 #include <vector>

@@ -277,6 +277,24 @@ private Q_SLOTS:
         }
     }
 
+    void fftRepulsionBoundsTheGridAndRejectsNonFinite()
+    {
+        std::vector<double> y = {0, 0, 1e5, 3, -7, 1e5, 2, 2}; // a map 1e5 units wide
+        FftRepulsionOptions fo;
+        fo.maxBoxes = 60;
+        FftRepulsion fft(fo);
+        std::vector<double> rep;
+        const double z = fft.compute(y, 2, rep);
+        QVERIFY(fft.lastGridSize() <= 64 * fo.nodesPerBox);
+        QVERIFY(std::isfinite(z)); // (coarse boxes are inaccurate; bounded memory is the point here)
+        for (double v : rep)
+            QVERIFY(std::isfinite(v));
+        y[3] = std::nan("");
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, fft.compute(y, 2, rep));
+        fo.maxBoxes = 10; // below minBoxes
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, FftRepulsion{fo});
+    }
+
     void clustersStaySeparated()
     {
         std::vector<int> labels;
@@ -321,7 +339,8 @@ private Q_SLOTS:
         for (auto method : {TsneOptions::Method::BarnesHut, TsneOptions::Method::Fft}) {
             TsneOptions o;
             o.method = method;
-            o.iterations = 300;
+            o.iterations = 200;
+            o.fft.minBoxes = 20;  // a smaller grid keeps the test quick; determinism does not depend on it
             o.seed = 7;
             o.threads = 2;
             const auto a = runTsne(x, o);
