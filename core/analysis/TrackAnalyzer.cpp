@@ -70,7 +70,7 @@ struct FocusSignal {
     std::vector<float> owned;                     // stem signals live here...
     const std::vector<float>* borrowed = nullptr; // ...the mix is borrowed (no copy of long tracks)
     const std::vector<float>& samples() const { return borrowed ? *borrowed : owned; }
-    std::string source;          // mix | corpus-stem | separator
+    std::string source;          // mix | corpus-stem | separator | separator-cache
     std::string unavailable;     // non-empty: why this focus has no signal
     bool error = false;          // unavailable because of a failure (vs. simply absent)
 };
@@ -135,7 +135,15 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         store_->setTrackInfo(trackId, mix.source.durationSeconds(), mix.source.format, mix.source.sampleRate,
                              mix.source.channels);
 
-    const auto corpusStems = store_->stems(trackId);
+    // Stem files of the user's multitrack, and separator outputs cached by an earlier analysis. A cache
+    // made by another separator model than the configured one is ignored (and replaced below).
+    std::map<std::string, std::string> corpusStems, cachedStems;
+    for (const auto& [name, file] : store_->stemFiles(trackId)) {
+        if (file.source != "separator")
+            corpusStems[name] = file.path;
+        else if (!options_.separator || file.modelId == options_.separator->modelId())
+            cachedStems[name] = file.path;
+    }
     std::map<std::string, std::vector<float>> separated;
     bool separationTried = false;
     std::string separationError;
@@ -159,6 +167,17 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
                 s.error = true;
             }
             return s;
+        }
+        if (auto it = cachedStems.find(name); it != cachedStems.end() && corpusStems.empty()) {
+            try {
+                DecodeOptions d;
+                d.targetSampleRate = kAnalysisSampleRate;
+                s.owned = decoder_->decodeMono(it->second, d).samples;
+                s.source = "separator-cache";
+                return s;
+            } catch (const AudioError&) {
+                // Vanished or damaged cache file: fall through and separate again.
+            }
         }
         if (!corpusStems.empty() && !options_.separator) {
             s.unavailable = "no " + name + " stem in the corpus folder";

@@ -221,6 +221,17 @@ std::map<std::string, std::string> LibraryStore::stems(int64_t trackId)
     return out;
 }
 
+std::map<std::string, LibraryStore::StemFile> LibraryStore::stemFiles(int64_t trackId)
+{
+    Lock l(mutex_);
+    Statement s(*db_, "SELECT stem, path, COALESCE(source, ''), COALESCE(model_id, '') FROM stems WHERE track_id = ?");
+    s.bind(1, trackId);
+    std::map<std::string, StemFile> out;
+    while (s.step())
+        out[s.text(0)] = {s.text(1), s.text(2), s.text(3)};
+    return out;
+}
+
 // ---------------------------------------------------------------- analyses
 
 void LibraryStore::saveAnalysis(int64_t trackId, Focus focus, const std::string& modelId, const std::string& source,

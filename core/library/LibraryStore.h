@@ -108,7 +108,13 @@ public:
     // --- stems (cache locations, or corpus stem files)
     void setStem(int64_t trackId, const std::string& stem, const std::string& path, const std::string& source,
                  const std::string& modelId = {});
-    std::map<std::string, std::string> stems(int64_t trackId);
+    std::map<std::string, std::string> stems(int64_t trackId); // stem name -> path
+    struct StemFile {
+        std::string path;
+        std::string source;  // "corpus" (a stem file of the user's multitrack) or "separator" (cached output)
+        std::string modelId; // the separator's, for cached outputs
+    };
+    std::map<std::string, StemFile> stemFiles(int64_t trackId);
 
     // --- analyses: one call = one transaction (replaces any earlier result for the same key)
     void saveAnalysis(int64_t trackId, Focus focus, const std::string& modelId, const std::string& source,

@@ -226,11 +226,21 @@ private Q_SLOTS:
             QVERIFY2(fs::exists(fs::u8path(path)), path.c_str());
             QVERIFY(path.find(o.stemCacheDir) == 0);
         }
-        // Re-analysis (e.g. a new drums model) reads the cached stems: no second separation.
+        // Re-analysis (e.g. a new drums model) reads the cached stems: no second separation, and the
+        // analyses say where their audio came from.
         store->deleteAnalyses(id);
         analyzer->analyze(id, nullptr);
         QCOMPARE(separator->calls.load(), 1);
         QVERIFY(store->analysis(id, Focus::Drums, "test-drums")->status == "done");
+        QCOMPARE(store->analysis(id, Focus::Drums, "test-drums")->source, std::string("separator-cache"));
+        QCOMPARE(store->stemFiles(id).at("drums").source, std::string("separator"));
+        // A cache made by another separator model is not reused: separated again.
+        store->setStem(id, "drums", cached.at("drums"), "separator", "an-older-separator");
+        store->deleteAnalyses(id);
+        analyzer->analyze(id, nullptr);
+        QCOMPARE(separator->calls.load(), 2);
+        QCOMPARE(store->analysis(id, Focus::Drums, "test-drums")->source, std::string("separator"));
+        QCOMPARE(store->analysis(id, Focus::Bass, "test-bass")->source, std::string("separator-cache")); // still valid
     }
 
     void zooTracksGetRecordedOutcomes()
