@@ -5,6 +5,7 @@
 
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "cli/TsneCliOptions.h"
 #include "dsp/MatrixIO.h"
 #include "projection/Affinities.h"
 #include "projection/EmbeddingQuality.h"
@@ -34,17 +35,7 @@ int run(int argc, char** argv)
         writeMatrix(args.get("write-labels"), l);
     }
     projection::TsneOptions o;
-    o.perplexity = args.getDouble("perplexity", o.perplexity);
-    o.seed = uint64_t(args.getInt("seed", int(o.seed)));
-    o.iterations = args.getInt("iterations", o.iterations);
-    o.threads = args.getInt("threads", o.threads);
-    o.fft.nodesPerBox = args.getInt("fft-nodes", o.fft.nodesPerBox);
-    o.fft.maxBoxWidth = args.getDouble("fft-box-width", o.fft.maxBoxWidth);
-    if (args.has("exact")) o.method = projection::TsneOptions::Method::Exact;
-    if (args.has("barnes-hut")) o.method = projection::TsneOptions::Method::BarnesHut;
-    if (args.has("fft")) o.method = projection::TsneOptions::Method::Fft;
-    if (int(args.has("exact")) + int(args.has("barnes-hut")) + int(args.has("fft")) > 1)
-        throw UsageError("--exact, --barnes-hut and --fft exclude each other");
+    readTsneOptions(args, o);
     std::cout << "bench tsne: n " << n << ", dim " << dim << ", clusters " << clusters << ", spread " << spread
               << ", threads " << o.threads << "\n";
     projection::TsneResult r;

@@ -5,6 +5,7 @@
 
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "cli/TsneCliOptions.h"
 #include "dsp/MatrixIO.h"
 #include "projection/Tsne.h"
 
@@ -18,19 +19,9 @@ int run(int argc, char** argv)
     if (in.empty() || out.empty()) throw UsageError("--in and --out are required");
     if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
     projection::TsneOptions o;
-    o.perplexity = args.getDouble("perplexity", o.perplexity);
-    o.seed = uint64_t(args.getInt("seed", int(o.seed)));
-    o.iterations = args.getInt("iterations", o.iterations);
+    readTsneOptions(args, o);
     o.learningRate = args.getDouble("learning-rate", 0.0);
     o.theta = args.getDouble("theta", o.theta);
-    o.threads = args.getInt("threads", o.threads);
-    o.fft.nodesPerBox = args.getInt("fft-nodes", o.fft.nodesPerBox);
-    o.fft.maxBoxWidth = args.getDouble("fft-box-width", o.fft.maxBoxWidth);
-    if (args.has("exact")) o.method = projection::TsneOptions::Method::Exact;
-    if (args.has("barnes-hut")) o.method = projection::TsneOptions::Method::BarnesHut;
-    if (args.has("fft")) o.method = projection::TsneOptions::Method::Fft;
-    if (int(args.has("exact")) + int(args.has("barnes-hut")) + int(args.has("fft")) > 1)
-        throw UsageError("--exact, --barnes-hut and --fft exclude each other");
     if (args.has("random-init")) o.init = projection::TsneOptions::Init::Random;
     if (!args.has("quiet"))
         o.progress = [](int it, double kl) {

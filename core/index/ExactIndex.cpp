@@ -82,15 +82,8 @@ std::vector<std::vector<Neighbour>> ExactIndex::searchBatch(const Matrix& querie
             h.clear();
         for (int r0 = 0; r0 < n; r0 += kR) {
             const int nr = std::min(kR, n - r0);
-            int qi = 0;
-            for (; qi + 4 <= nq; qi += 4) {
-                const float* qs[4] = {queries.row(q0 + qi), queries.row(q0 + qi + 1), queries.row(q0 + qi + 2),
-                                      queries.row(q0 + qi + 3)};
-                dotRows4(qs, data_.row(r0), nr, d, sims.data() + size_t(qi) * kR, kR);
-            }
-            for (; qi < nq; ++qi)
-                dotRows(queries.row(q0 + qi), data_.row(r0), nr, d, sims.data() + size_t(qi) * kR);
-            for (qi = 0; qi < nq; ++qi)
+            dotRowsMany(queries.row(q0), nq, data_.row(r0), nr, d, sims.data(), kR);
+            for (int qi = 0; qi < nq; ++qi)
                 offer(heaps[size_t(qi)], sims.data() + size_t(qi) * kR, r0, nr, k, exclude);
         }
         for (int qi = 0; qi < nq; ++qi)

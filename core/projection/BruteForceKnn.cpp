@@ -48,15 +48,8 @@ void bruteForceKnn(const Matrix& x, int k, int threads, std::vector<int>& idx, s
                     h.clear();
                 for (int r0 = 0; r0 < n; r0 += kR) {
                     const int nr = std::min(kR, n - r0);
-                    int qi = 0;
-                    for (; qi + 4 <= nq; qi += 4) {
-                        const float* qs[4] = {x.row(q0 + qi), x.row(q0 + qi + 1), x.row(q0 + qi + 2),
-                                              x.row(q0 + qi + 3)};
-                        dotRows4(qs, x.row(r0), nr, d, dots.data() + size_t(qi) * kR, kR);
-                    }
-                    for (; qi < nq; ++qi)
-                        dotRows(x.row(q0 + qi), x.row(r0), nr, d, dots.data() + size_t(qi) * kR);
-                    for (qi = 0; qi < nq; ++qi) {
+                    dotRowsMany(x.row(q0), nq, x.row(r0), nr, d, dots.data(), kR);
+                    for (int qi = 0; qi < nq; ++qi) {
                         const int i = q0 + qi;
                         auto& heap = heaps[size_t(qi)];
                         const float* dot = dots.data() + size_t(qi) * kR;

@@ -301,27 +301,18 @@ double FftRepulsion::compute(const std::vector<double>& y, int threads, std::vec
     // Convolve: forward rows, columns (with the products), inverse rows; each pass split in parts.
     s.zColumn.assign(size_t(s.bins), 0.0);
     const int workers = std::min(resolveThreads(threads), kParts);
-    parallelFor(
-        kParts, workers,
-        [&](int b, int e) {
-            for (int part = b; part < e; ++part)
-                s.forwardRows(part);
-        },
-        1);
-    parallelFor(
-        kParts, workers,
-        [&](int b, int e) {
-            for (int part = b; part < e; ++part)
-                s.columns(part);
-        },
-        1);
-    parallelFor(
-        kParts, workers,
-        [&](int b, int e) {
-            for (int part = b; part < e; ++part)
-                s.inverseRows(part);
-        },
-        1);
+    const auto inParts = [&](void (Impl::*pass)(int)) {
+        parallelFor(
+            kParts, workers,
+            [&](int b, int e) {
+                for (int part = b; part < e; ++part)
+                    (s.*pass)(part);
+            },
+            1);
+    };
+    inParts(&Impl::forwardRows);
+    inParts(&Impl::columns);
+    inParts(&Impl::inverseRows);
     const double scale = 1.0 / (double(s.padded) * double(s.padded));
 
     // Interpolate the two potentials back to the points.

@@ -9,7 +9,7 @@
 #include "projection/QuadTree.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "util/Avx2Sum.h"
 #endif
 
 #include "util/DotProducts.h"
@@ -34,13 +34,6 @@ void attractRow(const int* col, const float* val, int64_t m, const float* yf, fl
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) float hsum8(__m256 v)
-{
-    const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    const __m128 t = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, 1)));
-}
-
 // Eight affinities at a time (gathered positions, vector division): the scalar loop is bound by the
 // division latency.
 __attribute__((target("avx2,fma"))) void attractRowAvx2(const int* col, const float* val, int64_t m, const float* yf,
@@ -60,8 +53,8 @@ __attribute__((target("avx2,fma"))) void attractRowAvx2(const int* col, const fl
     }
     double tx = 0.0, ty = 0.0;
     attractRow(col + a, val + a, m - a, yf, xi, yi, tx, ty);
-    ax = double(hsum8(sx)) + tx;
-    ay = double(hsum8(sy)) + ty;
+    ax = double(horizontalSum(sx)) + tx;
+    ay = double(horizontalSum(sy)) + ty;
 }
 #endif
 

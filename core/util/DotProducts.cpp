@@ -1,7 +1,7 @@
 #include "util/DotProducts.h"
 
 #if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
+#include "util/Avx2Sum.h"
 #define STEMSCOPE_X86 1
 #endif
 
@@ -35,13 +35,6 @@ void dotRows4Generic(const float* const q[4], const float* rows, int nRows, int 
 }
 
 #ifdef STEMSCOPE_X86
-__attribute__((target("avx2,fma"))) inline float hsum(__m256 v)
-{
-    const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    const __m128 t = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, 1)));
-}
-
 // One accumulator per dot (the same summation order as dotRows4Avx2, so a query gets identical
 // values through either); four rows interleaved hide the FMA latency.
 __attribute__((target("avx2,fma"))) float dotAvx2(const float* q, const float* x, int d)
@@ -50,7 +43,7 @@ __attribute__((target("avx2,fma"))) float dotAvx2(const float* q, const float* x
     __m256 a = _mm256_setzero_ps();
     for (int j = 0; j < d8; j += 8)
         a = _mm256_fmadd_ps(_mm256_loadu_ps(q + j), _mm256_loadu_ps(x + j), a);
-    float s = hsum(a);
+    float s = horizontalSum(a);
     for (int j = d8; j < d; ++j)
         s += q[j] * x[j];
     return s;
@@ -72,7 +65,7 @@ __attribute__((target("avx2,fma"))) void dotRowsAvx2(const float* q, const float
             a2 = _mm256_fmadd_ps(v, _mm256_loadu_ps(x2 + j), a2);
             a3 = _mm256_fmadd_ps(v, _mm256_loadu_ps(x3 + j), a3);
         }
-        float s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
+        float s0 = horizontalSum(a0), s1 = horizontalSum(a1), s2 = horizontalSum(a2), s3 = horizontalSum(a3);
         for (int j = d8; j < d; ++j) {
             s0 += q[j] * x0[j];
             s1 += q[j] * x1[j];
@@ -102,7 +95,7 @@ __attribute__((target("avx2,fma"))) void dotRows4Avx2(const float* const q[4], c
             a2 = _mm256_fmadd_ps(_mm256_loadu_ps(q[2] + j), v, a2);
             a3 = _mm256_fmadd_ps(_mm256_loadu_ps(q[3] + j), v, a3);
         }
-        float s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
+        float s0 = horizontalSum(a0), s1 = horizontalSum(a1), s2 = horizontalSum(a2), s3 = horizontalSum(a3);
         for (int j = d8; j < d; ++j) {
             s0 += q[0][j] * x[j];
             s1 += q[1][j] * x[j];
@@ -149,6 +142,19 @@ void dotRows4(const float* const q[4], const float* rows, int nRows, int d, floa
     if (cpuHasAvx2Fma()) return dotRows4Avx2(q, rows, nRows, d, out, outStride);
 #endif
     dotRows4Generic(q, rows, nRows, d, out, outStride);
+}
+
+void dotRowsMany(const float* queries, int nq, const float* rows, int nRows, int d, float* out, size_t outStride)
+{
+    const size_t D = size_t(d);
+    int i = 0;
+    for (; i + 4 <= nq; i += 4) {
+        const float* q = queries + size_t(i) * D;
+        const float* qs[4] = {q, q + D, q + 2 * D, q + 3 * D};
+        dotRows4(qs, rows, nRows, d, out + size_t(i) * outStride, outStride);
+    }
+    for (; i < nq; ++i)
+        dotRows(queries + size_t(i) * D, rows, nRows, d, out + size_t(i) * outStride);
 }
 
 } // namespace stemscope

@@ -14,6 +14,10 @@ void dotRows(const float* q, const float* rows, int nRows, int d, float* out);
 // out[i * outStride + r] = <q[i], rows + r * d>.
 void dotRows4(const float* const q[4], const float* rows, int nRows, int d, float* out, size_t outStride);
 
+// nq contiguous queries (row-major, width d) against the same rows, four at a time through dotRows4:
+// out[i * outStride + r] = <queries + i * d, rows + r * d>. Values equal dotRows' for each query.
+void dotRowsMany(const float* queries, int nq, const float* rows, int nRows, int d, float* out, size_t outStride);
+
 // True when the CPU has AVX2 and FMA, i.e. the vector paths here (and in the t-SNE gradient) are used.
 bool cpuHasAvx2Fma();
 
