@@ -16,6 +16,8 @@ PKGS=(
   libflac-dev libvorbis-dev libogg-dev libasound2-dev libfreetype-dev libcurl4-openssl-dev
   # ANN index
   libhnswlib-dev
+  # JSON (models/pipelines.json)
+  nlohmann-json3-dev
   # synthetic corpus
   libfluidsynth-dev mma fluid-soundfont-gm musescore-general-soundfont-small timgm6mb-soundfont
   # reference implementations for fixtures/cross-checks (not needed at run time)

@@ -1,6 +1,7 @@
 #include "cli/CliArgs.h"
 
 #include <algorithm>
+#include <sstream>
 
 namespace stemscope::cli {
 
@@ -49,6 +50,16 @@ int CliArgs::getInt(const std::string& key, int fallback) const
     } catch (...) {
         throw UsageError("option --" + key + " expects an integer, got '" + get(key) + "'");
     }
+}
+
+std::vector<std::string> splitList(const std::string& s)
+{
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
 }
 
 }  // namespace stemscope::cli

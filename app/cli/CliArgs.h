@@ -21,6 +21,9 @@ private:
     std::map<std::string, std::string> options_;
 };
 
+// "a,b,,c" -> {"a", "b", "c"}: the comma lists of options such as --focus and --corpus.
+std::vector<std::string> splitList(const std::string& s);
+
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };

@@ -12,16 +12,6 @@ namespace stemscope::cli {
 namespace {
 namespace fs = std::filesystem;
 
-std::vector<std::string> splitList(const std::string& s)
-{
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
 int run(int argc, char** argv)
 {
     CliArgs args(argc, argv);

@@ -4,7 +4,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+
+#include <nlohmann/json.hpp>
 
 namespace stemscope {
 namespace {
@@ -44,6 +47,44 @@ std::string defaultModelsRoot()
 #endif
 }
 
+std::string modelFolderFor(const std::string& modelsRoot, Focus focus)
+{
+    namespace fs = std::filesystem;
+    const auto file = fs::u8path(modelsRoot) / "pipelines.json";
+    std::ifstream in(file);
+    if (!in) return focusName(focus);
+    try {
+        const auto j = nlohmann::json::parse(in);
+        const auto& map = j.at("focus_models");
+        if (auto it = map.find(focusName(focus)); it != map.end()) {
+            const auto folder = it->get<std::string>();
+            if (folder.empty() || folder.find("..") != std::string::npos || folder.find('/') != std::string::npos)
+                throw std::runtime_error("'" + folder + "' is not a folder name");
+            return folder;
+        }
+        return focusName(focus);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(file.u8string() + ": " + e.what());
+    }
+}
+
+void setModelFolderFor(const std::string& modelsRoot, Focus focus, const std::string& folder)
+{
+    namespace fs = std::filesystem;
+    const auto file = fs::u8path(modelsRoot) / "pipelines.json";
+    nlohmann::json j = nlohmann::json::object();
+    if (std::ifstream in(file); in) j = nlohmann::json::parse(in);
+    if (!j.contains("focus_models") && folder == focusName(focus)) return;  // already the default
+    j["focus_models"][focusName(focus)] = folder;
+    const auto tmp = fs::u8path(modelsRoot) / "pipelines.json.tmp";
+    {
+        std::ofstream out(tmp);
+        out << j.dump(2) << "\n";
+        if (!out) throw std::runtime_error("cannot write " + tmp.u8string());
+    }
+    fs::rename(tmp, file);
+}
+
 EmbedderSet loadEmbedders(const std::string& modelsRoot, const std::vector<Focus>& focuses,
                           std::vector<std::string>* problems)
 {
@@ -51,7 +92,14 @@ EmbedderSet loadEmbedders(const std::string& modelsRoot, const std::vector<Focus
     EmbedderSet out;
     const auto factory = embedderFactory();
     for (Focus f : focuses) {
-        const auto dir = (fs::u8path(modelsRoot) / focusName(f)).u8string();
+        std::string folder;
+        try {
+            folder = modelFolderFor(modelsRoot, f);
+        } catch (const std::exception& e) {
+            if (problems) problems->push_back(std::string(focusName(f)) + ": " + e.what());
+            continue;
+        }
+        const auto dir = (fs::u8path(modelsRoot) / folder).u8string();
         std::error_code ec;
         if (!fs::is_directory(fs::u8path(dir), ec)) {
             if (problems) problems->push_back(std::string(focusName(f)) + ": no model folder " + dir);

@@ -24,8 +24,16 @@ EmbedderFactory embedderFactory();  // makeTorchEmbedder unless replaced (may be
 // $STEMSCOPE_MODELS if set, else <source tree>/models.
 std::string defaultModelsRoot();
 
-// One embedder per focus whose folder exists under `modelsRoot` and loads; reasons for the
-// others go to `problems`.
+// The folder under `modelsRoot` whose model serves `focus`: what <modelsRoot>/pipelines.json maps
+// the focus to ({"focus_models": {"drums": "mixfocus", ...}}: the pipeline that won the pseudo-mix
+// benchmark), else the focus's own name. Throws std::runtime_error when pipelines.json is malformed.
+std::string modelFolderFor(const std::string& modelsRoot, Focus focus);
+// Maps `focus` to `folder` in <modelsRoot>/pipelines.json (created or updated, other keys kept):
+// activating a retrained focus model makes the engine use it again.
+void setModelFolderFor(const std::string& modelsRoot, Focus focus, const std::string& folder);
+
+// One embedder per focus whose folder (modelFolderFor) exists under `modelsRoot` and loads; reasons
+// for the others go to `problems`.
 EmbedderSet loadEmbedders(const std::string& modelsRoot, const std::vector<Focus>& focuses,
                           std::vector<std::string>* problems = nullptr);
 

@@ -150,7 +150,8 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
 
     auto signalFor = [&](Focus f) -> FocusSignal {
         FocusSignal s;
-        if (f == Focus::Mix) {
+        // The mix model listens to the mix for every focus: no stems, no separation.
+        if (f == Focus::Mix || embedders_.at(f)->input() == EmbedderInput::Mix) {
             s.borrowed = &mix.samples;
             s.source = "mix";
             return s;

@@ -1,6 +1,7 @@
 #pragma once
-// The per-track pipeline: decode the mix -> find each focus's signal (corpus stem file, else the
-// Separator if one is configured, else "skipped: no stems") -> segment + log-mel -> embed ->
+// The per-track pipeline: decode the mix -> find each focus's signal (the mix when the focus's
+// embedder listens to mixes; else the corpus stem file, else the Separator if one is configured,
+// else "skipped: no stems") -> segment + log-mel -> embed ->
 // commit. Each focus's result is one transaction, so an interruption at any point loses at most
 // the focus in flight; running again picks up the focuses that have no result yet.
 #include <cstdint>

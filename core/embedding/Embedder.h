@@ -8,6 +8,10 @@
 
 namespace stemscope {
 
+// What a model listens to: the focus's own signal (a stem from the multitrack or the separator; the
+// mix for the mix focus), or the whole mix whatever the focus (the multi-focus mix model).
+enum class EmbedderInput { FocusSignal, Mix };
+
 class Embedder {
 public:
     virtual ~Embedder() = default;
@@ -17,6 +21,7 @@ public:
     virtual int featureBands() const = 0;      // mel bands / CQT bins per frame
     // One L2-normalised row per segment (each segment: segmentFrames() x featureBands()).
     virtual Matrix embed(const std::vector<Matrix>& segments) const = 0;
+    virtual EmbedderInput input() const { return EmbedderInput::FocusSignal; }
 };
 
 // Mean of the rows, re-normalised to unit length: the paper's per-track centroid.

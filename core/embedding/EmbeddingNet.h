@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <vector>
 
 #include "embedding/ModelSpec.h"
 
@@ -56,7 +57,12 @@ struct EmbeddingNetImpl : torch::nn::Module {
             }
             pooled = torch::cat({x.mean({2, 3}), x.amax({2, 3})}, 1);
         }
-        return torch::nn::functional::normalize(fc(pooled), torch::nn::functional::NormalizeFuncOptions().dim(1).eps(1e-8));
+        const auto unit = torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-8);
+        auto y = fc(pooled);
+        if (spec_.subspaces <= 0) return torch::nn::functional::normalize(y, unit);
+        // One unit vector per focus block (the masked triplet loss compares blocks, never the whole).
+        const int64_t n = y.size(0);
+        return torch::nn::functional::normalize(y.view({n, spec_.subspaces, spec_.subspaceDim()}), unit).view({n, spec_.dim});
     }
 
     const ModelSpec& spec() const { return spec_; }
@@ -71,19 +77,21 @@ struct EmbeddingNetImpl : torch::nn::Module {
 TORCH_MODULE(EmbeddingNet);
 
 // Model file: a torch::serialize archive with the parameters/buffers under "net/" and the spec as
-// an int64 tensor "spec" = [version, bands, frames, dim, c0, c1, c2, c3, arch] (version 1 files
-// have no arch entry and are Conv2d).
+// an int64 tensor "spec" = [version, bands, frames, dim, c0, c1, c2, c3, arch, subspaces] (version 1
+// files have no arch entry and are Conv2d; version 2 files have no subspaces entry: one space).
+// Single-space models are still written as version 2, so older builds keep reading them.
 inline torch::Tensor specTensor(const ModelSpec& s)
 {
-    return torch::tensor({int64_t(2), int64_t(s.bands), int64_t(s.frames), int64_t(s.dim), int64_t(s.channels[0]),
-                          int64_t(s.channels[1]), int64_t(s.channels[2]), int64_t(s.channels[3]), int64_t(s.arch)},
-                         torch::kLong);
+    std::vector<int64_t> v{s.subspaces > 0 ? 3 : 2, s.bands, s.frames, s.dim, s.channels[0],
+                           s.channels[1], s.channels[2], s.channels[3], int64_t(s.arch)};
+    if (s.subspaces > 0) v.push_back(s.subspaces);
+    return torch::tensor(v, torch::kLong);
 }
 
 inline ModelSpec specFromTensor(const torch::Tensor& t)
 {
     const int64_t version = t.numel() > 0 ? t[0].item<int64_t>() : 0;
-    if (!((version == 1 && t.numel() == 8) || (version == 2 && t.numel() == 9)))
+    if (!((version == 1 && t.numel() == 8) || (version == 2 && t.numel() == 9) || (version == 3 && t.numel() == 10)))
         throw std::runtime_error("model file: unknown spec version");
     ModelSpec s;
     s.arch = version == 1 ? ModelArch::Conv2d : ModelArch(t[8].item<int64_t>());
@@ -92,6 +100,10 @@ inline ModelSpec specFromTensor(const torch::Tensor& t)
     s.frames = int(t[2].item<int64_t>());
     s.dim = int(t[3].item<int64_t>());
     for (int i = 0; i < 4; ++i) s.channels[size_t(i)] = int(t[4 + i].item<int64_t>());
+    if (version == 3) {
+        s.subspaces = int(t[9].item<int64_t>());
+        if (s.subspaces <= 0 || s.dim % s.subspaces != 0) throw std::runtime_error("model file: bad subspace count");
+    }
     return s;
 }
 

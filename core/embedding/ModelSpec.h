@@ -19,16 +19,23 @@ struct ModelSpec {
     int frames = 129;                              // frames per 3 s segment at 22050 Hz / hop 512
     int dim = 128;                                 // embedding size
     std::array<int, 4> channels{128, 128, 128, 128}; // conv block widths
+    // > 0: the output is `subspaces` equal blocks of dim / subspaces, each L2-normalised on its own
+    // (the multi-focus mix model: one block per Focus, in kAllFocuses order). 0: one unit vector.
+    int subspaces = 0;
+    int subspaceDim() const { return subspaces > 0 ? dim / subspaces : dim; }
     bool operator==(const ModelSpec& o) const
     {
-        return arch == o.arch && bands == o.bands && frames == o.frames && dim == o.dim && channels == o.channels;
+        return arch == o.arch && bands == o.bands && frames == o.frames && dim == o.dim && channels == o.channels &&
+               subspaces == o.subspaces;
     }
     std::string describe() const
     {
         return std::to_string(frames) + "x" + std::to_string(bands) + " log-mel -> " +
                (arch == ModelArch::Temporal ? "conv1d[" : "conv2d[") + std::to_string(channels[0]) +
                "," + std::to_string(channels[1]) + "," + std::to_string(channels[2]) + "," +
-               std::to_string(channels[3]) + "] -> " + std::to_string(dim) + "-d";
+               std::to_string(channels[3]) + "] -> " +
+               (subspaces > 0 ? std::to_string(subspaces) + " x " + std::to_string(subspaceDim()) + "-d"
+                              : std::to_string(dim) + "-d");
     }
 };
 

@@ -23,7 +23,8 @@ std::string resolveModelFile(const std::string& path)
     return path;
 }
 
-TorchEmbedder::TorchEmbedder(const std::string& path, std::string modelId) : impl_(std::make_unique<Impl>())
+TorchEmbedder::TorchEmbedder(const std::string& path, std::string modelId, std::optional<Focus> focus)
+    : impl_(std::make_unique<Impl>())
 {
     const std::string file = resolveModelFile(path);
     if (!std::filesystem::exists(file)) throw std::runtime_error("no model file: " + file);
@@ -33,14 +34,23 @@ TorchEmbedder::TorchEmbedder(const std::string& path, std::string modelId) : imp
         throw std::runtime_error("cannot load model " + file + ": " + e.what_without_backtrace());
     }
     spec_ = impl_->net->spec();
-    id_ = modelId.empty() ? "instrsim-cnn:" + std::filesystem::path(file).parent_path().filename().string() : modelId;
+    if (focus && spec_.subspaces > 0) {
+        for (size_t i = 0; i < kAllFocuses.size(); ++i)
+            if (kAllFocuses[i] == *focus) block_ = int(i);
+        if (block_ >= spec_.subspaces) throw std::runtime_error(file + " has no block for focus " + focusName(*focus));
+    }
+    id_ = modelId.empty() ? family() + ":" + std::filesystem::path(file).parent_path().filename().string() +
+                                (block_ >= 0 ? std::string(":") + focusName(*focus) : std::string())
+                          : modelId;
 }
 
 TorchEmbedder::~TorchEmbedder() = default;
 
 Matrix TorchEmbedder::embedRaw(const float* data, long long count) const
 {
-    Matrix out(int(count), spec_.dim);
+    const int outDim = dimension();
+    const int offset = block_ >= 0 ? block_ * spec_.subspaceDim() : 0;
+    Matrix out(int(count), outDim);
     if (count == 0) return out;
     std::lock_guard<std::mutex> lock(impl_->mutex);
     torch::NoGradGuard noGrad;
@@ -49,8 +59,8 @@ Matrix TorchEmbedder::embedRaw(const float* data, long long count) const
     for (long long first = 0; first < count; first += batch) {
         const long long n = std::min(batch, count - first);
         auto x = torch::from_blob(const_cast<float*>(data + first * per), {n, spec_.frames, spec_.bands}, torch::kFloat);
-        auto y = impl_->net->forward(x).contiguous();
-        std::copy(y.data_ptr<float>(), y.data_ptr<float>() + n * spec_.dim, out.row(int(first)));
+        auto y = impl_->net->forward(x).narrow(1, offset, outDim).contiguous();
+        std::copy(y.data_ptr<float>(), y.data_ptr<float>() + n * outDim, out.row(int(first)));
     }
     return out;
 }
@@ -74,9 +84,11 @@ std::shared_ptr<const Embedder> makeTorchEmbedder(Focus focus, const std::string
 {
     const std::string file = resolveModelFile(modelDir);
     if (!std::filesystem::exists(file)) return nullptr;
-    // The weights' hash is part of the id: a retrained model gets its tracks analysed again.
-    return std::make_shared<TorchEmbedder>(
-        file, std::string("instrsim-cnn:") + focusName(focus) + ":" + hashToHex(fileContentHash(file)).substr(0, 8));
+    // The weights' hash is part of the id: a retrained model gets its tracks analysed again. The
+    // family names the pipeline (separate-then-embed vs. the mix model), so switching re-analyses too.
+    auto e = std::make_shared<TorchEmbedder>(file, "", focus);
+    e->setModelId(e->family() + ":" + focusName(focus) + ":" + hashToHex(fileContentHash(file)).substr(0, 8));
+    return e;
 }
 
 }  // namespace stemscope

@@ -1,7 +1,9 @@
 #pragma once
 // The LibTorch implementation of Embedder: the instrument-similarity CNN (ModelSpec) loaded from a
-// model file written by the trainer (instrsim/TripletTrainer). Torch stays behind a pimpl.
+// model file written by a trainer (instrsim/TripletTrainer: one space, listens to the focus's stem;
+// mixfocus/MultiFocusTrainer: one block per focus, listens to the mix). Torch stays behind a pimpl.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "embedding/Embedder.h"
@@ -13,18 +15,24 @@ namespace stemscope {
 class TorchEmbedder final : public Embedder {
 public:
     // `path`: a model file (model.pt) or a folder holding one. Throws std::runtime_error.
-    explicit TorchEmbedder(const std::string& path, std::string modelId = {});
+    // `focus`: for a multi-focus model, the block this embedder returns (none: the whole vector).
+    explicit TorchEmbedder(const std::string& path, std::string modelId = {}, std::optional<Focus> focus = {});
     ~TorchEmbedder() override;
     TorchEmbedder(const TorchEmbedder&) = delete;
     TorchEmbedder& operator=(const TorchEmbedder&) = delete;
 
     std::string modelId() const override { return id_; }
-    int dimension() const override { return spec_.dim; }
+    void setModelId(std::string id) { id_ = std::move(id); }
+    int dimension() const override { return block_ >= 0 ? spec_.subspaceDim() : spec_.dim; }
     int segmentFrames() const override { return spec_.frames; }
     int featureBands() const override { return spec_.bands; }
     // Segments with other shapes are cut / edge-padded to segmentFrames() x featureBands(). Thread-safe.
     Matrix embed(const std::vector<Matrix>& segments) const override;
+    // Multi-focus models are trained on mixes: they listen to the mix for every focus.
+    EmbedderInput input() const override { return spec_.subspaces > 0 ? EmbedderInput::Mix : EmbedderInput::FocusSignal; }
     const ModelSpec& spec() const { return spec_; }
+    // "mixfocus-cnn" (multi-focus mix model) or "instrsim-cnn" (one focus): the first part of model ids.
+    std::string family() const { return spec_.subspaces > 0 ? "mixfocus-cnn" : "instrsim-cnn"; }
 
     // Embeds `count` contiguous segments (frames x bands floats each) in batches.
     Matrix embedRaw(const float* data, long long count) const;
@@ -34,6 +42,7 @@ private:
     std::unique_ptr<Impl> impl_;
     ModelSpec spec_;
     std::string id_;
+    int block_ = -1;  // focus block of a multi-focus model, -1 = whole output
 };
 
 // The file TorchEmbedder would load for `path` (path itself, or path/model.pt).

@@ -355,7 +355,7 @@ TrainingOutcome TrainingRunner::runTriplets(const Validation& v, const TrainingC
     mine.label = "trained model";
     mine.knnAccuracy = knnOf(TorchEmbedder(modelFile), test);
     out.scores.push_back(mine);
-    const auto installedDir = (fs::u8path(env_.modelsRoot) / focusName(job_.focus)).u8string();
+    const auto installedDir = (fs::u8path(env_.modelsRoot) / modelFolderFor(env_.modelsRoot, job_.focus)).u8string();
     if (fs::exists(fs::u8path(resolveModelFile(installedDir)), ec)) {
         try {
             const auto installed = makeTorchEmbedder(job_.focus, installedDir);
@@ -604,6 +604,7 @@ std::string activateModel(const std::string& installedDir, Focus focus, const st
     fs::rename(tmp, dst);
     const auto e = makeTorchEmbedder(focus, dir.u8string());
     if (!e) throw std::runtime_error("the activated model does not load: " + dst.u8string());
+    setModelFolderFor(modelsRoot, focus, focusName(focus));  // the engine serves this focus from it now
     return e->modelId();
 }
 

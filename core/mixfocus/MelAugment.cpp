@@ -1,0 +1,149 @@
+#include "mixfocus/MelAugment.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dsp/MelSpectrogram.h"
+
+namespace stemscope {
+
+std::vector<float> bandMapForRatio(int bands, double ratio, double sampleRate)
+{
+    // Slaney mel band m is centred on mel point m + 1 of bands + 2 points spread over [0, Nyquist].
+    const double lo = hzToMelSlaney(0.0), hi = hzToMelSlaney(sampleRate / 2.0);
+    const double step = (hi - lo) / double(bands + 1);
+    std::vector<float> map(static_cast<size_t>(bands));
+    for (int m = 0; m < bands; ++m) {
+        const double hz = melToHzSlaney(lo + step * double(m + 1));
+        map[size_t(m)] = float((hzToMelSlaney(hz / ratio) - lo) / step - 1.0);
+    }
+    return map;
+}
+
+MelBlock extractBlock(const float* src, int srcFrames, int bands, double start, double step, int frames,
+                      const std::vector<float>& bandMap)
+{
+    MelBlock out(frames, bands);
+    std::vector<float> tmp(static_cast<size_t>(bands));
+    for (int r = 0; r < frames; ++r) {
+        const double pos = start + step * double(r);
+        const int i0 = int(std::floor(pos));
+        const float w = float(pos - double(i0));
+        auto at = [&](int i) -> const float* { return (i >= 0 && i < srcFrames) ? src + size_t(i) * size_t(bands) : nullptr; };
+        const float* a = at(i0);
+        const float* b = at(i0 + 1);
+        for (int k = 0; k < bands; ++k) tmp[size_t(k)] = (a ? (1 - w) * a[k] : 0.f) + (b ? w * b[k] : 0.f);
+        float* o = out.row(r);
+        if (bandMap.empty()) {
+            std::copy(tmp.begin(), tmp.end(), o);
+            continue;
+        }
+        for (int k = 0; k < bands; ++k) {
+            const float x = bandMap[size_t(k)];
+            if (x < 0.f || x > float(bands - 1)) continue;
+            const int j = std::min(int(x), bands - 2);
+            const float v = x - float(j);
+            o[k] = (1 - v) * tmp[size_t(j)] + v * tmp[size_t(j + 1)];
+        }
+    }
+    return out;
+}
+
+void applyGainDb(MelBlock& b, double db)
+{
+    const float g = float(std::pow(10.0, db / 10.0));
+    for (auto& v : b.p) v *= g;
+}
+
+void applyEq(MelBlock& b, std::mt19937_64& rng, double maxDb)
+{
+    std::uniform_real_distribution<double> u(-1.0, 1.0), pos(0.0, 1.0);
+    const double tilt = maxDb * u(rng);
+    const double c1 = pos(rng) * b.bands, w1 = 2 + 10 * pos(rng), g1 = maxDb * u(rng);
+    const double c2 = pos(rng) * b.bands, w2 = 2 + 10 * pos(rng), g2 = maxDb * u(rng);
+    std::vector<float> gain(size_t(b.bands));
+    for (int k = 0; k < b.bands; ++k) {
+        const double x = double(k);
+        const double db = tilt * (x / std::max(1, b.bands - 1) - 0.5) * 2 + g1 * std::exp(-0.5 * std::pow((x - c1) / w1, 2)) +
+                          g2 * std::exp(-0.5 * std::pow((x - c2) / w2, 2));
+        gain[size_t(k)] = float(std::pow(10.0, db / 10.0));
+    }
+    for (int t = 0; t < b.frames; ++t) {
+        float* r = b.row(t);
+        for (int k = 0; k < b.bands; ++k) r[k] *= gain[size_t(k)];
+    }
+}
+
+void applyReverb(MelBlock& b, double rt60, double wet, double hop)
+{
+    // Energy decays 60 dB over rt60; high bands decay up to twice as fast (air absorption).
+    std::vector<float> a(size_t(b.bands)), tail(size_t(b.bands), 0.f);
+    for (int k = 0; k < b.bands; ++k) {
+        const double t60 = rt60 / (1.0 + double(k) / std::max(1, b.bands - 1));
+        a[size_t(k)] = float(std::pow(10.0, -6.0 * hop / t60));
+    }
+    for (int t = 0; t < b.frames; ++t) {
+        float* r = b.row(t);
+        for (int k = 0; k < b.bands; ++k) {
+            tail[size_t(k)] = a[size_t(k)] * tail[size_t(k)] + (1 - a[size_t(k)]) * r[k];
+            r[k] += float(wet) * tail[size_t(k)];
+        }
+    }
+}
+
+void applyCompression(MelBlock& b, double below, double ratio, double hop)
+{
+    std::vector<double> level(size_t(b.frames));
+    double mean = 0;
+    for (int t = 0; t < b.frames; ++t) {
+        double e = 0;
+        const float* r = b.row(t);
+        for (int k = 0; k < b.bands; ++k) e += r[k];
+        level[size_t(t)] = 10 * std::log10(std::max(e, 1e-10));
+        mean += level[size_t(t)];
+    }
+    mean /= std::max(1, b.frames);
+    const double thr = mean - below;
+    const double attack = 1 - std::exp(-hop / 0.01), release = 1 - std::exp(-hop / 0.15);
+    double gr = 0;  // current gain reduction, dB (<= 0)
+    for (int t = 0; t < b.frames; ++t) {
+        const double target = -std::max(0.0, level[size_t(t)] - thr) * (1 - 1 / ratio);
+        gr += (target < gr ? attack : release) * (target - gr);
+        const float g = float(std::pow(10.0, gr / 10.0));
+        float* r = b.row(t);
+        for (int k = 0; k < b.bands; ++k) r[k] *= g;
+    }
+}
+
+void applyOverdrive(MelBlock& b, double amount, const std::vector<float>& octaveMap, const std::vector<float>& twelfthMap)
+{
+    double before = 0;
+    for (float v : b.p) before += v;
+    if (before <= 0) return;
+    // Squashed dynamics: clipping flattens the envelope.
+    const float expo = float(1.0 - 0.5 * amount);
+    for (auto& v : b.p) v = std::pow(std::max(v, 0.f), expo);
+    // Harmonics: energy at f from the partials at f/2 and f/3.
+    const MelBlock h2 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, octaveMap);
+    const MelBlock h3 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, twelfthMap);
+    for (size_t i = 0; i < b.p.size(); ++i) b.p[i] += float(0.5 * amount) * h2.p[i] + float(0.25 * amount) * h3.p[i];
+    double after = 0;
+    for (float v : b.p) after += v;
+    const float g = float(before / std::max(after, 1e-20));
+    for (auto& v : b.p) v *= g;
+}
+
+void addInto(MelBlock& dst, const MelBlock& src)
+{
+    for (size_t i = 0; i < dst.p.size(); ++i) dst.p[i] += src.p[i];
+}
+
+void toDb(const MelBlock& b, int from, int count, float* out)
+{
+    for (int t = 0; t < count; ++t) {
+        const float* r = b.row(from + t);
+        for (int k = 0; k < b.bands; ++k) out[size_t(t) * size_t(b.bands) + size_t(k)] = 10.f * std::log10(std::max(r[k], 1e-10f));
+    }
+}
+
+}  // namespace stemscope

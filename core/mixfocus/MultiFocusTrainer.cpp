@@ -1,0 +1,158 @@
+#include "mixfocus/MultiFocusTrainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include "embedding/EmbeddingNet.h"
+
+namespace stemscope {
+namespace {
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+void ensureParent(const std::string& path)
+{
+    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+}
+
+void saveCheckpoint(detail::EmbeddingNet& net, torch::optim::Adam& opt, int step, const std::string& path)
+{
+    torch::serialize::OutputArchive root, netA, optA;
+    net->save(netA);
+    opt.save(optA);
+    root.write("spec", detail::specTensor(net->spec()));
+    root.write("net", netA);
+    root.write("optim", optA);
+    root.write("step", torch::tensor({int64_t(step)}, torch::kLong));
+    ensureParent(path);
+    const std::string tmp = path + ".tmp";
+    root.save_to(tmp);
+    fs::rename(tmp, path);
+}
+
+int loadCheckpoint(detail::EmbeddingNet& net, torch::optim::Adam& opt, const std::string& path)
+{
+    torch::serialize::InputArchive root, netA, optA;
+    root.load_from(path);
+    torch::Tensor spec, step;
+    root.read("spec", spec);
+    if (!(detail::specFromTensor(spec) == net->spec()))
+        throw std::runtime_error("checkpoint " + path + " was written for another model shape");
+    root.read("net", netA);
+    net->load(netA);
+    root.read("optim", optA);
+    opt.load(optA);
+    root.read("step", step);
+    return int(step[0].item<int64_t>());
+}
+
+// Batch-hard triplet loss of one focus on its block `e` [N, d] (unit rows) with labels `lab`.
+// Returns (loss, share of anchors with positive loss); loss is undefined (empty) without anchors.
+std::pair<torch::Tensor, double> maskedBatchHard(const torch::Tensor& e, const torch::Tensor& lab, double margin)
+{
+    auto dist = 1 - torch::matmul(e, e.t());
+    auto same = lab.unsqueeze(0) == lab.unsqueeze(1);
+    auto eye = torch::eye(e.size(0), torch::kBool);
+    auto pos = same.logical_and(eye.logical_not());
+    auto neg = same.logical_not();
+    auto anchors = pos.any(1).logical_and(neg.any(1));
+    if (!anchors.any().item<bool>()) return {torch::Tensor(), 0.0};
+    auto hardPos = (dist - 1e4 * pos.logical_not().to(torch::kFloat)).amax(1);
+    auto hardNeg = (dist + 1e4 * neg.logical_not().to(torch::kFloat)).amin(1);
+    auto l = torch::relu(hardPos - hardNeg + margin).masked_select(anchors);
+    return {l.mean(), (l > 0).to(torch::kFloat).mean().item<double>()};
+}
+}  // namespace
+
+MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, const MultiFocusTrainConfig& c,
+                                           const std::string& modelPath, const MultiFocusProgressFn& progress,
+                                           const std::atomic<bool>* cancel)
+{
+    if (c.spec.subspaces != 5 || c.spec.dim % 5 != 0)
+        throw std::runtime_error("the multi-focus model needs 5 subspaces (one per focus) and a dimension divisible by 5");
+    if (c.spec.frames != sampler.config().frames) throw std::runtime_error("model and sampler disagree on frames");
+    const auto t0 = Clock::now();
+    torch::set_num_threads(std::max(1, c.threads));
+    torch::manual_seed(c.seed);
+    detail::EmbeddingNet net(c.spec);
+    torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(c.learningRate).weight_decay(c.weightDecay));
+    MultiFocusTrainResult r;
+    int start = 0;
+    if (c.resume && !c.checkpointPath.empty() && fs::exists(c.checkpointPath)) {
+        start = loadCheckpoint(net, opt, c.checkpointPath);
+        r.resumedFromStep = start;
+    }
+    r.stepsDone = start;
+    auto writeModel = [&] {
+        if (modelPath.empty()) return;
+        net->eval();
+        ensureParent(modelPath);
+        detail::saveModel(net, modelPath);
+        net->train();
+    };
+    MultiFocusProgress rep;
+    std::array<int, 5> counts{};
+    const int sub = c.spec.subspaceDim();
+    net->train();
+    int thisCall = 0;
+    for (int step = start; step < c.steps; ++step) {
+        const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+        if ((cancel && *cancel) || (c.stopAfterSteps > 0 && thisCall >= c.stopAfterSteps) ||
+            (c.stopAfterSeconds > 0 && elapsed >= c.stopAfterSeconds))
+            break;
+        const double lr = c.learningRate * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * step / std::max(1, c.steps))));
+        for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
+        std::mt19937_64 rng(c.seed * 0x9E3779B97F4A7C15ull + uint64_t(step) * 1000003ull + 29);
+        torch::manual_seed(c.seed * 7919 + uint64_t(step));
+        PseudoMixBatch b = sampler.batch(c.triplets, rng);
+        auto x = torch::from_blob(b.logMel.data(), {b.items, b.frames, b.bands}, torch::kFloat);
+        auto e = net->forward(x);
+        torch::Tensor loss;
+        for (int f = 0; f < 5; ++f) {
+            auto lab = torch::tensor(b.labels[size_t(f)], torch::kLong);
+            auto [l, active] = maskedBatchHard(e.narrow(1, int64_t(f) * sub, sub), lab, c.margin);
+            if (!l.defined()) continue;
+            loss = loss.defined() ? loss + l : l;
+            rep.loss[size_t(f)] += l.item<double>();
+            rep.active[size_t(f)] += active;
+            ++counts[size_t(f)];
+        }
+        if (loss.defined()) {
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+        }
+        ++thisCall;
+        r.stepsDone = step + 1;
+        const bool ckpt = (r.stepsDone % std::max(1, c.checkpointEvery) == 0) || r.stepsDone == c.steps;
+        if (ckpt) {
+            if (!c.checkpointPath.empty()) saveCheckpoint(net, opt, r.stepsDone, c.checkpointPath);
+            writeModel();
+        }
+        if (progress && (ckpt || r.stepsDone % 20 == 0)) {
+            for (int f = 0; f < 5; ++f) {
+                rep.loss[size_t(f)] /= std::max(1, counts[size_t(f)]);
+                rep.active[size_t(f)] /= std::max(1, counts[size_t(f)]);
+            }
+            rep.step = r.stepsDone;
+            rep.steps = c.steps;
+            rep.elapsedSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+            rep.checkpoint = ckpt;
+            progress(rep);
+            rep = MultiFocusProgress{};
+            counts.fill(0);
+        }
+    }
+    // A stopped call leaves a checkpoint at the step it reached, so --resume continues there.
+    if (r.stepsDone > start && r.stepsDone % std::max(1, c.checkpointEvery) != 0 && r.stepsDone != c.steps) {
+        if (!c.checkpointPath.empty()) saveCheckpoint(net, opt, r.stepsDone, c.checkpointPath);
+        writeModel();
+    }
+    r.finished = r.stepsDone >= c.steps;
+    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return r;
+}
+
+}  // namespace stemscope

@@ -1,0 +1,69 @@
+#pragma once
+// Trainer of the multi-focus mix model: one EmbeddingNet on the mix log-mel whose output is split
+// into one unit-length block per focus (ModelSpec::subspaces = 5, kAllFocuses order), trained with
+// the masked triplet loss: for focus f only f's block enters the cosine distance. Batches come from
+// PseudoMixSampler; per focus, every item with a positive in the batch is an anchor against its
+// hardest positive and hardest negative (batch-hard over the focus's labels), so the designed hard
+// negative (same accompaniment, another part) and every accidental one count. Adam with a cosine
+// learning-rate decay over `steps`; the RNG streams depend on (seed, step) only, so a run resumed
+// from a checkpoint continues exactly. LibTorch stays inside the .cpp.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "embedding/ModelSpec.h"
+#include "mixfocus/PseudoMixSampler.h"
+
+namespace stemscope {
+
+struct MultiFocusTrainConfig {
+    ModelSpec spec = defaultSpec();
+    PseudoMixConfig mix{};
+    int triplets = 32;           // per step (96 items)
+    int steps = 6000;
+    double margin = 0.2;
+    double learningRate = 1e-3;  // peak; cosine decay to 5 % over `steps`
+    double weightDecay = 1e-4;
+    uint64_t seed = 1;
+    int threads = 2;
+    std::string checkpointPath;  // written every `checkpointEvery` steps and at the end of a call
+    int checkpointEvery = 200;
+    bool resume = false;
+    int stopAfterSteps = 0;      // > 0: stop (checkpointed) after this many steps in this call
+    double stopAfterSeconds = 0; // > 0: same, after this wall time
+    static ModelSpec defaultSpec()
+    {
+        ModelSpec s;
+        s.channels = {256, 256, 256, 256};
+        s.subspaces = 5;
+        s.dim = 5 * 64;
+        return s;
+    }
+};
+
+struct MultiFocusProgress {
+    int step = 0, steps = 0;                 // 1-based step just done
+    std::array<double, 5> loss{};            // running mean per focus since the last report
+    std::array<double, 5> active{};          // share of anchors with positive loss
+    double elapsedSeconds = 0;               // in this call
+    bool checkpoint = false;                 // a checkpoint (and the model file) was just written
+};
+using MultiFocusProgressFn = std::function<void(const MultiFocusProgress&)>;
+
+struct MultiFocusTrainResult {
+    int stepsDone = 0;
+    int resumedFromStep = 0;
+    bool finished = false;    // reached `steps`
+    double seconds = 0;
+};
+
+// Trains on `sampler`'s songs; writes the current model to `modelPath` at every checkpoint and at
+// the end (eval mode, a file TorchEmbedder loads). Throws std::runtime_error on bad input.
+MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, const MultiFocusTrainConfig& config,
+                                           const std::string& modelPath, const MultiFocusProgressFn& progress = {},
+                                           const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace stemscope

@@ -1,0 +1,172 @@
+#include "mixfocus/PseudoMixSampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "mixfocus/MelAugment.h"
+
+namespace stemscope {
+
+namespace {
+constexpr double kMaxTempo = 1.12;  // spans are sized for the fastest tempo change
+}
+
+PseudoMixSampler::PseudoMixSampler(const StemBank& bank, std::vector<int> songs, PseudoMixConfig config)
+    : bank_(bank), songs_(std::move(songs)), cfg_(config)
+{
+    if (songs_.size() < 4) throw std::runtime_error("pseudo-mix training needs at least 4 songs");
+    energyPrefix_.resize(bank_.songs.size());
+    for (int s : songs_) {
+        const auto& song = bank_.songs.at(size_t(s));
+        if (song.frames < span(kMaxTempo) + 1)
+            throw std::runtime_error("song " + song.name + " is shorter than one training item");
+        for (size_t k = 0; k < kBankTracks.size(); ++k) {
+            auto& pre = energyPrefix_[size_t(s)][k];
+            pre.assign(size_t(song.frames) + 1, 0.0);
+            for (int t = 0; t < song.frames; ++t) {
+                const float* r = song.frame(int(k), t);
+                double e = 0;
+                for (int b = 0; b < bank_.bands; ++b) e += r[b];
+                pre[size_t(t) + 1] = pre[size_t(t)] + e;
+            }
+        }
+    }
+    octaveMap_ = bandMapForRatio(bank_.bands, 2.0);
+    twelfthMap_ = bandMapForRatio(bank_.bands, 3.0);
+}
+
+double PseudoMixSampler::activeStart(int song, int track, double tempo, std::mt19937_64& rng) const
+{
+    // A window where the part plays: its energy within 20 dB of the part's average (8 tries).
+    const auto& s = bank_.songs[size_t(song)];
+    const int need = span(tempo);
+    const auto& pre = energyPrefix_[size_t(song)][size_t(track)];
+    const double mean = pre.back() / std::max(1, s.frames);
+    std::uniform_int_distribution<int> pick(0, s.frames - need);
+    int best = pick(rng);
+    double bestE = -1;
+    for (int i = 0; i < 8; ++i) {
+        const int t = i == 0 ? best : pick(rng);
+        const int a = t + int(cfg_.leadIn * tempo), b = t + need - 2;
+        const double e = (pre[size_t(b)] - pre[size_t(a)]) / std::max(1, b - a);
+        if (e > bestE) bestE = e, best = t;
+        if (e >= 0.01 * mean) return t;
+    }
+    return best;
+}
+
+void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out) const
+{
+    std::uniform_real_distribution<double> u(0.0, 1.0), sym(-1.0, 1.0);
+    const int L = cfg_.leadIn + cfg_.frames;
+    const bool aug = cfg_.augment;
+    MelBlock total(L, bank_.bands);
+    for (const auto& g : item.groups) {
+        const auto& song = bank_.songs[size_t(g.song)];
+        // One tempo and pitch per source song, so the parts of one song stay together.
+        const double tempo = aug && u(rng) < cfg_.tempoProb ? 1.0 + cfg_.tempoRange * sym(rng) : 1.0;
+        std::vector<float> map;
+        if (aug && u(rng) < cfg_.pitchProb) map = bandMapForRatio(bank_.bands, std::pow(2.0, cfg_.pitchSemitones * sym(rng) / 12.0));
+        for (int track : g.tracks) {
+            MelBlock b = extractBlock(song.power[size_t(track)].data(), song.frames, bank_.bands, g.start, tempo, L, map);
+            if (aug) {
+                applyGainDb(b, cfg_.stemGainDb * sym(rng));
+                if (u(rng) < cfg_.eqProb) applyEq(b, rng, cfg_.eqDb);
+                if (track == 3 && u(rng) < cfg_.overdriveProb) applyOverdrive(b, 0.3 + 0.7 * u(rng), octaveMap_, twelfthMap_);
+                if (u(rng) < cfg_.stemReverbProb) applyReverb(b, 0.2 + 1.3 * u(rng), 0.2 + 0.8 * u(rng));
+            }
+            addInto(total, b);
+        }
+    }
+    if (aug) {
+        if (u(rng) < cfg_.roomReverbProb) applyReverb(total, 0.3 + 1.7 * u(rng), 0.1 + 0.6 * u(rng));
+        if (u(rng) < cfg_.compressProb) applyCompression(total, 3 + 9 * u(rng), 2 + 6 * u(rng));
+        if (u(rng) < cfg_.eqProb * 0.5) applyEq(total, rng, cfg_.eqDb * 0.5);
+        applyGainDb(total, cfg_.globalGainDb * sym(rng));
+    }
+    toDb(total, cfg_.leadIn, cfg_.frames, out);
+}
+
+PseudoMixBatch PseudoMixSampler::batch(int triplets, std::mt19937_64& rng) const
+{
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::uniform_int_distribution<size_t> pickSong(0, songs_.size() - 1);
+    const int n = std::max(1, triplets);
+    std::vector<Item> items(size_t(3 * n));
+    PseudoMixBatch out;
+    out.items = 3 * n;
+    out.frames = cfg_.frames;
+    out.bands = bank_.bands;
+    int64_t unique = -1;
+    const int firstFocus = int(rng() % 5);
+    auto distinct = [&](std::initializer_list<int> used) {
+        for (;;) {
+            const int s = songs_[pickSong(rng)];
+            if (std::find(used.begin(), used.end(), s) == used.end()) return s;
+        }
+    };
+    auto accompaniment = [](int part) {
+        std::vector<int> t;
+        for (int k = 0; k < kBankStems; ++k)
+            if (k != part) t.push_back(k);
+        return t;
+    };
+    auto allParts = [&](Item& it, int song) { it.labels.fill(song); };
+    for (int k = 0; k < n; ++k) {
+        const int fi = (firstFocus + k) % 5;
+        out.tripletFocus.push_back(fi);
+        Item& a = items[size_t(k)];
+        Item& p = items[size_t(n + k)];
+        Item& ng = items[size_t(2 * n + k)];
+        const int A = songs_[pickSong(rng)];
+        const int D = distinct({A});
+        if (fi == 0) {
+            // Mix focus: the real mix, or (augmented) the sum of the song's own stems.
+            auto mixItem = [&](Item& it, int song) {
+                Group g{song, activeStart(song, kBankMix, kMaxTempo, rng), {}};
+                if (cfg_.augment && u(rng) < 0.5) g.tracks = {0, 1, 2, 3, 4};
+                else g.tracks = {kBankMix};
+                it.groups = {g};
+                allParts(it, song);
+            };
+            mixItem(a, A);
+            mixItem(p, A);
+            mixItem(ng, D);
+            continue;
+        }
+        const int part = fi - 1;
+        const int B = distinct({A, D});
+        const int C = distinct({A, B, D});
+        const double t1 = activeStart(A, part, kMaxTempo, rng);
+        const bool real = u(rng) < cfg_.realMixProb;
+        // The anchor's accompaniment (song, start): shared by the negative.
+        const int accSong = real ? A : B;
+        const double accStart = real ? t1 : activeStart(B, kBankMix, kMaxTempo, rng);
+        auto pseudo = [&](Item& it, int partSong, double partStart, int acc, double start) {
+            it.groups = {Group{partSong, partStart, {part}}};
+            if (!(cfg_.augment && u(rng) < cfg_.soloProb)) it.groups.push_back(Group{acc, start, accompaniment(part)});
+            for (int f = 0; f < 5; ++f) it.labels[size_t(f)] = it.groups.size() > 1 ? acc : unique--;
+            it.labels[0] = unique--;
+            it.labels[size_t(fi)] = partSong;
+        };
+        if (real) {
+            a.groups = {Group{A, t1, {kBankMix}}};
+            allParts(a, A);
+        } else {
+            pseudo(a, A, t1, B, accStart);
+        }
+        const double t2 = u(rng) < cfg_.sameSegmentProb ? t1 : activeStart(A, part, kMaxTempo, rng);
+        pseudo(p, A, t2, C, activeStart(C, kBankMix, kMaxTempo, rng));
+        pseudo(ng, D, activeStart(D, part, kMaxTempo, rng), accSong, accStart);
+    }
+    const size_t per = size_t(cfg_.frames) * size_t(bank_.bands);
+    out.logMel.resize(items.size() * per);
+    for (size_t i = 0; i < items.size(); ++i) {
+        render(items[i], rng, out.logMel.data() + i * per);
+        for (int f = 0; f < 5; ++f) out.labels[size_t(f)].push_back(items[i].labels[size_t(f)]);
+    }
+    return out;
+}
+
+}  // namespace stemscope

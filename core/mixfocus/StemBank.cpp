@@ -1,0 +1,188 @@
+#include "mixfocus/StemBank.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "analysis/SegmentFeatures.h"
+#include "audio/AudioDecoder.h"
+#include "dsp/MelSpectrogram.h"
+#include "embedding/TrackEmbedding.h"
+#include "instrsim/FeatureSet.h"
+
+namespace stemscope {
+namespace fs = std::filesystem;
+
+const float* StemBankSong::frame(int track, int t) const
+{
+    const size_t bands = frames > 0 ? power[size_t(track)].size() / size_t(frames) : 0;
+    return power[size_t(track)].data() + size_t(t) * bands;
+}
+
+namespace {
+
+std::string stemPath(const fs::path& song, const std::string& name)
+{
+    for (const char* ext : {".flac", ".wav", ".ogg"}) {
+        const auto p = song / (name + ext);
+        if (fs::exists(p)) return p.string();
+    }
+    return {};
+}
+
+// Fills `out` (false: a required stem is missing).
+bool loadSong(const fs::path& dir, const MelSpectrogram& mel, StemBankSong& out)
+{
+    std::array<std::vector<float>, 6> audio;
+    size_t length = 0;
+    for (size_t k = 0; k < kBankTracks.size(); ++k) {
+        const std::string file = stemPath(dir, kBankTracks[k]);
+        if (file.empty()) {
+            if (k < 4) return false;
+            continue;  // other or mix: made below
+        }
+        DecodeOptions d;
+        d.targetSampleRate = kAnalysisSampleRate;
+        audio[k] = defaultAudioDecoder()->decodeMono(file, d).samples;
+        length = std::max(length, audio[k].size());
+    }
+    for (auto& a : audio) a.resize(length, 0.f);
+    if (stemPath(dir, "mix").empty())
+        for (int k = 0; k < kBankStems; ++k)
+            for (size_t i = 0; i < length; ++i) audio[kBankMix][i] += audio[size_t(k)][i];
+    for (size_t k = 0; k < kBankTracks.size(); ++k) {
+        const Matrix m = mel.compute(audio[k]);
+        out.frames = m.rows;
+        out.power[k] = m.data;
+    }
+    return true;
+}
+
+template <typename T> void put(std::ofstream& o, T v) { o.write(reinterpret_cast<const char*>(&v), sizeof v); }
+template <typename T> T take(std::ifstream& in)
+{
+    T v{};
+    in.read(reinterpret_cast<char*>(&v), sizeof v);
+    if (!in) throw std::runtime_error("stem bank: truncated file");
+    return v;
+}
+
+}  // namespace
+
+StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, int threads,
+                       const StemBankProgress& progress, const std::atomic<bool>* cancel)
+{
+    std::vector<fs::path> dirs;
+    std::vector<std::string> names;
+    for (const auto& corpus : corpusDirs)
+        for (const auto& s : listCorpusSongs(corpus)) {
+            dirs.push_back(fs::path(corpus) / s);
+            names.push_back(fs::path(corpus).filename().string() + "/" + s);
+        }
+    MelConfig c;
+    c.sampleRate = kAnalysisSampleRate;
+    c.nMels = bands;
+    c.toDb = false;
+    const MelSpectrogram mel(c);
+    std::vector<StemBankSong> songs(dirs.size());
+    std::vector<char> ok(dirs.size(), 0);
+    std::atomic<size_t> next{0};
+    std::atomic<int> done{0};
+    std::mutex m;
+    std::string error;
+    auto work = [&] {
+        for (;;) {
+            const size_t i = next++;
+            if (i >= dirs.size() || (cancel && *cancel)) return;
+            try {
+                songs[i].name = names[i];
+                ok[i] = loadSong(dirs[i], mel, songs[i]);
+            } catch (const std::exception& e) {
+                std::lock_guard<std::mutex> l(m);
+                if (error.empty()) error = names[i] + ": " + e.what();
+            }
+            const int d = ++done;
+            if (progress) {
+                std::lock_guard<std::mutex> l(m);
+                progress(d, int(dirs.size()), names[i]);
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < std::max(1, threads); ++t) pool.emplace_back(work);
+    for (auto& t : pool) t.join();
+    if (!error.empty()) throw std::runtime_error(error);
+    if (cancel && *cancel) throw std::runtime_error("cancelled");
+    StemBank bank;
+    bank.bands = bands;
+    for (size_t i = 0; i < songs.size(); ++i)
+        if (ok[i]) bank.songs.push_back(std::move(songs[i]));
+    return bank;
+}
+
+void saveStemBank(const StemBank& bank, const std::string& path)
+{
+    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream o(tmp, std::ios::binary);
+        if (!o) throw std::runtime_error("cannot write " + tmp);
+        o.write("SSSTEM01", 8);
+        put<int32_t>(o, bank.bands);
+        put<int32_t>(o, int32_t(bank.songs.size()));
+        for (const auto& s : bank.songs) {
+            put<int32_t>(o, int32_t(s.name.size()));
+            o.write(s.name.data(), std::streamsize(s.name.size()));
+            put<int32_t>(o, s.frames);
+        }
+        for (const auto& s : bank.songs)
+            for (const auto& t : s.power) o.write(reinterpret_cast<const char*>(t.data()), std::streamsize(t.size() * 4));
+        if (!o) throw std::runtime_error("write failed: " + tmp);
+    }
+    fs::rename(tmp, path);
+}
+
+StemBank loadStemBank(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    char magic[8];
+    in.read(magic, 8);
+    if (!in || std::string(magic, 8) != "SSSTEM01") throw std::runtime_error(path + ": not a stem bank");
+    StemBank bank;
+    bank.bands = take<int32_t>(in);
+    const int n = take<int32_t>(in);
+    if (bank.bands <= 0 || n < 0) throw std::runtime_error(path + ": bad header");
+    bank.songs.resize(size_t(n));
+    for (auto& s : bank.songs) {
+        const int len = take<int32_t>(in);
+        if (len < 0 || len > 4096) throw std::runtime_error(path + ": bad song name");
+        s.name.resize(size_t(len));
+        in.read(s.name.data(), len);
+        s.frames = take<int32_t>(in);
+    }
+    for (auto& s : bank.songs)
+        for (auto& t : s.power) {
+            t.resize(size_t(s.frames) * size_t(bank.bands));
+            in.read(reinterpret_cast<char*>(t.data()), std::streamsize(t.size() * 4));
+            if (!in) throw std::runtime_error(path + ": truncated data");
+        }
+    return bank;
+}
+
+StemBank cachedStemBank(const std::vector<std::string>& corpusDirs, int bands, const std::string& cachePath,
+                        int threads, const StemBankProgress& progress)
+{
+    if (!cachePath.empty() && fs::exists(cachePath)) {
+        StemBank b = loadStemBank(cachePath);
+        if (b.bands == bands) return b;
+    }
+    StemBank b = buildStemBank(corpusDirs, bands, threads, progress);
+    if (!cachePath.empty()) saveStemBank(b, cachePath);
+    return b;
+}
+
+}  // namespace stemscope

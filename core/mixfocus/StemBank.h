@@ -1,0 +1,48 @@
+#pragma once
+// Training material of the multi-focus mix model: for every song of one or more corpora, the whole
+// track's mel POWER spectrogram (not dB) of each stem and of the mix. Pseudo-mixes are built from it
+// on the fly (PseudoMixSampler): sources that do not share a phase add in power on average, so a
+// mix of stems from different songs costs a few additions instead of an STFT. Computed once and
+// kept in a binary cache file.
+#include <array>
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace stemscope {
+
+// Stem classes of a bank, in this order; kBankMix is the song's real mix.
+inline constexpr std::array<const char*, 6> kBankTracks{"drums", "bass", "piano", "guitar", "other", "mix"};
+inline constexpr int kBankStems = 5;  // drums..other: the parts a pseudo-mix is summed from
+inline constexpr int kBankMix = 5;
+
+struct StemBankSong {
+    std::string name;                          // "<corpus folder>/<song folder>"
+    int frames = 0;                            // STFT frames (hop 512 at 22050 Hz)
+    std::array<std::vector<float>, 6> power;   // per track: frames x bands, row-major
+    const float* frame(int track, int t) const;
+};
+
+struct StemBank {
+    int bands = 64;
+    std::vector<StemBankSong> songs;
+};
+
+using StemBankProgress = std::function<void(int done, int total, const std::string& song)>;
+
+// Every song folder (listCorpusSongs) of every corpus in `corpusDirs` that has all five stems.
+// A song missing `other` gets a silent one; a song missing any of drums/bass/piano/guitar is skipped.
+StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, int threads = 2,
+                       const StemBankProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
+
+// "SSSTEM01", int32 bands, int32 songs, per song (int32 name length, name, int32 frames), then the
+// float32 data song by song, track by track. Throws std::runtime_error on I/O errors.
+void saveStemBank(const StemBank& bank, const std::string& path);
+StemBank loadStemBank(const std::string& path);
+
+// Loads `cachePath` if it exists, else builds and writes it (empty path: no cache).
+StemBank cachedStemBank(const std::vector<std::string>& corpusDirs, int bands, const std::string& cachePath,
+                        int threads = 2, const StemBankProgress& progress = {});
+
+}  // namespace stemscope
