@@ -30,7 +30,7 @@ constexpr std::array<Focus, 4> kParts{Focus::Drums, Focus::Bass, Focus::Piano, F
 
 int run(int argc, char** argv)
 {
-    CliArgs args(argc, argv, {"resume", "quiet", "no-augment"});
+    CliArgs args(argc, argv, {"resume", "quiet", "no-augment", "batch-hard"});
     const auto corpora = splitList(args.get("corpus"));
     if (corpora.empty()) throw UsageError("--corpus DIR[,DIR...] is required");
     std::string outDir = args.get("out");
@@ -57,6 +57,7 @@ int run(int argc, char** argv)
     }
     c.spec.dim = 5 * args.getInt("subspace-dim", c.spec.subspaceDim());
     c.mix.augment = !args.has("no-augment");
+    c.batchHard = args.has("batch-hard");
     const bool quiet = args.has("quiet");
     const std::string bankPath = args.get("bank", (fs::path(outDir) / "stems.bank").string());
 
@@ -109,8 +110,11 @@ int run(int argc, char** argv)
             for (int f = 0; f < 5; ++f) lossSum[size_t(f)] += p.loss[size_t(f)];
             ++lossCount;
             if (!quiet)
-                std::fprintf(stderr, "step %d/%d  loss mix %.3f drums %.3f bass %.3f piano %.3f guitar %.3f  %.0f s\n", p.step,
-                             p.steps, p.loss[0], p.loss[1], p.loss[2], p.loss[3], p.loss[4], p.elapsedSeconds);
+                std::fprintf(stderr,
+                             "step %d/%d  loss/active mix %.3f/%.2f drums %.3f/%.2f bass %.3f/%.2f piano %.3f/%.2f "
+                             "guitar %.3f/%.2f  %.0f s\n",
+                             p.step, p.steps, p.loss[0], p.active[0], p.loss[1], p.active[1], p.loss[2], p.active[2],
+                             p.loss[3], p.active[3], p.loss[4], p.active[4], p.elapsedSeconds);
             if (!p.checkpoint) return;
             curve << p.step << "," << secondsBefore + p.elapsedSeconds;
             for (int f = 0; f < 5; ++f) curve << "," << lossSum[size_t(f)] / std::max(1, lossCount);
@@ -137,6 +141,7 @@ int run(int argc, char** argv)
     info["target_steps"] = c.steps;
     info["triplets_per_step"] = c.triplets;
     info["margin"] = c.margin;
+    info["mining"] = c.batchHard ? "batch-hard" : "batch-all";
     info["lr"] = c.learningRate;
     info["seed"] = c.seed;
     info["augment"] = c.mix.augment;
@@ -165,6 +170,7 @@ const CommandRegistration reg(
      "  --validate-seconds T (14)  --validate-songs N (16)\n"
      "  --checkpoint-every N (200)  --resume  --stop-after-steps N  --stop-after-minutes M\n"
      "  --channels a,b,c,d (256,256,256,256)  --subspace-dim D (64)  --lr X (0.001)  --margin X (0.2)\n"
+     "  --batch-hard      hardest positive/negative per anchor (default: batch-all)\n"
      "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",
      run});
 

@@ -1,12 +1,35 @@
 #pragma once
-// The pipelines the pseudo-mix benchmark compares, assembled from a models root (models/<focus>,
-// models/mix, models/separator, models/mixfocus), and the engine's own choice for a focus.
+// A focus pipeline turns a mix into one focus's segment embeddings: which signal the embedder
+// hears (the clean part, when known; the separated part; or the mix itself) and which embedder.
+// The pseudo-mix benchmark compares them; `embed` and the engine's default use the one the
+// installed models choose (an embedder that listens to mixes needs no separation).
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "mixfocus/PseudoMixBenchmark.h"
+#include "embedding/Embedder.h"
+#include "embedding/Focus.h"
+#include "embedding/TrackEmbedding.h"
 
 namespace stemscope {
+
+class Separator;
+
+enum class PipelineInput { CleanPart, SeparatedPart, Mix };
+const char* pipelineInputName(PipelineInput in);  // "clean part", "separated part", "mix"
+
+struct MixPipeline {
+    std::string name;
+    PipelineInput input = PipelineInput::Mix;
+    std::shared_ptr<const Embedder> embedder;
+    std::shared_ptr<const Separator> separator;  // SeparatedPart only
+};
+
+// Segment embeddings of `mix` (mono, 22050 Hz) through `pipeline` with the engine's front end (3 s
+// segments, 50 % overlap, silent ones dropped). `cleanPart` is required for CleanPart. For the mix
+// focus a SeparatedPart pipeline hears the mix. Throws when the separator yields no stem of the focus.
+TrackEmbedding runPipeline(const MixPipeline& pipeline, Focus focus, const std::vector<float>& mix,
+                           const std::vector<float>* cleanPart = nullptr);
 
 // Names understood by standardMixPipelines, in report order:
 //   clean          the focus model on the clean part (the ceiling)

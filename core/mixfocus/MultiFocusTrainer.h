@@ -2,9 +2,9 @@
 // Trainer of the multi-focus mix model: one EmbeddingNet on the mix log-mel whose output is split
 // into one unit-length block per focus (ModelSpec::subspaces = 5, kAllFocuses order), trained with
 // the masked triplet loss: for focus f only f's block enters the cosine distance. Batches come from
-// PseudoMixSampler; per focus, every item with a positive in the batch is an anchor against its
-// hardest positive and hardest negative (batch-hard over the focus's labels), so the designed hard
-// negative (same accompaniment, another part) and every accidental one count. Adam with a cosine
+// PseudoMixSampler; per focus, every (anchor, positive, negative) of the batch under the focus's
+// labels enters the loss (batch-all, mean over the active ones), so the designed hard negative
+// (same accompaniment, another part) and every accidental one count. Adam with a cosine
 // learning-rate decay over `steps`; the RNG streams depend on (seed, step) only, so a run resumed
 // from a checkpoint continues exactly. LibTorch stays inside the .cpp.
 #include <array>
@@ -25,6 +25,7 @@ struct MultiFocusTrainConfig {
     int triplets = 32;           // per step (96 items)
     int steps = 6000;
     double margin = 0.2;
+    bool batchHard = false;      // hardest positive/negative per anchor instead of batch-all
     double learningRate = 1e-3;  // peak; cosine decay to 5 % over `steps`
     double weightDecay = 1e-4;
     uint64_t seed = 1;

@@ -10,8 +10,6 @@
 #include "analysis/SegmentFeatures.h"
 #include "audio/AudioDecoder.h"
 #include "instrsim/FeatureSet.h"
-#include "separation/Separator.h"
-#include "dsp/Resampler.h"
 
 namespace stemscope {
 namespace fs = std::filesystem;
@@ -27,16 +25,6 @@ int partIndex(Focus f)
     throw std::invalid_argument("pseudo-mixes are made for drums, bass, piano and guitar, not " + std::string(focusName(f)));
 }
 }  // namespace
-
-const char* pipelineInputName(PipelineInput in)
-{
-    switch (in) {
-    case PipelineInput::CleanPart: return "clean part";
-    case PipelineInput::SeparatedPart: return "separated part";
-    case PipelineInput::Mix: return "mix";
-    }
-    return "mix";
-}
 
 PseudoMixCorpus loadPseudoMixCorpus(const std::string& corpusDir, double seconds, int maxSongs,
                                     std::vector<std::string>* skipped)
@@ -125,35 +113,7 @@ PseudoMixSet makePseudoMixSet(const PseudoMixCorpus& c, Focus focus, int sShift,
 
 TrackEmbedding embedPseudoMix(const PseudoMixTrack& track, Focus focus, const MixPipeline& p)
 {
-    if (!p.embedder) throw std::invalid_argument("pipeline " + p.name + " has no embedder");
-    std::vector<float> separated;
-    const std::vector<float>* signal = &track.mix;
-    if (p.input == PipelineInput::CleanPart) {
-        signal = &track.part;
-    } else if (p.input == PipelineInput::SeparatedPart) {
-        if (!p.separator) throw std::invalid_argument("pipeline " + p.name + " has no separator");
-        auto in = track.mix;
-        const double rate = p.separator->sampleRate();
-        if (rate != kAnalysisSampleRate) in = resample(in, kAnalysisSampleRate, rate);
-        auto stems = p.separator->separate(in);
-        auto it = stems.find(focusName(focus));
-        if (it == stems.end()) throw std::runtime_error("separator yields no " + std::string(focusName(focus)) + " stem");
-        separated = rate != kAnalysisSampleRate ? resample(it->second, rate, kAnalysisSampleRate) : std::move(it->second);
-        signal = &separated;
-    }
-    const auto plan = planSegments(*signal);
-    TrackEmbedding out;
-    out.segments = Matrix(0, p.embedder->dimension());
-    const size_t batch = 64;
-    for (size_t first = 0; first < plan.segments.size(); first += batch) {
-        const auto mels = segmentLogMels(*signal, plan, first, batch, p.embedder->featureBands(), p.embedder->segmentFrames());
-        const Matrix e = p.embedder->embed(mels);
-        out.segments.data.insert(out.segments.data.end(), e.data.begin(), e.data.end());
-        out.segments.rows += e.rows;
-    }
-    for (const auto& s : plan.segments) out.startSeconds.push_back(s.startSeconds(kAnalysisSampleRate));
-    if (out.segments.rows > 0) out.centroid = centroid(out.segments);
-    return out;
+    return runPipeline(p, focus, track.mix, &track.part);
 }
 
 namespace {
@@ -180,12 +140,12 @@ PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& q, const std::
             for (int j = 0; j < n; ++j)
                 if (!g[size_t(j)].centroid.empty())
                     d[size_t(j)] = cosineDistance(q[size_t(i)].centroid, g[size_t(j)].centroid.data(), g[size_t(j)].centroid.size());
-        int best = 0;
-        for (int j = 1; j < n; ++j)
-            if (d[size_t(j)] < d[size_t(best)]) best = j;
-        int rank = 1;
+        int best = -1;  // stays -1 when nothing is comparable
         for (int j = 0; j < n; ++j)
-            if (j != i && d[size_t(j)] < d[size_t(i)]) ++rank;
+            if (d[size_t(j)] < 2.0 && (best < 0 || d[size_t(j)] < d[size_t(best)])) best = j;
+        int rank = best < 0 ? n : 1;
+        for (int j = 0; j < n && best >= 0; ++j)
+            if (j != i && d[size_t(j)] <= d[size_t(i)] && (d[size_t(j)] < d[size_t(i)] || d[size_t(i)] >= 2.0)) ++rank;
         s.acc1 += best == i;
         s.distractor1 += best == distractor[size_t(i)];
         s.mrr += 1.0 / rank;

@@ -16,10 +16,9 @@
 #include "embedding/Embedder.h"
 #include "embedding/Focus.h"
 #include "embedding/TrackEmbedding.h"
+#include "mixfocus/MixPipelines.h"
 
 namespace stemscope {
-
-class Separator;
 
 // The stems of every song over [0, 2T), decoded once for all focuses (mono, 22050 Hz).
 struct PseudoMixCorpus {
@@ -46,18 +45,7 @@ struct PseudoMixSet {
 };
 PseudoMixSet makePseudoMixSet(const PseudoMixCorpus& corpus, Focus focus, int sShift = 1, int rShift = 3);
 
-enum class PipelineInput { CleanPart, SeparatedPart, Mix };
-const char* pipelineInputName(PipelineInput in);  // "clean part", "separated part", "mix"
-
-struct MixPipeline {
-    std::string name;
-    PipelineInput input = PipelineInput::Mix;
-    std::shared_ptr<const Embedder> embedder;
-    std::shared_ptr<const Separator> separator;  // SeparatedPart only
-};
-
-// The pipeline's segment embeddings of one pseudo-mix (engine front end: 3 s segments, 50 % overlap,
-// silent ones dropped). Throws when the separator yields no stem of the focus.
+// The pipeline's segment embeddings of one pseudo-mix (its mix, or its clean part for CleanPart).
 TrackEmbedding embedPseudoMix(const PseudoMixTrack& track, Focus focus, const MixPipeline& pipeline);
 
 struct PseudoMixScores {

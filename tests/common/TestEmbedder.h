@@ -25,6 +25,9 @@ public:
         for (auto& v : w_) v = g(rng);
     }
     std::string modelId() const override { return id_; }
+    // Makes this embedder listen to the mix whatever its focus (as the multi-focus mix model does).
+    void listenToMix() { input_ = EmbedderInput::Mix; }
+    EmbedderInput input() const override { return input_; }
     int dimension() const override { return dim_; }
     int segmentFrames() const override { return frames_; }
     int featureBands() const override { return bands_; }
@@ -63,6 +66,7 @@ private:
     std::string id_;
     int dim_, bands_, frames_, delayMs_;
     std::vector<float> w_;
+    EmbedderInput input_ = EmbedderInput::FocusSignal;
 };
 
 }  // namespace stemscope::test

@@ -243,6 +243,54 @@ private Q_SLOTS:
         QCOMPARE(store->analysis(id, Focus::Bass, "test-bass")->source, std::string("separator-cache")); // still valid
     }
 
+    void mixListeningEmbeddersNeedNoSeparation()
+    {
+        // The multi-focus mix model listens to the mix for every focus: the engine neither separates
+        // nor reads stem files for it, records the mix as the source, and embeds exactly the mix.
+        struct CountingSeparator : Separator {
+            mutable std::atomic<int> calls{0};
+            std::string modelId() const override { return "test-separator"; }
+            double sampleRate() const override { return 22050.0; }
+            std::vector<std::string> stemNames() const override { return {"drums", "bass", "piano", "guitar"}; }
+            std::map<std::string, std::vector<float>> separate(const std::vector<float>& mix) const override
+            {
+                ++calls;
+                std::map<std::string, std::vector<float>> out;
+                for (const auto& n : stemNames()) out[n] = std::vector<float>(mix.size(), 0.01f);
+                return out;
+            }
+        };
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/music";
+        writeLibraryAudio(root, 1);
+        auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
+        TrackImporter(*store, defaultAudioDecoder()).run({root});
+        EmbedderSet set;
+        for (Focus f : kAllFocuses) {
+            // Same seed for every focus: each focus's vectors must then equal the mix focus's.
+            auto e = std::make_shared<test::TestEmbedder>(std::string("mixfocus-") + focusName(f), 16, 32, 129, 7u);
+            if (f != Focus::Mix) e->listenToMix();
+            set[f] = e;
+        }
+        auto separator = std::make_shared<CountingSeparator>();
+        AnalysisOptions o;
+        o.separator = separator;
+        auto analyzer = std::make_shared<TrackAnalyzer>(store, set, defaultAudioDecoder(), o);
+        for (const auto& t : store->tracks()) {
+            analyzer->analyze(t.id, nullptr);
+            QCOMPARE(store->track(t.id)->status, std::string("analysed"));
+            const auto mix = store->analysis(t.id, Focus::Mix, "mixfocus-mix");
+            QVERIFY(mix && mix->status == "done");
+            for (Focus f : {Focus::Drums, Focus::Bass, Focus::Piano, Focus::Guitar}) {
+                const auto a = store->analysis(t.id, f, std::string("mixfocus-") + focusName(f));
+                QVERIFY(a && a->status == "done");
+                QCOMPARE(a->source, std::string("mix"));  // also for the corpus song that has stem files
+                QCOMPARE(a->centroid, mix->centroid);
+            }
+        }
+        QCOMPARE(separator->calls.load(), 0);
+    }
+
     void zooTracksGetRecordedOutcomes()
     {
         QTemporaryDir dir;

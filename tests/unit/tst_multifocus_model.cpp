@@ -1,0 +1,184 @@
+// The multi-focus mix model as the engine sees it: the model file (spec v3, one block per focus),
+// the focus-block embedder that listens to the mix, the registry's per-focus model folders
+// (models/pipelines.json), and the trainer's exact resume.
+#include <QtTest>
+
+#include <QTemporaryDir>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include "SyntheticStemBank.h"
+#include "analysis/EmbedderRegistry.h"
+#include "embedding/TorchEmbedder.h"
+#include "instrsim/TripletTrainer.h"
+#include "mixfocus/MultiFocusTrainer.h"
+#include "mixfocus/PseudoMixSampler.h"
+
+using namespace stemscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+MultiFocusTrainConfig tinyConfig()
+{
+    MultiFocusTrainConfig c;
+    c.spec.bands = 16;
+    c.spec.frames = 32;
+    c.spec.channels = {8, 8, 8, 8};
+    c.spec.dim = 5 * 4;
+    c.mix.frames = 32;
+    c.mix.leadIn = 8;
+    c.triplets = 5;
+    c.steps = 4;
+    c.threads = 1;
+    c.checkpointEvery = 100;
+    return c;
+}
+
+std::vector<Matrix> probeSegments()
+{
+    std::vector<Matrix> segs;
+    for (int s = 0; s < 3; ++s) {
+        Matrix m(32, 16);
+        for (int r = 0; r < 32; ++r)
+            for (int b = 0; b < 16; ++b) m(r, b) = float(-40 + 10 * std::sin(0.3 * r + s + 0.7 * b));
+        segs.push_back(m);
+    }
+    return segs;
+}
+
+}  // namespace
+
+class MultiFocusModelTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::string model_;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        static const auto bank = test::syntheticStemBank(8, 200, 16);
+        std::vector<int> songs(8);
+        std::iota(songs.begin(), songs.end(), 0);
+        const auto c = tinyConfig();
+        const PseudoMixSampler sampler(bank, songs, c.mix);
+        model_ = dir_.filePath("mixfocus/model.pt").toStdString();
+        const auto r = trainMultiFocusModel(sampler, c, model_);
+        QVERIFY(r.finished);
+        QCOMPARE(r.stepsDone, 4);
+        QVERIFY(fs::exists(model_));
+    }
+
+    void focusBlocksAreUnitVectorsOfTheirOwn()
+    {
+        const auto segs = probeSegments();
+        const TorchEmbedder whole(model_);
+        QCOMPARE(whole.dimension(), 20);
+        QCOMPARE(whole.spec().subspaces, 5);
+        QVERIFY(whole.input() == EmbedderInput::Mix);
+        const Matrix all = whole.embed(segs);
+        int block = 0;
+        for (Focus f : kAllFocuses) {
+            const TorchEmbedder e(model_, "", f);
+            QCOMPARE(e.dimension(), 4);
+            QVERIFY(e.input() == EmbedderInput::Mix);
+            QVERIFY(e.modelId().find(std::string("mixfocus-cnn:")) == 0);
+            const Matrix m = e.embed(segs);
+            for (int r = 0; r < m.rows; ++r) {
+                double norm = 0;
+                for (int c = 0; c < 4; ++c) {
+                    norm += double(m(r, c)) * m(r, c);
+                    QCOMPARE(m(r, c), all(r, block * 4 + c));  // the focus's block of the whole output
+                }
+                QVERIFY(std::abs(norm - 1.0) < 1e-4);
+            }
+            ++block;
+        }
+        const auto drums = makeTorchEmbedder(Focus::Drums, fs::path(model_).parent_path().string());
+        QVERIFY(drums->modelId().find("mixfocus-cnn:drums:") == 0);
+    }
+
+    void singleFocusModelsStillLoadAsBefore()
+    {
+        ModelSpec s;
+        s.bands = 16;
+        s.frames = 32;
+        s.dim = 8;
+        s.channels = {8, 8, 8, 8};
+        const auto file = dir_.filePath("bass/model.pt").toStdString();
+        writeUntrainedModel(s, 3, file);
+        const TorchEmbedder e(file, "", Focus::Bass);
+        QCOMPARE(e.spec().subspaces, 0);
+        QCOMPARE(e.dimension(), 8);
+        QVERIFY(e.input() == EmbedderInput::FocusSignal);
+        QVERIFY(makeTorchEmbedder(Focus::Bass, fs::path(file).parent_path().string())->modelId().find("instrsim-cnn:bass:") == 0);
+    }
+
+    void pipelinesFileChoosesEachFocusModel()
+    {
+        const std::string root = dir_.path().toStdString();
+        setEmbedderFactory(&makeTorchEmbedder);
+        QCOMPARE(modelFolderFor(root, Focus::Drums), std::string("drums"));  // no file: the focus's own folder
+        std::ofstream(fs::path(root) / "pipelines.json") << R"({"focus_models": {"drums": "mixfocus", "bass": "mixfocus"}})";
+        QCOMPARE(modelFolderFor(root, Focus::Drums), std::string("mixfocus"));
+        QCOMPARE(modelFolderFor(root, Focus::Piano), std::string("piano"));
+        std::vector<std::string> problems;
+        const auto set = loadEmbedders(root, {Focus::Drums, Focus::Bass, Focus::Piano}, &problems);
+        QVERIFY(set.at(Focus::Drums)->input() == EmbedderInput::Mix);
+        QVERIFY(set.at(Focus::Bass)->modelId().find("mixfocus-cnn:bass:") == 0);
+        QVERIFY(!set.count(Focus::Piano));
+        QVERIFY(problems.size() == 1 && problems[0].find("piano: no model folder") == 0);
+        // Activating a retrained focus model points the focus back at its own folder.
+        setModelFolderFor(root, Focus::Bass, "bass");
+        QCOMPARE(modelFolderFor(root, Focus::Bass), std::string("bass"));
+        QCOMPARE(modelFolderFor(root, Focus::Drums), std::string("mixfocus"));
+        // A malformed file is reported, not ignored.
+        std::ofstream(fs::path(root) / "pipelines.json") << R"({"focus_models": {"drums": "../elsewhere"}})";
+        problems.clear();
+        QVERIFY(loadEmbedders(root, {Focus::Drums}, &problems).empty());
+        QVERIFY(problems.size() == 1 && problems[0].find("pipelines.json") != std::string::npos);
+        fs::remove(fs::path(root) / "pipelines.json");
+    }
+
+    void resumedTrainingEqualsAnUninterruptedRun()
+    {
+        static const auto bank = test::syntheticStemBank(8, 200, 16);
+        std::vector<int> songs(8);
+        std::iota(songs.begin(), songs.end(), 0);
+        auto c = tinyConfig();
+        const PseudoMixSampler sampler(bank, songs, c.mix);
+        const auto straight = dir_.filePath("straight.pt").toStdString();
+        trainMultiFocusModel(sampler, c, straight);
+        const auto resumed = dir_.filePath("resumed.pt").toStdString();
+        c.checkpointPath = dir_.filePath("resumed.ckpt").toStdString();
+        c.stopAfterSteps = 2;
+        const auto first = trainMultiFocusModel(sampler, c, resumed);
+        QVERIFY(!first.finished);
+        QCOMPARE(first.stepsDone, 2);
+        c.resume = true;
+        c.stopAfterSteps = 0;
+        const auto second = trainMultiFocusModel(sampler, c, resumed);
+        QVERIFY(second.finished);
+        QCOMPARE(second.resumedFromStep, 2);
+        const auto segs = probeSegments();
+        const Matrix a = TorchEmbedder(straight).embed(segs), b = TorchEmbedder(resumed).embed(segs);
+        for (size_t i = 0; i < a.data.size(); ++i) QVERIFY(std::abs(a.data[i] - b.data[i]) < 1e-5f);
+    }
+
+    void refusesAModelWithoutOneBlockPerFocus()
+    {
+        static const auto bank = test::syntheticStemBank(8, 200, 16);
+        std::vector<int> songs(8);
+        std::iota(songs.begin(), songs.end(), 0);
+        auto c = tinyConfig();
+        const PseudoMixSampler sampler(bank, songs, c.mix);
+        c.spec.subspaces = 0;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, trainMultiFocusModel(sampler, c, {}));
+    }
+};
+
+QTEST_GUILESS_MAIN(MultiFocusModelTest)
+#include "tst_multifocus_model.moc"

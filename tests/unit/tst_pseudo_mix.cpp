@@ -1,0 +1,314 @@
+// The pseudo-mix benchmark (sets, distractors, metrics) and the training side of the mix model
+// (stem bank file, pseudo-mix sampler labels, mel-domain augmentations).
+#include <QtTest>
+
+#include <QTemporaryDir>
+
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <random>
+
+#include "SyntheticStemBank.h"
+#include "TestEmbedder.h"
+#include "TestSignals.h"
+#include "audio/AudioDecoder.h"
+#include "mixfocus/MelAugment.h"
+#include "mixfocus/PseudoMixBenchmark.h"
+#include "mixfocus/PseudoMixSampler.h"
+#include "mixfocus/StemBank.h"
+
+using namespace stemscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::array<const char*, 5> kStems{"drums", "bass", "piano", "guitar", "other"};
+
+// n songs of `seconds` s: stem k of song s is a sine at its own frequency (songs a few mel bands apart).
+std::string writeCorpus(const QString& root, int n, double seconds)
+{
+    for (int s = 0; s < n; ++s) {
+        const auto dir = fs::path(root.toStdString()) / ("song" + std::to_string(s));
+        fs::create_directories(dir);
+        for (int k = 0; k < 5; ++k)
+            writeMonoAudio((dir / (std::string(kStems[size_t(k)]) + ".wav")).string(),
+                           test::sine(110.0 * (k + 1) * std::pow(1.19, s), 22050.0, seconds, 0.1), 22050.0);
+    }
+    return root.toStdString();
+}
+
+TrackEmbedding oneHot(int hot, int dim, int segments = 2)
+{
+    TrackEmbedding e;
+    e.segments = Matrix(segments, dim);
+    for (int r = 0; r < segments; ++r) e.segments(r, hot) = 1.f;
+    e.centroid = centroid(e.segments);
+    return e;
+}
+
+}  // namespace
+
+class PseudoMixTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void setsPairEveryQueryWithItsDistractor()
+    {
+        QTemporaryDir dir;
+        const auto corpus = loadPseudoMixCorpus(writeCorpus(dir.path(), 5, 8.0), 4.0);
+        QCOMPARE(int(corpus.songs.size()), 5);
+        const auto set = makePseudoMixSet(corpus, Focus::Bass);
+        QCOMPARE(int(set.queries.size()), 5);
+        for (int i = 0; i < 5; ++i) {
+            const auto& q = set.queries[size_t(i)];
+            QCOMPARE(q.partSong, i);
+            QCOMPARE(q.accompanimentSong, (i + 1) % 5);
+            QCOMPARE(set.gallery[size_t(i)].partSong, i);
+            QCOMPARE(set.gallery[size_t(i)].accompanimentSong, (i + 4) % 5);  // s(r(k)) = k + 3 + 1
+            const int d = set.distractor[size_t(i)];
+            QVERIFY(d != i);
+            QCOMPARE(set.gallery[size_t(d)].accompanimentSong, q.accompanimentSong);
+            // The query is the part plus every other stem (other included) of the accompaniment song.
+            const size_t at = 12345;
+            float expect = corpus.stems[size_t(i)][1][at];
+            for (int k : {0, 2, 3, 4}) expect += corpus.stems[size_t((i + 1) % 5)][size_t(k)][at];
+            QVERIFY(std::abs(q.mix[at] - expect) < 1e-6f);
+            QCOMPARE(q.part[at], corpus.stems[size_t(i)][1][at]);
+            // The gallery takes the second half.
+            QCOMPARE(set.gallery[size_t(i)].part[at], corpus.stems[size_t(i)][1][at + q.part.size()]);
+        }
+    }
+
+    void shiftsAreMovedWhenASongWouldMeetItsOwnAccompaniment()
+    {
+        QTemporaryDir dir;
+        const auto corpus = loadPseudoMixCorpus(writeCorpus(dir.path(), 4, 8.0), 4.0);
+        const auto set = makePseudoMixSet(corpus, Focus::Guitar);  // r = 3 gives s(r(k)) = k + 4 = k (mod 4)
+        QVERIFY(set.rShift != 3);
+        for (int k = 0; k < 4; ++k) QVERIFY(set.gallery[size_t(k)].accompanimentSong != k);
+    }
+
+    void shortOrIncompleteSongsAreLeftOutWithAReason()
+    {
+        QTemporaryDir dir;
+        writeCorpus(dir.path(), 4, 8.0);
+        const auto root = fs::path(dir.path().toStdString());
+        fs::remove(root / "song1" / "piano.wav");
+        std::vector<std::string> skipped;
+        const auto corpus = loadPseudoMixCorpus(root.string(), 4.0, 0, &skipped);
+        QCOMPARE(int(corpus.songs.size()), 3);
+        QCOMPARE(skipped, std::vector<std::string>{"song1: no piano stem"});
+        bool threw = false;
+        try {
+            loadPseudoMixCorpus(root.string(), 5.0);  // needs 10 s
+        } catch (const std::runtime_error& e) {
+            threw = std::string(e.what()).find("at least 3 songs") != std::string::npos;
+        }
+        QVERIFY(threw);
+        bool wrongFocus = false;
+        try {
+            makePseudoMixSet(corpus, Focus::Mix);
+        } catch (const std::invalid_argument&) {
+            wrongFocus = true;
+        }
+        QVERIFY(wrongFocus);
+    }
+
+    void scoresTellThePartFromTheAccompaniment()
+    {
+        const int n = 5;
+        std::vector<int> distractor(n);
+        for (int i = 0; i < n; ++i) distractor[size_t(i)] = (i + 2) % n;
+        std::vector<TrackEmbedding> q, g, accQ;
+        for (int i = 0; i < n; ++i) {
+            q.push_back(oneHot(i, 8));
+            g.push_back(oneHot(i, 8));
+        }
+        auto s = scorePseudoMix(q, g, distractor);
+        QCOMPARE(s.acc1, 1.0);
+        QCOMPARE(s.distractor1, 0.0);
+        QCOMPARE(s.mrr, 1.0);
+        QCOMPARE(s.segmentKnn, 1.0);
+        QCOMPARE(s.querySegments, 2 * n);
+        // A model that hears only the accompaniment finds the distractor every time.
+        for (int i = 0; i < n; ++i) accQ.push_back(oneHot(distractor[size_t(i)], 8));
+        s = scorePseudoMix(accQ, g, distractor);
+        QCOMPARE(s.acc1, 0.0);
+        QCOMPARE(s.distractor1, 1.0);
+        QVERIFY(s.mrr < 1.0);
+        // A query without segments is never right.
+        q[0] = TrackEmbedding{};
+        s = scorePseudoMix(q, g, distractor);
+        QCOMPARE(s.acc1, 0.8);
+        const auto c = chancePseudoMix(4);
+        QCOMPARE(c.acc1, 0.25);
+        QVERIFY(std::abs(c.mrr - (1 + 0.5 + 1.0 / 3 + 0.25) / 4) < 1e-12);
+    }
+
+    void cleanPartPipelineIsTheCeiling()
+    {
+        // Each part is its own sine: a spectrum embedder on the clean part finds every song, while
+        // on the mix (four louder stems of the accompaniment song) it is pulled to the distractor.
+        QTemporaryDir dir;
+        const auto corpus = loadPseudoMixCorpus(writeCorpus(dir.path(), 5, 8.0), 4.0);
+        const auto set = makePseudoMixSet(corpus, Focus::Drums);
+        auto emb = std::make_shared<test::TestEmbedder>("spectrum", 32, 64, 129, 3u);
+        auto run = [&](PipelineInput in) -> PseudoMixScores {
+            const MixPipeline p{"p", in, emb, nullptr};
+            std::vector<TrackEmbedding> q, g;
+            for (const auto& t : set.queries) q.push_back(embedPseudoMix(t, Focus::Drums, p));
+            for (const auto& t : set.gallery) g.push_back(embedPseudoMix(t, Focus::Drums, p));
+            return scorePseudoMix(q, g, set.distractor);
+        };
+        const auto clean = run(PipelineInput::CleanPart);
+        QCOMPARE(clean.querySegments, 5);  // 4 s: one whole 3 s segment per query
+        QCOMPARE(clean.acc1, 1.0);
+        const auto mix = run(PipelineInput::Mix);
+        QVERIFY2(mix.distractor1 > mix.acc1, "the mix pulls toward the accompaniment");
+        bool needsSeparator = false;
+        try {
+            embedPseudoMix(set.queries[0], Focus::Drums, MixPipeline{"s", PipelineInput::SeparatedPart, emb, nullptr});
+        } catch (const std::invalid_argument&) {
+            needsSeparator = true;
+        }
+        QVERIFY(needsSeparator);
+    }
+
+    void stemBankFileRoundTrips()
+    {
+        QTemporaryDir dir;
+        const auto bank = test::syntheticStemBank(3, 60, 8);
+        const auto path = dir.filePath("b.bank").toStdString();
+        saveStemBank(bank, path);
+        const auto back = loadStemBank(path);
+        QCOMPARE(back.bands, 8);
+        QCOMPARE(int(back.songs.size()), 3);
+        for (size_t s = 0; s < 3; ++s) {
+            QCOMPARE(back.songs[s].name, bank.songs[s].name);
+            QCOMPARE(back.songs[s].frames, 60);
+            for (size_t k = 0; k < 6; ++k) QCOMPARE(back.songs[s].power[k], bank.songs[s].power[k]);
+        }
+        fs::resize_file(path, fs::file_size(path) - 4);
+        bool truncated = false;
+        try {
+            loadStemBank(path);
+        } catch (const std::runtime_error& e) {
+            truncated = std::string(e.what()).find("truncated") != std::string::npos;
+        }
+        QVERIFY(truncated);
+    }
+
+    void stemBankIsBuiltFromCorpusFolders()
+    {
+        QTemporaryDir dir;
+        writeCorpus(dir.path(), 3, 4.0);
+        fs::remove(fs::path(dir.path().toStdString()) / "song2" / "other.wav");  // other is optional
+        fs::remove(fs::path(dir.path().toStdString()) / "song1" / "drums.wav");  // drums is not
+        const auto bank = buildStemBank({dir.path().toStdString()}, 32, 2);
+        QCOMPARE(int(bank.songs.size()), 2);
+        const auto& s = bank.songs[1];
+        QVERIFY(s.name.find("song2") != std::string::npos);
+        QVERIFY(s.frames > 100);
+        // The mix track is the stem sum's spectrum; the missing other is silent.
+        const auto total = [&](int track) { return std::accumulate(s.power[size_t(track)].begin(), s.power[size_t(track)].end(), 0.0); };
+        QCOMPARE(total(4), 0.0);
+        double parts = 0;
+        for (int k = 0; k < 4; ++k) parts += total(k);
+        QVERIFY(std::abs(total(kBankMix) - parts) < 0.05 * parts);  // distinct sines: powers add
+    }
+
+    void samplerLabelsEncodeWhoPlaysWhat()
+    {
+        const auto bank = test::syntheticStemBank(8, 200, 16);
+        PseudoMixConfig c;
+        c.frames = 32;
+        c.leadIn = 8;
+        c.augment = false;
+        c.realMixProb = 0.0;
+        std::vector<int> songs(8);
+        std::iota(songs.begin(), songs.end(), 0);
+        const PseudoMixSampler sampler(bank, songs, c);
+        std::mt19937_64 rng(5);
+        const auto b = sampler.batch(10, rng);
+        QCOMPARE(b.items, 30);
+        QCOMPARE(int(b.logMel.size()), 30 * 32 * 16);
+        for (float v : b.logMel) QVERIFY(std::isfinite(v));
+        const int n = 10;
+        for (int k = 0; k < n; ++k) {
+            const int fi = b.tripletFocus[size_t(k)];
+            const auto& L = b.labels;
+            const int a = k, p = n + k, ng = 2 * n + k;
+            QCOMPARE(L[size_t(fi)][size_t(a)], L[size_t(fi)][size_t(p)]);
+            QVERIFY(L[size_t(fi)][size_t(a)] != L[size_t(fi)][size_t(ng)]);
+            if (fi == 0) {
+                for (int f = 1; f < 5; ++f) QCOMPARE(L[size_t(f)][size_t(a)], L[size_t(f)][size_t(p)]);
+                continue;
+            }
+            for (int f = 1; f < 5; ++f) {
+                if (f == fi) continue;
+                // The negative shares the anchor's accompaniment; the positive has another one.
+                QCOMPARE(L[size_t(f)][size_t(a)], L[size_t(f)][size_t(ng)]);
+                QVERIFY(L[size_t(f)][size_t(a)] != L[size_t(f)][size_t(p)]);
+            }
+            QVERIFY(L[0][size_t(a)] < 0);  // a pseudo-mix is no song's mix
+        }
+        // The stream depends on the RNG only.
+        std::mt19937_64 again(5);
+        QCOMPARE(sampler.batch(10, again).logMel, b.logMel);
+    }
+
+    void augmentationsDoWhatTheySay()
+    {
+        const auto id = bandMapForRatio(64, 1.0);
+        for (int m = 0; m < 64; ++m) QVERIFY(std::abs(id[size_t(m)] - float(m)) < 1e-3f);
+        const auto up = bandMapForRatio(64, std::pow(2.0, 1.0 / 12));
+        for (int m = 5; m < 64; ++m) QVERIFY(up[size_t(m)] < float(m));  // output band m reads a lower band
+
+        MelBlock src(50, 8);
+        for (int t = 0; t < 50; ++t)
+            for (int k = 0; k < 8; ++k) src.row(t)[k] = float(t * 8 + k);
+        const auto copy = extractBlock(src.p.data(), 50, 8, 10.0, 1.0, 20);
+        for (int t = 0; t < 20; ++t) QCOMPARE(copy.row(t)[3], src.row(t + 10)[3]);
+        const auto slow = extractBlock(src.p.data(), 50, 8, 10.0, 0.5, 20);
+        QCOMPARE(slow.row(1)[0], 0.5f * (src.row(10)[0] + src.row(11)[0]));
+        const auto past = extractBlock(src.p.data(), 50, 8, 45.0, 1.0, 10);
+        QCOMPARE(past.row(9)[0], 0.f);  // beyond the source: silence
+
+        MelBlock impulse(100, 4);
+        for (int k = 0; k < 4; ++k) impulse.row(10)[k] = 1.f;
+        applyReverb(impulse, 0.5, 0.5);
+        QVERIFY(impulse.row(20)[0] > 0.f);          // a tail after the hit
+        QVERIFY(impulse.row(20)[0] < impulse.row(11)[0]);  // that decays
+        QVERIFY(impulse.row(20)[3] < impulse.row(20)[0]);  // faster in high bands
+
+        MelBlock loud(60, 4);
+        for (int t = 0; t < 60; ++t)
+            for (int k = 0; k < 4; ++k) loud.row(t)[k] = t >= 30 ? 100.f : 1.f;
+        applyCompression(loud, 3.0, 4.0);
+        QVERIFY(loud.row(59)[0] / loud.row(10)[0] < 100.f / 2);  // the loud part is turned down
+
+        MelBlock guitar(20, 64);
+        for (int t = 0; t < 20; ++t) guitar.row(t)[10] = 1.f;
+        double before = 0, after = 0;
+        for (float v : guitar.p) before += v;
+        applyOverdrive(guitar, 1.0, bandMapForRatio(64, 2.0), bandMapForRatio(64, 3.0));
+        for (float v : guitar.p) after += v;
+        QVERIFY(std::abs(after - before) < 1e-3 * before);  // energy kept...
+        double above = 0;
+        for (int k = 12; k < 64; ++k) above += guitar.row(5)[k];
+        QVERIFY(above > 0.05);  // ...but spread to harmonics
+
+        float db[4];
+        MelBlock one(1, 4);
+        one.row(0)[0] = 1.f;
+        one.row(0)[1] = 100.f;
+        toDb(one, 0, 1, db);
+        QCOMPARE(db[0], 0.f);
+        QCOMPARE(db[1], 20.f);
+        QCOMPARE(db[2], -100.f);  // the front end's floor (1e-10)
+    }
+};
+
+QTEST_GUILESS_MAIN(PseudoMixTest)
+#include "tst_pseudo_mix.moc"
