@@ -3,6 +3,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "analysis/EmbedderRegistry.h"
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
 #include "embedding/TorchEmbedder.h"
@@ -36,12 +37,14 @@ int run(int argc, char** argv)
         std::map<Focus, std::shared_ptr<const Embedder>> embedders;
         std::map<Focus, FeatureSet> features;
         for (Focus f : focuses) {
-            const std::string file = (fs::path(dir) / focusName(f) / "model.pt").string();
+            // The folder the engine would use for the focus (models/pipelines.json), its block when
+            // that is the multi-focus mix model.
+            const std::string file = (fs::path(dir) / modelFolderFor(dir, f) / "model.pt").string();
             if (!fs::exists(file)) {
                 std::cerr << dir << ": no " << focusName(f) << " model, skipped\n";
                 continue;
             }
-            auto e = std::make_shared<TorchEmbedder>(file);
+            auto e = std::make_shared<TorchEmbedder>(file, "", f);
             embedders[f] = e;
             const auto key = std::make_pair(f, e->featureBands());
             if (!featureCache.count(key)) {
@@ -69,7 +72,8 @@ int run(int argc, char** argv)
 const CommandRegistration reg(
     {"evaluate", "evaluate focus models on a test corpus (kNN accuracy, inter-focus correlations, MRR)",
      "stemscope-cli evaluate --corpus DIR --models DIR[,DIR...] [--out DIR] [options]\n"
-     "  --models DIRS     comma-separated; each holds <focus>/model.pt (one run per folder, e.g. one per seed)\n"
+     "  --models DIRS     comma-separated; each holds <focus>/model.pt (one run per folder, e.g. one per seed),\n"
+     "                    or the folder its pipelines.json names for the focus (e.g. the mix model mixfocus/)\n"
      "  --focus LIST      focuses to evaluate (default mix,drums,bass,piano,guitar)\n"
      "  --out DIR         tables and CSVs (summary.md, knn.csv, correlations.csv, mrr.csv, distances_*.csv,\n"
      "                    embeddings_*.csv); default ./evaluation\n"

@@ -39,7 +39,7 @@ int run(int argc, char** argv)
 
     MultiFocusTrainConfig c;
     c.steps = args.getInt("steps", c.steps);
-    c.triplets = args.getInt("triplets", c.triplets);
+    c.groups = args.getInt("groups", c.groups);
     c.learningRate = args.getDouble("lr", c.learningRate);
     c.margin = args.getDouble("margin", c.margin);
     c.seed = uint64_t(args.getInt("seed", 1));
@@ -58,6 +58,8 @@ int run(int argc, char** argv)
     c.spec.dim = 5 * args.getInt("subspace-dim", c.spec.subspaceDim());
     c.mix.augment = !args.has("no-augment");
     c.batchHard = args.has("batch-hard");
+    c.curriculumDb = args.getDouble("curriculum-db", c.curriculumDb);
+    c.curriculumFraction = args.getDouble("curriculum-fraction", c.curriculumFraction);
     const bool quiet = args.has("quiet");
     const std::string bankPath = args.get("bank", (fs::path(outDir) / "stems.bank").string());
 
@@ -139,9 +141,12 @@ int run(int argc, char** argv)
     info["songs"] = bank.songs.size();
     info["steps"] = r.stepsDone;
     info["target_steps"] = c.steps;
-    info["triplets_per_step"] = c.triplets;
+    info["groups_per_step"] = c.groups;
+    info["items_per_group"] = c.mix.positives + 1;
     info["margin"] = c.margin;
     info["mining"] = c.batchHard ? "batch-hard" : "batch-all";
+    info["curriculum_db"] = c.curriculumDb;
+    info["curriculum_fraction"] = c.curriculumFraction;
     info["lr"] = c.learningRate;
     info["seed"] = c.seed;
     info["augment"] = c.mix.augment;
@@ -165,12 +170,14 @@ const CommandRegistration reg(
      "  --corpus DIRS     corpus folders (one folder per song with drums/bass/piano/guitar[/other] stems)\n"
      "  --out DIR         writes model.pt, model.train.json, learning_curve.csv, train.ckpt, stems.bank\n"
      "  --steps N         total steps (default 6000; the learning rate decays over them)\n"
-     "  --triplets N      triplets per step (default 32: 96 pseudo-mixes)\n"
+     "  --groups N        groups per step (default 24: 3 items sharing a part + 1 hard negative each)\n"
      "  --validate DIR    held-out songs: pseudo-mix acc@1 per focus at every checkpoint (never the test split)\n"
      "  --validate-seconds T (14)  --validate-songs N (16)\n"
      "  --checkpoint-every N (200)  --resume  --stop-after-steps N  --stop-after-minutes M\n"
      "  --channels a,b,c,d (256,256,256,256)  --subspace-dim D (64)  --lr X (0.001)  --margin X (0.2)\n"
      "  --batch-hard      hardest positive/negative per anchor (default: batch-all)\n"
+     "  --curriculum-db D (18)  --curriculum-fraction F (0.4): accompaniment D dB down at first, at its\n"
+     "                    own level after F of the steps\n"
      "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",
      run});
 

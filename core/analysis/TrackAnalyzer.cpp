@@ -148,6 +148,22 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
     bool separationTried = false;
     std::string separationError;
 
+    auto separateOnce = [&] {
+        if (separationTried) return;
+        separationTried = true;
+        try {
+            auto in = mix.samples;
+            if (options_.separator->sampleRate() != kAnalysisSampleRate)
+                in = resample(in, kAnalysisSampleRate, options_.separator->sampleRate());
+            separated = options_.separator->separate(in);
+            if (options_.separator->sampleRate() != kAnalysisSampleRate)
+                for (auto& [n, x] : separated) x = resample(x, options_.separator->sampleRate(), kAnalysisSampleRate);
+        } catch (const std::exception& e) {
+            separationError = e.what();
+        }
+        if (separationError.empty() && !options_.stemCacheDir.empty()) cacheSeparatedStems(trackId, separated);
+    };
+
     auto signalFor = [&](Focus f) -> FocusSignal {
         FocusSignal s;
         // The mix model listens to the mix for every focus: no stems, no separation.
@@ -188,20 +204,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
             s.unavailable = "no stems: no stem files next to the track and no separator configured";
             return s;
         }
-        if (!separationTried) {
-            separationTried = true;
-            try {
-                auto in = mix.samples;
-                if (options_.separator->sampleRate() != kAnalysisSampleRate)
-                    in = resample(in, kAnalysisSampleRate, options_.separator->sampleRate());
-                separated = options_.separator->separate(in);
-                if (options_.separator->sampleRate() != kAnalysisSampleRate)
-                    for (auto& [n, x] : separated) x = resample(x, options_.separator->sampleRate(), kAnalysisSampleRate);
-            } catch (const std::exception& e) {
-                separationError = e.what();
-            }
-            if (separationError.empty() && !options_.stemCacheDir.empty()) cacheSeparatedStems(trackId, separated);
-        }
+        separateOnce();
         if (!separationError.empty()) {
             s.unavailable = "separation failed: " + separationError;
             s.error = true;
@@ -258,6 +261,16 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         done[f] = analysis_status::kDone;
         ++result.focusesDone;
         result.segments += all.rows;
+    }
+    // Listening (neighbour stems, A/B/X) plays cached stems: with a stem cache configured, a track
+    // whose focuses all listened to the mix is still separated once, for the ears only.
+    if (options_.separator && !options_.stemCacheDir.empty() && corpusStems.empty() && !separationTried) {
+        bool complete = true;
+        for (const auto& name : options_.separator->stemNames()) complete = complete && cachedStems.count(name);
+        if (!complete) {
+            progress(0.99, "separating stems for listening");
+            separateOnce();
+        }
     }
     result.trackStatus = statusFor(done);
     store_->setTrackStatus(trackId, result.trackStatus);

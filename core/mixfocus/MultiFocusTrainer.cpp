@@ -117,7 +117,8 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
         for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
         std::mt19937_64 rng(c.seed * 0x9E3779B97F4A7C15ull + uint64_t(step) * 1000003ull + 29);
         torch::manual_seed(c.seed * 7919 + uint64_t(step));
-        PseudoMixBatch b = sampler.batch(c.triplets, rng);
+        const double ramp = c.curriculumFraction > 0 ? std::min(1.0, step / (c.curriculumFraction * c.steps)) : 1.0;
+        PseudoMixBatch b = sampler.batch(c.groups, rng, -c.curriculumDb * (1.0 - ramp));
         auto x = torch::from_blob(b.logMel.data(), {b.items, b.frames, b.bands}, torch::kFloat);
         auto e = net->forward(x);
         torch::Tensor loss;

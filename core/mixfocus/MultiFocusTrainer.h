@@ -22,10 +22,15 @@ namespace stemscope {
 struct MultiFocusTrainConfig {
     ModelSpec spec = defaultSpec();
     PseudoMixConfig mix{};
-    int triplets = 32;           // per step (96 items)
+    int groups = 24;             // per step: 24 x (3 + 1) = 96 items
     int steps = 6000;
     double margin = 0.2;
     bool batchHard = false;      // hardest positive/negative per anchor instead of batch-all
+    // Curriculum: the accompaniment starts `curriculumDb` down and reaches its own level (0 dB)
+    // after `curriculumFraction` of the steps (without it the instrument subspaces did not leave
+    // the margin in 900 steps: the part under a full band is too hard a first lesson).
+    double curriculumDb = 18.0;
+    double curriculumFraction = 0.4;
     double learningRate = 1e-3;  // peak; cosine decay to 5 % over `steps`
     double weightDecay = 1e-4;
     uint64_t seed = 1;

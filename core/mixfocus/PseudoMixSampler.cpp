@@ -70,6 +70,7 @@ void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out
         if (aug && u(rng) < cfg_.pitchProb) map = bandMapForRatio(bank_.bands, std::pow(2.0, cfg_.pitchSemitones * sym(rng) / 12.0));
         for (int track : g.tracks) {
             MelBlock b = extractBlock(song.power[size_t(track)].data(), song.frames, bank_.bands, g.start, tempo, L, map);
+            if (g.gainDb != 0) applyGainDb(b, g.gainDb);
             if (aug) {
                 applyGainDb(b, cfg_.stemGainDb * sym(rng));
                 if (u(rng) < cfg_.eqProb) applyEq(b, rng, cfg_.eqDb);
@@ -88,19 +89,24 @@ void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out
     toDb(total, cfg_.leadIn, cfg_.frames, out);
 }
 
-PseudoMixBatch PseudoMixSampler::batch(int triplets, std::mt19937_64& rng) const
+PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double accompanimentDb) const
 {
     std::uniform_real_distribution<double> u(0.0, 1.0);
     std::uniform_int_distribution<size_t> pickSong(0, songs_.size() - 1);
-    const int n = std::max(1, triplets);
-    std::vector<Item> items(size_t(3 * n));
+    const int n = std::max(1, groups);
+    const int K = std::max(2, cfg_.positives);
+    std::vector<Item> items;
+    items.reserve(size_t(n * (K + 1)));
     PseudoMixBatch out;
-    out.items = 3 * n;
+    out.items = n * (K + 1);
+    out.groupSize = K + 1;
     out.frames = cfg_.frames;
     out.bands = bank_.bands;
     int64_t unique = -1;
-    const int firstFocus = int(rng() % 5);
-    auto distinct = [&](std::initializer_list<int> used) {
+    // Instrument focuses twice as often as the mix focus (the mix is the easy one).
+    static constexpr std::array<int, 9> kCycle{1, 2, 3, 4, 0, 1, 2, 3, 4};
+    const int firstFocus = int(rng() % kCycle.size());
+    auto other = [&](const std::vector<int>& used) {
         for (;;) {
             const int s = songs_[pickSong(rng)];
             if (std::find(used.begin(), used.end(), s) == used.end()) return s;
@@ -112,53 +118,67 @@ PseudoMixBatch PseudoMixSampler::batch(int triplets, std::mt19937_64& rng) const
             if (k != part) t.push_back(k);
         return t;
     };
-    auto allParts = [&](Item& it, int song) { it.labels.fill(song); };
+    // Only the group's own focus gets a song label; the item is a negative (a unique label) for
+    // every other focus. Labelling the shared accompaniment too made the most common positive pair
+    // "same accompaniment, another part", which taught every subspace to hear the accompaniment.
+    auto onlyFocus = [&](Item& it, int focus, int song) {
+        for (auto& l : it.labels) l = unique--;
+        it.labels[size_t(focus)] = song;
+    };
     for (int k = 0; k < n; ++k) {
-        const int fi = (firstFocus + k) % 5;
-        out.tripletFocus.push_back(fi);
-        Item& a = items[size_t(k)];
-        Item& p = items[size_t(n + k)];
-        Item& ng = items[size_t(2 * n + k)];
+        const int fi = kCycle[size_t(firstFocus + k) % kCycle.size()];
+        out.groupFocus.push_back(fi);
         const int A = songs_[pickSong(rng)];
-        const int D = distinct({A});
+        std::vector<int> used{A};
         if (fi == 0) {
-            // Mix focus: the real mix, or (augmented) the sum of the song's own stems.
-            auto mixItem = [&](Item& it, int song) {
+            // Mix focus: K segments of A's mix (the real mix, or the augmented sum of its own stems)
+            // and one of another song's.
+            auto mixItem = [&](int song) {
+                Item it;
                 Group g{song, activeStart(song, kBankMix, kMaxTempo, rng), {}};
                 if (cfg_.augment && u(rng) < 0.5) g.tracks = {0, 1, 2, 3, 4};
                 else g.tracks = {kBankMix};
                 it.groups = {g};
-                allParts(it, song);
+                onlyFocus(it, 0, song);
+                items.push_back(std::move(it));
             };
-            mixItem(a, A);
-            mixItem(p, A);
-            mixItem(ng, D);
+            for (int i = 0; i < K; ++i) mixItem(A);
+            mixItem(other(used));
             continue;
         }
         const int part = fi - 1;
-        const int B = distinct({A, D});
-        const int C = distinct({A, B, D});
+        auto pseudo = [&](int partSong, double partStart, int acc, double start) {
+            Item it;
+            it.groups = {Group{partSong, partStart, {part}}};
+            if (!(cfg_.augment && u(rng) < cfg_.soloProb))
+                it.groups.push_back(Group{acc, start, accompaniment(part), accompanimentDb});
+            onlyFocus(it, fi, partSong);
+            items.push_back(std::move(it));
+        };
         const double t1 = activeStart(A, part, kMaxTempo, rng);
         const bool real = u(rng) < cfg_.realMixProb;
-        // The anchor's accompaniment (song, start): shared by the negative.
-        const int accSong = real ? A : B;
-        const double accStart = real ? t1 : activeStart(B, kBankMix, kMaxTempo, rng);
-        auto pseudo = [&](Item& it, int partSong, double partStart, int acc, double start) {
-            it.groups = {Group{partSong, partStart, {part}}};
-            if (!(cfg_.augment && u(rng) < cfg_.soloProb)) it.groups.push_back(Group{acc, start, accompaniment(part)});
-            for (int f = 0; f < 5; ++f) it.labels[size_t(f)] = it.groups.size() > 1 ? acc : unique--;
-            it.labels[0] = unique--;
-            it.labels[size_t(fi)] = partSong;
-        };
+        // The first item's accompaniment (song, start) is shared by the group's negative.
+        const int accSong = real ? A : other(used);
+        used.push_back(accSong);
+        const double accStart = real ? t1 : activeStart(accSong, kBankMix, kMaxTempo, rng);
         if (real) {
-            a.groups = {Group{A, t1, {kBankMix}}};
-            allParts(a, A);
+            Item it;
+            it.groups = {Group{A, t1, {kBankMix}}};
+            onlyFocus(it, fi, A);
+            items.push_back(std::move(it));
         } else {
-            pseudo(a, A, t1, B, accStart);
+            pseudo(A, t1, accSong, accStart);
         }
-        const double t2 = u(rng) < cfg_.sameSegmentProb ? t1 : activeStart(A, part, kMaxTempo, rng);
-        pseudo(p, A, t2, C, activeStart(C, kBankMix, kMaxTempo, rng));
-        pseudo(ng, D, activeStart(D, part, kMaxTempo, rng), accSong, accStart);
+        // The other K - 1: A's part (the same segment, or another) under other accompaniments.
+        for (int i = 1; i < K; ++i) {
+            const int acc = other(used);
+            used.push_back(acc);
+            const double t = u(rng) < cfg_.sameSegmentProb ? t1 : activeStart(A, part, kMaxTempo, rng);
+            pseudo(A, t, acc, activeStart(acc, kBankMix, kMaxTempo, rng));
+        }
+        // The hard negative: another song's part under the first item's accompaniment.
+        const int D = other(used);
+        pseudo(D, activeStart(D, part, kMaxTempo, rng), accSong, accStart);
     }
     const size_t per = size_t(cfg_.frames) * size_t(bank_.bands);
     out.logMel.resize(items.size() * per);

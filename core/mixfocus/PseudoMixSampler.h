@@ -1,14 +1,14 @@
 #pragma once
 // Training batches of the multi-focus mix model (Hashizume et al., arXiv 2404.06682 / 2503.17281):
-// pseudo-mixed pieces built on the fly from a StemBank. Each batch is a list of triplets; a triplet
-// for instrument focus f is
-//   anchor   = A's f-part + B's accompaniment (or, sometimes, A's own real mix)
-//   positive = A's f-part (another segment, or the same one) + C's accompaniment
-//   negative = D's f-part + the anchor's accompaniment          (the hard negative)
-// and a triplet for the mix focus is two segments of A's mix against one of D's. Every item carries
-// one label per focus (kAllFocuses order): the song its part of that focus comes from, or a unique
-// negative id where no other item can share it (the mix label of a pseudo-mix). The masked triplet
-// loss compares items focus by focus in that focus's subspace, with these labels.
+// pseudo-mixed pieces built on the fly from a StemBank. A batch is a list of groups; a group for
+// instrument focus f holds K items with song A's f-part, each under another song's accompaniment
+// (the first sometimes A's own real mix; the others the same segment or another one), and one hard
+// negative: another song's f-part under the first item's accompaniment. A group for the mix focus
+// is K segments of A's mix and one of another song's. Every item carries one label per focus
+// (kAllFocuses order): for its group's focus, the song that focus's part (or mix) comes from; for
+// the other focuses a unique negative id, so an item is a positive only where it shares the part
+// its group is about. The masked triplet loss compares items focus by focus in that focus's
+// subspace, with these labels.
 // Augmentation (MelAugment) in the mel power domain: stem levels, EQ, reverb, compression,
 // overdrive on guitars, small pitch and tempo changes, solo parts. Torch-free.
 #include <array>
@@ -23,34 +23,36 @@ namespace stemscope {
 struct PseudoMixConfig {
     int frames = 129;            // output frames per item (3 s)
     int leadIn = 32;             // history frames rendered before the item (reverb / compressor state)
-    double realMixProb = 0.3;    // an instrument triplet's anchor is the song's own mix
-    double sameSegmentProb = 0.25; // the positive is the anchor's segment under another accompaniment
+    int positives = 3;           // K: items per group sharing the focus's part (plus one negative)
+    double realMixProb = 0.3;    // an instrument group's first item is the song's own mix
+    double sameSegmentProb = 0.25; // a positive is the first item's segment under another accompaniment
     double soloProb = 0.08;      // an item's accompaniment is muted (clean stems stay in the domain)
     bool augment = true;
     double stemGainDb = 6;       // +- per part (level balance)
     double globalGainDb = 10;    // +- per item (recording level)
-    double eqProb = 0.6, eqDb = 6;
+    double eqProb = 0.5, eqDb = 6;
     double stemReverbProb = 0.2, roomReverbProb = 0.3;
     double compressProb = 0.3;
-    double overdriveProb = 0.4;  // guitar parts only
-    double pitchProb = 0.3, pitchSemitones = 1.0;
-    double tempoProb = 0.3, tempoRange = 0.08;
+    double overdriveProb = 0.3;  // guitar parts only
+    double pitchProb = 0.2, pitchSemitones = 1.0;
+    double tempoProb = 0.2, tempoRange = 0.08;
 };
 
 struct PseudoMixBatch {
     int items = 0, frames = 0, bands = 0;
+    int groupSize = 0;                            // K + 1: items of group g are [g * groupSize, (g + 1) * groupSize)
     std::vector<float> logMel;                    // items x frames x bands, dB
     std::array<std::vector<int64_t>, 5> labels;   // per focus, per item
-    std::vector<int> tripletFocus;                // per triplet: index into kAllFocuses
+    std::vector<int> groupFocus;                  // per group: index into kAllFocuses
 };
 
 class PseudoMixSampler {
 public:
     // `songs`: indices into bank.songs this sampler draws from (at least 4).
     PseudoMixSampler(const StemBank& bank, std::vector<int> songs, PseudoMixConfig config);
-    // `triplets` triplets, focuses in turn from a random start; items = 3 * triplets, laid out
-    // [anchors..., positives..., negatives...].
-    PseudoMixBatch batch(int triplets, std::mt19937_64& rng) const;
+    // `groups` groups, focuses in turn from a random start (each instrument focus twice as often as
+    // the mix focus); items = groups * (K + 1), group by group, the negative last.
+    PseudoMixBatch batch(int groups, std::mt19937_64& rng, double accompanimentDb = 0) const;
     const PseudoMixConfig& config() const { return cfg_; }
 
 private:
@@ -58,6 +60,7 @@ private:
         int song = 0;
         double start = 0;          // first rendered frame (lead-in included)
         std::vector<int> tracks;   // bank tracks summed from this song
+        double gainDb = 0;         // on top of the per-part level augmentation
     };
     struct Item {
         std::vector<Group> groups;

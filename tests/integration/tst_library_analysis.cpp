@@ -289,6 +289,21 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(separator->calls.load(), 0);
+        // With a stem cache (the GUI's setting) each track is separated once, for listening only.
+        AnalysisOptions cached = o;
+        cached.stemCacheDir = test::u8(dir.path()) + "/stems";
+        cached.redo = true;
+        auto listening = std::make_shared<TrackAnalyzer>(store, set, defaultAudioDecoder(), cached);
+        int plain = 0;
+        for (const auto& t : store->tracks()) {
+            listening->analyze(t.id, nullptr);
+            if (store->stemFiles(t.id).count("drums") && store->stemFiles(t.id).at("drums").source == "separator") ++plain;
+            QCOMPARE(store->analysis(t.id, Focus::Drums, "mixfocus-drums")->source, std::string("mix"));
+        }
+        QCOMPARE(plain, 1);                        // the corpus song has stems of its own
+        QCOMPARE(separator->calls.load(), 1);
+        for (const auto& t : store->tracks()) listening->analyze(t.id, nullptr);
+        QCOMPARE(separator->calls.load(), 1);      // the cache is complete: not separated again
     }
 
     void zooTracksGetRecordedOutcomes()

@@ -2,6 +2,8 @@
 // rendered with a seed outside every standard split, then
 //  * every focus model loads through the engine's registry and tells the songs apart (kNN song-ID
 //    over segments, the paper's measure), on the focus's own stem;
+//  * the pseudo-mix benchmark (4-song version) runs every pipeline: the clean-part ceiling finds
+//    every song, and the engine's default pipeline is the one models/pipelines.json names;
 //  * the separator loads as the engine's default, its stems add up to the mix, and it beats the
 //    do-nothing estimate (the mix itself) on the bass by a wide margin.
 #include <QtTest>
@@ -18,6 +20,8 @@
 #include "embedding/TorchEmbedder.h"
 #include "embedding/TrackEmbedding.h"
 #include "instrsim/SimilarityMetrics.h"
+#include "mixfocus/MixPipelines.h"
+#include "mixfocus/PseudoMixBenchmark.h"
 #include "separation/SeparationData.h"
 #include "separation/SeparationMetrics.h"
 #include "separation/TorchSeparator.h"
@@ -63,7 +67,7 @@ private Q_SLOTS:
         for (const auto& p : problems) qWarning("%s", p.c_str());
         QCOMPARE(int(set.size()), 5);
         for (const auto& [focus, embedder] : set) {
-            QCOMPARE(embedder->dimension(), 128);
+            const int dim = embedder->dimension();
             std::vector<float> rows;
             std::vector<int> labels;
             int label = 0;
@@ -75,12 +79,42 @@ private Q_SLOTS:
                 labels.insert(labels.end(), size_t(t.segments.rows), label++);
             }
             QCOMPARE(label, 4);
-            Matrix m(int(labels.size()), 128);
+            Matrix m(int(labels.size()), dim);
             m.data = rows;
             const double acc = knnAccuracy(m, labels, 5);
             qInfo("%s: kNN song-ID accuracy %.3f over %d segments of 4 unseen songs (chance 0.25)", focusName(focus),
                   acc, m.rows);
             QVERIFY(acc >= 0.8);
+        }
+    }
+
+    void pseudoMixBenchmarkOnFourSongs()
+    {
+        setEmbedderFactory(&makeTorchEmbedder);
+        const auto corpus = loadPseudoMixCorpus(corpus_, 7.0);  // 14-16 s songs: T = 7 s
+        QCOMPARE(int(corpus.songs.size()), 4);
+        for (Focus f : {Focus::Drums, Focus::Bass, Focus::Piano, Focus::Guitar}) {
+            const auto set = makePseudoMixSet(corpus, f);
+            std::vector<std::string> problems;
+            const auto pipelines = standardMixPipelines(defaultModelsRoot(), f, standardPipelineNames(), &problems);
+            for (const auto& p : problems) qWarning("%s", p.c_str());
+            QCOMPARE(pipelines.size(), standardPipelineNames().size());
+            for (const auto& p : pipelines) {
+                std::vector<TrackEmbedding> q, g;
+                for (const auto& t : set.queries) q.push_back(embedPseudoMix(t, f, p));
+                for (const auto& t : set.gallery) g.push_back(embedPseudoMix(t, f, p));
+                const auto s = scorePseudoMix(q, g, set.distractor);
+                qInfo("%s %-13s acc@1 %.2f distractor@1 %.2f MRR %.2f segment kNN %.2f", focusName(f), p.name.c_str(), s.acc1,
+                      s.distractor1, s.mrr, s.segmentKnn);
+                QCOMPARE(s.queries, 4);
+                QVERIFY(s.querySegments >= 4 * 3);
+                QVERIFY(s.acc1 + s.distractor1 <= 1.0);
+                if (p.name == "clean") QCOMPARE(s.acc1, 1.0);
+                if (p.name == "default") {
+                    const bool mixModel = modelFolderFor(defaultModelsRoot(), f) == "mixfocus";
+                    QCOMPARE(p.input == PipelineInput::Mix, mixModel);
+                }
+            }
         }
     }
 

@@ -31,7 +31,7 @@ MultiFocusTrainConfig tinyConfig()
     c.spec.dim = 5 * 4;
     c.mix.frames = 32;
     c.mix.leadIn = 8;
-    c.triplets = 5;
+    c.groups = 4;
     c.steps = 4;
     c.threads = 1;
     c.checkpointEvery = 100;

@@ -231,28 +231,34 @@ private Q_SLOTS:
         const PseudoMixSampler sampler(bank, songs, c);
         std::mt19937_64 rng(5);
         const auto b = sampler.batch(10, rng);
-        QCOMPARE(b.items, 30);
-        QCOMPARE(int(b.logMel.size()), 30 * 32 * 16);
+        QCOMPARE(b.items, 40);
+        QCOMPARE(b.groupSize, 4);
+        QCOMPARE(int(b.logMel.size()), 40 * 32 * 16);
         for (float v : b.logMel) QVERIFY(std::isfinite(v));
-        const int n = 10;
-        for (int k = 0; k < n; ++k) {
-            const int fi = b.tripletFocus[size_t(k)];
-            const auto& L = b.labels;
-            const int a = k, p = n + k, ng = 2 * n + k;
-            QCOMPARE(L[size_t(fi)][size_t(a)], L[size_t(fi)][size_t(p)]);
-            QVERIFY(L[size_t(fi)][size_t(a)] != L[size_t(fi)][size_t(ng)]);
-            if (fi == 0) {
-                for (int f = 1; f < 5; ++f) QCOMPARE(L[size_t(f)][size_t(a)], L[size_t(f)][size_t(p)]);
-                continue;
-            }
-            for (int f = 1; f < 5; ++f) {
-                if (f == fi) continue;
-                // The negative shares the anchor's accompaniment; the positive has another one.
-                QCOMPARE(L[size_t(f)][size_t(a)], L[size_t(f)][size_t(ng)]);
-                QVERIFY(L[size_t(f)][size_t(a)] != L[size_t(f)][size_t(p)]);
-            }
-            QVERIFY(L[0][size_t(a)] < 0);  // a pseudo-mix is no song's mix
+        const auto& L = b.labels;
+        for (int g = 0; g < 10; ++g) {
+            const int fi = b.groupFocus[size_t(g)];
+            const size_t first = size_t(g) * 4, neg = first + 3;
+            // Three items share the focus's part; the last one is another song's.
+            QVERIFY(L[size_t(fi)][first] >= 0);
+            QCOMPARE(L[size_t(fi)][first + 1], L[size_t(fi)][first]);
+            QCOMPARE(L[size_t(fi)][first + 2], L[size_t(fi)][first]);
+            QVERIFY(L[size_t(fi)][neg] >= 0 && L[size_t(fi)][neg] != L[size_t(fi)][first]);
+            // For every other focus an item is nobody's positive.
+            for (int f = 0; f < 5; ++f)
+                if (f != fi)
+                    for (size_t i = first; i <= neg; ++i) {
+                        QVERIFY(L[size_t(f)][i] < 0);
+                        QCOMPARE(int(std::count(L[size_t(f)].begin(), L[size_t(f)].end(), L[size_t(f)][i])), 1);
+                    }
         }
+        // The curriculum turns the accompaniment down: the item then sits nearer its part alone.
+        std::mt19937_64 r1(9), r2(9);
+        const auto loud = sampler.batch(9, r1, 0.0), soft = sampler.batch(9, r2, -30.0);
+        QCOMPARE(loud.groupFocus, soft.groupFocus);
+        double loudSum = 0, softSum = 0;
+        for (size_t i = 0; i < loud.logMel.size(); ++i) loudSum += loud.logMel[i], softSum += soft.logMel[i];
+        QVERIFY(softSum < loudSum);
         // The stream depends on the RNG only.
         std::mt19937_64 again(5);
         QCOMPARE(sampler.batch(10, again).logMel, b.logMel);

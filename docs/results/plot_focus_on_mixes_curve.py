@@ -1,0 +1,41 @@
+#!/usr/bin/python3
+"""Learning curve of the multi-focus mix model: training loss per focus and held-out pseudo-mix
+acc@1 / distractor@1 per focus against steps and wall time (learning_curve.csv from train-mix).
+
+usage: plot_focus_on_mixes_curve.py models/mixfocus/learning_curve.csv docs/results/focus-on-mixes/learning-curve.png
+"""
+import csv
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+src, out = sys.argv[1], sys.argv[2]
+rows = list(csv.DictReader(open(src)))
+step = [int(r["step"]) for r in rows]
+minutes = [float(r["seconds"]) / 60 for r in rows]
+parts = ["drums", "bass", "piano", "guitar"]
+fig, ax = plt.subplots(1, 3, figsize=(15, 4))
+for f in ["mix"] + parts:
+    ax[0].plot(step, [float(r["loss_" + f]) for r in rows], label=f)
+ax[0].set_xlabel("step")
+ax[0].set_ylabel("training triplet loss (mean over active triplets)")
+ax[0].legend()
+for f in parts:
+    xs = [(s, float(r["val_acc1_" + f])) for s, r in zip(step, rows) if r.get("val_acc1_" + f)]
+    ax[1].plot([x for x, _ in xs], [y for _, y in xs], marker="o", label=f)
+    ds = [(m, float(r["val_distractor1_" + f])) for m, r in zip(minutes, rows) if r.get("val_distractor1_" + f)]
+    ax[2].plot([x for x, _ in ds], [y for _, y in ds], marker="o", label=f)
+n = 16
+for a, title in ((ax[1], "held-out pseudo-mix acc@1 (16 songs, T = 14 s)"), (ax[2], "held-out distractor@1")):
+    a.axhline(1 / n, color="grey", linestyle=":", label="chance (1/16)")
+    a.set_ylim(0, 1.02)
+    a.set_title(title)
+    a.legend()
+ax[1].set_xlabel("step")
+ax[2].set_xlabel("wall time (min, 2 cores)")
+fig.tight_layout()
+fig.savefig(out, dpi=90)
+print("wrote", out)
