@@ -1,7 +1,9 @@
 # `cpack -G DEB` from the build folder produces a Debian package of the app and CLI.
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/stemscope.desktop DESTINATION share/applications)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/io.github.stemscope.Stemscope.metainfo.xml DESTINATION share/metainfo)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/ DESTINATION share/stemscope/models OPTIONAL)
+# Training checkpoints and stem banks stay in the source tree (they exist only to resume training).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/ DESTINATION share/stemscope/models OPTIONAL
+  PATTERN "*.ckpt" EXCLUDE PATTERN "*.bank" EXCLUDE)
 
 set(CPACK_PACKAGE_NAME stemscope)
 set(CPACK_PACKAGE_VENDOR "Stemscope")

@@ -3,6 +3,7 @@
 // Include only from .cpp files.
 #include <torch/torch.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -127,6 +128,44 @@ inline EmbeddingNet loadModel(const std::string& path)
     net->load(sub);
     net->eval();
     return net;
+}
+
+// Training checkpoint of an EmbeddingNet: spec, parameters, optimiser state and one progress
+// counter stored under `counter` ("epoch" for the focus trainer, "step" for the mix-model trainer).
+// Written to a temporary file and renamed, so a kill never leaves half a checkpoint.
+inline void saveTrainingCheckpoint(EmbeddingNet& net, torch::optim::Optimizer& opt, const std::string& counter,
+                                   int value, const std::string& path)
+{
+    torch::serialize::OutputArchive root, netA, optA;
+    net->save(netA);
+    opt.save(optA);
+    root.write("spec", specTensor(net->spec()));
+    root.write("net", netA);
+    root.write("optim", optA);
+    root.write(counter, torch::tensor({int64_t(value)}, torch::kLong));
+    const std::filesystem::path p(path);
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    const std::string tmp = path + ".tmp";
+    root.save_to(tmp);
+    std::filesystem::rename(tmp, path);
+}
+
+// Restores `net` and `opt` from a checkpoint written for the same spec; returns its counter.
+inline int loadTrainingCheckpoint(EmbeddingNet& net, torch::optim::Optimizer& opt, const std::string& counter,
+                                  const std::string& path)
+{
+    torch::serialize::InputArchive root, netA, optA;
+    root.load_from(path);
+    torch::Tensor spec, value;
+    root.read("spec", spec);
+    if (!(specFromTensor(spec) == net->spec()))
+        throw std::runtime_error("checkpoint " + path + " was written for another model shape");
+    root.read("net", netA);
+    net->load(netA);
+    root.read("optim", optA);
+    opt.load(optA);
+    root.read(counter, value);
+    return int(value[0].item<int64_t>());
 }
 
 }  // namespace stemscope::detail

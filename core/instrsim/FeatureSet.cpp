@@ -5,11 +5,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "audio/AudioDecoder.h"
+#include "util/ParallelFor.h"
 
 namespace stemscope {
 namespace fs = std::filesystem;
@@ -33,36 +32,20 @@ FeatureSet computeCorpusFeatures(const std::string& corpusDir, Focus focus, cons
 {
     const auto songs = listCorpusSongs(corpusDir);
     std::vector<Matrix> perSong(songs.size());
-    std::atomic<size_t> next{0};
-    std::atomic<int> done{0};
-    std::mutex m;
-    std::string error;
-    auto work = [&] {
-        for (;;) {
-            const size_t i = next++;
-            if (i >= songs.size() || (cancel && *cancel)) return;
-            try {
-                const std::string file = stemFileFor((fs::path(corpusDir) / songs[i]).string(), focus);
-                if (!file.empty()) {
-                    DecodeOptions d;
-                    d.targetSampleRate = 22050.0;
-                    perSong[i] = logMelSegments(defaultAudioDecoder()->decodeMono(file, d).samples, o);
-                }
-            } catch (const std::exception& e) {
-                std::lock_guard<std::mutex> l(m);
-                if (error.empty()) error = songs[i] + ": " + e.what();
-            }
-            const int d = ++done;
-            if (progress) {
-                std::lock_guard<std::mutex> l(m);
-                progress(d, int(songs.size()), songs[i]);
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 0; t < std::max(1, threads); ++t) pool.emplace_back(work);
-    for (auto& t : pool) t.join();
-    if (!error.empty()) throw std::runtime_error(error);
+    parallelForEach(
+        songs.size(), threads,
+        [&](size_t i) {
+            const std::string file = stemFileFor((fs::path(corpusDir) / songs[i]).string(), focus);
+            if (file.empty()) return;
+            DecodeOptions d;
+            d.targetSampleRate = 22050.0;
+            perSong[i] = logMelSegments(defaultAudioDecoder()->decodeMono(file, d).samples, o);
+        },
+        [&](size_t i) { return songs[i]; },
+        [&](size_t done, size_t i) {
+            if (progress) progress(int(done), int(songs.size()), songs[i]);
+        },
+        cancel);
     if (cancel && *cancel) throw std::runtime_error("cancelled");
     FeatureSet f;
     f.bands = o.bands;

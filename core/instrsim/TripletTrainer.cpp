@@ -141,37 +141,6 @@ LossOut tripletLoss(const torch::Tensor& e, const Batch& b, const TrainConfig& c
     return {l.sum() / std::max(1.0, nPos), nValid > 0 ? nPos / nValid : 0.0};
 }
 
-void saveCheckpoint(detail::EmbeddingNet& net, torch::optim::Adam& opt, int epoch, const std::string& path)
-{
-    torch::serialize::OutputArchive root, netA, optA;
-    net->save(netA);
-    opt.save(optA);
-    root.write("spec", detail::specTensor(net->spec()));
-    root.write("net", netA);
-    root.write("optim", optA);
-    root.write("epoch", torch::tensor({int64_t(epoch)}, torch::kLong));
-    const std::string tmp = path + ".tmp";
-    if (std::filesystem::path(path).has_parent_path())
-        std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-    root.save_to(tmp);
-    std::filesystem::rename(tmp, path);
-}
-
-int loadCheckpoint(detail::EmbeddingNet& net, torch::optim::Adam& opt, const std::string& path)
-{
-    torch::serialize::InputArchive root, netA, optA;
-    root.load_from(path);
-    torch::Tensor spec, epoch;
-    root.read("spec", spec);
-    if (!(detail::specFromTensor(spec) == net->spec()))
-        throw std::runtime_error("checkpoint " + path + " was written for another model shape");
-    root.read("net", netA);
-    net->load(netA);
-    root.read("optim", optA);
-    opt.load(optA);
-    root.read("epoch", epoch);
-    return int(epoch[0].item<int64_t>());
-}
 }  // namespace
 
 void writeUntrainedModel(const ModelSpec& spec, uint64_t seed, const std::string& modelPath)
@@ -206,7 +175,7 @@ TrainResult trainEmbeddingModel(const FeatureSet& data, const TrainConfig& c, co
     TrainResult r;
     int startEpoch = 0;
     if (c.resume && !c.checkpointPath.empty() && std::filesystem::exists(c.checkpointPath)) {
-        startEpoch = loadCheckpoint(net, opt, c.checkpointPath);
+        startEpoch = detail::loadTrainingCheckpoint(net, opt, "epoch", c.checkpointPath);
         r.resumedFromEpoch = startEpoch;
     }
     r.epochsDone = startEpoch;
@@ -264,7 +233,7 @@ TrainResult trainEmbeddingModel(const FeatureSet& data, const TrainConfig& c, co
         r.epochSeconds.push_back(std::chrono::duration<double>(Clock::now() - te).count());
         r.epochsDone = epoch + 1;
         ++epochsThisCall;
-        if (!c.checkpointPath.empty()) saveCheckpoint(net, opt, epoch + 1, c.checkpointPath);
+        if (!c.checkpointPath.empty()) detail::saveTrainingCheckpoint(net, opt, "epoch", epoch + 1, c.checkpointPath);
         if (!c.epochModelPath.empty()) {
             net->eval();
             if (std::filesystem::path(c.epochModelPath).has_parent_path())

@@ -17,37 +17,6 @@ void ensureParent(const std::string& path)
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
 }
 
-void saveCheckpoint(detail::EmbeddingNet& net, torch::optim::Adam& opt, int step, const std::string& path)
-{
-    torch::serialize::OutputArchive root, netA, optA;
-    net->save(netA);
-    opt.save(optA);
-    root.write("spec", detail::specTensor(net->spec()));
-    root.write("net", netA);
-    root.write("optim", optA);
-    root.write("step", torch::tensor({int64_t(step)}, torch::kLong));
-    ensureParent(path);
-    const std::string tmp = path + ".tmp";
-    root.save_to(tmp);
-    fs::rename(tmp, path);
-}
-
-int loadCheckpoint(detail::EmbeddingNet& net, torch::optim::Adam& opt, const std::string& path)
-{
-    torch::serialize::InputArchive root, netA, optA;
-    root.load_from(path);
-    torch::Tensor spec, step;
-    root.read("spec", spec);
-    if (!(detail::specFromTensor(spec) == net->spec()))
-        throw std::runtime_error("checkpoint " + path + " was written for another model shape");
-    root.read("net", netA);
-    net->load(netA);
-    root.read("optim", optA);
-    opt.load(optA);
-    root.read("step", step);
-    return int(step[0].item<int64_t>());
-}
-
 // Triplet loss of one focus on its block `e` [N, d] (unit rows) with labels `lab`. Batch-all:
 // every (anchor, positive, negative) of the batch, averaged over those with positive loss;
 // batch-hard: each anchor's hardest positive and negative (collapses from a fresh start here: every
@@ -92,7 +61,7 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     MultiFocusTrainResult r;
     int start = 0;
     if (c.resume && !c.checkpointPath.empty() && fs::exists(c.checkpointPath)) {
-        start = loadCheckpoint(net, opt, c.checkpointPath);
+        start = detail::loadTrainingCheckpoint(net, opt, "step", c.checkpointPath);
         r.resumedFromStep = start;
     }
     r.stepsDone = start;
@@ -140,7 +109,7 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
         r.stepsDone = step + 1;
         const bool ckpt = (r.stepsDone % std::max(1, c.checkpointEvery) == 0) || r.stepsDone == c.steps;
         if (ckpt) {
-            if (!c.checkpointPath.empty()) saveCheckpoint(net, opt, r.stepsDone, c.checkpointPath);
+            if (!c.checkpointPath.empty()) detail::saveTrainingCheckpoint(net, opt, "step", r.stepsDone, c.checkpointPath);
             writeModel();
         }
         if (progress && (ckpt || r.stepsDone % 20 == 0)) {
@@ -159,7 +128,7 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     }
     // A stopped call leaves a checkpoint at the step it reached, so --resume continues there.
     if (r.stepsDone > start && r.stepsDone % std::max(1, c.checkpointEvery) != 0 && r.stepsDone != c.steps) {
-        if (!c.checkpointPath.empty()) saveCheckpoint(net, opt, r.stepsDone, c.checkpointPath);
+        if (!c.checkpointPath.empty()) detail::saveTrainingCheckpoint(net, opt, "step", r.stepsDone, c.checkpointPath);
         writeModel();
     }
     r.finished = r.stepsDone >= c.steps;

@@ -3,15 +3,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "analysis/SegmentFeatures.h"
 #include "audio/AudioDecoder.h"
 #include "dsp/MelSpectrogram.h"
 #include "embedding/TrackEmbedding.h"
 #include "instrsim/FeatureSet.h"
+#include "util/ParallelFor.h"
 
 namespace stemscope {
 namespace fs = std::filesystem;
@@ -89,32 +88,17 @@ StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, in
     const MelSpectrogram mel(c);
     std::vector<StemBankSong> songs(dirs.size());
     std::vector<char> ok(dirs.size(), 0);
-    std::atomic<size_t> next{0};
-    std::atomic<int> done{0};
-    std::mutex m;
-    std::string error;
-    auto work = [&] {
-        for (;;) {
-            const size_t i = next++;
-            if (i >= dirs.size() || (cancel && *cancel)) return;
-            try {
-                songs[i].name = names[i];
-                ok[i] = loadSong(dirs[i], mel, songs[i]);
-            } catch (const std::exception& e) {
-                std::lock_guard<std::mutex> l(m);
-                if (error.empty()) error = names[i] + ": " + e.what();
-            }
-            const int d = ++done;
-            if (progress) {
-                std::lock_guard<std::mutex> l(m);
-                progress(d, int(dirs.size()), names[i]);
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 0; t < std::max(1, threads); ++t) pool.emplace_back(work);
-    for (auto& t : pool) t.join();
-    if (!error.empty()) throw std::runtime_error(error);
+    parallelForEach(
+        dirs.size(), threads,
+        [&](size_t i) {
+            songs[i].name = names[i];
+            ok[i] = loadSong(dirs[i], mel, songs[i]);
+        },
+        [&](size_t i) { return names[i]; },
+        [&](size_t done, size_t i) {
+            if (progress) progress(int(done), int(dirs.size()), names[i]);
+        },
+        cancel);
     if (cancel && *cancel) throw std::runtime_error("cancelled");
     StemBank bank;
     bank.bands = bands;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Reproduces docs/results/focus-on-mixes.md: renders the corpora, trains the multi-focus mix model
+# (models/mixfocus, resumable: run it again after a stop and it continues from train.ckpt), plots
+# its learning curve and runs the pseudo-mix benchmark for every pipeline on the 20 test songs.
+#   docs/results/reproduce-focus-on-mixes.sh [CLI] [CORPUS_ROOT]
+# Training never sees the test split: train/ (180 songs) and separation/ (songs 16-159 of the
+# separation split) train, sepval/ (separation songs 0-15) validates, test/ is only measured.
+set -euo pipefail
+CLI=${1:-build/app/stemscope-cli}
+C=${2:-/work/corpus}
+"$CLI" corpus render --split test --out "$C/test" --jobs 2
+"$CLI" corpus render --split train --out "$C/train" --jobs 2
+"$CLI" corpus render --split separation --songs 160 --out "$C/separation" --jobs 2
+mkdir -p "$C/sepval"
+for i in $(seq -f %04g 0 15); do
+  [ -d "$C/separation/separation-$i" ] && mv "$C/separation/separation-$i" "$C/sepval/"
+done
+"$CLI" train-mix --corpus "$C/train,$C/separation" --out models/mixfocus --bank "$C/mixfocus.bank" \
+  --steps 14000 --checkpoint-every 250 --validate "$C/sepval" --validate-songs 16 --validate-seconds 14 --resume
+/usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py models/mixfocus/learning_curve.csv \
+  docs/results/focus-on-mixes/learning-curve.png
+"$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
+"$CLI" evaluate --corpus "$C/test" --models models --out docs/results/focus-on-mixes/clean-stem-knn
