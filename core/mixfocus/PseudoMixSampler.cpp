@@ -74,7 +74,7 @@ void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out
             if (aug) {
                 applyGainDb(b, cfg_.stemGainDb * sym(rng));
                 if (u(rng) < cfg_.eqProb) applyEq(b, rng, cfg_.eqDb);
-                if (track == 3 && u(rng) < cfg_.overdriveProb) applyOverdrive(b, 0.3 + 0.7 * u(rng), octaveMap_, twelfthMap_);
+                if (track == kBankGuitar && u(rng) < cfg_.overdriveProb) applyOverdrive(b, 0.3 + 0.7 * u(rng), octaveMap_, twelfthMap_);
                 if (u(rng) < cfg_.stemReverbProb) applyReverb(b, 0.2 + 1.3 * u(rng), 0.2 + 0.8 * u(rng));
             }
             addInto(total, b);

@@ -16,6 +16,7 @@ namespace stemscope {
 inline constexpr std::array<const char*, 6> kBankTracks{"drums", "bass", "piano", "guitar", "other", "mix"};
 inline constexpr int kBankStems = 5;  // drums..other: the parts a pseudo-mix is summed from
 inline constexpr int kBankMix = 5;
+inline constexpr int kBankGuitar = 3;  // the part that gets overdrive
 
 struct StemBankSong {
     std::string name;                          // "<corpus folder>/<song folder>"

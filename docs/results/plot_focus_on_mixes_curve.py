@@ -17,17 +17,18 @@ rows = list(csv.DictReader(open(src)))
 step = [int(r["step"]) for r in rows]
 minutes = [float(r["seconds"]) / 60 for r in rows]
 parts = ["drums", "bass", "piano", "guitar"]
+colour = {"mix": "black", "drums": "C0", "bass": "C1", "piano": "C2", "guitar": "C3"}
 fig, ax = plt.subplots(1, 3, figsize=(15, 4))
 for f in ["mix"] + parts:
-    ax[0].plot(step, [float(r["loss_" + f]) for r in rows], label=f)
+    ax[0].plot(step, [float(r["loss_" + f]) for r in rows], label=f, color=colour[f])
 ax[0].set_xlabel("step")
 ax[0].set_ylabel("training triplet loss (mean over active triplets)")
 ax[0].legend()
 for f in parts:
     xs = [(s, float(r["val_acc1_" + f])) for s, r in zip(step, rows) if r.get("val_acc1_" + f)]
-    ax[1].plot([x for x, _ in xs], [y for _, y in xs], marker="o", label=f)
+    ax[1].plot([x for x, _ in xs], [y for _, y in xs], marker="o", label=f, color=colour[f])
     ds = [(m, float(r["val_distractor1_" + f])) for m, r in zip(minutes, rows) if r.get("val_distractor1_" + f)]
-    ax[2].plot([x for x, _ in ds], [y for _, y in ds], marker="o", label=f)
+    ax[2].plot([x for x, _ in ds], [y for _, y in ds], marker="o", label=f, color=colour[f])
 n = 16
 for a, title in ((ax[1], "held-out pseudo-mix acc@1 (16 songs, T = 14 s)"), (ax[2], "held-out distractor@1")):
     a.axhline(1 / n, color="grey", linestyle=":", label="chance (1/16)")

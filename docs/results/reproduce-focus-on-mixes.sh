@@ -19,5 +19,14 @@ done
   --steps 14000 --checkpoint-every 250 --validate "$C/sepval" --validate-songs 16 --validate-seconds 14 --resume
 /usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py models/mixfocus/learning_curve.csv \
   docs/results/focus-on-mixes/learning-curve.png
+# Which pipeline serves each focus (models/pipelines.json) is decided on the validation songs:
+# per focus the higher acc@1, then the higher MRR, of separate-then-embed and the mix model.
+mkdir -p build/focus-on-mixes
+"$CLI" evaluate-mix --corpus "$C/sepval" --seconds 14 --models models --pipelines separated,mixfocus \
+  --out build/focus-on-mixes/validation-choice
+# The report's table (test split, every pipeline in one run) and the paper's Table 1 on clean stems.
 "$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
 "$CLI" evaluate --corpus "$C/test" --models models --out docs/results/focus-on-mixes/clean-stem-knn
+rm -f docs/results/focus-on-mixes/clean-stem-knn/embeddings_*.csv   # 3 MB of vectors, not kept
+# Analysis speed with the engine's default pipelines (docs/benchmarks/library.md).
+"$CLI" bench library --embedder models --separator default --skip-index
