@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "embedding/EmbeddingNet.h"
+#include "embedding/TripletLoss.h"
 
 namespace stemscope {
 
@@ -119,26 +120,10 @@ LossOut tripletLoss(const torch::Tensor& e, const Batch& b, const TrainConfig& c
         auto l = torch::relu(dap - dan + m);
         return {l.mean(), (l > 0).to(torch::kFloat).mean().item<double>()};
     }
-    auto dist = 1 - torch::matmul(e, e.t()); // [B, B]
-    auto lab = torch::tensor(b.labels, torch::kLong);
-    auto same = lab.unsqueeze(0) == lab.unsqueeze(1);
-    auto eye = torch::eye(e.size(0), torch::kBool);
-    auto posMask = same.logical_and(eye.logical_not());
-    auto negMask = same.logical_not();
-    if (c.mining == TripletMining::BatchHard) {
-        auto hardPos = (dist * posMask.to(torch::kFloat) - 1e4 * (posMask.logical_not()).to(torch::kFloat)).amax(1);
-        auto hardNeg = (dist + 1e4 * (negMask.logical_not()).to(torch::kFloat)).amin(1);
-        auto l = torch::relu(hardPos - hardNeg + m);
-        return {l.mean(), (l > 0).to(torch::kFloat).mean().item<double>()};
-    }
-    // Batch-all: l[a, p, n] = d(a,p) - d(a,n) + m over valid triplets.
-    auto l = dist.unsqueeze(2) - dist.unsqueeze(1) + m;
-    auto valid = posMask.unsqueeze(2).logical_and(negMask.unsqueeze(1));
-    l = torch::relu(l) * valid.to(torch::kFloat);
-    auto positive = (l > 1e-12).to(torch::kFloat);
-    const double nPos = positive.sum().item<double>();
-    const double nValid = valid.sum().item<double>();
-    return {l.sum() / std::max(1.0, nPos), nValid > 0 ? nPos / nValid : 0.0};
+    // Both batch minings: P songs x K segments, so every row is an anchor.
+    auto v = detail::labelledTripletLoss(e, torch::tensor(b.labels, torch::kLong), m, c.mining == TripletMining::BatchHard);
+    if (!v.loss.defined()) throw std::runtime_error("a training batch without triplets");
+    return {v.loss, v.active};
 }
 
 }  // namespace

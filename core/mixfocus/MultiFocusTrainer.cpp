@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "embedding/EmbeddingNet.h"
+#include "embedding/TripletLoss.h"
 
 namespace stemscope {
 namespace {
@@ -17,33 +18,6 @@ void ensureParent(const std::string& path)
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
 }
 
-// Triplet loss of one focus on its block `e` [N, d] (unit rows) with labels `lab`. Batch-all:
-// every (anchor, positive, negative) of the batch, averaged over those with positive loss;
-// batch-hard: each anchor's hardest positive and negative (collapses from a fresh start here: every
-// distance equal, loss stuck at the margin). Returns (loss, share of active triplets or anchors);
-// the loss is undefined (empty) when the batch holds no triplet for the focus.
-std::pair<torch::Tensor, double> maskedTripletLoss(const torch::Tensor& e, const torch::Tensor& lab, double margin,
-                                                   bool hard)
-{
-    auto dist = 1 - torch::matmul(e, e.t());
-    auto same = lab.unsqueeze(0) == lab.unsqueeze(1);
-    auto eye = torch::eye(e.size(0), torch::kBool);
-    auto pos = same.logical_and(eye.logical_not());
-    auto neg = same.logical_not();
-    auto anchors = pos.any(1).logical_and(neg.any(1));
-    if (!anchors.any().item<bool>()) return {torch::Tensor(), 0.0};
-    if (hard) {
-        auto hardPos = (dist - 1e4 * pos.logical_not().to(torch::kFloat)).amax(1);
-        auto hardNeg = (dist + 1e4 * neg.logical_not().to(torch::kFloat)).amin(1);
-        auto l = torch::relu(hardPos - hardNeg + margin).masked_select(anchors);
-        return {l.mean(), (l > 0).to(torch::kFloat).mean().item<double>()};
-    }
-    auto valid = pos.unsqueeze(2).logical_and(neg.unsqueeze(1));
-    auto l = torch::relu(dist.unsqueeze(2) - dist.unsqueeze(1) + margin) * valid.to(torch::kFloat);
-    const double nActive = (l > 1e-12).sum().item<double>();
-    const double nValid = valid.sum().item<double>();
-    return {l.sum() / std::max(1.0, nActive), nValid > 0 ? nActive / nValid : 0.0};
-}
 }  // namespace
 
 MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, const MultiFocusTrainConfig& c,
@@ -93,7 +67,9 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
         torch::Tensor loss;
         for (int f = 0; f < 5; ++f) {
             auto lab = torch::tensor(b.labels[size_t(f)], torch::kLong);
-            auto [l, active] = maskedTripletLoss(e.narrow(1, int64_t(f) * sub, sub), lab, c.margin, c.batchHard);
+            // Masked: focus f's block only. Batch-hard collapsed from a fresh start here (every
+            // distance equal, loss stuck at the margin); batch-all is the default.
+            auto [l, active] = detail::labelledTripletLoss(e.narrow(1, int64_t(f) * sub, sub), lab, c.margin, c.batchHard);
             if (!l.defined()) continue;
             loss = loss.defined() ? loss + l : l;
             rep.loss[size_t(f)] += l.item<double>();
