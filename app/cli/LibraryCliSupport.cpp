@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "audio/AudioDecoder.h"
-#include "cli/BaselineEmbedder.h"
+#include "embedding/BaselineEmbedder.h"
 #include "cli/CliArgs.h"
 #include "jobs/JobEngine.h"
 #include "library/LibraryStore.h"

@@ -101,7 +101,7 @@ const CommandRegistration reg(
      "  another part (the distractor). Per focus and pipeline: acc@1, distractor@1, MRR, segment kNN.\n"
      "  --corpus DIR        test corpus (one folder per song with drums/bass/piano/guitar/other stems)\n"
      "  --models DIR        models root (default: the installed models)\n"
-     "  --pipelines LIST    clean,separated,focus-on-mix,mix-model,mixfocus,default (default: all)\n"
+     "  --pipelines LIST    clean,separated,focus-on-mix,mix-model,mel-stats,mixfocus,default (default: all)\n"
      "  --focus LIST        drums,bass,piano,guitar (default: all four)\n"
      "  --seconds T         30 (songs need 2T seconds);  --songs N  first N songs only;  --k K  (5)\n"
      "  --out DIR           also write focus_on_mixes.json and focus_on_mixes.md there\n"

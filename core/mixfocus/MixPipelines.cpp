@@ -7,6 +7,7 @@
 #include "analysis/EmbedderRegistry.h"
 #include "analysis/SegmentFeatures.h"
 #include "dsp/Resampler.h"
+#include "embedding/BaselineEmbedder.h"
 #include "embedding/TorchEmbedder.h"
 #include "separation/Separator.h"
 #include "separation/TorchSeparator.h"
@@ -60,7 +61,8 @@ TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<
 
 const std::vector<std::string>& standardPipelineNames()
 {
-    static const std::vector<std::string> names{"clean", "separated", "focus-on-mix", "mix-model", "mixfocus", "default"};
+    static const std::vector<std::string> names{"clean",    "separated", "focus-on-mix", "mix-model",
+                                                "mel-stats", "mixfocus",  "default"};
     return names;
 }
 
@@ -94,6 +96,8 @@ std::vector<MixPipeline> standardMixPipelines(const std::string& root, Focus foc
             if (name == "separated") p.separator = sep();
         } else if (name == "mix-model") {
             p.embedder = load("mix", Focus::Mix);
+        } else if (name == "mel-stats") {
+            p.embedder = std::make_shared<BaselineEmbedder>(focus, 128, 64, 129);
         } else if (name == "mixfocus") {
             p.embedder = load("mixfocus", focus);
         } else if (name == "default") {

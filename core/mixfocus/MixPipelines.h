@@ -36,6 +36,7 @@ TrackEmbedding runPipeline(const MixPipeline& pipeline, Focus focus, const std::
 //   separated      the separator, then the focus model on the separated part (separate-then-embed)
 //   focus-on-mix   the focus model straight on the mix
 //   mix-model      the mix model on the mix
+//   mel-stats      model-free baseline: per-band log-mel mean and spread of the mix, randomly projected
 //   mixfocus       the multi-focus mix model's block for the focus, on the mix
 //   default        whatever the engine uses for the focus (EmbedderRegistry + default separator)
 const std::vector<std::string>& standardPipelineNames();

@@ -1,5 +1,6 @@
 #pragma once
-// A model-free baseline embedder for the CLI (`--embedder baseline`) and `bench library`: a fixed
+// A model-free baseline embedder (the CLI's `--embedder baseline`, `bench library`, the pseudo-mix
+// benchmark's `mel-stats` pipeline): a fixed
 // seeded random projection of each segment's per-band log-mel mean and standard deviation,
 // L2-normalised. It is not a trained model: it lets the pipeline, the library and the indexes run
 // (and be benchmarked) before the CNN weights in models/<focus>/ exist.
@@ -10,7 +11,7 @@
 #include "embedding/Embedder.h"
 #include "embedding/Focus.h"
 
-namespace stemscope::cli {
+namespace stemscope {
 
 class BaselineEmbedder final : public Embedder {
 public:
@@ -64,4 +65,4 @@ private:
     std::vector<float> w_;
 };
 
-}  // namespace stemscope::cli
+}  // namespace stemscope
