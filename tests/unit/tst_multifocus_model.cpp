@@ -38,6 +38,15 @@ MultiFocusTrainConfig tinyConfig()
     return c;
 }
 
+// A sampler over eight synthetic songs (the bank lives as long as the test program).
+PseudoMixSampler tinySampler(const MultiFocusTrainConfig& c)
+{
+    static const auto bank = test::syntheticStemBank(8, 200, 16);
+    std::vector<int> songs(8);
+    std::iota(songs.begin(), songs.end(), 0);
+    return PseudoMixSampler(bank, songs, c.mix);
+}
+
 std::vector<Matrix> probeSegments()
 {
     std::vector<Matrix> segs;
@@ -60,11 +69,8 @@ class MultiFocusModelTest : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        static const auto bank = test::syntheticStemBank(8, 200, 16);
-        std::vector<int> songs(8);
-        std::iota(songs.begin(), songs.end(), 0);
         const auto c = tinyConfig();
-        const PseudoMixSampler sampler(bank, songs, c.mix);
+        const PseudoMixSampler sampler = tinySampler(c);
         model_ = dir_.filePath("mixfocus/model.pt").toStdString();
         const auto r = trainMultiFocusModel(sampler, c, model_);
         QVERIFY(r.finished);
@@ -145,11 +151,8 @@ private Q_SLOTS:
 
     void resumedTrainingEqualsAnUninterruptedRun()
     {
-        static const auto bank = test::syntheticStemBank(8, 200, 16);
-        std::vector<int> songs(8);
-        std::iota(songs.begin(), songs.end(), 0);
         auto c = tinyConfig();
-        const PseudoMixSampler sampler(bank, songs, c.mix);
+        const PseudoMixSampler sampler = tinySampler(c);
         const auto straight = dir_.filePath("straight.pt").toStdString();
         trainMultiFocusModel(sampler, c, straight);
         const auto resumed = dir_.filePath("resumed.pt").toStdString();
@@ -170,11 +173,8 @@ private Q_SLOTS:
 
     void refusesAModelWithoutOneBlockPerFocus()
     {
-        static const auto bank = test::syntheticStemBank(8, 200, 16);
-        std::vector<int> songs(8);
-        std::iota(songs.begin(), songs.end(), 0);
         auto c = tinyConfig();
-        const PseudoMixSampler sampler(bank, songs, c.mix);
+        const PseudoMixSampler sampler = tinySampler(c);
         c.spec.subspaces = 0;
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, trainMultiFocusModel(sampler, c, {}));
     }
