@@ -1,8 +1,8 @@
 #pragma once
-// LibraryBackend on top of the engine: LibraryStore (SQLite), JobEngine (import/analysis jobs),
-// TrackImporter, NeighbourSearch, and - when they are part of the build - the analysis
-// scheduler, the t-SNE projection and the demo-corpus generator. One UI job may stand for many
-// engine jobs (analysis runs one engine job per track); cancel() cancels them all.
+// LibraryBackend as a thin Qt adapter over core's LibrarySession (the same facade the CLI's
+// library commands use): it turns the session's results into Qt types, its errors into messages,
+// and its engine jobs into UI jobs with signals. One UI job may stand for many engine jobs
+// (analysis runs one engine job per track); cancel() cancels them all.
 #include <QHash>
 #include <QMutex>
 
@@ -15,8 +15,7 @@
 #include "jobs/JobEngine.h"
 
 namespace stemscope {
-class LibraryStore;
-class NeighbourSearch;
+class LibrarySession;
 }  // namespace stemscope
 
 namespace stemscope::ui {
@@ -64,23 +63,17 @@ private:
     void onEngineUpdate(const JobInfo& info);
     void finishUiJob(quint64 uiJob, JobsPanel::Outcome outcome, const QString& message);
     quint64 startAnalysis(bool force, QString* error, quint64 reuseUiJob = 0);
-    std::string modelIdFor(Focus focus) const;
-    std::shared_ptr<NeighbourSearch> searchFor(Focus focus, QString* message);
-    void invalidateCaches();
-    DistanceMatrix distanceMatrix(const QString& focus, const QVector<qint64>* only, int maxTracks);
+    std::shared_ptr<LibrarySession> session() const;
+    DistanceMatrix distanceMatrix(const QString& focus, const std::vector<int64_t>& only, int maxTracks);
 
     mutable QMutex mutex_;
-    std::shared_ptr<LibraryStore> store_;
+    std::shared_ptr<LibrarySession> session_;
     std::unique_ptr<JobEngine> engine_;
     BackendSettings settings_;
     quint64 nextUiJob_ = 1;
     QHash<quint64, UiJob> uiJobs_;
     std::map<JobId, quint64> uiOf_;
-    std::map<Focus, std::shared_ptr<NeighbourSearch>> searches_;
-    std::shared_ptr<listening::LibraryListening> listening_; // lazily, reset with searches_
-    std::map<Focus, std::string> modelIds_;     // from loaded embedders, once known
-    std::shared_ptr<void> embedders_;           // EmbedderSet, loaded by the first analysis
-    QString embedderProblems_;
+    std::shared_ptr<listening::LibraryListening> listening_; // lazily, reset when analyses change
 };
 
 }  // namespace stemscope::ui

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "cli/CliArgs.h"
 #include "jobs/JobEngine.h"
 #include "library/LibraryStore.h"
+#include "session/LibrarySession.h"
 
 namespace stemscope::cli {
 namespace {
@@ -37,23 +39,23 @@ std::vector<Focus> parseFocuses(const std::string& list)
     return out;
 }
 
-EmbedderSet chooseEmbedders(const CliArgs& args)
+void chooseModels(LibrarySession& session, const CliArgs& args, bool required)
 {
     const auto focuses = parseFocuses(args.get("focus", "all"));
     const auto kind = args.get("embedder", "models");
-    EmbedderSet set;
     if (kind == "baseline") {
+        EmbedderSet set;
         for (Focus f : focuses) set[f] = std::make_shared<BaselineEmbedder>(f);
-        return set;
+        session.useEmbedders(std::move(set));
+        return;
     }
     if (kind != "models") throw UsageError("--embedder must be 'models' or 'baseline'");
-    std::vector<std::string> problems;
-    set = loadEmbedders(args.get("models", defaultModelsRoot()), focuses, &problems);
-    for (const auto& p : problems) std::cerr << "note: " << p << "\n";
-    if (set.empty())
-        throw std::runtime_error("no embedder available (no trained models found); use --embedder baseline to run "
-                                 "the model-free baseline");
-    return set;
+    session.loadInstalledModels(args.get("models"), focuses);
+    if (!required) return;
+    for (const auto& p : session.modelProblems()) std::cerr << "note: " << p << "\n";
+    if (session.embedders().empty())
+        throw std::runtime_error(session.modelsDescription() +
+                                 "\nno embedder available; use --embedder baseline to run the model-free baseline");
 }
 
 std::string formatDuration(double s)
@@ -66,21 +68,30 @@ std::string formatDuration(double s)
     return buf;
 }
 
-AnalysisRun runAnalysis(const std::shared_ptr<LibraryStore>& store, const EmbedderSet& embedders, int workers,
-                        bool quiet, const AnalysisOptions& options)
+AnalysisRun runAnalysis(LibrarySession& session, int workers, bool quiet, const AnalysisOptions& options)
 {
     AnalysisRun run;
-    auto analyzer = std::make_shared<TrackAnalyzer>(store, embedders, defaultAudioDecoder(), options);
-    AnalysisScheduler scheduler(analyzer);
     JobEngine engine(workers);
-    engine.setListener([&](const JobInfo& i) { scheduler.onJobUpdate(i); });
+    std::shared_ptr<AnalysisScheduler> scheduler;
+    std::mutex schedulerMutex;  // updates may arrive before submitAnalysis returns the scheduler
+    engine.setListener([&](const JobInfo& i) {
+        std::lock_guard<std::mutex> l(schedulerMutex);
+        if (scheduler) scheduler->onJobUpdate(i);
+    });
+    auto batch = session.submitAnalysis(engine, options);
     gInterrupted = false;
     auto previous = std::signal(SIGINT, onLibrarySigint);
-    scheduler.submit(engine, *store);
+    {
+        std::lock_guard<std::mutex> l(schedulerMutex);
+        scheduler = batch.scheduler;
+    }
+    // Jobs that finished before the scheduler was listening: replay their final state.
+    for (JobId id : batch.jobs)
+        if (const JobInfo info = engine.info(id); isFinished(info.state)) scheduler->onJobUpdate(info);
     const bool tty = ::isatty(STDOUT_FILENO);
     auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
     for (;;) {
-        const auto p = scheduler.progress();
+        const auto p = scheduler->progress();
         const bool finished = p.tracksFinished >= p.tracksTotal;
         if (gInterrupted && !run.interrupted) {
             run.interrupted = true;
@@ -108,7 +119,7 @@ AnalysisRun runAnalysis(const std::shared_ptr<LibraryStore>& store, const Embedd
     engine.setListener({});
     std::signal(SIGINT, previous);
     if (!quiet && tty) std::cout << "\n";
-    run.progress = scheduler.progress();
+    run.progress = scheduler->progress();
     return run;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Shared by the `library` subcommands and `bench library`: choosing embedders, running an
-// analysis with a live progress line, and turning Ctrl-C into a clean cancel.
+// The CLI face of core's LibrarySession, shared by the `library` subcommands and `bench library`:
+// choosing models from the command line, running an analysis with a live progress line, and
+// turning Ctrl-C into a clean cancel. Library logic itself lives in the session.
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,17 +11,18 @@
 #include "analysis/EmbedderRegistry.h"
 
 namespace stemscope {
-class LibraryStore;
+class LibrarySession;
 }
 
 namespace stemscope::cli {
 
 class CliArgs;
 
-// --focus a,b (default: all) ; --embedder models|baseline (default models, falling back to
-// nothing) ; --models DIR. Problems (missing models...) are printed to stderr.
+// --focus a,b (default: all) ; --embedder models|baseline (default models) ; --models DIR.
+// Loads them into the session; problems (missing models...) are printed to stderr. Throws when
+// `required` and no model could be loaded.
 std::vector<Focus> parseFocuses(const std::string& list);
-EmbedderSet chooseEmbedders(const CliArgs& args);
+void chooseModels(LibrarySession& session, const CliArgs& args, bool required = true);
 
 struct AnalysisRun {
     BatchProgress progress;
@@ -29,8 +31,7 @@ struct AnalysisRun {
 
 // Analyses everything pending with `workers` threads, printing progress unless quiet.
 // Ctrl-C cancels: jobs stop at their next checkpoint, committed results stay.
-AnalysisRun runAnalysis(const std::shared_ptr<LibraryStore>& store, const EmbedderSet& embedders, int workers,
-                        bool quiet, const AnalysisOptions& options = {});
+AnalysisRun runAnalysis(LibrarySession& session, int workers, bool quiet, const AnalysisOptions& options = {});
 
 std::string formatDuration(double seconds);
 long peakRssKiB();

@@ -16,6 +16,7 @@
 #include "cli/CliCommands.h"
 #include "separation/TorchSeparator.h"
 #include "cli/LibraryCliSupport.h"
+#include "session/LibrarySession.h"
 #include "index/ExactIndex.h"
 #include "index/HnswIndex.h"
 #include "util/DotProducts.h"
@@ -189,19 +190,21 @@ int run(int argc, char** argv)
     }
 
     if (!args.has("skip-library")) {
-        const auto embedders = chooseEmbedders(args);
         const auto dir = (fs::temp_directory_path() / ("stemscope-bench-" + std::to_string(::getpid()))).u8string();
         fs::create_directories(fs::u8path(dir + "/audio"));
+        auto sessionBox = std::make_unique<LibrarySession>(dir + "/lib.sqlite");
+        LibrarySession& session = *sessionBox;
+        chooseModels(session, args);
         std::cout << "bench library: " << tracks << " tracks x " << seconds << " s (44.1 kHz stereo 16-bit WAV, every "
                   << corpusEvery << "th a multitrack folder with 4 stems), " << workers << " workers, embedders:";
-        for (const auto& [f, e] : embedders) std::cout << " " << e->modelId();
+        for (const auto& [f, e] : session.embedders()) std::cout << " " << e->modelId();
         std::cout << "\n";
         auto t0 = Clock::now();
         const auto set = generate(dir + "/audio", tracks, seconds, corpusEvery);
         std::cout << "generated " << set.files << " files (" << std::fixed << std::setprecision(1) << set.megabytes
                   << " MB of mixes) in " << since(t0) << " s\n";
         {
-            auto store = std::make_shared<LibraryStore>(dir + "/lib.sqlite");
+            auto store = session.store();
             t0 = Clock::now();
             TrackImporter importer(*store, defaultAudioDecoder());
             const auto report = importer.run({dir + "/audio"});
@@ -216,7 +219,7 @@ int run(int argc, char** argv)
                 if (!options.separator) throw std::runtime_error("--separator default: no separator model installed");
                 options.stemCacheDir = dir + "/lib.sqlite.stems";
             }
-            const auto run = runAnalysis(store, embedders, workers, true, options);
+            const auto run = runAnalysis(session, workers, true, options);
             const double analyseS = since(t0);
             const auto& p = run.progress;
             const auto summary = store->summary();
@@ -228,6 +231,7 @@ int run(int argc, char** argv)
             std::cout << "import + analysis: " << set.audioSeconds / (importS + analyseS) << "x real time\n";
             std::cout << "peak RSS after analysis: " << peakRssKiB() / 1024 << " MiB\n";
         }
+        sessionBox.reset();  // closes the library before its folder goes
         if (!args.has("keep")) fs::remove_all(fs::u8path(dir));
         else std::cout << "kept " << dir << "\n";
     }

@@ -16,6 +16,7 @@
 #include "jobs/JobEngine.h"
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
+#include "session/LibrarySession.h"
 #include "util/JsonEscape.h"
 
 namespace stemscope::cli {
@@ -29,12 +30,12 @@ std::string libraryArg(const CliArgs& args, size_t minPositional = 1)
     return args.positional()[0];
 }
 
-std::shared_ptr<LibraryStore> openExisting(const std::string& path, LibraryStore::Access access)
+LibrarySession openExisting(const std::string& path, LibraryStore::Access access)
 {
     std::error_code ec;
     if (!fs::exists(fs::u8path(path), ec))
         throw std::runtime_error("no library at '" + path + "' (create one with: stemscope-cli library create " + path + ")");
-    return std::make_shared<LibraryStore>(path, access);
+    return LibrarySession(path, access, LibrarySession::OpenMode::ExistingOnly);
 }
 
 int workersArg(const CliArgs& args)
@@ -48,10 +49,8 @@ int create(int argc, char** argv)
 {
     CliArgs args(argc, argv);
     const auto path = libraryArg(args);
-    std::error_code ec;
-    if (fs::exists(fs::u8path(path), ec)) throw std::runtime_error("'" + path + "' already exists");
-    LibraryStore store(path);
-    std::cout << "created library " << path << " (schema v" << store.schemaVersion() << ")\n";
+    LibrarySession session(path, LibraryStore::Access::ReadWrite, LibrarySession::OpenMode::CreateNew);
+    std::cout << "created library " << path << " (schema v" << session.store()->schemaVersion() << ")\n";
     return 0;
 }
 
@@ -60,13 +59,13 @@ int import(int argc, char** argv)
 {
     CliArgs args(argc, argv, {"no-recursive", "quiet"});
     if (args.positional().size() < 2) throw UsageError("need a library and at least one file or folder");
-    auto store = openExisting(args.positional()[0], LibraryStore::Access::ReadWrite);
+    auto session = openExisting(args.positional()[0], LibraryStore::Access::ReadWrite);
     std::vector<std::string> paths(args.positional().begin() + 1, args.positional().end());
     ImportOptions opts;
     opts.recursive = !args.has("no-recursive");
     JobEngine engine(1);
     ImportReport report;
-    const auto id = submitImport(engine, store, paths, [&](const ImportReport& r) { report = r; }, opts);
+    const auto id = session.submitImport(engine, paths, [&](const ImportReport& r) { report = r; }, opts);
     const bool quiet = args.has("quiet") || !::isatty(STDERR_FILENO);
     if (!quiet)
         engine.setListener([](const JobInfo& i) {
@@ -89,21 +88,19 @@ int import(int argc, char** argv)
 int analyze(int argc, char** argv)
 {
     CliArgs args(argc, argv, {"retry-errors", "retry-skipped", "redo", "quiet", "no-separator"});
-    auto store = openExisting(libraryArg(args), LibraryStore::Access::ReadWrite);
-    const auto embedders = chooseEmbedders(args);
+    auto session = openExisting(libraryArg(args), LibraryStore::Access::ReadWrite);
+    chooseModels(session, args);
     AnalysisOptions opts;
     if (!args.has("no-separator")) {
         std::string why;
-        opts.separator = args.has("separator") ? std::make_shared<TorchSeparator>(args.get("separator"))
-                                               : loadDefaultSeparator(&why);
+        opts = session.defaultAnalysisOptions(&why);
+        if (args.has("separator")) opts.separator = std::make_shared<TorchSeparator>(args.get("separator"));
         if (!opts.separator && !args.has("quiet")) std::cerr << "no separator (" << why << "): tracks without stems get the mix focus only\n";
-        opts.stemCacheDir = store->path() + ".stems";
     }
     opts.retryErrors = args.has("retry-errors");
     opts.retrySkipped = args.has("retry-skipped");
     opts.redo = args.has("redo");
-    for (const auto& [f, e] : embedders) store->registerModel(e->modelId(), f, "", e->dimension());
-    const auto run = runAnalysis(store, embedders, workersArg(args), args.has("quiet"), opts);
+    const auto run = runAnalysis(session, workersArg(args), args.has("quiet"), opts);
     const auto& p = run.progress;
     std::cout << (run.interrupted ? "cancelled" : "done") << ": "
               << p.tracksFinished - p.tracksCancelled - p.tracksFailed << "/" << p.tracksTotal << " tracks analysed, "
@@ -122,7 +119,9 @@ int analyze(int argc, char** argv)
 int status(int argc, char** argv)
 {
     CliArgs args(argc, argv, {"errors"});
-    auto store = openExisting(libraryArg(args), LibraryStore::Access::ReadOnly);
+    auto session = openExisting(libraryArg(args), LibraryStore::Access::ReadOnly);
+    chooseModels(session, args, false);
+    auto store = session.store();
     const auto s = store->summary();
     int64_t total = 0;
     for (const auto& [k, v] : s.tracksByStatus) total += v;
@@ -137,6 +136,9 @@ int status(int argc, char** argv)
         for (const auto& [k, v] : it->second) std::cout << "  " << v << " " << k;
         std::cout << "\n";
     }
+    // Which results each focus shows, and where the models came from (the GUI resolves the same way).
+    std::cout << session.modelsDescription() << "\n";
+    for (Focus f : kAllFocuses) std::cout << "  " << session.modelFor(f).describe(f) << "\n";
     if (args.has("errors"))
         for (const auto& t : store->tracks())
             if (!t.error.empty()) std::cout << t.status << "\t" << t.path << "\t" << t.error << "\n";
@@ -144,38 +146,23 @@ int status(int argc, char** argv)
 }
 
 // ------------------------------------------------------------------ neighbours
-int64_t resolveTrack(LibraryStore& store, const std::string& ref)
-{
-    if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos)
-        if (store.track(std::stoll(ref))) return std::stoll(ref);
-    if (auto t = store.trackByPath(ref)) return t->id;
-    std::error_code ec;
-    const auto canon = fs::weakly_canonical(fs::absolute(fs::u8path(ref), ec), ec).u8string();
-    if (auto t = store.trackByPath(canon)) return t->id;
-    throw std::runtime_error("no track '" + ref + "' in the library (give its id or path)");
-}
-
 int neighbours(int argc, char** argv)
 {
     CliArgs args(argc, argv, {"json"});
     if (args.positional().size() < 2) throw UsageError("need a library and a track (id or path)");
-    auto store = openExisting(args.positional()[0], LibraryStore::Access::ReadOnly);
+    auto session = openExisting(args.positional()[0], LibraryStore::Access::ReadOnly);
     const auto focus = focusFromName(args.get("focus", "mix"));
     if (!focus) throw UsageError("unknown focus '" + args.get("focus") + "'");
-    const int64_t trackId = resolveTrack(*store, args.positional()[1]);
-    std::string model = args.get("model");
-    if (model.empty()) {
-        const auto models = store->analysedModels(*focus);
-        if (models.empty()) throw std::runtime_error(std::string("no ") + focusName(*focus) + " embeddings in the library yet");
-        model = models.front();
-    }
+    chooseModels(session, args, false);
+    if (args.has("model")) session.pinModel(*focus, args.get("model"));
+    auto store = session.store();
+    const int64_t trackId = session.resolveTrack(args.positional()[1]);
     IndexOptions io;
     io.approximateAbove = args.getInt("approximate-above", io.approximateAbove);
+    session.setIndexOptions(io);
     const int k = args.getInt("k", 10);
-    auto search = NeighbourSearch::load(*store, *focus, model, io);
-    if (!search.contains(trackId))
-        throw std::runtime_error("track " + std::to_string(trackId) + " has no " + focusName(*focus) + " embeddings (" +
-                                 model + ")");
+    const std::string model = session.modelFor(*focus).modelId;
+    const auto search = session.search(*focus);
     const bool json = args.has("json");
     const auto self = store->track(trackId);
     auto pathOf = [&](int64_t id) {
@@ -183,7 +170,7 @@ int neighbours(int argc, char** argv)
         return t ? t->path : std::string("?");
     };
     if (args.has("at")) {
-        const auto hits = search.similarSegments(trackId, args.getDouble("at", 0.0), k);
+        const auto hits = session.segmentNeighbours(trackId, *focus, args.getDouble("at", 0.0), k);
         if (json) std::cout << "[";
         for (size_t i = 0; i < hits.size(); ++i) {
             const auto& h = hits[i];
@@ -197,11 +184,11 @@ int neighbours(int argc, char** argv)
         if (json) std::cout << "]\n";
         return 0;
     }
-    const auto hits = search.similarTracks(trackId, k);
+    const auto hits = session.neighbours(trackId, *focus, k);
     if (json) std::cout << "[";
     else
         std::cout << "# " << focusName(*focus) << " neighbours of " << self->path << " (" << model << ", "
-                  << search.trackIndexKind() << " index, cosine distance)\n";
+                  << search->trackIndexKind() << " index, cosine distance)\n";
     for (size_t i = 0; i < hits.size(); ++i) {
         const auto& h = hits[i];
         if (json)
@@ -219,7 +206,8 @@ int neighbours(int argc, char** argv)
 int exportLibrary(int argc, char** argv)
 {
     CliArgs args(argc, argv, {"centroids"});
-    auto store = openExisting(libraryArg(args), LibraryStore::Access::ReadOnly);
+    auto session = openExisting(libraryArg(args), LibraryStore::Access::ReadOnly);
+    auto store = session.store();
     const auto format = args.get("format", "csv");
     if (format != "csv" && format != "json") throw UsageError("--format must be csv or json");
     std::ofstream file;

@@ -1,5 +1,6 @@
 #include "analysis/EmbedderRegistry.h"
 
+#include "analysis/ModelsRoot.h"
 #include "embedding/TorchEmbedder.h"
 
 #include <cstdlib>
@@ -37,15 +38,7 @@ EmbedderFactory embedderFactory()
     return factorySlot();
 }
 
-std::string defaultModelsRoot()
-{
-    if (const char* env = std::getenv("STEMSCOPE_MODELS"); env && *env) return env;
-#ifdef STEMSCOPE_SOURCE_DIR
-    return std::string(STEMSCOPE_SOURCE_DIR) + "/models";
-#else
-    return "models";
-#endif
-}
+std::string defaultModelsRoot() { return findModelsRoot().root; }
 
 std::string modelFolderFor(const std::string& modelsRoot, Focus focus)
 {

@@ -21,7 +21,7 @@ using EmbedderFactory = std::function<std::shared_ptr<const Embedder>(Focus focu
 void setEmbedderFactory(EmbedderFactory factory);
 EmbedderFactory embedderFactory();  // makeTorchEmbedder unless replaced (may be set to empty)
 
-// $STEMSCOPE_MODELS if set, else <source tree>/models.
+// findModelsRoot().root: $STEMSCOPE_MODELS, else the installed models, else the source tree's.
 std::string defaultModelsRoot();
 
 // The folder under `modelsRoot` whose model serves `focus`: what <modelsRoot>/pipelines.json maps

@@ -1,0 +1,357 @@
+#include "session/LibrarySession.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "audio/AudioDecoder.h"
+#include "projection/Tsne.h"
+#include "separation/TorchSeparator.h"
+
+namespace stemscope {
+namespace {
+namespace fs = std::filesystem;
+
+std::shared_ptr<LibraryStore> openStore(const std::string& path, LibraryStore::Access access, LibrarySession::OpenMode mode)
+{
+    std::error_code ec;
+    const auto p = fs::u8path(path);
+    const bool exists = fs::exists(p, ec);
+    if (mode == LibrarySession::OpenMode::ExistingOnly && !exists) throw SessionError("no library at '" + path + "'");
+    if (mode == LibrarySession::OpenMode::CreateNew && exists) throw SessionError("'" + path + "' already exists");
+    if (fs::is_directory(p, ec)) throw SessionError("'" + path + "' is a folder, not a library file");
+    return std::make_shared<LibraryStore>(path, access);
+}
+
+float cosineDistance(const float* a, const float* b, int n)
+{
+    double dot = 0, na = 0, nb = 0;
+    for (int i = 0; i < n; ++i) {
+        dot += double(a[i]) * b[i];
+        na += double(a[i]) * a[i];
+        nb += double(b[i]) * b[i];
+    }
+    return float(1.0 - dot / std::sqrt(std::max(na, 1e-24) * std::max(nb, 1e-24)));
+}
+
+}  // namespace
+
+std::string FocusModel::describe(Focus focus) const
+{
+    std::string s = focusName(focus);
+    if (modelId.empty()) return s + ": no model installed and nothing analysed";
+    s += ": " + modelId;
+    if (!installed) s += " (stored results; this model is not installed: analyse again to use the installed one)";
+    else if (!hasResults) s += " (installed; nothing analysed yet)";
+    return s;
+}
+
+LibrarySession::LibrarySession(const std::string& path, LibraryStore::Access access, OpenMode mode)
+    : store_(openStore(path, access, mode))
+{
+}
+
+// ------------------------------------------------------------------ models
+
+void LibrarySession::loadInstalledModels(const std::string& root, std::vector<Focus> focuses)
+{
+    ModelsRootSearch where;
+    if (root.empty()) where = findModelsRoot();
+    else {
+        where.root = root;
+        where.searched = {root};
+        where.found = holdsModels(root);
+    }
+    if (focuses.empty()) focuses.assign(kAllFocuses.begin(), kAllFocuses.end());
+    std::vector<std::string> problems;
+    EmbedderSet set = loadEmbedders(where.root, focuses, &problems);
+    std::lock_guard<std::mutex> lock(mutex_);
+    embedders_ = std::move(set);
+    problems_ = std::move(problems);
+    modelsRoot_ = std::move(where);
+    modelsLoaded_ = true;
+    resolved_.clear();
+    searches_.clear();
+}
+
+void LibrarySession::useEmbedders(EmbedderSet embedders)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    embedders_ = std::move(embedders);
+    problems_.clear();
+    modelsRoot_ = {};
+    modelsLoaded_ = true;
+    resolved_.clear();
+    searches_.clear();
+}
+
+EmbedderSet LibrarySession::embedders() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return embedders_;
+}
+
+std::vector<std::string> LibrarySession::modelProblems() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return problems_;
+}
+
+std::string LibrarySession::modelsDescription() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!modelsLoaded_) return "models not loaded";
+    std::string s = modelsRoot_.searched.empty() ? std::string("models given by the caller") : modelsRoot_.describe();
+    for (const auto& p : problems_) s += "\n" + p;
+    return s;
+}
+
+FocusModel LibrarySession::modelFor(Focus focus) const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = resolved_.find(focus); it != resolved_.end()) return it->second;
+    FocusModel m;
+    const auto stored = store_->analysedModels(focus);  // most results first
+    if (auto it = pinned_.find(focus); it != pinned_.end()) {
+        const bool has = std::find(stored.begin(), stored.end(), it->second) != stored.end();
+        const auto e = embedders_.find(focus);
+        return resolved_[focus] = {it->second, e != embedders_.end() && e->second->modelId() == it->second, has};
+    }
+    if (auto it = embedders_.find(focus); it != embedders_.end()) {
+        const std::string installed = it->second->modelId();
+        const bool has = std::find(stored.begin(), stored.end(), installed) != stored.end();
+        if (has || stored.empty()) m = {installed, true, has};
+    }
+    if (m.modelId.empty() && !stored.empty()) m = {stored.front(), false, true};
+    if (m.modelId.empty()) {
+        // Registered but nothing finished yet (e.g. an analysis still running under another front end).
+        const auto registered = store_->models(focus);
+        if (!registered.empty()) m = {registered.back(), false, false};
+    }
+    resolved_[focus] = m;
+    return m;
+}
+
+void LibrarySession::pinModel(Focus focus, const std::string& modelId)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    pinned_[focus] = modelId;
+    resolved_.erase(focus);
+    searches_.erase(focus);
+}
+
+std::map<Focus, std::string> LibrarySession::modelIds() const
+{
+    std::map<Focus, std::string> out;
+    for (Focus f : kAllFocuses) out[f] = modelFor(f).modelId;
+    return out;
+}
+
+// ------------------------------------------------------------------ jobs
+
+JobId LibrarySession::submitImport(JobEngine& engine, std::vector<std::string> paths,
+                                   std::function<void(const ImportReport&)> done, ImportOptions options, int priority)
+{
+    return stemscope::submitImport(engine, store_, std::move(paths), std::move(done), options, priority);
+}
+
+AnalysisOptions LibrarySession::defaultAnalysisOptions(std::string* why) const
+{
+    AnalysisOptions options;
+    options.separator = loadDefaultSeparator(why);
+    options.stemCacheDir = store_->path() + ".stems";
+    return options;
+}
+
+AnalysisBatch LibrarySession::submitAnalysis(JobEngine& engine, AnalysisOptions options,
+                                             std::function<void(const BatchProgress&)> onProgress, int priority)
+{
+    bool loaded;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        loaded = modelsLoaded_;
+    }
+    if (!loaded) loadInstalledModels();
+    EmbedderSet set = embedders();
+    if (set.empty())
+        throw SessionError("No focus model could be loaded, so nothing can be analysed: " + modelsDescription());
+    // Every writer of analyses registers its models: the library then says what produced them.
+    for (const auto& [focus, e] : set) store_->registerModel(e->modelId(), focus, "", e->dimension());
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        resolved_.clear();
+    }
+    auto analyzer = std::make_shared<TrackAnalyzer>(store_, std::move(set), defaultAudioDecoder(), std::move(options));
+    AnalysisBatch batch;
+    batch.scheduler = std::make_shared<AnalysisScheduler>(analyzer);
+    batch.jobs = batch.scheduler->submit(engine, *store_, std::move(onProgress), priority);
+    return batch;
+}
+
+// ------------------------------------------------------------------ queries
+
+void LibrarySession::invalidate()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    resolved_.clear();
+    searches_.clear();
+}
+
+void LibrarySession::setIndexOptions(const IndexOptions& options)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    indexOptions_ = options;
+    searches_.clear();
+}
+
+std::shared_ptr<const NeighbourSearch> LibrarySession::search(Focus focus)
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (auto it = searches_.find(focus); it != searches_.end()) return it->second;
+    }
+    const FocusModel model = modelFor(focus);
+    if (model.modelId.empty() || !model.hasResults)
+        throw SessionError(std::string("No ") + focusName(focus) + " model has analysed this library yet.");
+    IndexOptions options;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        options = indexOptions_;
+    }
+    auto s = std::make_shared<const NeighbourSearch>(NeighbourSearch::load(*store_, focus, model.modelId, options));
+    std::lock_guard<std::mutex> lock(mutex_);
+    return searches_.emplace(focus, std::move(s)).first->second;
+}
+
+std::vector<TrackNeighbour> LibrarySession::neighbours(int64_t trackId, Focus focus, int k)
+{
+    const auto s = search(focus);
+    if (!s->contains(trackId))
+        throw SessionError("This track has no " + std::string(focusName(focus)) +
+                           " analysis yet (still queued, silent, failed, or no " + focusName(focus) + " stem).");
+    return s->similarTracks(trackId, k);
+}
+
+std::vector<SegmentNeighbour> LibrarySession::segmentNeighbours(int64_t trackId, Focus focus, double atSeconds, int k)
+{
+    const auto s = search(focus);
+    if (!s->contains(trackId))
+        throw SessionError("This track has no " + std::string(focusName(focus)) + " analysis yet.");
+    return s->similarSegments(trackId, atSeconds, k);
+}
+
+SegmentMatchResult LibrarySession::matchingSegment(int64_t queryTrack, double queryAtSeconds, int64_t neighbourTrack, Focus focus)
+{
+    SegmentMatchResult out;
+    const auto s = search(focus);
+    if (!s->contains(queryTrack) || !s->contains(neighbourTrack))
+        throw SessionError("No " + std::string(focusName(focus)) + " segments for this pair of tracks yet.");
+    const std::string model = modelFor(focus).modelId;
+    const SegmentEmbeddings query = store_->segments(queryTrack, focus, model);
+    if (query.startSeconds.empty()) throw SessionError("The query track has no analysed segments.");
+    // The query's segments to match: the one at queryAtSeconds, or all of them.
+    std::vector<double> starts;
+    if (queryAtSeconds >= 0) {
+        double best = query.startSeconds.front();
+        for (double at : query.startSeconds)
+            if (std::abs(at - queryAtSeconds) < std::abs(best - queryAtSeconds)) best = at;
+        starts.push_back(best);
+    } else {
+        starts = query.startSeconds;
+    }
+    // Segment-level neighbours of each query segment, closest first: the first hit on the
+    // neighbour track is that segment's best match. Big libraries (approximate index) may not
+    // reach the neighbour within k; then the two tracks' segments are compared directly.
+    const int k = std::min(s->segmentCount(), 5000);
+    for (double at : starts)
+        for (const auto& n : s->similarSegments(queryTrack, at, k))
+            if (n.trackId == neighbourTrack) {
+                if (!out.found || n.distance < out.distance) out = {true, at, n.startSeconds, n.distance};
+                break;
+            }
+    if (!out.found) {
+        const SegmentEmbeddings other = store_->segments(neighbourTrack, focus, model);
+        for (int i = 0; i < query.vectors.rows; ++i) {
+            const double at = query.startSeconds[size_t(i)];
+            if (std::find(starts.begin(), starts.end(), at) == starts.end()) continue;
+            for (int j = 0; j < other.vectors.rows && other.vectors.cols == query.vectors.cols; ++j) {
+                const float d = cosineDistance(query.vectors.row(i), other.vectors.row(j), query.vectors.cols);
+                if (!out.found || d < out.distance) out = {true, at, other.startSeconds[size_t(j)], d};
+            }
+        }
+    }
+    return out;
+}
+
+CentroidDistances LibrarySession::centroidDistances(Focus focus, const std::vector<int64_t>& only, int maxTracks)
+{
+    const FocusModel model = modelFor(focus);
+    if (!model.hasResults) throw SessionError("Nothing analysed under this focus yet.");
+    const FocusEmbeddings e = store_->loadFocus(focus, model.modelId, false);
+    std::vector<int> rows;
+    if (!only.empty()) {
+        for (int64_t id : only) {
+            const auto it = std::find(e.trackIds.begin(), e.trackIds.end(), id);
+            const int r = int(it - e.trackIds.begin());
+            if (it != e.trackIds.end() && std::find(rows.begin(), rows.end(), r) == rows.end()) rows.push_back(r);
+        }
+    } else {
+        const int n = std::min<int>(int(e.trackIds.size()), std::max(1, maxTracks));
+        for (int r = 0; r < n; ++r) rows.push_back(r);
+    }
+    CentroidDistances out;
+    const size_t n = rows.size();
+    out.values.assign(n * n, 0.f);
+    for (size_t i = 0; i < n; ++i) {
+        out.trackIds.push_back(e.trackIds[size_t(rows[i])]);
+        for (size_t j = i + 1; j < n; ++j)
+            out.values[i * n + j] = out.values[j * n + i] =
+                cosineDistance(e.centroids.row(rows[i]), e.centroids.row(rows[j]), e.centroids.cols);
+    }
+    return out;
+}
+
+std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled)
+{
+    const FocusModel model = modelFor(focus);
+    if (!model.hasResults) throw SessionError("Nothing analysed under this focus yet.");
+    FocusEmbeddings e = store_->loadFocus(focus, model.modelId, true);
+    if (e.segments.rows < 5) throw SessionError("Too few analysed segments for a map yet.");
+    if (cancelled && cancelled()) return {};
+    // Keep the map responsive on big libraries: at most maxPoints segments, evenly spread.
+    std::vector<int> rows;
+    const int n = std::min(e.segments.rows, std::max(5, maxPoints));
+    const double step = double(e.segments.rows) / n;
+    for (int i = 0; i < n; ++i) rows.push_back(int(i * step));
+    Matrix x(n, e.segments.cols);
+    for (int i = 0; i < n; ++i) std::copy(e.segments.row(rows[size_t(i)]), e.segments.row(rows[size_t(i)]) + x.cols, x.row(i));
+    projection::TsneOptions options;
+    std::atomic<bool> stop{false};
+    options.cancel = &stop;
+    options.threads = 2;
+    options.progressEvery = 10;
+    options.progress = [&](int, double) {
+        if (cancelled && cancelled()) stop = true;
+    };
+    const auto result = projection::runTsne(x, options);
+    if (result.cancelled) return {};
+    std::vector<SegmentMapPoint> out(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const size_t r = size_t(rows[size_t(i)]);
+        out[size_t(i)] = {e.segmentTrack[r], e.segmentStart[r], result.embedding(i, 0), result.embedding(i, 1)};
+    }
+    return out;
+}
+
+int64_t LibrarySession::resolveTrack(const std::string& ref)
+{
+    if (!ref.empty() && ref.size() < 19 && ref.find_first_not_of("0123456789") == std::string::npos)
+        if (store_->track(std::stoll(ref))) return std::stoll(ref);
+    if (auto t = store_->trackByPath(ref)) return t->id;
+    std::error_code ec;
+    const auto canon = fs::weakly_canonical(fs::absolute(fs::u8path(ref), ec), ec).u8string();
+    if (auto t = store_->trackByPath(canon)) return t->id;
+    throw SessionError("no track '" + ref + "' in the library (give its id or path)");
+}
+
+}  // namespace stemscope

@@ -1,0 +1,130 @@
+#pragma once
+// One open library as both front ends use it: the CLI's `library` commands and the GUI's backend
+// adapter call this and nothing else for library logic, so the two cannot drift apart.
+// It owns: opening the store, finding and loading the installed models, registering every model
+// that writes analyses, resolving which model's results each focus shows, submitting imports and
+// analyses to a JobEngine, and the queries (neighbours, matching segments, heatmap distances, maps).
+// Thread-safe: queries may run on worker threads while the GUI thread asks for neighbours.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "analysis/AnalysisScheduler.h"
+#include "analysis/EmbedderRegistry.h"
+#include "analysis/ModelsRoot.h"
+#include "index/NeighbourSearch.h"
+#include "library/LibraryStore.h"
+#include "library/TrackImporter.h"
+
+namespace stemscope {
+
+// A problem the user should read as it is ("No drums model has analysed this library yet.").
+class SessionError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Which model's results a focus shows.
+struct FocusModel {
+    std::string modelId;     // empty: nothing analysed under this focus and no model installed for it
+    bool installed = false;  // the installed model for this focus (else stored results of another model)
+    bool hasResults = false; // the library holds finished analyses of modelId
+    std::string describe(Focus focus) const;  // one line for status output
+};
+
+struct CentroidDistances {
+    std::vector<int64_t> trackIds;  // rows, in the order asked for
+    std::vector<float> values;      // n x n cosine distances of L2-normalised centroids
+};
+
+struct SegmentMatchResult {
+    bool found = false;
+    double queryStartSeconds = 0, startSeconds = 0;
+    float distance = 0.f;
+};
+
+struct SegmentMapPoint {
+    int64_t trackId = 0;
+    double startSeconds = 0;
+    double x = 0, y = 0;
+};
+
+struct AnalysisBatch {
+    std::shared_ptr<AnalysisScheduler> scheduler;  // feed it every engine update (onJobUpdate)
+    std::vector<JobId> jobs;                       // empty: nothing left to analyse
+};
+
+class LibrarySession {
+public:
+    enum class OpenMode { CreateOrOpen, ExistingOnly, CreateNew };
+    // Throws SessionError naming the problem (no library there, already exists, not a library...).
+    explicit LibrarySession(const std::string& path, LibraryStore::Access access = LibraryStore::Access::ReadWrite,
+                            OpenMode mode = OpenMode::CreateOrOpen);
+
+    const std::string& path() const { return store_->path(); }
+    std::shared_ptr<LibraryStore> store() const { return store_; }
+
+    // ---- models
+    // Loads the installed embedders (root "" = findModelsRoot()), replacing any loaded before.
+    void loadInstalledModels(const std::string& root = {}, std::vector<Focus> focuses = {});
+    // Uses these embedders instead (the CLI's model-free baseline, tests).
+    void useEmbedders(EmbedderSet embedders);
+    EmbedderSet embedders() const;
+    std::vector<std::string> modelProblems() const;  // per focus: why no model was loaded
+    // "models from DIR" / "no models found (looked in A, B)"; plus problems, one per line.
+    std::string modelsDescription() const;
+    // The loaded model when the library holds its results or none at all for the focus; else the
+    // model with the most stored results (installed == false): stored results stay visible.
+    FocusModel modelFor(Focus focus) const;
+    std::map<Focus, std::string> modelIds() const;  // modelFor(f).modelId for every focus
+    // Shows `modelId`'s stored results for `focus` whatever is installed (the CLI's --model).
+    void pinModel(Focus focus, const std::string& modelId);
+
+    // ---- jobs (progress and cancellation through the engine)
+    JobId submitImport(JobEngine& engine, std::vector<std::string> paths, std::function<void(const ImportReport&)> done = {},
+                       ImportOptions options = {}, int priority = 10);
+    // The separator for tracks without stems, with its stem cache next to the library file
+    // (LIB.stems/): what playback, listening tests and later analyses reuse. `why` says why none.
+    AnalysisOptions defaultAnalysisOptions(std::string* why = nullptr) const;
+    // Registers every loaded model in the library, then submits one job per pending track.
+    // Throws SessionError when no model is loaded (with where models were looked for).
+    AnalysisBatch submitAnalysis(JobEngine& engine, AnalysisOptions options,
+                                 std::function<void(const BatchProgress&)> onProgress = {}, int priority = 0);
+
+    // ---- queries; searches are cached per focus until invalidate() (call it when analyses change)
+    void invalidate();
+    void setIndexOptions(const IndexOptions& options);
+    // Throws SessionError when the focus has nothing analysed.
+    std::shared_ptr<const NeighbourSearch> search(Focus focus);
+    // Throws SessionError when the track has no analysis under this focus.
+    std::vector<TrackNeighbour> neighbours(int64_t trackId, Focus focus, int k);
+    std::vector<SegmentNeighbour> segmentNeighbours(int64_t trackId, Focus focus, double atSeconds, int k);
+    // The neighbour's segment closest to the query's segment at `queryAtSeconds` (< 0: any query segment).
+    SegmentMatchResult matchingSegment(int64_t queryTrack, double queryAtSeconds, int64_t neighbourTrack, Focus focus);
+    // `only` non-empty: those tracks in that order (unanalysed ones left out); else the first maxTracks.
+    CentroidDistances centroidDistances(Focus focus, const std::vector<int64_t>& only, int maxTracks);
+    // t-SNE of the focus's segments (at most maxPoints, evenly spread). Empty if `cancelled` said so.
+    std::vector<SegmentMapPoint> segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled = {});
+    // A track given by id or path (as stored, or canonical). Throws SessionError.
+    int64_t resolveTrack(const std::string& ref);
+
+private:
+    std::shared_ptr<LibraryStore> store_;
+    mutable std::mutex mutex_;
+    EmbedderSet embedders_;
+    std::vector<std::string> problems_;
+    ModelsRootSearch modelsRoot_;
+    bool modelsLoaded_ = false;
+    IndexOptions indexOptions_;
+    mutable std::map<Focus, FocusModel> resolved_;  // cache of modelFor
+    std::map<Focus, std::string> pinned_;
+    std::map<Focus, std::shared_ptr<const NeighbourSearch>> searches_;
+};
+
+}  // namespace stemscope
