@@ -129,7 +129,10 @@ QString CoreLibraryBackend::capabilities() const
     if (!notInstalled.isEmpty())
         return tr("showing stored results of models no longer installed for %1; Analyse Library to update")
             .arg(notInstalled.join(QStringLiteral(", ")));
-    return s->modelProblems().empty() ? tr("analysis ready") : tr("some focus models unavailable");
+    QStringList missing;
+    for (Focus f : kAllFocuses)
+        if (!s->embedders().count(f)) missing << FocusSelector::displayName(QString::fromLatin1(focusName(f)));
+    return missing.isEmpty() ? tr("analysis ready") : tr("analysis ready; no model installed for %1").arg(missing.join(QStringLiteral(", ")));
 }
 
 QStringList CoreLibraryBackend::focuses() const { return FocusSelector::builtinFocuses(); }

@@ -1,0 +1,121 @@
+// A user's second start: the window analyses a library through the GUI path (import -> chained
+// analysis), is closed, and a new window on the same library shows map, neighbours and heatmap at
+// once, without any analysis. Then the models are "retrained" (other ids): the stored results stay
+// visible and the window says they come from models no longer installed.
+#include <QApplication>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+
+#include "LibraryFixtures.h"
+#include "MainWindow.h"
+#include "TestEmbedder.h"
+#include "analysis/EmbedderRegistry.h"
+#include "library/LibraryStore.h"
+#include "widgets/HeatmapWidget.h"
+#include "widgets/NeighbourList.h"
+
+using namespace stemscope;
+using namespace stemscope::ui;
+namespace fs = std::filesystem;
+
+namespace {
+
+void useModelVersion(const std::string& version)
+{
+    setEmbedderFactory([version](Focus f, const std::string&) -> std::shared_ptr<const Embedder> {
+        return std::make_shared<test::TestEmbedder>(std::string("test-") + focusName(f) + ":" + version, 16, 32, 129,
+                                                    7u + unsigned(f));
+    });
+}
+
+}  // namespace
+
+class TestReopenWindow : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+    std::unique_ptr<MainWindow> openWindow()
+    {
+        MainWindowOptions o;
+        o.libraryPath = dir_.filePath("lib.sqlite");
+        o.restoreGeometry = false;
+        o.persistSettings = false;
+        o.firstRunDemo = false;
+        auto w = std::make_unique<MainWindow>(createDefaultBackend(), o);
+        w->resize(1100, 700);
+        w->show();
+        if (!QTest::qWaitForWindowExposed(w.get())) return nullptr;
+        return w;
+    }
+
+    // Map (tab 0) and heatmap (tab 1) of the current focus, and the current track's neighbours.
+    void expectPopulated(MainWindow& w, int tracks)
+    {
+        QVERIFY(w.waitUntilIdle(60000));
+        QCOMPARE(w.trackModel()->rowCount(), tracks);
+        QVERIFY(w.currentTrack() > 0);
+        QVERIFY(w.waitUntilIdle(60000));
+        QCOMPARE(w.neighbourList()->model()->rowCount(), tracks - 1);
+        w.tabs()->setCurrentIndex(0);
+        QVERIFY(w.waitUntilIdle(60000));
+        QVERIFY2(w.mapView()->pointCount() >= tracks, qPrintable(QString::number(w.mapView()->pointCount())));
+        w.tabs()->setCurrentIndex(1);
+        QVERIFY(w.waitUntilIdle(60000));
+        QCOMPARE(w.heatmap()->count(), tracks);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QApplication::setOrganizationName("StemscopeTest");
+        qRegisterMetaType<stemscope::ui::JobsPanel::Outcome>("stemscope::ui::JobsPanel::Outcome");
+        QVERIFY(QDir(dir_.path()).mkpath("models/mix"));
+        QVERIFY(QDir(dir_.path()).mkpath("models/drums"));
+        qputenv("STEMSCOPE_MODELS", dir_.filePath("models").toUtf8());
+        useModelVersion("v1");
+        QVERIFY(QDir(dir_.path()).mkpath("music"));
+        for (int i = 0; i < 5; ++i)
+            test::writeVoice(test::u8(dir_.filePath(QStringLiteral("music/tone %1.wav").arg(i))), 110.0 * (i + 1));
+    }
+
+    void firstStartAnalysesThroughTheGui()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        QVERIFY(w->waitUntilIdle(20000));
+        QCOMPARE(w->trackModel()->rowCount(), 0);
+        w->addPaths({dir_.filePath("music")});
+        expectPopulated(*w, 5);
+        w->close();
+        w.reset();
+        // The GUI's analysis registered the models it used.
+        LibraryStore store(test::u8(dir_.filePath("lib.sqlite")), LibraryStore::Access::ReadOnly);
+        QCOMPARE(store.models(Focus::Mix), std::vector<std::string>{"test-mix:v1"});
+    }
+
+    void secondStartShowsEverythingAtOnce()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        expectPopulated(*w, 5);
+        QCOMPARE(w->backend()->capabilities(), QStringLiteral("analysis ready; no model installed for Bass, Piano, Guitar"));
+    }
+
+    void storedResultsOfModelsNoLongerInstalled()
+    {
+        useModelVersion("v2");
+        auto w = openWindow();
+        QVERIFY(w);
+        expectPopulated(*w, 5);
+        QVERIFY2(w->backend()->capabilities().contains(QStringLiteral("no longer installed")),
+                 qPrintable(w->backend()->capabilities()));
+        useModelVersion("v1");
+    }
+};
+
+QTEST_MAIN(TestReopenWindow)
+#include "tst_reopen_window.moc"

@@ -1,0 +1,208 @@
+// The library facade both front ends use (core/session/LibrarySession), with a fake embedder
+// factory: model resolution (installed, stored-but-not-installed, pinned), model registration by
+// the analysis writer, queries and their messages, and where models are looked for.
+#include <QtTest>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "LibraryFixtures.h"
+#include "TestEmbedder.h"
+#include "analysis/EmbedderRegistry.h"
+#include "analysis/ModelsRoot.h"
+#include "jobs/JobEngine.h"
+#include "session/LibrarySession.h"
+
+using namespace stemscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Models folder with a folder per listed focus; the factory's model id carries `version`.
+void installModels(const std::string& root, std::initializer_list<Focus> focuses, const std::string& version)
+{
+    fs::remove_all(fs::u8path(root));
+    for (Focus f : focuses) fs::create_directories(fs::u8path(root) / focusName(f));
+    setEmbedderFactory([version](Focus f, const std::string&) -> std::shared_ptr<const Embedder> {
+        return std::make_shared<test::TestEmbedder>(std::string("fake-") + focusName(f) + ":" + version, 16, 32, 129,
+                                                    7u + unsigned(f));
+    });
+}
+
+void analyse(LibrarySession& session)
+{
+    JobEngine engine(2);
+    const auto batch = session.submitAnalysis(engine, {});
+    QVERIFY(!batch.jobs.empty());
+    engine.waitAll();
+    session.invalidate();
+}
+
+}  // namespace
+
+class TestLibrarySession : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::string root(const char* sub) const { return test::u8(dir_.filePath(sub)); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        fs::create_directories(fs::u8path(root("music")));
+        for (int i = 0; i < 4; ++i) test::writeVoice(root("music") + "/tone " + std::to_string(i) + ".wav", 110.0 * (i + 1));
+        // One multitrack song, so the drums focus has a result without a separator.
+        fs::create_directories(fs::u8path(root("music/song")));
+        test::writeVoice(root("music/song") + "/mix.wav", 2000);
+        int k = 0;
+        for (const char* stem : {"drums", "bass", "piano", "guitar"}) test::writeVoice(root("music/song") + "/" + stem + ".wav", 80.0 + 90.0 * k++);
+        qunsetenv("STEMSCOPE_MODELS");
+    }
+
+    void openModes()
+    {
+        QVERIFY_THROWS_EXCEPTION(SessionError, LibrarySession(root("none.sqlite"), LibraryStore::Access::ReadWrite,
+                                                              LibrarySession::OpenMode::ExistingOnly));
+        QVERIFY(!fs::exists(fs::u8path(root("none.sqlite"))));  // nothing created on the way
+        { LibrarySession created(root("new.sqlite"), LibraryStore::Access::ReadWrite, LibrarySession::OpenMode::CreateNew); }
+        try {
+            LibrarySession again(root("new.sqlite"), LibraryStore::Access::ReadWrite, LibrarySession::OpenMode::CreateNew);
+            QFAIL("created twice");
+        } catch (const SessionError& e) {
+            QVERIFY(QString(e.what()).contains("already exists"));
+        }
+        try {
+            LibrarySession folder(root("music"));
+            QFAIL("a folder opened as a library");
+        } catch (const SessionError& e) {
+            QVERIFY(QString(e.what()).contains("folder"));
+        }
+    }
+
+    void analyseRegisterQuery()
+    {
+        installModels(root("models"), {Focus::Mix, Focus::Drums}, "v1");
+        LibrarySession session(root("lib.sqlite"));
+        session.loadInstalledModels(root("models"));
+        QCOMPARE(int(session.embedders().size()), 2);
+        QCOMPARE(int(session.modelProblems().size()), 3);  // bass, piano, guitar: no folder
+        // Installed but nothing analysed: the installed model, without results.
+        FocusModel m = session.modelFor(Focus::Mix);
+        QCOMPARE(m.modelId, std::string("fake-mix:v1"));
+        QVERIFY(m.installed && !m.hasResults);
+        try {
+            session.neighbours(1, Focus::Mix, 3);
+            QFAIL("neighbours without analyses");
+        } catch (const SessionError& e) {
+            QVERIFY(QString(e.what()).contains("No mix model has analysed"));
+        }
+
+        JobEngine engine(1);
+        ImportReport report;
+        engine.wait(session.submitImport(engine, {root("music")}, [&](const ImportReport& r) { report = r; }));
+        QCOMPARE(report.added, 5);
+        analyse(session);
+        // The analysis writer registered the models it used.
+        QCOMPARE(session.store()->models(Focus::Mix), std::vector<std::string>{"fake-mix:v1"});
+        QCOMPARE(session.store()->models(Focus::Drums), std::vector<std::string>{"fake-drums:v1"});
+        QVERIFY(session.store()->models(Focus::Bass).empty());
+
+        m = session.modelFor(Focus::Mix);
+        QVERIFY(m.installed && m.hasResults);
+        const int64_t first = session.resolveTrack(root("music") + "/tone 0.wav");
+        const auto n = session.neighbours(first, Focus::Mix, 10);
+        QCOMPARE(int(n.size()), 4);
+        for (size_t i = 1; i < n.size(); ++i) QVERIFY(n[i - 1].distance <= n[i].distance);
+        QCOMPARE(n.front().trackId, session.resolveTrack(root("music") + "/tone 1.wav"));  // nearest pitch
+        QCOMPARE(session.resolveTrack(std::to_string(first)), first);
+        QVERIFY_THROWS_EXCEPTION(SessionError, session.resolveTrack("no such track"));
+
+        // Heatmap: symmetric, zero diagonal, rows in the order asked for.
+        const auto all = session.centroidDistances(Focus::Mix, {}, 100);
+        QCOMPARE(int(all.trackIds.size()), 5);
+        QCOMPARE(all.values[0], 0.f);
+        QVERIFY(std::abs(all.values[1] - all.values[5]) < 1e-6f);
+        const auto two = session.centroidDistances(Focus::Mix, {all.trackIds[3], all.trackIds[0], 999}, 100);
+        QCOMPARE(two.trackIds, (std::vector<int64_t>{all.trackIds[3], all.trackIds[0]}));
+        QVERIFY(std::abs(two.values[1] - all.values[3 * 5 + 0]) < 1e-6f);
+        // Neighbour distances are the heatmap's distances.
+        const auto row = std::find(all.trackIds.begin(), all.trackIds.end(), n.front().trackId) - all.trackIds.begin();
+        const auto q = std::find(all.trackIds.begin(), all.trackIds.end(), first) - all.trackIds.begin();
+        QVERIFY(std::abs(all.values[size_t(q * 5 + row)] - n.front().distance) < 1e-5f);
+
+        const auto match = session.matchingSegment(first, -1, n.front().trackId, Focus::Mix);
+        QVERIFY(match.found && match.distance >= -1e-5f);
+
+        const auto map = session.segmentMap(Focus::Mix, 3000);
+        QVERIFY(map.size() >= 8);
+        for (const auto& p : map) QVERIFY(std::isfinite(p.x) && std::isfinite(p.y) && p.trackId > 0);
+        const auto small = session.segmentMap(Focus::Mix, 6);
+        QCOMPARE(int(small.size()), 6);
+        QVERIFY(session.segmentMap(Focus::Mix, 3000, [] { return true; }).empty());  // cancelled
+    }
+
+    void storedResultsOfUninstalledModel()
+    {
+        // The drums model is retrained (v2) and the mix model removed: the library still shows its
+        // stored v1 results, says they are not from an installed model, and analysing switches over.
+        installModels(root("models"), {Focus::Drums}, "v2");
+        LibrarySession session(root("lib.sqlite"));
+        session.loadInstalledModels(root("models"));
+        FocusModel mix = session.modelFor(Focus::Mix), drums = session.modelFor(Focus::Drums);
+        QCOMPARE(mix.modelId, std::string("fake-mix:v1"));
+        QVERIFY(!mix.installed && mix.hasResults);
+        QCOMPARE(drums.modelId, std::string("fake-drums:v1"));
+        QVERIFY(!drums.installed && drums.hasResults);
+        QVERIFY(QString::fromStdString(drums.describe(Focus::Drums)).contains("not installed"));
+        const int64_t first = session.resolveTrack(root("music") + "/tone 0.wav");
+        QCOMPARE(int(session.neighbours(first, Focus::Mix, 10).size()), 4);
+
+        analyse(session);
+        drums = session.modelFor(Focus::Drums);
+        QCOMPARE(drums.modelId, std::string("fake-drums:v2"));
+        QVERIFY(drums.installed && drums.hasResults);
+        QCOMPARE(session.modelFor(Focus::Mix).modelId, std::string("fake-mix:v1"));  // untouched
+        // --model: the old results on demand.
+        session.pinModel(Focus::Drums, "fake-drums:v1");
+        QCOMPARE(session.modelFor(Focus::Drums).modelId, std::string("fake-drums:v1"));
+        QVERIFY(!session.modelFor(Focus::Drums).installed);
+    }
+
+    void noModelsSaysWhereItLooked()
+    {
+        installModels(root("empty-models"), {}, "v1");
+        LibrarySession session(root("lib.sqlite"));
+        session.loadInstalledModels(root("empty-models"));
+        QVERIFY(session.embedders().empty());
+        QVERIFY(QString::fromStdString(session.modelsDescription()).contains(dir_.filePath("empty-models")));
+        JobEngine engine(1);
+        try {
+            session.submitAnalysis(engine, {});
+            QFAIL("analysed without models");
+        } catch (const SessionError& e) {
+            QVERIFY(QString(e.what()).contains("no models found"));
+        }
+    }
+
+    void modelsRootOrder()
+    {
+        // $STEMSCOPE_MODELS alone when set, even if empty of models (an explicit choice).
+        qputenv("STEMSCOPE_MODELS", dir_.filePath("empty-models").toUtf8());
+        ModelsRootSearch s = findModelsRoot();
+        QCOMPARE(s.root, root("empty-models"));
+        QVERIFY(!s.found);
+        QCOMPARE(int(s.searched.size()), 1);
+        QVERIFY(QString::fromStdString(s.describe()).contains("STEMSCOPE_MODELS"));
+        qunsetenv("STEMSCOPE_MODELS");
+        // Otherwise next to the executable first, then the source tree.
+        s = findModelsRoot();
+        QVERIFY(s.searched.size() >= 2);
+        QCOMPARE(s.searched.front(), (fs::u8path(executableDir()).parent_path() / "share/stemscope/models").lexically_normal().u8string());
+        QCOMPARE(s.searched.back(), std::string(STEMSCOPE_SOURCE_DIR) + "/models");
+        QVERIFY(s.found);  // the source tree's shipped models
+        QVERIFY(holdsModels(std::string(STEMSCOPE_SOURCE_DIR) + "/models"));
+        QVERIFY(!holdsModels(root("music")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLibrarySession)
+#include "tst_library_session.moc"
