@@ -1,0 +1,97 @@
+// The CLI and the GUI are two faces of one engine (core/session/LibrarySession): the same
+// sequence - create, import, analyse, neighbours, status - through `stemscope-cli library ...` and
+// through the GUI's backend gives the same neighbours with the same distances, and the same
+// model resolution. Both use the model-free baseline embedder, so no trained model is needed.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "CoreLibraryBackend.h"
+#include "LibraryFixtures.h"
+#include "analysis/EmbedderRegistry.h"
+#include "embedding/BaselineEmbedder.h"
+
+using namespace stemscope;
+using namespace stemscope::ui;
+
+class TestCliGuiParity : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+    QString cli(const QStringList& args, int* rc = nullptr)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("STEMSCOPE_MODELS", dir_.filePath("models"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(STEMSCOPE_CLI), args);
+        if (!p.waitForFinished(120000)) return {};
+        if (rc) *rc = p.exitCode();
+        return QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<stemscope::ui::JobsPanel::Outcome>("stemscope::ui::JobsPanel::Outcome");
+        QVERIFY(QDir(dir_.path()).mkpath("models/mix"));
+        qputenv("STEMSCOPE_MODELS", dir_.filePath("models").toUtf8());
+        setEmbedderFactory([](Focus f, const std::string&) -> std::shared_ptr<const Embedder> {
+            return std::make_shared<BaselineEmbedder>(f);
+        });
+        QVERIFY(QDir(dir_.path()).mkpath("music"));
+        for (int i = 0; i < 5; ++i)
+            test::writeVoice(test::u8(dir_.filePath(QStringLiteral("music/tone %1.wav").arg(i))), 110.0 * (1 + 0.7 * i));
+    }
+
+    void sameNeighboursThroughBothFaces()
+    {
+        const QString query = QDir::cleanPath(dir_.filePath("music/tone 2.wav"));
+        // CLI
+        const QString cliLib = dir_.filePath("cli.sqlite");
+        int rc = -1;
+        QString out = cli({"library", "create", cliLib}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = cli({"library", "import", cliLib, dir_.filePath("music"), "--quiet"}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = cli({"library", "analyze", cliLib, "--embedder", "baseline", "--focus", "mix", "--no-separator", "--quiet"}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        out = cli({"library", "neighbours", cliLib, query, "--focus", "mix", "--k", "10", "--json"}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        const QJsonArray cliHits = QJsonDocument::fromJson(out.toUtf8()).array();
+        QCOMPARE(cliHits.size(), 4);
+
+        // GUI backend: import chains the analysis, as in the window.
+        CoreLibraryBackend b;
+        QString error;
+        QVERIFY2(b.open(dir_.filePath("gui.sqlite"), &error), qPrintable(error));
+        QSignalSpy finished(&b, &LibraryBackend::jobFinished);
+        QVERIFY(b.importPaths({dir_.filePath("music")}, &error) > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        qint64 queryId = -1;
+        for (const auto& t : b.tracks())
+            if (t.path == query) queryId = t.id;
+        QVERIFY(queryId > 0);
+        QString message;
+        const auto guiHits = b.neighbours(queryId, "mix", 10, &message);
+        QVERIFY2(guiHits.size() == 4, qPrintable(message));
+        QMap<qint64, QString> pathOf;
+        for (const auto& t : b.tracks()) pathOf[t.id] = t.path;
+        for (int i = 0; i < 4; ++i) {
+            const QJsonObject c = cliHits[i].toObject();
+            QCOMPARE(pathOf.value(guiHits[i].trackId), c.value("path").toString());
+            QVERIFY(std::abs(double(guiHits[i].distance) - c.value("distance").toDouble()) < 1e-5);
+        }
+
+        // Both say which model each focus shows, the same way.
+        out = cli({"library", "status", cliLib}, &rc);
+        QVERIFY2(rc == 0 && out.contains("mix: baseline-projection-v1-mix"), qPrintable(out));
+    }
+};
+
+QTEST_MAIN(TestCliGuiParity)
+#include "tst_cli_gui_parity.moc"
