@@ -12,5 +12,10 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_GENERATOR DEB TGZ)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "Stemscope developers")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# What shlibdeps cannot see: programs and data loaded at run time. The first-start demo renders
+# songs with mma + a General MIDI soundfont; Qt needs its platform plugins (xcb/offscreen); decoding
+# and playback use ALSA through JUCE (linked, so found by shlibdeps).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+  "mma, fluid-soundfont-gm | musescore-general-soundfont-small | timgm6mb-soundfont, qt6-qpa-plugins, libqt6charts6, libqt6concurrent6")
 set(CPACK_DEBIAN_PACKAGE_SECTION sound)
 include(CPack)
