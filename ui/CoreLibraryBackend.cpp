@@ -8,7 +8,6 @@
 #include <atomic>
 #include <thread>
 
-#include "corpus/CorpusBuilder.h"
 #include "library/TrackMetadata.h"
 #include "listening/LibraryListening.h"
 #include "session/LibrarySession.h"
@@ -408,7 +407,8 @@ quint64 CoreLibraryBackend::createDemoLibrary(const QString& folder, QString* er
         engine = engine_.get();
         threads = settings_.analysisThreads > 0 ? settings_.analysisThreads : int(std::max(1u, std::thread::hardware_concurrency()));
     }
-    if (!engine) {
+    const auto s = session();
+    if (!engine || !s) {
         if (error) *error = tr("No library is open.");
         return 0;
     }
@@ -418,38 +418,25 @@ quint64 CoreLibraryBackend::createDemoLibrary(const QString& folder, QString* er
     }
     const quint64 ui = newUiJob(tr("Generate demo songs"), true);
     auto report = std::make_shared<corpus::CorpusReport>();
+    const std::string out = QDir::cleanPath(folder).toStdString();
     {
         QMutexLocker lock(&mutex_);
-        uiJobs_[ui].onDone = [this, ui, report, folder] {
+        uiJobs_[ui].onDone = [this, ui, report, out] {
             finishUiJob(ui, report->failed > 0 && report->rendered == 0 ? JobsPanel::Outcome::Failed : JobsPanel::Outcome::Done,
                         tr("%1 demo songs rendered (%2 already there, %3 failed).").arg(report->rendered).arg(report->skipped).arg(report->failed));
-            // Import the songs' mix files only: the stems next to them are attached by the
-            // importer, and extra render outputs (e.g. other.flac) are not songs of their own.
             QStringList mixes;
-            for (const QFileInfo& song : QDir(folder).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-                for (const QFileInfo& f : QDir(song.filePath()).entryInfoList({QStringLiteral("mix.*")}, QDir::Files))
-                    mixes << f.filePath();
+            for (const auto& m : LibrarySession::demoMixes(out)) mixes << qs(m);
             QString err;
-            importPaths(mixes.isEmpty() ? QStringList{folder} : mixes, &err); // then analysed by the import's follow-up
+            importPaths(mixes.isEmpty() ? QStringList{qs(out)} : mixes, &err); // then analysed by the import's follow-up
         };
     }
-    const std::string out = QDir::cleanPath(folder).toStdString();
-    const JobId id = engine->submit(
-        "demo library",
-        [out, report, threads](JobContext& ctx) {
-            std::atomic<bool> cancel{false};
-            *report = corpus::renderDemoLibrary(
-                out,
-                [&ctx, &cancel](const corpus::CorpusProgress& p) {
-                    if (ctx.cancelled()) cancel = true;
-                    const double f = p.total > 0 ? double(p.done + p.skipped + p.failed) / p.total : -1.0;
-                    ctx.setProgress(std::max(0.0, f), p.stage + (p.lastSong.empty() ? std::string() : ": " + p.lastSong));
-                },
-                &cancel, std::max(1, threads));
-            ctx.checkpoint();
-            if (report->rendered + report->skipped == 0 && !report->errors.empty()) throw std::runtime_error(report->errors.front());
-        },
-        20);
+    JobId id = 0;
+    try {
+        id = s->submitDemoRender(*engine, out, threads, report);
+    } catch (const std::exception& e) {
+        finishUiJob(ui, JobsPanel::Outcome::Failed, qs(e.what()));
+        return ui;
+    }
     attach(ui, id);
     onEngineUpdate(engine->info(id));
     return ui;

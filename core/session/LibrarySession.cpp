@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "audio/AudioDecoder.h"
+#include "instrsim/SimilarityMetrics.h"
 #include "projection/Tsne.h"
 #include "separation/TorchSeparator.h"
 
@@ -21,17 +22,6 @@ std::shared_ptr<LibraryStore> openStore(const std::string& path, LibraryStore::A
     if (mode == LibrarySession::OpenMode::CreateNew && exists) throw SessionError("'" + path + "' already exists");
     if (fs::is_directory(p, ec)) throw SessionError("'" + path + "' is a folder, not a library file");
     return std::make_shared<LibraryStore>(path, access);
-}
-
-float cosineDistance(const float* a, const float* b, int n)
-{
-    double dot = 0, na = 0, nb = 0;
-    for (int i = 0; i < n; ++i) {
-        dot += double(a[i]) * b[i];
-        na += double(a[i]) * a[i];
-        nb += double(b[i]) * b[i];
-    }
-    return float(1.0 - dot / std::sqrt(std::max(na, 1e-24) * std::max(nb, 1e-24)));
 }
 
 }  // namespace
@@ -155,6 +145,48 @@ JobId LibrarySession::submitImport(JobEngine& engine, std::vector<std::string> p
     return stemscope::submitImport(engine, store_, std::move(paths), std::move(done), options, priority);
 }
 
+JobId LibrarySession::submitDemoRender(JobEngine& engine, const std::string& folder, int threads,
+                                       std::shared_ptr<corpus::CorpusReport> report, int priority)
+{
+    std::error_code ec;
+    fs::create_directories(fs::u8path(folder), ec);
+    if (ec) throw SessionError("cannot create the folder '" + folder + "': " + ec.message());
+    return engine.submit(
+        "demo library",
+        [folder, report, threads](JobContext& ctx) {
+            std::atomic<bool> cancel{false};
+            *report = corpus::renderDemoLibrary(
+                folder,
+                [&ctx, &cancel](const corpus::CorpusProgress& p) {
+                    if (ctx.cancelled()) cancel = true;
+                    const double f = p.total > 0 ? double(p.done + p.skipped + p.failed) / p.total : -1.0;
+                    ctx.setProgress(std::max(0.0, f), p.stage + (p.lastSong.empty() ? std::string() : ": " + p.lastSong));
+                },
+                &cancel, std::max(1, threads));
+            ctx.checkpoint();
+            if (report->rendered + report->skipped == 0 && !report->errors.empty()) throw std::runtime_error(report->errors.front());
+        },
+        priority);
+}
+
+std::vector<std::string> LibrarySession::demoMixes(const std::string& folder)
+{
+    std::vector<fs::path> songs;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(fs::u8path(folder), ec))
+        if (e.is_directory(ec)) songs.push_back(e.path());
+    std::sort(songs.begin(), songs.end());
+    std::vector<std::string> mixes;
+    for (const auto& song : songs) {
+        std::vector<std::string> here;
+        for (const auto& f : fs::directory_iterator(song, ec))
+            if (f.is_regular_file(ec) && f.path().stem() == "mix") here.push_back(f.path().u8string());
+        std::sort(here.begin(), here.end());
+        mixes.insert(mixes.end(), here.begin(), here.end());
+    }
+    return mixes;
+}
+
 AnalysisOptions LibrarySession::defaultAnalysisOptions(std::string* why) const
 {
     AnalysisOptions options;
@@ -275,7 +307,7 @@ SegmentMatchResult LibrarySession::matchingSegment(int64_t queryTrack, double qu
             const double at = query.startSeconds[size_t(i)];
             if (std::find(starts.begin(), starts.end(), at) == starts.end()) continue;
             for (int j = 0; j < other.vectors.rows && other.vectors.cols == query.vectors.cols; ++j) {
-                const float d = cosineDistance(query.vectors.row(i), other.vectors.row(j), query.vectors.cols);
+                const float d = float(cosineDistance(query.vectors.row(i), other.vectors.row(j), query.vectors.cols));
                 if (!out.found || d < out.distance) out = {true, at, other.startSeconds[size_t(j)], d};
             }
         }
@@ -306,7 +338,7 @@ CentroidDistances LibrarySession::centroidDistances(Focus focus, const std::vect
         out.trackIds.push_back(e.trackIds[size_t(rows[i])]);
         for (size_t j = i + 1; j < n; ++j)
             out.values[i * n + j] = out.values[j * n + i] =
-                cosineDistance(e.centroids.row(rows[i]), e.centroids.row(rows[j]), e.centroids.cols);
+                float(cosineDistance(e.centroids.row(rows[i]), e.centroids.row(rows[j]), e.centroids.cols));
     }
     return out;
 }

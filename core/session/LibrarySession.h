@@ -18,6 +18,7 @@
 #include "analysis/AnalysisScheduler.h"
 #include "analysis/EmbedderRegistry.h"
 #include "analysis/ModelsRoot.h"
+#include "corpus/CorpusBuilder.h"
 #include "index/NeighbourSearch.h"
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
@@ -89,6 +90,13 @@ public:
     // ---- jobs (progress and cancellation through the engine)
     JobId submitImport(JobEngine& engine, std::vector<std::string> paths, std::function<void(const ImportReport&)> done = {},
                        ImportOptions options = {}, int priority = 10);
+    // Renders the first-start demo songs into `folder` (resumable: finished songs are kept), as a
+    // job; `report` is filled when it ends. Then import demoMixes(folder).
+    JobId submitDemoRender(JobEngine& engine, const std::string& folder, int threads,
+                           std::shared_ptr<corpus::CorpusReport> report, int priority = 20);
+    // The songs' mix files under a rendered demo folder (stems next to them are attached by the
+    // importer; other render outputs are not songs of their own).
+    static std::vector<std::string> demoMixes(const std::string& folder);
     // The separator for tracks without stems, with its stem cache next to the library file
     // (LIB.stems/): what playback, listening tests and later analyses reuse. `why` says why none.
     AnalysisOptions defaultAnalysisOptions(std::string* why = nullptr) const;
