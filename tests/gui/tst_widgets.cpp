@@ -1,5 +1,6 @@
 // The reusable browse widgets, driven with synthetic data (no engine, no library).
 #include <QMouseEvent>
+#include <QGraphicsTextItem>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -116,6 +117,27 @@ private Q_SLOTS:
         QVERIFY(!img.isNull() && img.width() >= 480);
         QVERIFY(!w.exportPng(dir.filePath("missing/dir/heat.png"), &error));
         QVERIFY(!error.isEmpty());
+    }
+
+    void mapPlaceholderIsOneSceneItem()
+    {
+        MapView v;
+        v.resize(640, 480);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        v.setPlaceholder(QStringLiteral("Nothing analysed under this focus yet."));
+        v.chart()->setTitle(QStringLiteral("a title moves the plot area")); // used to leave a stale copy
+        QApplication::processEvents();
+        int shown = 0;
+        for (QGraphicsItem* item : v.scene()->items())
+            if (auto* t = dynamic_cast<QGraphicsTextItem*>(item); t && t->isVisible() && t->toPlainText().startsWith("Nothing analysed")) {
+                ++shown;
+                QVERIFY(v.chart()->plotArea().contains(t->mapToScene(t->boundingRect().center())));
+            }
+        QCOMPARE(shown, 1);
+        QCOMPARE(v.shownPlaceholder(), QStringLiteral("Nothing analysed under this focus yet."));
+        v.setPoints({{1, 2, 100, 0, "T", "rock", 0}, {2, 3, 101, 0, "U", "jazz", 0}});
+        QCOMPARE(v.shownPlaceholder(), QString());
     }
 
     void mapClickEmitsTrackAndSegment()

@@ -1,6 +1,8 @@
 #include "widgets/MapView.h"
 
 #include <QChart>
+#include <QGraphicsTextItem>
+#include <QTextDocument>
 #include <QLegend>
 #include <QMap>
 #include <QMouseEvent>
@@ -40,6 +42,12 @@ MapView::MapView(QWidget* parent) : QChartView(parent)
     setDragMode(QGraphicsView::NoDrag);
     band_ = std::make_unique<QRubberBand>(QRubberBand::Rectangle, viewport());
     placeholderText_ = tr("No map yet. Analyse tracks, then the map is computed in the background.");
+    placeholder_ = new QGraphicsTextItem(c);
+    placeholder_->setZValue(100);
+    QTextOption centred = placeholder_->document()->defaultTextOption();
+    centred.setAlignment(Qt::AlignCenter);
+    placeholder_->document()->setDefaultTextOption(centred);
+    connect(c, &QChart::plotAreaChanged, this, [this] { layoutPlaceholder(); });
     setToolTip(tr("Wheel: zoom · drag: zoom to a box · middle-drag or Shift+drag: pan · Home or double-click: reset"));
     fitAxes();
 }
@@ -52,6 +60,7 @@ void MapView::setPoints(const QVector<MapPoint>& points)
     hoverText_.clear();
     rebuildSeries();
     fitAxes();
+    layoutPlaceholder();
     viewport()->update();
 }
 
@@ -67,7 +76,7 @@ void MapView::setTitle(const QString& title) { chart()->setTitle(title); }
 void MapView::setPlaceholder(const QString& text)
 {
     placeholderText_ = text;
-    viewport()->update();
+    layoutPlaceholder();
 }
 
 void MapView::setHighlightedTrack(qint64 trackId)
@@ -289,14 +298,22 @@ void MapView::keyPressEvent(QKeyEvent* event)
 
 void MapView::resizeEvent(QResizeEvent* event) { QChartView::resizeEvent(event); }
 
-void MapView::drawForeground(QPainter* painter, const QRectF& rect)
+QString MapView::shownPlaceholder() const
 {
-    QChartView::drawForeground(painter, rect);
-    if (!points_.isEmpty() || placeholderText_.isEmpty()) return;
-    painter->save();
-    painter->setPen(palette().placeholderText().color());
-    painter->drawText(chart()->mapRectToScene(chart()->plotArea()), Qt::AlignCenter | Qt::TextWordWrap, placeholderText_);
-    painter->restore();
+    return placeholder_->isVisible() ? placeholder_->toPlainText() : QString();
+}
+
+void MapView::layoutPlaceholder()
+{
+    const bool show = points_.isEmpty() && !placeholderText_.isEmpty();
+    placeholder_->setVisible(show);
+    if (!show) return;
+    const QRectF area = chart()->plotArea();
+    placeholder_->setDefaultTextColor(palette().placeholderText().color());
+    placeholder_->setTextWidth(std::max(120.0, area.width() * 0.8));
+    placeholder_->setPlainText(placeholderText_);
+    const QRectF box = placeholder_->boundingRect();
+    placeholder_->setPos(area.center() - QPointF(box.width() / 2, box.height() / 2));
 }
 
 }  // namespace stemscope::ui

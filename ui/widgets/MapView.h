@@ -13,6 +13,8 @@ class QRubberBand;
 class QScatterSeries;
 class QValueAxis;
 
+class QGraphicsTextItem;
+
 namespace stemscope::ui {
 
 struct MapPoint {
@@ -34,6 +36,8 @@ public:
     void setPoints(const QVector<MapPoint>& points);
     const QVector<MapPoint>& points() const { return points_; }
     int pointCount() const { return points_.size(); }
+    // The placeholder text shown over an empty map ("" while points are shown).
+    QString shownPlaceholder() const;
     void setColourBy(ColourBy mode);
     ColourBy colourBy() const { return colourBy_; }
     void setTitle(const QString& title);
@@ -62,13 +66,13 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
-    void drawForeground(QPainter* painter, const QRectF& rect) override;
 
 private:
     void rebuildSeries();
     void fitAxes();
     QString describe(int index) const;
     QPointF toScene(const MapPoint& p) const;
+    void layoutPlaceholder();
 
     QVector<MapPoint> points_;
     ColourBy colourBy_ = ColourBy::Track;
@@ -76,6 +80,9 @@ private:
     QValueAxis* axisX_ = nullptr;
     QValueAxis* axisY_ = nullptr;
     QString placeholderText_;
+    // An item of the chart's scene, not paint-over in drawForeground: the scene repaints it
+    // wherever it moved, so a new plot area never leaves a stale copy behind.
+    QGraphicsTextItem* placeholder_ = nullptr;
     std::unique_ptr<QRubberBand> band_;
     QPoint pressPos_;
     QPoint lastPanPos_;
