@@ -50,6 +50,21 @@ int main(int argc, char** argv)
         }
         if (ok && i > bestWords) { best = &c; bestWords = i; }
     }
+    if (!best && !words.empty()) {
+        // A command group ("corpus", "library", ...): list its subcommands.
+        std::vector<Command> group;
+        for (const auto& c : commands())
+            if (c.name.rfind(words[0] + " ", 0) == 0) group.push_back(c);
+        std::sort(group.begin(), group.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
+        if (!group.empty()) {
+            std::ostream& out = help ? std::cout : std::cerr;
+            out << "stemscope-cli " << words[0] << " <subcommand> [options]\n\nsubcommands:\n";
+            for (const auto& c : group)
+                out << "  " << c.name << std::string(std::max<size_t>(2, 22 - c.name.size()), ' ') << c.summary << "\n";
+            out << "\nstemscope-cli help " << words[0] << " <subcommand> shows its options.\n";
+            return help ? 0 : 2;
+        }
+    }
     if (!best) {
         std::cerr << "stemscope-cli: unknown command '" << (words.empty() ? "" : words[0]) << "'\n";
         printOverview();

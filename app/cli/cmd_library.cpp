@@ -288,11 +288,14 @@ const CommandRegistration regAnalyze(
      "  Results are committed per track and focus; interrupting and re-running resumes.",
      analyze});
 const CommandRegistration regStatus({"library status", "summarise a library (tracks, analyses, errors)",
-                                     "stemscope-cli library status LIB.sqlite [--errors]", status});
+                                     "stemscope-cli library status LIB.sqlite [--errors] [--models DIR]\n"
+                                     "  Also says where the models were found (or looked for) and which model's results each\n"
+                                     "  focus shows (the GUI resolves the same way).", status});
 const CommandRegistration regNeighbours(
     {"library neighbours", "nearest tracks (or moments with --at) for a focus",
      "stemscope-cli library neighbours LIB.sqlite TRACK [--focus mix] [--k 10] [--at SECONDS] [--model ID]\n"
-     "                                 [--approximate-above ROWS] [--json]\n"
+     "                                 [--models DIR] [--approximate-above ROWS] [--json]\n"
+     "  Without --model: the installed model's results, else the model with most stored results.\n"
      "  TRACK is a track id or path. Distances are cosine distances between L2-normalised track\n"
      "  centroids (or, with --at, between the segment starting nearest SECONDS and all other tracks'\n"
      "  segments). The query track itself is never listed.",

@@ -91,6 +91,17 @@ private Q_SLOTS:
         out = cli({"library", "status", cliLib}, &rc);
         QVERIFY2(rc == 0 && out.contains("mix: baseline-projection-v1-mix"), qPrintable(out));
     }
+
+    void helpOnACommandGroupListsItsSubcommands()
+    {
+        int rc = -1;
+        const QString out = cli({"help", "corpus"}, &rc);
+        QCOMPARE(rc, 0);
+        for (const char* sub : {"corpus demo", "corpus import", "corpus render", "corpus stats"}) QVERIFY2(out.contains(sub), qPrintable(out));
+        QVERIFY(!out.contains("unknown command"));
+        QVERIFY(cli({"library"}, &rc).contains("library neighbours"));
+        QCOMPARE(rc, 2);  // a group alone is not a command
+    }
 };
 
 QTEST_MAIN(TestCliGuiParity)
