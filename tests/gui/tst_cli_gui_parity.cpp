@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "CoreLibraryBackend.h"
+#include "FakeModels.h"
 #include "LibraryFixtures.h"
 #include "analysis/EmbedderRegistry.h"
 #include "embedding/BaselineEmbedder.h"
@@ -38,11 +39,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         qRegisterMetaType<stemscope::ui::JobsPanel::Outcome>("stemscope::ui::JobsPanel::Outcome");
-        QVERIFY(QDir(dir_.path()).mkpath("models/mix"));
-        qputenv("STEMSCOPE_MODELS", dir_.filePath("models").toUtf8());
-        setEmbedderFactory([](Focus f, const std::string&) -> std::shared_ptr<const Embedder> {
-            return std::make_shared<BaselineEmbedder>(f);
-        });
+        QVERIFY(test::installFakeModels(dir_.path(), {Focus::Mix},
+                                        [](Focus f) { return std::make_shared<BaselineEmbedder>(f); }));
         QVERIFY(QDir(dir_.path()).mkpath("music"));
         for (int i = 0; i < 5; ++i)
             test::writeVoice(test::u8(dir_.filePath(QStringLiteral("music/tone %1.wav").arg(i))), 110.0 * (1 + 0.7 * i));

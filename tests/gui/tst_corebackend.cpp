@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "CoreLibraryBackend.h"
+#include "FakeModels.h"
 #include "TestEmbedder.h"
 #include "analysis/EmbedderRegistry.h"
 #include "audio/AudioDecoder.h"
@@ -24,11 +25,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         qRegisterMetaType<stemscope::ui::JobsPanel::Outcome>("stemscope::ui::JobsPanel::Outcome");
-        QVERIFY(QDir(dir_.path()).mkpath("models/mix"));
-        qputenv("STEMSCOPE_MODELS", dir_.filePath("models").toUtf8());
-        setEmbedderFactory([](Focus f, const std::string&) -> std::shared_ptr<const Embedder> {
+        QVERIFY(test::installFakeModels(dir_.path(), {Focus::Mix}, [](Focus f) {
             return std::make_shared<test::TestEmbedder>(std::string("test-") + focusName(f));
-        });
+        }));
         QVERIFY(QDir(dir_.path()).mkpath("music"));
         const double freqs[] = {110, 220, 880, 1760};
         for (int k = 0; k < 4; ++k) {
