@@ -47,6 +47,7 @@ int run(int argc, char** argv)
     c.checkpointEvery = args.getInt("checkpoint-every", c.checkpointEvery);
     c.checkpointPath = args.get("checkpoint", (fs::path(outDir) / "train.ckpt").string());
     c.resume = args.has("resume");
+    c.initModelPath = args.get("init");
     c.stopAfterSteps = args.getInt("stop-after-steps", 0);
     c.stopAfterSeconds = args.getDouble("stop-after-minutes", 0) * 60.0;
     if (args.has("channels")) {
@@ -153,6 +154,7 @@ int run(int argc, char** argv)
     info["threads"] = c.threads;
     info["seconds_this_call"] = r.seconds;
     info["resumed_from_step"] = r.resumedFromStep;
+    if (!c.initModelPath.empty()) info["initialised_from"] = c.initModelPath;
     info["validation"] = valDir.empty() ? nlohmann::json() : nlohmann::json(valDir);
     std::ofstream(fs::path(outDir) / "model.train.json") << info.dump(2) << "\n";
     if (!r.finished) {
@@ -174,6 +176,7 @@ const CommandRegistration reg(
      "  --validate DIR    held-out songs: pseudo-mix acc@1 per focus at every checkpoint (never the test split)\n"
      "  --validate-seconds T (14)  --validate-songs N (16)\n"
      "  --checkpoint-every N (200)  --resume  --stop-after-steps N  --stop-after-minutes M\n"
+     "  --init MODEL.pt   start from these weights (same shape; ignored when a checkpoint is resumed)\n"
      "  --channels a,b,c,d (256,256,256,256)  --subspace-dim D (64)  --lr X (0.001)  --margin X (0.2)\n"
      "  --batch-hard      hardest positive/negative per anchor (default: batch-all)\n"
      "  --curriculum-db D (18)  --curriculum-fraction F (0.4): accompaniment D dB down at first, at its\n"

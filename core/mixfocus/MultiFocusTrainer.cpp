@@ -37,6 +37,15 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     if (c.resume && !c.checkpointPath.empty() && fs::exists(c.checkpointPath)) {
         start = detail::loadTrainingCheckpoint(net, opt, "step", c.checkpointPath);
         r.resumedFromStep = start;
+    } else if (!c.initModelPath.empty()) {
+        detail::EmbeddingNet init = detail::loadModel(c.initModelPath);
+        if (!(init->spec() == net->spec()))
+            throw std::runtime_error(c.initModelPath + " has another model shape than the one being trained");
+        torch::NoGradGuard noGrad;
+        const auto from = init->named_parameters(), to = net->named_parameters();
+        for (const auto& p : from) to[p.key()].copy_(p.value());
+        const auto fromB = init->named_buffers(), toB = net->named_buffers();
+        for (const auto& b : fromB) toB[b.key()].copy_(b.value());
     }
     r.stepsDone = start;
     auto writeModel = [&] {

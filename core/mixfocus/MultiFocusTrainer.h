@@ -38,6 +38,9 @@ struct MultiFocusTrainConfig {
     std::string checkpointPath;  // written every `checkpointEvery` steps and at the end of a call
     int checkpointEvery = 200;
     bool resume = false;
+    // Non-empty: start from these weights (a model file of the same shape, e.g. the shipped model)
+    // instead of a random network, unless a checkpoint is resumed. The optimiser starts fresh.
+    std::string initModelPath;
     int stopAfterSteps = 0;      // > 0: stop (checkpointed) after this many steps in this call
     double stopAfterSeconds = 0; // > 0: same, after this wall time
     static ModelSpec defaultSpec()

@@ -171,6 +171,34 @@ private Q_SLOTS:
         for (size_t i = 0; i < a.data.size(); ++i) QVERIFY(std::abs(a.data[i] - b.data[i]) < 1e-5f);
     }
 
+    void initialisesFromAModelFile()
+    {
+        // One step at a vanishing learning rate: a run started from a model file stays that model
+        // (up to BatchNorm's running statistics); a fresh run is another network altogether.
+        auto c = tinyConfig();
+        const PseudoMixSampler sampler = tinySampler(c);
+        const auto base = dir_.filePath("base.pt").toStdString();
+        trainMultiFocusModel(sampler, c, base);
+        c.steps = 1;
+        c.learningRate = 1e-12;
+        c.seed = 99;
+        const auto fresh = dir_.filePath("fresh.pt").toStdString(), init = dir_.filePath("init.pt").toStdString();
+        trainMultiFocusModel(sampler, c, fresh);
+        c.initModelPath = base;
+        trainMultiFocusModel(sampler, c, init);
+        const auto segs = probeSegments();
+        const Matrix b = TorchEmbedder(base).embed(segs), f = TorchEmbedder(fresh).embed(segs), i = TorchEmbedder(init).embed(segs);
+        double dFresh = 0, dInit = 0;
+        for (size_t k = 0; k < b.data.size(); ++k) {
+            dFresh += std::abs(f.data[k] - b.data[k]);
+            dInit += std::abs(i.data[k] - b.data[k]);
+        }
+        QVERIFY2(dInit < 0.3 * dFresh, qPrintable(QString("%1 vs %2").arg(dInit).arg(dFresh)));
+        // Another shape is refused.
+        c.spec.channels = {8, 8, 8, 12};
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, trainMultiFocusModel(sampler, c, {}));
+    }
+
     void refusesAModelWithoutOneBlockPerFocus()
     {
         auto c = tinyConfig();
