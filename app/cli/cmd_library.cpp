@@ -128,6 +128,9 @@ int status(int argc, char** argv)
     std::cout << "library " << store->path() << " (schema v" << s.schemaVersion << ")\n";
     std::cout << "tracks: " << total;
     for (const auto& [k, v] : s.tracksByStatus) std::cout << ", " << v << " " << k;
+    int partial = 0;
+    for (const auto& t : store->tracks()) partial += t.error.rfind("partial:", 0) == 0 ? 1 : 0;
+    if (partial) std::cout << " (" << partial << " decoded only up to damage: see --errors)";
     std::cout << "\nsegment embeddings: " << s.segments << "\n";
     for (Focus f : kAllFocuses) {
         auto it = s.analyses.find(focusName(f));

@@ -1,5 +1,7 @@
 #include "analysis/TrackAnalyzer.h"
 
+#include <cstdio>
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -42,6 +44,11 @@ bool TrackAnalyzer::focusNeedsWork(const std::map<Focus, std::string>& done, Foc
     if (it->second == analysis_status::kSkipped) return options_.retrySkipped;
     return false;
 }
+
+namespace {
+// A partially decoded track keeps its "partial: ..." note whatever its status becomes.
+std::string partialNoteOf(const TrackRecord& t) { return t.error.rfind("partial:", 0) == 0 ? t.error : std::string(); }
+}  // namespace
 
 bool TrackAnalyzer::needsWork(const std::string& trackStatus, const std::map<Focus, std::string>& done) const
 {
@@ -113,7 +120,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         if (focusNeedsWork(done, f)) todo.push_back(f);
     if (todo.empty()) {
         result.trackStatus = statusFor(done);
-        if (trk->status != result.trackStatus) store_->setTrackStatus(trackId, result.trackStatus);
+        if (trk->status != result.trackStatus) store_->setTrackStatus(trackId, result.trackStatus, partialNoteOf(*trk));
         return result;
     }
 
@@ -131,6 +138,15 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         return result;
     }
     result.audioSeconds = mix.source.durationSeconds();
+    const std::string note = mix.source.partialNote();  // kept with the track's status below
+    if (mix.source.durationSeconds() < options_.segments.lengthSeconds) {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "too short: %.2f s is shorter than one %.0f s segment", mix.source.durationSeconds(),
+                      options_.segments.lengthSeconds);
+        result.trackStatus = track_status::kError;
+        store_->setTrackStatus(trackId, result.trackStatus, buf);
+        return result;
+    }
     if (trk->duration <= 0 || trk->format.empty())
         store_->setTrackInfo(trackId, mix.source.durationSeconds(), mix.source.format, mix.source.sampleRate,
                              mix.source.channels);
@@ -273,7 +289,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         }
     }
     result.trackStatus = statusFor(done);
-    store_->setTrackStatus(trackId, result.trackStatus);
+    store_->setTrackStatus(trackId, result.trackStatus, note);
     progress(1.0, "done");
     return result;
 }

@@ -13,7 +13,14 @@ struct AudioInfo {
     int channels = 0;
     int64_t lengthSamples = 0; // native-rate frames
     int bitsPerSample = 0;
+    // A damaged file (cut short, last frame broken) decodes up to the damage: lengthSamples is
+    // what decodes, `damage` says what is wrong, announcedSamples what the header promised (0 = unknown).
+    std::string damage;
+    int64_t announcedSamples = 0;
     double durationSeconds() const { return sampleRate > 0 ? double(lengthSamples) / sampleRate : 0.0; }
+    bool partial() const { return !damage.empty(); }
+    // "partial: 12.0 s of 30.0 s decoded (<damage>)", or "" for an intact file.
+    std::string partialNote() const;
 };
 
 struct DecodeOptions {

@@ -13,6 +13,7 @@ const char* toString(AudioErrorKind kind)
     case AudioErrorKind::NoSamples: return "audio contains no samples";
     case AudioErrorKind::Unsupported: return "unsupported audio parameters";
     case AudioErrorKind::TooLong: return "audio too long";
+    case AudioErrorKind::NonFinite: return "non-finite samples";
     }
     return "audio error";
 }

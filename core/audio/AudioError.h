@@ -15,6 +15,7 @@ enum class AudioErrorKind {
     NoSamples,      // valid container with zero-length audio
     Unsupported,    // recognised but parameters we refuse (e.g. absurd sample rate)
     TooLong,        // longer than the caller's limit
+    NonFinite,      // decodes to NaN/infinite samples (corrupt float data)
 };
 
 const char* toString(AudioErrorKind kind);

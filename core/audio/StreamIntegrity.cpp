@@ -186,6 +186,40 @@ MpegHeader parseMpegHeader(const uint8_t* p)
     return h;
 }
 
+// Granule position of an Ogg page (for Vorbis: samples decoded by the end of the page); -1 if none.
+int64_t oggGranule(const uint8_t* page)
+{
+    uint64_t g = 0;
+    for (int b = 7; b >= 0; --b) g = g << 8 | page[6 + b];
+    return g == ~uint64_t(0) ? -1 : int64_t(g);
+}
+
+// Size of the complete, CRC-valid Ogg page starting at bytes[i], or 0 if there is none.
+int64_t completeOggPage(const std::vector<uint8_t>& bytes, int64_t i)
+{
+    const uint8_t* p = bytes.data() + i;
+    if (i + 27 > int64_t(bytes.size()) || p[0] != 'O' || p[1] != 'g' || p[2] != 'g' || p[3] != 'S' || p[4] != 0) return 0;
+    const int nseg = p[26];
+    if (i + 27 + nseg > int64_t(bytes.size())) return 0;
+    int64_t size = 27 + nseg;
+    for (int s = 0; s < nseg; ++s) size += p[27 + s];
+    if (i + size > int64_t(bytes.size())) return 0;
+    std::vector<uint8_t> page(p, p + size);
+    const uint32_t stored = uint32_t(page[22]) | uint32_t(page[23]) << 8 | uint32_t(page[24]) << 16 | uint32_t(page[25]) << 24;
+    page[22] = page[23] = page[24] = page[25] = 0;
+    return oggCrc(page.data(), page.size()) == stored ? size : 0;
+}
+
+// The highest granule position (samples decoded) among the complete, CRC-valid pages of `bytes`;
+// pages that end no packet carry no position (-1) and are passed over. -1 if there is none.
+int64_t lastOggGranule(const std::vector<uint8_t>& bytes)
+{
+    for (int64_t i = int64_t(bytes.size()) - 27; i >= 0; --i)
+        if (completeOggPage(bytes, i) > 0)
+            if (const int64_t g = oggGranule(bytes.data() + i); g >= 0) return g;
+    return -1;
+}
+
 }  // namespace
 
 int64_t pcmDataOffset(const std::string& path)
@@ -268,9 +302,20 @@ IntegrityResult checkFlacComplete(const std::string& path)
         const uint64_t first = h.variable ? h.number : h.number * uint64_t(nominalBlock);
         const uint64_t last = first + uint64_t(h.blockSize);
         if (last >= total) return {};
-        return {false, "stream ends at sample " + std::to_string(last) + " of " + std::to_string(total)};
+        return {false, "stream ends at sample " + std::to_string(last) + " of " + std::to_string(total), int64_t(last),
+                int64_t(total)};
     }
-    return {false, "last FLAC frame incomplete or damaged (file cut short?)"};
+    // The file ends inside a frame: the last frame header (its own CRC-8 valid) starts the cut frame;
+    // every sample before it decodes.
+    for (int64_t i = int64_t(tail.size()) - 6; i >= 0; --i) {
+        if (tail[size_t(i)] != 0xFF || (tail[size_t(i) + 1] & 0xFE) != 0xF8) continue;
+        const auto h = parseFlacFrameHeader(tail.data() + i, tail.size() - size_t(i));
+        if (!h.ok) continue;
+        const uint64_t first = h.variable ? h.number : h.number * uint64_t(nominalBlock);
+        return {false, "last FLAC frame cut short (file ends inside the frame starting at sample " + std::to_string(first) + ")",
+                int64_t(first), int64_t(total)};
+    }
+    return {false, "last FLAC frame incomplete or damaged (file cut short?)", -1, int64_t(total)};
 }
 
 IntegrityResult checkOggComplete(const std::string& path)
@@ -281,20 +326,14 @@ IntegrityResult checkOggComplete(const std::string& path)
     const auto tail = f.read(f.size - window, window);
     if (int64_t(tail.size()) != window) return {false, "read error"};
     for (int64_t i = int64_t(tail.size()) - 27; i >= 0; --i) {
-        const uint8_t* p = tail.data() + i;
-        if (p[0] != 'O' || p[1] != 'g' || p[2] != 'g' || p[3] != 'S' || p[4] != 0) continue;
-        const int nseg = p[26];
-        if (i + 27 + nseg > int64_t(tail.size())) continue;
-        int64_t size = 27 + nseg;
-        for (int s = 0; s < nseg; ++s) size += p[27 + s];
-        if (i + size != int64_t(tail.size())) continue; // not a page ending exactly at EOF
-        std::vector<uint8_t> page(p, p + size);
-        const uint32_t stored = uint32_t(page[22]) | uint32_t(page[23]) << 8 | uint32_t(page[24]) << 16 | uint32_t(page[25]) << 24;
-        page[22] = page[23] = page[24] = page[25] = 0;
-        if (oggCrc(page.data(), page.size()) != stored) continue;
-        if (!(p[5] & 0x04)) return {false, "last Ogg page lacks the end-of-stream flag (file cut short?)"};
+        const int64_t size = completeOggPage(tail, i);
+        if (size == 0 || i + size != int64_t(tail.size())) continue; // not a page ending exactly at EOF
+        if (!(tail[size_t(i) + 5] & 0x04))
+            return {false, "last Ogg page lacks the end-of-stream flag (file cut short?)", lastOggGranule(tail)};
         return {};
     }
+    // The file ends inside a page: the last complete page before it says how far decoding gets.
+    if (const int64_t g = lastOggGranule(tail); g > 0) return {false, "file ends inside an Ogg page (file cut short?)", g};
     return {false, "file does not end with a complete Ogg page (file cut short?)"};
 }
 

@@ -12,7 +12,9 @@ namespace stemscope {
 
 struct IntegrityResult {
     bool ok = true;
-    std::string detail; // why not, for the error message
+    std::string detail;          // why not, for the error message
+    int64_t intactSamples = -1;  // when not ok: samples (per channel) that decode before the damage; -1 unknown
+    int64_t announcedSamples = 0; // what the stream header announces (0 = unknown)
 };
 
 // WAV (RIFF/RF64) and AIFF/AIFC: byte offset of the first sample in the file (-1 if not found),
@@ -21,9 +23,11 @@ int64_t pcmDataOffset(const std::string& path);
 
 // FLAC: the last frame must be complete (its CRC-16 runs to the end of the file, an ID3v1 tag
 // aside) and must end exactly at STREAMINFO's total sample count (when the header states one).
+// When not, intactSamples is where the last complete frame ends (the cut frame's first sample).
 IntegrityResult checkFlacComplete(const std::string& path);
 
 // Ogg: the file must end with a complete page (CRC valid) carrying the end-of-stream flag.
+// When not, intactSamples is the granule position (samples decoded) of the last complete page.
 IntegrityResult checkOggComplete(const std::string& path);
 
 // MPEG audio (MP1/2/3): a run of at least 4 consecutive, mutually consistent frame headers must

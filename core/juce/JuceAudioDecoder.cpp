@@ -5,6 +5,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <cstdio>
 
 #include "audio/AudioDecoder.h"
 #include "audio/AudioError.h"
@@ -39,7 +41,46 @@ void checkReadable(const std::string& path)
 struct Opened {
     std::unique_ptr<juce::AudioFormatReader> reader;
     juce::int64 length = 0;
+    std::string damage;               // non-empty: decodes only up to `length` (the intact part)
+    juce::int64 announced = 0;        // what the header promised, when known
 };
+
+// "expected a FLAC stream ('fLaC') from the extension .flac, found bytes 3f a2 91 00": what the
+// name promised against what the file starts with, so random bytes are not blamed on MP3 parsing.
+std::string notWhatTheExtensionSays(const std::string& path, const std::string& detail)
+{
+    std::string ext = fs::u8path(path).extension().u8string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    static const std::map<std::string, std::string> expected = {
+        {".wav", "a WAV file (RIFF/WAVE header)"}, {".wave", "a WAV file (RIFF/WAVE header)"},
+        {".aif", "an AIFF file (FORM/AIFF header)"}, {".aiff", "an AIFF file (FORM/AIFF header)"},
+        {".flac", "a FLAC stream ('fLaC' signature)"}, {".ogg", "an Ogg stream ('OggS' pages)"},
+        {".oga", "an Ogg stream ('OggS' pages)"}, {".mp3", "MPEG audio frames"}};
+    unsigned char head[8] = {};
+    std::ifstream in(fs::u8path(path), std::ios::binary);
+    in.read(reinterpret_cast<char*>(head), sizeof head);
+    const auto got = in.gcount();
+    std::string found;
+    char hex[4];
+    for (std::streamsize i = 0; i < got; ++i) {
+        std::snprintf(hex, sizeof hex, "%s%02x", i ? " " : "", head[i]);
+        found += hex;
+    }
+    const auto it = expected.find(ext);
+    const std::string want = it != expected.end() ? "expected " + it->second + " from the extension " + ext
+                                                  : "extension " + (ext.empty() ? std::string("(none)") : ext) + " names no audio format we read";
+    return want + ", found bytes " + found + ": " + detail;
+}
+
+// A compressed stream cut short decodes up to its last intact frame/page; nothing intact is an error.
+void keepIntactPart(const std::string& path, const IntegrityResult& r, Opened& opened)
+{
+    if (r.ok) return;
+    if (r.intactSamples <= 0) throw AudioError(AudioErrorKind::Truncated, path, r.detail);
+    opened.length = std::min<juce::int64>(opened.length, r.intactSamples);
+    opened.announced = r.announcedSamples;
+    opened.damage = r.detail;
+}
 
 class JuceAudioDecoder final : public AudioDecoder {
 public:
@@ -70,8 +111,15 @@ public:
         juce::AudioBuffer<float> buffer(channels, kBlock);
         for (juce::int64 done = 0; done < count;) {
             const int n = int(std::min<juce::int64>(kBlock, count - done));
-            if (!reader->read(&buffer, 0, n, first + done, true, true))
-                throw AudioError(AudioErrorKind::Truncated, path, "decoder stopped at sample " + std::to_string(first + done));
+            if (!reader->read(&buffer, 0, n, first + done, true, true)) {
+                // Damage the container checks did not see: keep what decoded before it.
+                if (done == 0) throw AudioError(AudioErrorKind::Truncated, path, "decoder stopped at sample " + std::to_string(first));
+                mono.resize(size_t(done));
+                out.source.damage = "decoder stopped at sample " + std::to_string(first + done);
+                out.source.announcedSamples = std::max(out.source.announcedSamples, out.source.lengthSamples);
+                out.source.lengthSamples = first + done;
+                break;
+            }
             const float gain = 1.f / float(channels);
             float* dst = mono.data() + done;
             std::fill(dst, dst + n, 0.f);
@@ -81,9 +129,20 @@ public:
             }
             done += n;
         }
-        // Decoders may emit NaN/Inf on corrupt frames; they would poison every later stage.
+        // Decoders may emit NaN/Inf on corrupt frames; they would poison every later stage. A few
+        // are zeroed; a stream that is mostly NaN/Inf is corrupt, not silent.
+        size_t bad = 0;
         for (float& s : mono)
-            if (!std::isfinite(s)) s = 0.f;
+            if (!std::isfinite(s)) {
+                s = 0.f;
+                ++bad;
+            }
+        if (bad > 0 && bad * 100 > mono.size()) {
+            char pct[32];
+            std::snprintf(pct, sizeof pct, "%.1f", 100.0 * double(bad) / double(mono.size()));
+            throw AudioError(AudioErrorKind::NonFinite, path,
+                             std::string(pct) + " % of the decoded samples are NaN or infinite");
+        }
 
         const double target = options.targetSampleRate > 0 ? options.targetSampleRate : rate;
         out.samples = resample(mono, rate, target);
@@ -113,7 +172,7 @@ private:
             if (!in || in->failedToOpen()) throw AudioError(AudioErrorKind::Unreadable, path, "cannot open for reading");
             reader.reset(manager.getKnownFormat(i)->createReaderFor(in.release(), true));
         }
-        if (!reader) throw AudioError(AudioErrorKind::NotAudio, path, "no WAV/AIFF/FLAC/Ogg/MP3 stream found");
+        if (!reader) throw AudioError(AudioErrorKind::NotAudio, path, notWhatTheExtensionSays(path, "no WAV/AIFF/FLAC/Ogg/MP3 stream found"));
         if (reader->numChannels < 1) throw AudioError(AudioErrorKind::NotAudio, path, "no channels");
         if (!(reader->sampleRate >= kMinRate && reader->sampleRate <= kMaxRate))
             throw AudioError(AudioErrorKind::Unsupported, path,
@@ -126,19 +185,17 @@ private:
             // Any 32 KB containing an MPEG sync word opens as MP3 (random bytes do), and the length
             // is a guess (x1152 even for 576-sample MPEG-2 frames): validate and count the frames.
             const auto scan = scanMpegAudio(path);
-            if (!scan.valid) throw AudioError(AudioErrorKind::NotAudio, path, scan.detail);
-            if (scan.truncated) throw AudioError(AudioErrorKind::Truncated, path, scan.detail);
+            if (!scan.valid) throw AudioError(AudioErrorKind::NotAudio, path, notWhatTheExtensionSays(path, scan.detail));
             opened.length = std::min<juce::int64>(opened.length, scan.totalSamples);
+            if (scan.truncated || scan.lastFrameCut) opened.damage = scan.detail.empty() ? "last MPEG frame cut short" : scan.detail;
         } else if (name.containsIgnoreCase("flac")) {
-            const auto r = checkFlacComplete(path);
-            if (!r.ok) throw AudioError(AudioErrorKind::Truncated, path, r.detail);
+            keepIntactPart(path, checkFlacComplete(path), opened);
         } else if (name.containsIgnoreCase("ogg")) {
-            const auto r = checkOggComplete(path);
-            if (!r.ok) throw AudioError(AudioErrorKind::Truncated, path, r.detail);
+            keepIntactPart(path, checkOggComplete(path), opened);
         }
         if (reader->lengthInSamples <= 0 || opened.length <= 0)
             throw AudioError(AudioErrorKind::NoSamples, path, "zero-length stream");
-        checkComplete(path, *reader);
+        checkComplete(path, *reader, opened);
         opened.reader = std::move(reader);
         return opened;
     }
@@ -152,23 +209,30 @@ private:
         info.channels = int(r.numChannels);
         info.lengthSamples = o.length;
         info.bitsPerSample = int(r.bitsPerSample);
+        info.damage = o.damage;
+        info.announcedSamples = o.announced;
         return info;
     }
 
-    // Uncompressed containers announce their data size up front; a file shorter than that was cut.
-    static void checkComplete(const std::string& path, const juce::AudioFormatReader& r)
+    // Uncompressed containers announce their data size up front; a file shorter than that was cut:
+    // what is there decodes.
+    static void checkComplete(const std::string& path, const juce::AudioFormatReader& r, Opened& opened)
     {
         const auto name = r.getFormatName();
         if (!(name.containsIgnoreCase("wav") || name.containsIgnoreCase("aiff"))) return;
         if (r.bitsPerSample <= 0) return;
         std::error_code ec;
         const auto size = (long long)fs::file_size(fs::u8path(path), ec);
-        const long long needed = (long long)r.lengthInSamples * r.numChannels * (r.bitsPerSample / 8);
+        const long long frameBytes = (long long)r.numChannels * (r.bitsPerSample / 8);
+        const long long needed = (long long)r.lengthInSamples * frameBytes;
         const long long offset = std::max<long long>(0, pcmDataOffset(path));
-        if (!ec && size < offset + needed)
-            throw AudioError(AudioErrorKind::Truncated, path,
-                             "header announces " + std::to_string(needed) + " data bytes, file has " +
-                                 std::to_string(std::max(0LL, size - offset)));
+        if (ec || size >= offset + needed || frameBytes <= 0) return;
+        const long long have = std::max(0LL, size - offset);
+        const std::string detail = "header announces " + std::to_string(needed) + " data bytes, file has " + std::to_string(have);
+        if (have / frameBytes <= 0) throw AudioError(AudioErrorKind::Truncated, path, detail);
+        opened.length = std::min<juce::int64>(opened.length, have / frameBytes);
+        opened.announced = r.lengthInSamples;
+        opened.damage = detail;
     }
 };
 

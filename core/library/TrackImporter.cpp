@@ -172,6 +172,11 @@ void TrackImporter::recordProbe(int64_t id, const std::string& path, ImportRepor
     try {
         const auto info = decoder_->probe(path);
         store_.setTrackInfo(id, info.durationSeconds(), info.format, info.sampleRate, info.channels);
+        if (info.partial()) {
+            // Analysed up to the damage, like a player plays what is there; the note stays visible.
+            store_.setTrackStatus(id, track_status::kNew, info.partialNote());
+            r.messages.push_back(path + ": " + info.partialNote());
+        }
     } catch (const AudioError& e) {
         store_.setTrackStatus(id, track_status::kError, e.what());
         ++r.failed;

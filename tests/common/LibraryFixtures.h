@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,31 @@ inline void writeSilentWav(const std::string& path, double seconds, int rate)
                     le32(uint32_t(rate) * 2) + le16(2) + le16(16) + "data" + le32(dataBytes);
     writeBytes(path, h);
     std::filesystem::resize_file(std::filesystem::u8path(path), h.size() + dataBytes);
+}
+
+// A 32-bit IEEE-float mono WAV whose every sample is NaN (corrupt float data).
+inline void writeNanWav(const std::string& path, int rate, double seconds)
+{
+    const uint32_t n = uint32_t(rate * seconds);
+    auto le32 = [](uint32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };
+    auto le16 = [](uint16_t v) { return std::string{char(v), char(v >> 8)}; };
+    std::string w = "RIFF" + le32(36 + 4 * n) + "WAVEfmt " + le32(16) + le16(3) + le16(1) + le32(uint32_t(rate)) +
+                    le32(uint32_t(rate) * 4) + le16(4) + le16(32) + "data" + le32(4 * n);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (uint32_t i = 0; i < n; ++i) w.append(reinterpret_cast<const char*>(&nan), 4);
+    writeBytes(path, w);
+}
+
+// "ab cd ef": bytes as the decoder's messages print them.
+inline std::string hexBytes(const std::string& bytes)
+{
+    std::string out;
+    char hex[4];
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        std::snprintf(hex, sizeof hex, "%s%02x", i ? " " : "", (unsigned char)bytes[i]);
+        out += hex;
+    }
+    return out;
 }
 
 inline void truncateFile(const std::string& path, double keepFraction)

@@ -317,11 +317,29 @@ private Q_SLOTS:
         test::writeSilentWav(root + "/hour of silence.wav", 3600.0, 8000);
         test::writeVoice(root + "/ünïcødé 曲 🎵.wav", 770);
         test::writeBytes(root + "/text.mp3", "not an mp3");
+        test::writeVoice(root + "/50 ms.wav", 440, 0.05);
+        test::writeVoice(root + "/cut.wav", 330, 8.0);
+        test::truncateFile(root + "/cut.wav", 0.5);
+        test::writeNanWav(root + "/nan.wav", 22050, 2.0);
         auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
         TrackImporter(*store, defaultAudioDecoder()).run({root});
         const auto p = analyseAll(store, embedders(0, false), 2);
-        QCOMPARE(p.tracksTotal, 5);  // text.mp3 already failed at import
+        QCOMPARE(p.tracksTotal, 8);  // text.mp3 already failed at import
         QCOMPARE(p.tracksFailed, 0);
+        auto track = [&](const std::string& name) {
+            return *store->trackByPath(fs::weakly_canonical(fs::u8path(root + "/" + name)).u8string());
+        };
+        const std::string dirOf = fs::weakly_canonical(fs::u8path(root)).u8string();
+        // Exact messages for the odd ones.
+        QCOMPARE(track("50 ms.wav").status, std::string("error"));
+        QCOMPARE(track("50 ms.wav").error, std::string("too short: 0.05 s is shorter than one 3 s segment"));
+        QCOMPARE(track("nan.wav").status, std::string("error"));
+        QCOMPARE(track("nan.wav").error, "non-finite samples: " + dirOf + "/nan.wav (100.0 % of the decoded samples are NaN or infinite)");
+        // Cut short: analysed up to the damage, and the note stays with the analysed track.
+        QCOMPARE(track("cut.wav").status, std::string("analysed"));
+        QVERIFY2(track("cut.wav").error.rfind("partial: 4.0 s of 8.0 s decoded (header announces 352800 data bytes, file has ", 0) == 0,
+                 track("cut.wav").error.c_str());
+        QVERIFY(std::abs(track("cut.wav").duration - 4.0) < 0.01);
         auto statusOf = [&](const std::string& name) {
             const auto t = store->trackByPath(fs::weakly_canonical(fs::u8path(root + "/" + name)).u8string());
             return store->analysis(t->id, Focus::Mix, "test-mix")->status;
@@ -330,6 +348,7 @@ private Q_SLOTS:
         QCOMPARE(statusOf("192k.wav"), std::string("done"));
         QCOMPARE(statusOf("6ch.wav"), std::string("done"));
         QCOMPARE(statusOf("ünïcødé 曲 🎵.wav"), std::string("done"));
+        QCOMPARE(statusOf("cut.wav"), std::string("done"));
         QCOMPARE(statusOf("hour of silence.wav"), std::string("silent"));
         QVERIFY(store->checkConsistency().empty());
     }

@@ -128,7 +128,7 @@ private Q_SLOTS:
         const auto root = test::u8(dir.path()) + "/zoo";
         fs::create_directories(fs::u8path(root));
         test::writeVoice(root + "/good.wav", 220);
-        test::writeVoice(root + "/truncated.ogg", 330);
+        test::writeVoice(root + "/truncated.ogg", 330, 20.0);  // long enough to keep complete pages
         test::truncateFile(root + "/truncated.ogg", 0.4);
         test::writeBytes(root + "/empty.wav", "");
         test::writeBytes(root + "/text.mp3", "This is a text file pretending to be an MP3.\n");
@@ -137,17 +137,28 @@ private Q_SLOTS:
         test::writeVoice(root + "/6ch.wav", 660, 8.0, 22050.0, 6);
         test::writeSilentWav(root + "/hour of silence.wav", 3600.0, 8000);
         test::writeVoice(root + "/ünïcødé 曲 🎵.flac", 770);
+        std::string noise(50000, '\0');
+        for (size_t i = 0; i < noise.size(); ++i) noise[i] = char((i * 2654435761u) >> 13);
+        noise[0] = char(0x12), noise[1] = char(0x34), noise[2] = char(0x56), noise[3] = char(0x78);
+        test::writeBytes(root + "/noise.flac", noise);
         LibraryStore store(test::u8(dir.path()) + "/lib.sqlite");
         TrackImporter importer(store, defaultAudioDecoder());
         const auto r = importer.run({root});
-        QCOMPARE(r.added, 9);
+        QCOMPARE(r.added, 10);
         QCOMPARE(r.failed, 3);
-        for (const char* bad : {"truncated.ogg", "empty.wav", "text.mp3"}) {
-            QCOMPARE(statusOf(store, root + "/" + bad), std::string("error"));
-            QVERIFY(!errorOf(store, root + "/" + bad).empty());
-        }
-        QVERIFY(errorOf(store, root + "/empty.wav").rfind("file is empty", 0) == 0);
-        QVERIFY(errorOf(store, root + "/text.mp3").rfind("not a recognised audio file", 0) == 0);
+        for (const char* bad : {"noise.flac", "empty.wav", "text.mp3"}) QCOMPARE(statusOf(store, root + "/" + bad), std::string("error"));
+        // Exact messages: what the problem is, not a decoder's guess.
+        const std::string dirOf = fs::weakly_canonical(fs::u8path(root)).u8string();
+        QCOMPARE(errorOf(store, root + "/empty.wav"), "file is empty: " + dirOf + "/empty.wav (0 bytes)");
+        QCOMPARE(errorOf(store, root + "/noise.flac"),
+                 "not a recognised audio file: " + dirOf + "/noise.flac (expected a FLAC stream ('fLaC' signature) from the "
+                 "extension .flac, found bytes 12 34 56 78 " + test::hexBytes(noise.substr(4, 4)) +
+                 ": no WAV/AIFF/FLAC/Ogg/MP3 stream found)");
+        QVERIFY(errorOf(store, root + "/text.mp3").rfind("not a recognised audio file: " + dirOf + "/text.mp3 (expected MPEG audio frames from the extension .mp3, found bytes 54 68 69 73", 0) == 0);
+        // Cut short: imported, analysed up to the damage later, and marked.
+        QCOMPARE(statusOf(store, root + "/truncated.ogg"), std::string("new"));
+        QVERIFY2(errorOf(store, root + "/truncated.ogg").rfind("partial: ", 0) == 0, errorOf(store, root + "/truncated.ogg").c_str());
+        QVERIFY(errorOf(store, root + "/truncated.ogg").find(" s decoded (") != std::string::npos);
         for (const char* ok : {"good.wav", "8k.wav", "192k.wav", "6ch.wav", "hour of silence.wav", "ünïcødé 曲 🎵.flac"})
             QCOMPARE(statusOf(store, root + "/" + ok), std::string("new"));
         const auto six = store.trackByPath(fs::weakly_canonical(fs::u8path(root + "/6ch.wav")).u8string());

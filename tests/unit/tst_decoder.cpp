@@ -9,9 +9,11 @@
 #include <cmath>
 #include <complex>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <unistd.h>
 
+#include "LibraryFixtures.h"
 #include "TestSignals.h"
 #include "audio/AudioDecoder.h"
 #include "audio/AudioError.h"
@@ -392,17 +394,47 @@ private Q_SLOTS:
         expectError(path("zero.wav"), AudioErrorKind::NoSamples);
     }
 
+    // A file cut short decodes up to the damage, like a player plays what is there, and says so.
+    void expectPartial(const std::string& p, double expectSeconds, double tolSeconds, const char* damagePart)
+    {
+        const AudioInfo info = dec_->probe(p);
+        QVERIFY2(info.partial(), qPrintable(QString::fromStdString(p) + ": not marked partial"));
+        QVERIFY2(info.damage.find(damagePart) != std::string::npos, qPrintable(QString::fromStdString(info.damage)));
+        QVERIFY2(std::abs(info.durationSeconds() - expectSeconds) <= tolSeconds,
+                 qPrintable(QString("%1 s decodable, expected %2 s").arg(info.durationSeconds()).arg(expectSeconds)));
+        QVERIFY2(info.partialNote().rfind("partial: ", 0) == 0, qPrintable(QString::fromStdString(info.partialNote())));
+        const MonoAudio a = dec_->decodeMono(p, DecodeOptions{0.0});
+        QVERIFY(a.source.partial());
+        QCOMPARE(int64_t(a.samples.size()), a.source.lengthSamples);
+    }
+
+    // The decoded part is the original's beginning (lossless formats).
+    void expectSamePrefix(const std::string& cut, const std::vector<float>& original, float tol)
+    {
+        const MonoAudio a = dec_->decodeMono(cut, DecodeOptions{0.0});
+        QVERIFY(!a.samples.empty() && a.samples.size() <= original.size());
+        float worst = 0.f;
+        for (size_t i = 0; i < a.samples.size(); ++i) worst = std::max(worst, std::abs(a.samples[i] - original[i]));
+        QVERIFY2(worst <= tol, qPrintable(QString("max difference %1").arg(worst)));
+    }
+
     void truncatedWav()
     {
         const auto p = path("cut.wav");
-        writeAudio(p, {test::sine(440.0, 44100, 1.0)}, 44100, 16);
+        const auto x = test::sine(440.0, 44100, 1.0);
+        writeAudio(p, {x}, 44100, 16);
         truncateFile(p, 0.6);
-        expectError(p, AudioErrorKind::Truncated, "header announces");
+        expectPartial(p, 0.6, 0.01, "header announces");
+        QVERIFY(dec_->probe(p).partialNote().find("of 1.0 s decoded") != std::string::npos);
+        expectSamePrefix(p, x, 1e-4f);
         // Even a few bytes short is caught (the data offset is taken into account).
-        writeAudio(p, {test::sine(440.0, 44100, 1.0)}, 44100, 16);
+        writeAudio(p, {x}, 44100, 16);
         const auto bytes = readBytes(p);
         writeBytes(p, bytes.substr(0, bytes.size() - 3));
-        expectError(p, AudioErrorKind::Truncated);
+        expectPartial(p, 1.0, 0.001, "header announces");
+        // Cut inside the header: nothing to decode.
+        writeBytes(p, bytes.substr(0, 40));
+        QVERIFY(errorOf([&] { (void)dec_->probe(p); }).has_value());
     }
 
     void truncatedAiff()
@@ -410,7 +442,7 @@ private Q_SLOTS:
         const auto p = path("cut.aiff");
         writeAudio(p, {test::sine(440.0, 44100, 1.0)}, 44100, 16);
         truncateFile(p, 0.7);
-        expectError(p, AudioErrorKind::Truncated);
+        expectPartial(p, 0.7, 0.01, "header announces");
     }
 
     void truncatedFlac_data()
@@ -424,15 +456,21 @@ private Q_SLOTS:
     {
         QFETCH(double, keep);
         const auto p = path("cut.flac");
-        writeAudio(p, {test::fixtureSignal(44100, 2.0)}, 44100, 16);
+        const auto x = test::fixtureSignal(44100, 2.0);
+        writeAudio(p, {x}, 44100, 16);
         QVERIFY(checkFlacComplete(p).ok);
         if (keep > 0) truncateFile(p, keep);
         else {
             const auto b = readBytes(p);
             writeBytes(p, b.substr(0, b.size() - size_t(-keep)));
         }
-        QVERIFY(!checkFlacComplete(p).ok);
-        expectError(p, AudioErrorKind::Truncated);
+        const auto r = checkFlacComplete(p);
+        QVERIFY(!r.ok);
+        QCOMPARE(r.announcedSamples, int64_t(88200));
+        // Up to the frame the cut runs through (FLAC frames here are 4096 samples, 0.09 s).
+        expectPartial(p, keep > 0 ? 2.0 * keep : 2.0, keep > 0 ? 0.25 : 0.1, "FLAC frame");
+        QVERIFY(dec_->probe(p).partialNote().find("of 2.0 s decoded") != std::string::npos);
+        expectSamePrefix(p, x, 1e-4f);  // lossless: the intact frames are the original
     }
 
     void truncatedOgg_data()
@@ -446,7 +484,8 @@ private Q_SLOTS:
     {
         QFETCH(double, keep);
         const auto p = path("cut.ogg");
-        writeAudio(p, {test::fixtureSignal(44100, 3.0)}, 44100);
+        // Long enough that a cut leaves complete audio pages (each page holds about 1.3 s here).
+        writeAudio(p, {test::fixtureSignal(44100, 20.0)}, 44100);
         QVERIFY(checkOggComplete(p).ok);
         if (keep > 0) truncateFile(p, keep);
         else {
@@ -454,7 +493,38 @@ private Q_SLOTS:
             writeBytes(p, b.substr(0, b.size() - size_t(-keep)));
         }
         QVERIFY(!checkOggComplete(p).ok);
-        expectError(p, AudioErrorKind::Truncated);
+        expectPartial(p, keep > 0 ? 20.0 * keep : 20.0, 2.0, "Ogg page");
+    }
+
+    void flacCutInsideItsHeaderIsAnError()
+    {
+        const auto p = path("head.flac");
+        writeAudio(p, {test::fixtureSignal(44100, 1.0)}, 44100, 16);
+        writeBytes(p, readBytes(p).substr(0, 60));
+        QVERIFY(errorOf([&] { (void)dec_->probe(p); }).has_value());
+    }
+
+    void randomBytesNamedFlacSayWhatWasExpected()
+    {
+        std::mt19937 rng{11u};
+        std::string bytes(100000, '\0');
+        for (auto& b : bytes) b = char(rng() & 0xff);
+        bytes[0] = char(0x3f), bytes[1] = char(0xa2);
+        writeBytes(path("random.flac"), bytes);
+        expectError(path("random.flac"), AudioErrorKind::NotAudio,
+                    "expected a FLAC stream ('fLaC' signature) from the extension .flac, found bytes 3f a2");
+        writeBytes(path("random.bin"), bytes);
+        expectError(path("random.bin"), AudioErrorKind::NotAudio, "extension .bin names no audio format we read");
+    }
+
+    void nanSamplesAreAnErrorNotSilence()
+    {
+        test::writeNanWav(path("nan.wav"), 22050, 1.0);
+        const auto e = errorOf([&] { (void)dec_->decodeMono(path("nan.wav")); });
+        QVERIFY(e.has_value());
+        QCOMPARE(e->kind(), AudioErrorKind::NonFinite);
+        QVERIFY2(std::string(e->what()).find("non-finite samples: " + path("nan.wav") + " (100.0 % of the decoded samples are NaN or infinite)") != std::string::npos,
+                 e->what());
     }
 
     void textNamedMp3()

@@ -69,6 +69,10 @@ bool TrackTableModel::removeTrack(qint64 id)
     return true;
 }
 
+namespace {
+bool isPartial(const TrackRow& t) { return t.error.startsWith(QLatin1String("partial:")); }
+}  // namespace
+
 bool TrackTableModel::setAnalysisState(qint64 id, const QString& focus, AnalysisState state, const QString& error)
 {
     const int r = rowOfId(id);
@@ -104,7 +108,8 @@ QVariant TrackTableModel::data(const QModelIndex& index, int role) const
         switch (col) {
         case Title: return t.title.isEmpty() ? QFileInfo(t.path).completeBaseName() : t.title;
         case Artist: return t.artist;
-        case Duration: return formatDuration(t.durationSeconds);
+        // A file decoded only up to its damage says so where its length is shown.
+        case Duration: return formatDuration(t.durationSeconds) + (isPartial(t) ? QStringLiteral(" ⚠") : QString());
         case Tags: return t.tags.join(QStringLiteral(", "));
         default: return analysisStateText(state);
         }
@@ -124,6 +129,7 @@ QVariant TrackTableModel::data(const QModelIndex& index, int role) const
         if (focusCol) return int(Qt::AlignCenter);
         break;
     case Qt::ForegroundRole:
+        if (col == Duration && isPartial(t)) return QBrush(QColor(0xc0, 0x60, 0x00));
         if (focusCol) {
             switch (state) {
             case AnalysisState::Done: return QBrush(QColor(0x2c, 0x8a, 0x2c));
@@ -137,7 +143,8 @@ QVariant TrackTableModel::data(const QModelIndex& index, int role) const
         if (focusCol)
             return tr("%1 analysis: %2").arg(FocusSelector::displayName(focuses_.value(col - FirstFocus)), analysisStateText(state));
         QString tip = t.path;
-        if (!t.error.isEmpty()) tip += tr("\nLast error: %1").arg(t.error);
+        if (isPartial(t)) tip += tr("\nDamaged file, analysed up to the damage: %1").arg(t.error);
+        else if (!t.error.isEmpty()) tip += tr("\nLast error: %1").arg(t.error);
         return tip;
     }
     }
