@@ -18,6 +18,8 @@ PKGS=(
   libhnswlib-dev
   # JSON (models/pipelines.json)
   nlohmann-json3-dev
+  # file tags (title, artist, album) of imported files
+  libtag1-dev
   # synthetic corpus
   libfluidsynth-dev mma fluid-soundfont-gm musescore-general-soundfont-small timgm6mb-soundfont
   # reference implementations for fixtures/cross-checks (not needed at run time)

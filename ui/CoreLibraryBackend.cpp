@@ -503,9 +503,16 @@ QVector<NeighbourRow> CoreLibraryBackend::neighbours(qint64 trackId, const QStri
         if (message) *message = focus ? tr("No library is open.") : tr("Unknown focus “%1”.").arg(focusId);
         return {};
     }
+    NeighbourExclusions ex;
+    {
+        QMutexLocker lock(&mutex_);
+        ex.sameArtist = filter_.sameArtist;
+        ex.sameAlbum = filter_.sameAlbum;
+        for (const QString& t : filter_.hiddenTags) ex.hiddenTags.push_back(t.toStdString());
+    }
     QVector<NeighbourRow> rows;
     try {
-        for (const auto& n : s->neighbours(trackId, *focus, k)) {
+        for (const auto& n : s->neighbours(trackId, *focus, k, ex)) {
             NeighbourRow r;
             r.trackId = n.trackId;
             r.distance = n.distance;
@@ -618,6 +625,28 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, const st
 }
 
 std::unique_ptr<LibraryBackend> createDefaultBackend() { return std::make_unique<CoreLibraryBackend>(); }
+
+void CoreLibraryBackend::setNeighbourFilter(const NeighbourFilter& filter)
+{
+    QMutexLocker lock(&mutex_);
+    filter_ = filter;
+}
+
+bool CoreLibraryBackend::exportPlaylist(const QString& path, const QString& title, const QVector<qint64>& trackIds, QString* error)
+{
+    const auto s = session();
+    if (!s) {
+        if (error) *error = tr("No library is open.");
+        return false;
+    }
+    try {
+        s->exportPlaylist(path.toStdString(), title.toStdString(), std::vector<int64_t>(trackIds.begin(), trackIds.end()));
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = qs(e.what());
+        return false;
+    }
+}
 
 void CoreLibraryBackend::reloadModels()
 {

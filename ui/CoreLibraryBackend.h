@@ -46,6 +46,8 @@ public:
     QVector<MapPoint> mapPoints(const QString& focus, const std::function<bool()>& cancelled, QString* message) override;
     std::shared_ptr<listening::LibraryListening> listening() override;
     void reloadModels() override;
+    void setNeighbourFilter(const NeighbourFilter& filter) override;
+    bool exportPlaylist(const QString& path, const QString& title, const QVector<qint64>& trackIds, QString* error) override;
 
     // Blocks until every job finished (tests, shutdown).
     void waitForJobs();
@@ -70,6 +72,7 @@ private:
     std::shared_ptr<LibrarySession> session_;
     std::unique_ptr<JobEngine> engine_;
     BackendSettings settings_;
+    NeighbourFilter filter_;
     quint64 nextUiJob_ = 1;
     QHash<quint64, UiJob> uiJobs_;
     std::map<JobId, quint64> uiOf_;

@@ -42,6 +42,17 @@ struct SegmentMatch {
     QString message;               // why nothing was found
 };
 
+// What the neighbour lists leave out besides the query (which they never list).
+struct NeighbourFilter {
+    bool sameArtist = false;
+    bool sameAlbum = false;
+    QStringList hiddenTags;  // case-insensitive
+    bool operator==(const NeighbourFilter& o) const
+    {
+        return sameArtist == o.sameArtist && sameAlbum == o.sameAlbum && hiddenTags == o.hiddenTags;
+    }
+};
+
 struct BackendSettings {
     int analysisThreads = 0;   // 0 = one per core
     double silenceDb = -60.0;  // segments quieter than this are not analysed
@@ -119,6 +130,19 @@ public:
     // set generation, excerpts, sessions and answers. Null when no library is open (or the
     // backend has none); the listening panel then says so. Thread-safe; its calls may be slow.
     virtual std::shared_ptr<stemscope::listening::LibraryListening> listening() { return nullptr; }
+
+    // Exclusions applied by neighbours() from now on. No-op by default.
+    virtual void setNeighbourFilter(const NeighbourFilter& filter) { Q_UNUSED(filter); }
+
+    // Writes these tracks, in order, as a playlist (M3U8 or XSPF by the extension of `path`).
+    virtual bool exportPlaylist(const QString& path, const QString& title, const QVector<qint64>& trackIds, QString* error)
+    {
+        Q_UNUSED(path);
+        Q_UNUSED(title);
+        Q_UNUSED(trackIds);
+        if (error) *error = QStringLiteral("playlist export is not available");
+        return false;
+    }
 
     // Forget the loaded focus models, so the next analysis loads the files again (e.g. after the
     // training wizard installed a new model for a focus). No-op by default.

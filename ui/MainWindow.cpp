@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
@@ -12,6 +13,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
@@ -186,9 +188,38 @@ void MainWindow::buildDocks()
     connect(neighbours_, &NeighbourList::trackPlayRequested, this,
             [this](qint64 id) { startPlayback(id, QStringLiteral("mix")); });
     connect(neighbours_, &NeighbourList::stemPlayRequested, this, [this](qint64 id) { startPlayback(id, currentFocus()); });
+    connect(neighbours_, &NeighbourList::exportPlaylistRequested, this, &MainWindow::exportPlaylistDialog);
+    // Exclusions, as music apps offer them: the same artist, the same album, tags.
+    auto* neighbourPage = new QWidget(this);
+    auto* nLayout = new QVBoxLayout(neighbourPage);
+    nLayout->setContentsMargins(0, 0, 0, 0);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(new QLabel(tr("Hide:"), neighbourPage));
+    hideArtist_ = new QCheckBox(tr("same artist"), neighbourPage);
+    hideArtist_->setObjectName(QStringLiteral("hideSameArtist"));
+    hideAlbum_ = new QCheckBox(tr("same album"), neighbourPage);
+    hideAlbum_->setObjectName(QStringLiteral("hideSameAlbum"));
+    hideTags_ = new QLineEdit(neighbourPage);
+    hideTags_->setObjectName(QStringLiteral("hideTags"));
+    hideTags_->setPlaceholderText(tr("tags, comma-separated"));
+    hideTags_->setClearButtonEnabled(true);
+    hideTags_->setToolTip(tr("Neighbours carrying any of these tags are left out (case does not matter)."));
+    filterRow->addWidget(hideArtist_);
+    filterRow->addWidget(hideAlbum_);
+    filterRow->addWidget(hideTags_, 1);
+    nLayout->addLayout(filterRow);
+    nLayout->addWidget(neighbours_, 1);
+    auto applyFilter = [this] {
+        backend_->setNeighbourFilter(neighbourFilter());
+        refreshNeighbours();
+        refreshComparison();
+    };
+    connect(hideArtist_, &QCheckBox::toggled, this, applyFilter);
+    connect(hideAlbum_, &QCheckBox::toggled, this, applyFilter);
+    connect(hideTags_, &QLineEdit::editingFinished, this, applyFilter);
     neighbourDock_ = new QDockWidget(tr("Neighbours"), this);
     neighbourDock_->setObjectName(QStringLiteral("neighbourDock"));
-    neighbourDock_->setWidget(neighbours_);
+    neighbourDock_->setWidget(neighbourPage);
     addDockWidget(Qt::RightDockWidgetArea, neighbourDock_);
 
     jobs_ = new JobsPanel(this);
@@ -238,6 +269,9 @@ void MainWindow::buildActions()
     file->addSeparator();
     auto* exportAct = file->addAction(tr("&Export View as PNG…"), this, &MainWindow::exportCurrent);
     exportAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    auto* playlist = file->addAction(tr("Export &Playlist…"), this, &MainWindow::exportPlaylistDialog);
+    playlist->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    playlist->setToolTip(tr("The selected library tracks, else the query and its neighbours, as M3U8 or XSPF"));
     auto* settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
     settings->setShortcut(QKeySequence::Preferences);
     settings->setMenuRole(QAction::PreferencesRole);
@@ -744,6 +778,58 @@ void MainWindow::reanalyse()
         return;
     }
     statusBar()->showMessage(tr("Re-analysing the library in the background…"), 4000);
+}
+
+NeighbourFilter MainWindow::neighbourFilter() const
+{
+    NeighbourFilter f;
+    f.sameArtist = hideArtist_->isChecked();
+    f.sameAlbum = hideAlbum_->isChecked();
+    for (const QString& t : hideTags_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        if (!t.trimmed().isEmpty()) f.hiddenTags << t.trimmed();
+    return f;
+}
+
+void MainWindow::setNeighbourFilter(const NeighbourFilter& filter)
+{
+    {
+        const QSignalBlocker a(hideArtist_), b(hideAlbum_), c(hideTags_);
+        hideArtist_->setChecked(filter.sameArtist);
+        hideAlbum_->setChecked(filter.sameAlbum);
+        hideTags_->setText(filter.hiddenTags.join(QStringLiteral(", ")));
+    }
+    backend_->setNeighbourFilter(neighbourFilter());
+    refreshNeighbours();
+    refreshComparison();
+}
+
+bool MainWindow::exportPlaylistTo(const QString& path, QString* error)
+{
+    QVector<qint64> ids = selectedTrackIds();
+    QString title;
+    if (ids.size() >= 2) {
+        title = tr("%n selected track(s)", nullptr, int(ids.size()));
+    } else {
+        const TrackRow* row = tracks_->track(currentTrack_);
+        if (!row) {
+            if (error) *error = tr("Select a track (or several) first.");
+            return false;
+        }
+        ids = {currentTrack_};
+        for (int r = 0; r < neighbours_->model()->rowCount(); ++r) ids << neighbours_->model()->rowAt(r).trackId;
+        title = tr("%1 neighbours of %2").arg(focusLabel(currentFocus()), row->title.isEmpty() ? QFileInfo(row->path).completeBaseName() : row->title);
+    }
+    return backend_->exportPlaylist(path, title, ids, error);
+}
+
+void MainWindow::exportPlaylistDialog()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Playlist"), QDir::homePath() + QStringLiteral("/neighbours.m3u8"),
+                                                tr("M3U playlist (*.m3u8 *.m3u);;XSPF playlist (*.xspf)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportPlaylistTo(path, &error)) showError(tr("Export Playlist"), error);
+    else statusBar()->showMessage(tr("Playlist written to %1").arg(QDir::toNativeSeparators(path)), 5000);
 }
 
 void MainWindow::exportCurrent()

@@ -14,6 +14,7 @@
 
 #include "LibraryBackend.h"
 
+class QCheckBox;
 class QActionGroup;
 class QComboBox;
 class QDockWidget;
@@ -89,6 +90,12 @@ public:
     bool waitUntilIdle(int timeoutMs);
 
     void addPaths(const QStringList& paths);
+    // Hide same artist / same album / tags in the neighbour lists (the dock's filter row).
+    void setNeighbourFilter(const NeighbourFilter& filter);
+    NeighbourFilter neighbourFilter() const;
+    // The library selection (2 or more tracks), else the query and its neighbour list, as a
+    // playlist (M3U8 or XSPF by the extension). File > Export Playlist… asks for the file.
+    bool exportPlaylistTo(const QString& path, QString* error);
     void togglePlayback();
     // Plays a track under a focus (its stem, else the mix): the whole file from startSeconds, or
     // lengthSeconds of it. Reports failures (no audio device) in the status bar and the transport.
@@ -131,6 +138,7 @@ private:
     void createDemo();
     void reanalyse();
     void exportCurrent();
+    void exportPlaylistDialog();
     void showSettings();
     void showShortcuts();
     void showAbout();
@@ -158,6 +166,9 @@ private:
     QLineEdit* filter_ = nullptr;
     FocusSelector* focus_ = nullptr;
     NeighbourList* neighbours_ = nullptr;
+    QCheckBox* hideArtist_ = nullptr;
+    QCheckBox* hideAlbum_ = nullptr;
+    QLineEdit* hideTags_ = nullptr;
     FocusComparison* compare_ = nullptr;
     MapView* map_ = nullptr;
     HeatmapWidget* heatmap_ = nullptr;

@@ -187,7 +187,22 @@ int neighbours(int argc, char** argv)
         if (json) std::cout << "]\n";
         return 0;
     }
-    const auto hits = session.neighbours(trackId, *focus, k);
+    NeighbourExclusions ex;
+    for (const auto& e : splitList(args.get("exclude"))) {
+        if (e == "same-artist") ex.sameArtist = true;
+        else if (e == "same-album") ex.sameAlbum = true;
+        else throw UsageError("--exclude takes same-artist and/or same-album, not '" + e + "'");
+    }
+    ex.hiddenTags = splitList(args.get("hide-tag"));
+    const auto hits = session.neighbours(trackId, *focus, k, ex);
+    for (const char* opt : {"m3u", "xspf", "playlist"})
+        if (args.has(opt)) {
+            // The query first, then its neighbours: "more like this one".
+            std::vector<int64_t> ids{trackId};
+            for (const auto& h : hits) ids.push_back(h.trackId);
+            session.exportPlaylist(args.get(opt), std::string(focusName(*focus)) + " neighbours of " + self->path, ids);
+            std::cerr << "wrote " << ids.size() << " tracks to " << args.get(opt) << "\n";
+        }
     if (json) std::cout << "[";
     else
         std::cout << "# " << focusName(*focus) << " neighbours of " << self->path << " (" << model << ", "
@@ -298,6 +313,10 @@ const CommandRegistration regNeighbours(
     {"library neighbours", "nearest tracks (or moments with --at) for a focus",
      "stemscope-cli library neighbours LIB.sqlite TRACK [--focus mix] [--k 10] [--at SECONDS] [--model ID]\n"
      "                                 [--models DIR] [--approximate-above ROWS] [--json]\n"
+     "                                 [--exclude same-artist,same-album] [--hide-tag TAG,...]\n"
+     "                                 [--m3u FILE | --xspf FILE | --playlist FILE.m3u8|.xspf]\n"
+     "  --exclude / --hide-tag  leave out tracks by the query's artist, from its album, or with a tag\n"
+     "  --m3u / --xspf  also write the query and its neighbours as a playlist (M3U8 or XSPF)\n"
      "  Without --model: the installed model's results, else the model with most stored results.\n"
      "  TRACK is a track id or path. Distances are cosine distances between L2-normalised track\n"
      "  centroids (or, with --at, between the segment starting nearest SECONDS and all other tracks'\n"

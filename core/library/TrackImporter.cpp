@@ -5,8 +5,11 @@
 #include <filesystem>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "audio/AudioDecoder.h"
 #include "audio/AudioError.h"
+#include "audio/FileTags.h"
 #include "library/ContentHash.h"
 #include "library/LibraryStore.h"
 #include "library/StemLocator.h"
@@ -172,6 +175,13 @@ void TrackImporter::recordProbe(int64_t id, const std::string& path, ImportRepor
     try {
         const auto info = decoder_->probe(path);
         store_.setTrackInfo(id, info.durationSeconds(), info.format, info.sampleRate, info.channels);
+        // The file's own tags name the track (and let neighbour lists hide the same artist/album).
+        if (const FileTags tags = readFileTags(path); !tags.empty()) {
+            nlohmann::json j = nlohmann::json::object();
+            for (const auto& [key, value] : {std::pair{"title", tags.title}, {"artist", tags.artist}, {"album", tags.album}, {"genre", tags.genre}})
+                if (!value.empty()) j[key] = value;
+            store_.setTrackTags(id, j.dump());
+        }
         if (info.partial()) {
             // Analysed up to the damage, like a player plays what is there; the note stays visible.
             store_.setTrackStatus(id, track_status::kNew, info.partialNote());

@@ -69,6 +69,7 @@ TrackMetadata trackMetadata(const TrackRecord& t)
     if (o.is_object()) {
         m.title = stringField(o, "title");
         m.artist = stringField(o, "artist");
+        m.album = stringField(o, "album");
         for (const char* key : {"genre", "style"})
             if (auto v = stringField(o, key); !v.empty()) m.tags.push_back(v);
         if (o.contains("tags")) {

@@ -1,6 +1,7 @@
 #pragma once
-// What a person calls a track: title, artist and tags, from the track's stored tags JSON
-// ({"title", "artist", "genre", "style", "tags": [...] or "a, b"}), else from a multitrack corpus
+// What a person calls a track: title, artist, album and tags, from the track's stored tags JSON
+// ({"title", "artist", "album", "genre", "style", "tags": [...] or "a, b"}; the importer fills
+// it from the file's own tags), else from a multitrack corpus
 // song's meta.json (style family, key, tempo), else from the file or folder name.
 #include <string>
 #include <vector>
@@ -10,7 +11,7 @@
 namespace stemscope {
 
 struct TrackMetadata {
-    std::string title, artist;
+    std::string title, artist, album;
     std::vector<std::string> tags;
 };
 

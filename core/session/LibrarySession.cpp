@@ -6,6 +6,8 @@
 
 #include "audio/AudioDecoder.h"
 #include "instrsim/SimilarityMetrics.h"
+#include "library/Playlist.h"
+#include "library/TrackMetadata.h"
 #include "projection/Tsne.h"
 #include "separation/TorchSeparator.h"
 
@@ -255,13 +257,55 @@ std::shared_ptr<const NeighbourSearch> LibrarySession::search(Focus focus)
     return searches_.emplace(focus, std::move(s)).first->second;
 }
 
-std::vector<TrackNeighbour> LibrarySession::neighbours(int64_t trackId, Focus focus, int k)
+std::vector<TrackNeighbour> LibrarySession::neighbours(int64_t trackId, Focus focus, int k, const NeighbourExclusions& exclusions)
 {
     const auto s = search(focus);
     if (!s->contains(trackId))
         throw SessionError("This track has no " + std::string(focusName(focus)) +
                            " analysis yet (still queued, silent, failed, or no " + focusName(focus) + " stem).");
-    return s->similarTracks(trackId, k);
+    if (!exclusions.any()) return s->similarTracks(trackId, k);
+    const auto query = store_->track(trackId);
+    const TrackMetadata q = query ? trackMetadata(*query) : TrackMetadata{};
+    auto lower = [](std::string v) {
+        std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        return v;
+    };
+    std::vector<std::string> hidden;
+    for (const auto& t : exclusions.hiddenTags) hidden.push_back(lower(t));
+    auto excluded = [&](int64_t id) {
+        const auto t = store_->track(id);
+        if (!t) return true;
+        const TrackMetadata m = trackMetadata(*t);
+        if (exclusions.sameArtist && !q.artist.empty() && lower(m.artist) == lower(q.artist)) return true;
+        if (exclusions.sameAlbum && !q.album.empty() && lower(m.album) == lower(q.album)) return true;
+        for (const auto& tag : m.tags)
+            if (std::find(hidden.begin(), hidden.end(), lower(tag)) != hidden.end()) return true;
+        return false;
+    };
+    // Ask for more until k pass the filter or the whole library was seen.
+    std::vector<TrackNeighbour> out;
+    for (int want = std::max(k, 1) * 2;; want *= 4) {
+        out.clear();
+        const auto hits = s->similarTracks(trackId, want);
+        for (const auto& h : hits)
+            if (!excluded(h.trackId) && int(out.size()) < k) out.push_back(h);
+        if (int(out.size()) >= k || int(hits.size()) < want || want >= s->trackCount()) return out;
+    }
+}
+
+void LibrarySession::exportPlaylist(const std::string& path, const std::string& title, const std::vector<int64_t>& trackIds)
+{
+    std::vector<PlaylistEntry> entries;
+    for (int64_t id : trackIds)
+        if (const auto t = store_->track(id)) {
+            const TrackMetadata m = trackMetadata(*t);
+            entries.push_back({t->path, m.title, m.artist, m.album, t->duration});
+        }
+    try {
+        writePlaylist(path, title, entries);
+    } catch (const std::exception& e) {
+        throw SessionError(e.what());
+    }
 }
 
 std::vector<SegmentNeighbour> LibrarySession::segmentNeighbours(int64_t trackId, Focus focus, double atSeconds, int k)

@@ -39,6 +39,14 @@ struct FocusModel {
     std::string describe(Focus focus) const;  // one line for status output
 };
 
+// What a neighbour list leaves out besides the query itself (which it never lists).
+struct NeighbourExclusions {
+    bool sameArtist = false;              // tracks by the query's artist (when its artist is known)
+    bool sameAlbum = false;               // tracks from the query's album (when known)
+    std::vector<std::string> hiddenTags;  // tracks carrying any of these tags (case-insensitive)
+    bool any() const { return sameArtist || sameAlbum || !hiddenTags.empty(); }
+};
+
 struct CentroidDistances {
     std::vector<int64_t> trackIds;  // rows, in the order asked for
     std::vector<float> values;      // n x n cosine distances of L2-normalised centroids
@@ -110,8 +118,9 @@ public:
     void setIndexOptions(const IndexOptions& options);
     // Throws SessionError when the focus has nothing analysed.
     std::shared_ptr<const NeighbourSearch> search(Focus focus);
-    // Throws SessionError when the track has no analysis under this focus.
-    std::vector<TrackNeighbour> neighbours(int64_t trackId, Focus focus, int k);
+    // The k nearest tracks that pass `exclusions`. Throws SessionError when the track has no
+    // analysis under this focus.
+    std::vector<TrackNeighbour> neighbours(int64_t trackId, Focus focus, int k, const NeighbourExclusions& exclusions = {});
     std::vector<SegmentNeighbour> segmentNeighbours(int64_t trackId, Focus focus, double atSeconds, int k);
     // The neighbour's segment closest to the query's segment at `queryAtSeconds` (< 0: any query segment).
     SegmentMatchResult matchingSegment(int64_t queryTrack, double queryAtSeconds, int64_t neighbourTrack, Focus focus);
@@ -119,6 +128,9 @@ public:
     CentroidDistances centroidDistances(Focus focus, const std::vector<int64_t>& only, int maxTracks);
     // t-SNE of the focus's segments (at most maxPoints, evenly spread). Empty if `cancelled` said so.
     std::vector<SegmentMapPoint> segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled = {});
+    // Playlist of these tracks, in this order (M3U or XSPF by the file's extension; unknown ids
+    // are left out). Throws SessionError naming the problem.
+    void exportPlaylist(const std::string& path, const std::string& title, const std::vector<int64_t>& trackIds);
     // A track given by id or path (as stored, or canonical). Throws SessionError.
     int64_t resolveTrack(const std::string& ref);
 

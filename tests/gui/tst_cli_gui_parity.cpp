@@ -2,6 +2,7 @@
 // sequence - create, import, analyse, neighbours, status - through `stemscope-cli library ...` and
 // through the GUI's backend gives the same neighbours with the same distances, and the same
 // model resolution. Both use the model-free baseline embedder, so no trained model is needed.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -84,6 +85,20 @@ private Q_SLOTS:
             QCOMPARE(pathOf.value(guiHits[i].trackId), c.value("path").toString());
             QVERIFY(std::abs(double(guiHits[i].distance) - c.value("distance").toDouble()) < 1e-5);
         }
+
+        // The CLI's playlist of the same list: the query first, then its neighbours.
+        out = cli({"library", "neighbours", cliLib, query, "--focus", "mix", "--k", "10", "--m3u", dir_.filePath("n.m3u8"),
+                   "--exclude", "same-artist,same-album", "--hide-tag", "nothing-has-this"}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        QFile list(dir_.filePath("n.m3u8"));
+        QVERIFY(list.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(list.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2 + 2 * 5);  // #EXTM3U, #PLAYLIST, 5 x (#EXTINF, path)
+        QCOMPARE(lines[3], query);
+        QCOMPARE(lines[5], cliHits[0].toObject().value("path").toString());
+        out = cli({"library", "neighbours", cliLib, query, "--exclude", "same-colour"}, &rc);
+        QCOMPARE(rc, 2);
+        QVERIFY(out.contains("--exclude takes same-artist and/or same-album"));
 
         // Both say which model each focus shows, the same way.
         out = cli({"library", "status", cliLib}, &rc);

@@ -3,11 +3,15 @@
 // once, without any analysis. Then the models are "retrained" (other ids): the stored results stay
 // visible and the window says they come from models no longer installed.
 #include <QApplication>
+#include <QFile>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <filesystem>
+#include <taglib/fileref.h>
+#include <taglib/tag.h>
 
 #include "LibraryFixtures.h"
 #include "MainWindow.h"
@@ -78,8 +82,13 @@ private Q_SLOTS:
         qputenv("STEMSCOPE_MODELS", dir_.filePath("models").toUtf8());
         useModelVersion("v1");
         QVERIFY(QDir(dir_.path()).mkpath("music"));
-        for (int i = 0; i < 5; ++i)
-            test::writeVoice(test::u8(dir_.filePath(QStringLiteral("music/tone %1.wav").arg(i))), 110.0 * (i + 1));
+        for (int i = 0; i < 5; ++i) {
+            const std::string path = test::u8(dir_.filePath(QStringLiteral("music/tone %1.wav").arg(i)));
+            test::writeVoice(path, 110.0 * (i + 1));
+            TagLib::FileRef f(path.c_str());  // two tracks by one artist, for the exclusions
+            f.tag()->setArtist(i < 2 ? "Ann" : "Other " + TagLib::String::number(i));
+            QVERIFY(f.save());
+        }
     }
 
     void firstStartAnalysesThroughTheGui()
@@ -103,6 +112,35 @@ private Q_SLOTS:
         QVERIFY(w);
         expectPopulated(*w, 5);
         QCOMPARE(w->backend()->capabilities(), QStringLiteral("analysis ready; no model installed for Bass, Piano, Guitar"));
+    }
+
+    void exclusionsAndPlaylistFromTheWindow()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        expectPopulated(*w, 5);
+        const TrackRow* query = w->trackModel()->track(w->currentTrack());
+        QVERIFY(query);
+        const QString queryArtist = query->artist;
+        QVERIFY(!queryArtist.isEmpty());  // read from the file's tags at import
+        NeighbourFilter f;
+        f.sameArtist = true;
+        w->setNeighbourFilter(f);
+        QVERIFY(w->waitUntilIdle(60000));
+        const int expected = queryArtist == QLatin1String("Ann") ? 3 : 4;
+        QCOMPARE(w->neighbourList()->model()->rowCount(), expected);
+        for (int r = 0; r < w->neighbourList()->model()->rowCount(); ++r)
+            QVERIFY(w->neighbourList()->model()->rowAt(r).artist != queryArtist);
+        // File > Export Playlist: the query and the (filtered) neighbour list.
+        QString error;
+        QVERIFY2(w->exportPlaylistTo(dir_.filePath("n.m3u8"), &error), qPrintable(error));
+        QFile list(dir_.filePath("n.m3u8"));
+        QVERIFY(list.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(list.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(int(lines.filter(QRegularExpression("^#EXTINF:")).size()), expected + 1);
+        QVERIFY(!w->exportPlaylistTo(dir_.filePath("n.txt"), &error));
+        QVERIFY(error.contains(".m3u"));
+        w->setNeighbourFilter({});
     }
 
     void storedResultsOfModelsNoLongerInstalled()

@@ -11,7 +11,12 @@
 #include "analysis/EmbedderRegistry.h"
 #include "analysis/ModelsRoot.h"
 #include "jobs/JobEngine.h"
+#include "library/TrackMetadata.h"
 #include "session/LibrarySession.h"
+
+#include <fstream>
+#include <taglib/fileref.h>
+#include <taglib/tag.h>
 
 using namespace stemscope;
 namespace fs = std::filesystem;
@@ -165,6 +170,72 @@ private Q_SLOTS:
         session.pinModel(Focus::Drums, "fake-drums:v1");
         QCOMPARE(session.modelFor(Focus::Drums).modelId, std::string("fake-drums:v1"));
         QVERIFY(!session.modelFor(Focus::Drums).installed);
+    }
+
+    void fileTagsAndExclusions()
+    {
+        // Tags written into the files (TagLib) are read at import and drive the exclusions.
+        const std::string music = root("tagged");
+        fs::create_directories(fs::u8path(music));
+        struct Song { const char* name; double freq; const char* artist; const char* album; const char* genre; };
+        const Song songs[] = {{"q", 220, "Ann", "First", "rock"},     {"same artist", 230, "ann", "Second", "pop"},
+                              {"same album", 240, "Bob", "First", "pop"}, {"jazz", 250, "Cy", "Third", "Jazz"},
+                              {"other", 900, "Di", "Fourth", "pop"}};
+        for (const auto& song : songs) {
+            const std::string path = music + "/" + song.name + ".wav";
+            test::writeVoice(path, song.freq);
+            TagLib::FileRef f(path.c_str());
+            QVERIFY(!f.isNull() && f.tag());
+            f.tag()->setTitle(TagLib::String(std::string("Title ") + song.name, TagLib::String::UTF8));
+            f.tag()->setArtist(song.artist);
+            f.tag()->setAlbum(song.album);
+            f.tag()->setGenre(song.genre);
+            QVERIFY(f.save());
+        }
+        installModels(root("models"), {Focus::Mix}, "v1");
+        LibrarySession session(root("tagged.sqlite"));
+        session.loadInstalledModels(root("models"));
+        JobEngine engine(1);
+        engine.wait(session.submitImport(engine, {music}));
+        const int64_t q = session.resolveTrack(music + "/q.wav");
+        const TrackMetadata meta = trackMetadata(*session.store()->track(q));
+        QCOMPARE(meta.title, std::string("Title q"));
+        QCOMPARE(meta.artist, std::string("Ann"));
+        QCOMPARE(meta.album, std::string("First"));
+        QCOMPARE(meta.tags, std::vector<std::string>{"rock"});
+        analyse(session);
+
+        auto names = [&](const std::vector<TrackNeighbour>& hits) {
+            std::vector<std::string> out;
+            for (const auto& h : hits) out.push_back(trackMetadata(*session.store()->track(h.trackId)).title);
+            return out;
+        };
+        QCOMPARE(int(session.neighbours(q, Focus::Mix, 10).size()), 4);
+        NeighbourExclusions ex;
+        ex.sameArtist = true;  // case-insensitive: "ann" is Ann
+        auto hits = names(session.neighbours(q, Focus::Mix, 10, ex));
+        QCOMPARE(hits.size(), size_t(3));
+        QVERIFY(std::find(hits.begin(), hits.end(), "Title same artist") == hits.end());
+        ex.sameAlbum = true;
+        ex.hiddenTags = {"JAZZ"};
+        hits = names(session.neighbours(q, Focus::Mix, 10, ex));
+        QCOMPARE(hits, std::vector<std::string>{"Title other"});
+        // k is filled from further down the list when exclusions remove the nearest.
+        QCOMPARE(int(session.neighbours(q, Focus::Mix, 1, ex).size()), 1);
+
+        // The query and its neighbours as a playlist.
+        const std::string list = root("tagged.m3u8");
+        std::vector<int64_t> ids{q};
+        for (const auto& h : session.neighbours(q, Focus::Mix, 10)) ids.push_back(h.trackId);
+        session.exportPlaylist(list, "mix neighbours", ids);
+        std::ifstream in(list);
+        std::string first, second, third;
+        std::getline(in, first);
+        std::getline(in, second);
+        std::getline(in, third);
+        QCOMPARE(first, std::string("#EXTM3U"));
+        QCOMPARE(third, std::string("#EXTINF:8,Ann - Title q"));
+        QVERIFY_THROWS_EXCEPTION(SessionError, session.exportPlaylist(root("tagged.txt"), "x", ids));
     }
 
     void noModelsSaysWhereItLooked()

@@ -155,7 +155,14 @@ bool NeighbourList::eventFilter(QObject* watched, QEvent* event)
 void NeighbourList::showContextMenu(const QPoint& pos)
 {
     const QModelIndex i = view_->indexAt(pos);
-    if (!i.isValid()) return;
+    if (!i.isValid()) {
+        if (model_->rowCount() == 0) return;
+        QMenu menu(this);
+        menu.addAction(tr("Export as Playlist…"), this, [this] { Q_EMIT exportPlaylistRequested(); })
+            ->setObjectName(QStringLiteral("exportPlaylist"));
+        menu.exec(view_->viewport()->mapToGlobal(pos));
+        return;
+    }
     view_->setCurrentIndex(i);
     const NeighbourRow& row = model_->rowAt(i.row());
     const qint64 id = row.trackId;
@@ -173,6 +180,9 @@ void NeighbourList::showContextMenu(const QPoint& pos)
         menu.addSeparator();
     }
     menu.addAction(tr("Make It the Query\tdouble-click"), this, [this, id] { Q_EMIT trackActivated(id); });
+    menu.addSeparator();
+    menu.addAction(tr("Export as Playlist…"), this, [this] { Q_EMIT exportPlaylistRequested(); })
+        ->setObjectName(QStringLiteral("exportPlaylist"));
     menu.exec(view_->viewport()->mapToGlobal(pos));
 }
 

@@ -71,6 +71,7 @@ Q_SIGNALS:
     void segmentPlayRequested(qint64 trackId); // its 3 s segment that matches the query best
     void trackPlayRequested(qint64 trackId);   // the whole mix
     void stemPlayRequested(qint64 trackId);    // the whole stem of the current focus
+    void exportPlaylistRequested();            // the query and this list, as a playlist file
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
