@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 
 #include "analysis/SegmentFeatures.h"
@@ -10,6 +11,8 @@
 #include "audio/AudioError.h"
 #include "jobs/JobEngine.h"
 #include "library/LibraryStore.h"
+#include "audio/AudioWriter.h"
+#include "separation/ChunkedSeparation.h"
 #include "separation/Separator.h"
 #include "dsp/Resampler.h"
 
@@ -84,19 +87,31 @@ struct FocusSignal {
 
 }  // namespace
 
-void TrackAnalyzer::cacheSeparatedStems(int64_t trackId, const std::map<std::string, std::vector<float>>& stems) const
+std::map<std::string, std::string> TrackAnalyzer::separateIntoCache(int64_t trackId, const std::vector<float>& mix,
+                                                                  const std::function<void()>& checkpoint) const
 {
-    // Best effort: a full disk or a read-only cache folder costs the cache, not the analysis.
-    try {
-        const auto dir = std::filesystem::u8path(options_.stemCacheDir) / std::to_string(trackId);
-        std::filesystem::create_directories(dir);
-        for (const auto& [name, x] : stems) {
-            const auto path = (dir / (name + ".flac")).u8string();
-            writeMonoAudio(path, x, kAnalysisSampleRate);
-            store_->setStem(trackId, name, path, "separator", options_.separator->modelId());
-        }
-    } catch (const std::exception&) {
+    const auto dir = std::filesystem::u8path(options_.stemCacheDir) / std::to_string(trackId);
+    std::filesystem::create_directories(dir);
+    std::map<std::string, std::unique_ptr<AudioStreamWriter>> writers;
+    std::map<std::string, std::string> paths;
+    for (const auto& name : options_.separator->stemNames()) {
+        paths[name] = (dir / (name + ".flac")).u8string();
+        writers[name] = openAudioWriter(paths[name], kAnalysisSampleRate, 1);
     }
+    separateInChunks(
+        *options_.separator, mix, kAnalysisSampleRate,
+        [&](const std::map<std::string, std::vector<float>>& block, size_t) {
+            for (const auto& [name, x] : block) {
+                auto it = writers.find(name);
+                if (it == writers.end()) continue;
+                const float* ch = x.data();
+                it->second->append(&ch, int(x.size()));
+            }
+        },
+        {}, checkpoint);
+    for (auto& [name, w] : writers) w->close();
+    for (const auto& [name, path] : paths) store_->setStem(trackId, name, path, "separator", options_.separator->modelId());
+    return paths;
 }
 
 TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) const
@@ -161,23 +176,44 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
             cachedStems[name] = file.path;
     }
     std::map<std::string, std::vector<float>> separated;
+    std::set<std::string> separatedNow;  // cached by this analysis (source "separator", not "-cache")
     bool separationTried = false;
     std::string separationError;
 
+    // Separation runs window by window: with a stem cache the stems stream to their files and a
+    // focus that needs one reads it back, so memory never holds five whole-track stems.
     auto separateOnce = [&] {
         if (separationTried) return;
         separationTried = true;
+        const auto checkpoint = [&] {
+            if (ctx) ctx->checkpoint();
+        };
+        if (!options_.stemCacheDir.empty()) {
+            try {
+                for (const auto& [name, path] : separateIntoCache(trackId, mix.samples, checkpoint)) {
+                    cachedStems[name] = path;
+                    separatedNow.insert(name);
+                }
+                return;
+            } catch (const JobCancelled&) {
+                throw;
+            } catch (const std::exception&) {
+                // A full disk or read-only cache costs the cache, not the analysis: separate in memory.
+                cachedStems.clear();
+            }
+        }
         try {
-            auto in = mix.samples;
-            if (options_.separator->sampleRate() != kAnalysisSampleRate)
-                in = resample(in, kAnalysisSampleRate, options_.separator->sampleRate());
-            separated = options_.separator->separate(in);
-            if (options_.separator->sampleRate() != kAnalysisSampleRate)
-                for (auto& [n, x] : separated) x = resample(x, options_.separator->sampleRate(), kAnalysisSampleRate);
+            separateInChunks(
+                *options_.separator, mix.samples, kAnalysisSampleRate,
+                [&](const std::map<std::string, std::vector<float>>& block, size_t) {
+                    for (const auto& [name, x] : block) separated[name].insert(separated[name].end(), x.begin(), x.end());
+                },
+                {}, checkpoint);
+        } catch (const JobCancelled&) {
+            throw;
         } catch (const std::exception& e) {
             separationError = e.what();
         }
-        if (separationError.empty() && !options_.stemCacheDir.empty()) cacheSeparatedStems(trackId, separated);
     };
 
     auto signalFor = [&](Focus f) -> FocusSignal {
@@ -206,7 +242,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
                 DecodeOptions d;
                 d.targetSampleRate = kAnalysisSampleRate;
                 s.owned = decoder_->decodeMono(it->second, d).samples;
-                s.source = "separator-cache";
+                s.source = separatedNow.count(name) ? "separator" : "separator-cache";
                 return s;
             } catch (const AudioError&) {
                 // Vanished or damaged cache file: fall through and separate again.
@@ -227,6 +263,16 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         } else if (auto it = separated.find(name); it != separated.end()) {
             s.owned = std::move(it->second);
             s.source = "separator";
+        } else if (auto c = cachedStems.find(name); c != cachedStems.end()) {
+            try {
+                DecodeOptions d;
+                d.targetSampleRate = kAnalysisSampleRate;
+                s.owned = decoder_->decodeMono(c->second, d).samples;
+                s.source = "separator";
+            } catch (const AudioError& e) {
+                s.unavailable = std::string("separated stem: ") + e.what();
+                s.error = true;
+            }
         } else {
             s.unavailable = "separator yields no " + name + " stem";
         }

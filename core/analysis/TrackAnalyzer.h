@@ -5,6 +5,7 @@
 // commit. Each focus's result is one transaction, so an interruption at any point loses at most
 // the focus in flight; running again picks up the focuses that have no result yet.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -56,7 +57,10 @@ public:
 
 private:
     bool focusNeedsWork(const std::map<Focus, std::string>& done, Focus f) const;
-    void cacheSeparatedStems(int64_t trackId, const std::map<std::string, std::vector<float>>& stems) const;
+    // Separates `mix` window by window into the stem cache (<stemCacheDir>/<track>/<stem>.flac),
+    // recording each file; returns stem name -> path. Throws on failure (a write error included).
+    std::map<std::string, std::string> separateIntoCache(int64_t trackId, const std::vector<float>& mix,
+                                                         const std::function<void()>& checkpoint) const;
     std::shared_ptr<LibraryStore> store_;
     EmbedderSet embedders_;
     std::shared_ptr<const AudioDecoder> decoder_;

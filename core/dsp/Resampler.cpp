@@ -65,36 +65,63 @@ double Resampler::kernel(double t) const
     return cutoff_ * sinc * w;
 }
 
+long long Resampler::outputLength(long long nIn) const
+{
+    return inRate_ == outRate_ ? nIn : (long long)std::llround(double(nIn) * outRate_ / inRate_);
+}
+
+std::pair<long long, long long> Resampler::inputSpan(long long outFirst, long long outCount) const
+{
+    const double step = inRate_ / outRate_;
+    return {(long long)std::floor(double(outFirst) * step - halfWidth_) - 2,
+            (long long)std::ceil(double(outFirst + outCount) * step + halfWidth_) + 2};
+}
+
 std::vector<float> Resampler::process(const std::vector<float>& x) const
 {
     if (inRate_ == outRate_) return x;
     const long long nIn = (long long)x.size();
-    const long long nOut = (long long)std::llround(double(nIn) * outRate_ / inRate_);
-    std::vector<float> y(size_t(std::max(0LL, nOut)));
+    std::vector<float> y(size_t(std::max(0LL, outputLength(nIn))));
+    processBlock(x.data(), 0, nIn, nIn, 0, (long long)y.size(), y.data());
+    return y;
+}
+
+void Resampler::processBlock(const float* x, long long xOffset, long long xLen, long long nIn, long long outFirst,
+                             long long outCount, float* y) const
+{
+    // Input index k (global) lives at x[k - xOffset]; outside [0, nIn) the signal is zero.
+    const long long lo = std::max(0LL, xOffset), hi = std::min(nIn, xOffset + xLen);  // readable [lo, hi)
+    if (inRate_ == outRate_) {
+        for (long long n = 0; n < outCount; ++n) {
+            const long long k = outFirst + n;
+            y[n] = k >= lo && k < hi ? x[k - xOffset] : 0.f;
+        }
+        return;
+    }
     if (!phases_.empty()) {
-        for (long long n = 0; n < nOut; ++n) {
+        for (long long j = 0; j < outCount; ++j) {
+            const long long n = outFirst + j;
             const long long num = n * down_;
             const long long base = num / up_;
             const long p = long(num % up_);
             const auto& taps = phases_[size_t(p)];
             const long long k0 = base + phaseStart_[size_t(p)];
             double acc = 0.0;
-            const long long lo = std::max(0LL, -k0), hi = std::min<long long>((long long)taps.size(), nIn - k0);
-            for (long long i = lo; i < hi; ++i) acc += double(taps[size_t(i)]) * x[size_t(k0 + i)];
-            y[size_t(n)] = float(acc);
+            const long long i0 = std::max(0LL, lo - k0), i1 = std::min<long long>((long long)taps.size(), hi - k0);
+            for (long long i = i0; i < i1; ++i) acc += double(taps[size_t(i)]) * x[k0 + i - xOffset];
+            y[j] = float(acc);
         }
-        return y;
+        return;
     }
     const double step = inRate_ / outRate_;
-    for (long long n = 0; n < nOut; ++n) {
-        const double t = double(n) * step;
-        const long long first = std::max(0LL, (long long)std::ceil(t - halfWidth_));
-        const long long last = std::min(nIn - 1, (long long)std::floor(t + halfWidth_));
+    for (long long j = 0; j < outCount; ++j) {
+        const double t = double(outFirst + j) * step;
+        const long long first = std::max(lo, (long long)std::ceil(t - halfWidth_));
+        const long long last = std::min(hi - 1, (long long)std::floor(t + halfWidth_));
         double acc = 0.0;
-        for (long long k = first; k <= last; ++k) acc += kernel(t - double(k)) * x[size_t(k)];
-        y[size_t(n)] = float(acc);
+        for (long long k = first; k <= last; ++k) acc += kernel(t - double(k)) * x[k - xOffset];
+        y[j] = float(acc);
     }
-    return y;
 }
 
 std::vector<float> resample(const std::vector<float>& input, double inputRate, double outputRate)

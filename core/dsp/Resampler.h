@@ -2,6 +2,7 @@
 // Band-limited sample-rate conversion: Kaiser-windowed sinc, polyphase for rational ratios with a
 // small numerator, continuous-phase evaluation otherwise. Anti-aliasing cutoff sits just below the
 // lower of the two Nyquist frequencies, so downsampling never folds energy back into the band.
+#include <utility>
 #include <vector>
 
 namespace stemscope {
@@ -16,6 +17,14 @@ class Resampler {
 public:
     Resampler(double inputRate, double outputRate, ResamplerQuality quality = {});
     std::vector<float> process(const std::vector<float>& input) const;
+    // Output samples [outFirst, outFirst + outCount) of resampling an input of nTotalIn samples, of
+    // which `x` holds [xOffset, xOffset + xLen): a stream can be resampled block by block with the
+    // same result as process(). The block must cover inputSpan(outFirst, outCount).
+    void processBlock(const float* x, long long xOffset, long long xLen, long long nTotalIn, long long outFirst,
+                      long long outCount, float* y) const;
+    // Input samples [first, last] the outputs [outFirst, outFirst + outCount) read (unclamped).
+    std::pair<long long, long long> inputSpan(long long outFirst, long long outCount) const;
+    long long outputLength(long long nIn) const;
     double inputRate() const { return inRate_; }
     double outputRate() const { return outRate_; }
 

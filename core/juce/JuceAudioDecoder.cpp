@@ -106,46 +106,72 @@ public:
         juce::int64 count = opened.length - first;
         if (options.durationSeconds > 0) count = std::min(count, juce::int64(std::ceil(options.durationSeconds * rate)));
 
+        // Decode, downmix and resample block by block: memory holds the output and one block, not
+        // the whole track at its native rate (a 30-minute 44.1 kHz file is 320 MB of floats).
         const int channels = int(reader->numChannels);
-        std::vector<float> mono(size_t(std::max<juce::int64>(0, count)));
+        const double target = options.targetSampleRate > 0 ? options.targetSampleRate : rate;
+        const Resampler resampler(rate, target);
+        juce::int64 total = std::max<juce::int64>(0, count);  // native samples to decode
+        long long nOut = resampler.outputLength(total);
+        out.samples.assign(size_t(std::max(0LL, nOut)), 0.f);
+        std::vector<float> window;  // native mono samples [winStart, winStart + window.size())
+        long long winStart = 0, produced = 0;
+        size_t bad = 0;
+        auto emit = [&](bool final) {
+            const long long readEnd = winStart + (long long)window.size();
+            long long upto = nOut;
+            if (!final) {
+                upto = std::min(nOut, (long long)std::floor(double(readEnd) * target / rate));
+                while (upto > produced && resampler.inputSpan(produced, upto - produced).second >= readEnd) --upto;
+            }
+            if (upto <= produced) return;
+            resampler.processBlock(window.data(), winStart, (long long)window.size(), total, produced, upto - produced,
+                                   out.samples.data() + produced);
+            produced = upto;
+            const long long keepFrom = std::max(winStart, resampler.inputSpan(produced, 1).first);
+            window.erase(window.begin(), window.begin() + std::min<long long>((long long)window.size(), keepFrom - winStart));
+            winStart = keepFrom;
+        };
         juce::AudioBuffer<float> buffer(channels, kBlock);
-        for (juce::int64 done = 0; done < count;) {
-            const int n = int(std::min<juce::int64>(kBlock, count - done));
+        const float gain = 1.f / float(channels);
+        for (juce::int64 done = 0; done < total;) {
+            const int n = int(std::min<juce::int64>(kBlock, total - done));
             if (!reader->read(&buffer, 0, n, first + done, true, true)) {
                 // Damage the container checks did not see: keep what decoded before it.
                 if (done == 0) throw AudioError(AudioErrorKind::Truncated, path, "decoder stopped at sample " + std::to_string(first));
-                mono.resize(size_t(done));
                 out.source.damage = "decoder stopped at sample " + std::to_string(first + done);
                 out.source.announcedSamples = std::max(out.source.announcedSamples, out.source.lengthSamples);
                 out.source.lengthSamples = first + done;
+                total = done;
+                nOut = resampler.outputLength(total);
+                out.samples.resize(size_t(nOut));
+                produced = std::min(produced, nOut);
                 break;
             }
-            const float gain = 1.f / float(channels);
-            float* dst = mono.data() + done;
-            std::fill(dst, dst + n, 0.f);
+            const size_t at = window.size();
+            window.resize(at + size_t(n), 0.f);
+            float* dst = window.data() + at;
             for (int c = 0; c < channels; ++c) {
                 const float* src = buffer.getReadPointer(c);
                 for (int i = 0; i < n; ++i) dst[i] += src[i] * gain;
             }
+            // Decoders may emit NaN/Inf on corrupt frames; they would poison every later stage. A
+            // few are zeroed; a stream that is mostly NaN/Inf is corrupt, not silent.
+            for (int i = 0; i < n; ++i)
+                if (!std::isfinite(dst[i])) {
+                    dst[i] = 0.f;
+                    ++bad;
+                }
             done += n;
+            emit(false);
         }
-        // Decoders may emit NaN/Inf on corrupt frames; they would poison every later stage. A few
-        // are zeroed; a stream that is mostly NaN/Inf is corrupt, not silent.
-        size_t bad = 0;
-        for (float& s : mono)
-            if (!std::isfinite(s)) {
-                s = 0.f;
-                ++bad;
-            }
-        if (bad > 0 && bad * 100 > mono.size()) {
+        emit(true);
+        if (bad > 0 && bad * 100 > size_t(std::max<juce::int64>(1, total))) {
             char pct[32];
-            std::snprintf(pct, sizeof pct, "%.1f", 100.0 * double(bad) / double(mono.size()));
+            std::snprintf(pct, sizeof pct, "%.1f", 100.0 * double(bad) / double(total));
             throw AudioError(AudioErrorKind::NonFinite, path,
                              std::string(pct) + " % of the decoded samples are NaN or infinite");
         }
-
-        const double target = options.targetSampleRate > 0 ? options.targetSampleRate : rate;
-        out.samples = resample(mono, rate, target);
         out.sampleRate = target;
         return out;
     }
@@ -242,46 +268,6 @@ std::shared_ptr<const AudioDecoder> defaultAudioDecoder()
 {
     static const auto decoder = std::make_shared<JuceAudioDecoder>();
     return decoder;
-}
-
-void writeAudio(const std::string& path, const std::vector<std::vector<float>>& channels, double sampleRate,
-                int bitsPerSample)
-{
-    if (channels.empty()) throw AudioError(AudioErrorKind::NoSamples, path, "no channels to write");
-    juce::File file = toJuceFile(path);
-    const auto ext = file.getFileExtension().toLowerCase();
-    std::unique_ptr<juce::AudioFormat> format;
-    if (ext == ".wav" || ext == ".wave") format = std::make_unique<juce::WavAudioFormat>();
-    else if (ext == ".aif" || ext == ".aiff") format = std::make_unique<juce::AiffAudioFormat>();
-    else if (ext == ".flac") format = std::make_unique<juce::FlacAudioFormat>();
-    else if (ext == ".ogg") format = std::make_unique<juce::OggVorbisAudioFormat>();
-    else throw AudioError(AudioErrorKind::Unsupported, path, "cannot write extension " + ext.toStdString());
-
-    file.getParentDirectory().createDirectory();
-    file.deleteFile();
-    auto stream = file.createOutputStream();
-    if (!stream) throw AudioError(AudioErrorKind::Unreadable, path, "cannot create file");
-    const int bits = ext == ".ogg" ? 16 : bitsPerSample;
-    const int quality = ext == ".ogg" ? 5 : 0;
-    std::unique_ptr<juce::AudioFormatWriter> writer(format->createWriterFor(
-        stream.get(), sampleRate, unsigned(channels.size()), bits, {}, quality));
-    if (!writer) throw AudioError(AudioErrorKind::Unsupported, path, "format refused these parameters");
-    stream.release(); // the writer owns the stream now
-
-    const size_t n = channels[0].size();
-    std::vector<const float*> ptrs;
-    for (const auto& c : channels) {
-        if (c.size() != n) throw AudioError(AudioErrorKind::Unsupported, path, "channels differ in length");
-        ptrs.push_back(c.data());
-    }
-    for (size_t done = 0; done < n;) {
-        const int block = int(std::min<size_t>(size_t(kBlock), n - done));
-        std::vector<const float*> offs(ptrs.size());
-        for (size_t c = 0; c < ptrs.size(); ++c) offs[c] = ptrs[c] + done;
-        if (!writer->writeFromFloatArrays(offs.data(), int(offs.size()), block))
-            throw AudioError(AudioErrorKind::Unreadable, path, "write failed (disk full?)");
-        done += size_t(block);
-    }
 }
 
 }  // namespace stemscope
