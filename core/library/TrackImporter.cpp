@@ -118,6 +118,8 @@ void TrackImporter::importFile(const std::string& path, ImportReport& r)
         }
         if (known->contentHash == hash) {
             if (known->status == track_status::kMissing) store_.setTrackStatus(known->id, track_status::kNew);
+            // An import killed between the insert and the probe left the track without its info.
+            if (known->format.empty() && known->status == track_status::kNew) recordProbe(known->id, path, r);
             ++r.unchanged;
             return;
         }
