@@ -626,6 +626,17 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, const st
 
 std::unique_ptr<LibraryBackend> createDefaultBackend() { return std::make_unique<CoreLibraryBackend>(); }
 
+void CoreLibraryBackend::forgetMap(const QString& focusId)
+{
+    const auto s = session();
+    const auto focus = toFocus(focusId);
+    if (!s || !focus) return;
+    try {
+        s->forgetMap(*focus);
+    } catch (const std::exception&) {
+    }
+}
+
 void CoreLibraryBackend::setNeighbourFilter(const NeighbourFilter& filter)
 {
     QMutexLocker lock(&mutex_);

@@ -47,6 +47,7 @@ public:
     std::shared_ptr<listening::LibraryListening> listening() override;
     void reloadModels() override;
     void setNeighbourFilter(const NeighbourFilter& filter) override;
+    void forgetMap(const QString& focus) override;
     bool exportPlaylist(const QString& path, const QString& title, const QVector<qint64>& trackIds, QString* error) override;
 
     // Blocks until every job finished (tests, shutdown).

@@ -131,6 +131,9 @@ public:
     // backend has none); the listening panel then says so. Thread-safe; its calls may be slow.
     virtual std::shared_ptr<stemscope::listening::LibraryListening> listening() { return nullptr; }
 
+    // Drops the stored map of a focus so the next mapPoints() computes it afresh. No-op by default.
+    virtual void forgetMap(const QString& focus) { Q_UNUSED(focus); }
+
     // Exclusions applied by neighbours() from now on. No-op by default.
     virtual void setNeighbourFilter(const NeighbourFilter& filter) { Q_UNUSED(filter); }
 

@@ -302,6 +302,12 @@ void MainWindow::buildActions()
     cluster->setChecked(true);
     cluster->setObjectName(QStringLiteral("clusterHeatmap"));
     connect(cluster, &QAction::toggled, this, [this](bool on) { on ? heatmap_->clusterOrder() : heatmap_->resetOrder(); });
+    view->addAction(tr("Recompute &Map"), this, [this] {
+        // The stored map is kept as new tracks arrive (placed into it); this starts it afresh.
+        backend_->forgetMap(currentFocus());
+        mapFocus_.clear();
+        refreshMap();
+    });
     auto* resetZoom = view->addAction(tr("&Reset Map Zoom"), map_, &MapView::resetZoom);
     resetZoom->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     view->addSeparator();
@@ -619,6 +625,7 @@ void MainWindow::refreshMap()
     auto cancel = mapCancel_;
     const quint64 gen = ++mapGen_;
     map_->setTitle(tr("%1 · computing the map…").arg(focusLabel(focus)));
+    map_->setPlaceholder(tr("Computing the %1 map…").arg(focusLabel(focus)));
     using Result = QPair<QVector<MapPoint>, QString>;
     LibraryBackend* b = backend_.get();
     runQuery<Result>(

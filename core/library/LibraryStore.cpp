@@ -388,6 +388,59 @@ std::vector<std::string> LibraryStore::analysedModels(Focus focus)
     return out;
 }
 
+// ---------------------------------------------------------------- maps
+
+int64_t LibraryStore::saveMap(const StoredMap& m)
+{
+    Lock l(mutex_);
+    sql::Transaction tx(*db_);
+    {
+        Statement d(*db_, "DELETE FROM maps WHERE focus = ? AND model_id = ? AND level = ?");
+        d.bind(1, focusName(m.focus)).bind(2, m.modelId).bind(3, m.level).run();
+    }
+    Statement ins(*db_, "INSERT INTO maps(focus, model_id, level, params) VALUES(?, ?, ?, ?)");
+    ins.bind(1, focusName(m.focus)).bind(2, m.modelId).bind(3, m.level).bind(4, m.params).run();
+    const int64_t id = db_->lastInsertId();
+    Statement p(*db_, "INSERT INTO map_points(map_id, track_id, start_seconds, x, y) VALUES(?, ?, ?, ?, ?)");
+    for (size_t i = 0; i < m.size(); ++i) {
+        p.reset();
+        p.bind(1, id).bind(2, m.trackIds[i]).bind(3, m.starts[i]).bind(4, double(m.x[i])).bind(5, double(m.y[i])).run();
+    }
+    tx.commit();
+    return id;
+}
+
+std::optional<StoredMap> LibraryStore::map(Focus focus, const std::string& modelId, const std::string& level)
+{
+    Lock l(mutex_);
+    Statement s(*db_, "SELECT id, params, created_at FROM maps WHERE focus = ? AND model_id = ? AND level = ?");
+    s.bind(1, focusName(focus)).bind(2, modelId).bind(3, level);
+    if (!s.step()) return std::nullopt;
+    StoredMap m;
+    m.id = s.int64(0);
+    m.focus = focus;
+    m.modelId = modelId;
+    m.level = level;
+    m.params = s.text(1);
+    m.createdAt = s.text(2);
+    Statement p(*db_, "SELECT track_id, start_seconds, x, y FROM map_points WHERE map_id = ? ORDER BY rowid");
+    p.bind(1, m.id);
+    while (p.step()) {
+        m.trackIds.push_back(p.int64(0));
+        m.starts.push_back(p.real(1));
+        m.x.push_back(float(p.real(2)));
+        m.y.push_back(float(p.real(3)));
+    }
+    return m;
+}
+
+void LibraryStore::deleteMaps(Focus focus)
+{
+    Lock l(mutex_);
+    Statement d(*db_, "DELETE FROM maps WHERE focus = ?");
+    d.bind(1, focusName(focus)).run();
+}
+
 // ---------------------------------------------------------------- models
 
 void LibraryStore::registerModel(const std::string& id, Focus focus, const std::string& path, int dimension,

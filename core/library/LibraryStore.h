@@ -79,6 +79,20 @@ struct LibrarySummary {
     int schemaVersion = 0;
 };
 
+// A 2-D map of a focus's embeddings, stored as derived data with what produced it.
+struct StoredMap {
+    int64_t id = 0;
+    Focus focus = Focus::Mix;
+    std::string modelId;
+    std::string level = "segment";  // segment | track
+    std::string params = "{}";      // JSON: method, seed, perplexity, budget, placements...
+    std::string createdAt;
+    std::vector<int64_t> trackIds;  // per point
+    std::vector<double> starts;     // per point (-1 on a track-level map)
+    std::vector<float> x, y;
+    size_t size() const { return trackIds.size(); }
+};
+
 class LibraryStore {
 public:
     enum class Access { ReadWrite, ReadOnly };
@@ -131,6 +145,12 @@ public:
 
     // Model ids with stored results for a focus, most tracks first.
     std::vector<std::string> analysedModels(Focus focus);
+
+    // --- maps (derived data)
+    // Replaces the map of (focus, model, level) in one transaction; returns its id.
+    int64_t saveMap(const StoredMap& map);
+    std::optional<StoredMap> map(Focus focus, const std::string& modelId, const std::string& level);
+    void deleteMaps(Focus focus);
 
     // --- models registry
     void registerModel(const std::string& id, Focus focus, const std::string& path, int dimension,

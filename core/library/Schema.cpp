@@ -111,6 +111,23 @@ ALTER TABLE listening_answers ADD COLUMN a_start REAL;
 ALTER TABLE listening_answers ADD COLUMN b_start REAL;
 CREATE UNIQUE INDEX listening_answers_by_trial ON listening_answers(session_id, trial_index);
 )SQL",
+        // v4: maps as derived data: which focus/model/level, how they were made (params JSON:
+        // method, seed, perplexity, point budget, incremental placements), and the points.
+        R"SQL(
+CREATE TABLE maps(
+  id INTEGER PRIMARY KEY,
+  focus TEXT NOT NULL, model_id TEXT NOT NULL,
+  level TEXT NOT NULL,                                 -- segment | track
+  params TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  UNIQUE(focus, model_id, level));
+CREATE TABLE map_points(
+  map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+  track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+  start_seconds REAL NOT NULL DEFAULT -1,              -- -1 on a track-level map
+  x REAL NOT NULL, y REAL NOT NULL);
+CREATE INDEX map_points_by_map ON map_points(map_id);
+)SQL",
     };
     return m;
 }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "audio/AudioDecoder.h"
 #include "instrsim/SimilarityMetrics.h"
@@ -387,20 +390,52 @@ CentroidDistances LibrarySession::centroidDistances(Focus focus, const std::vect
     return out;
 }
 
+namespace {
+
+std::vector<SegmentMapPoint> pointsOf(const StoredMap& m)
+{
+    std::vector<SegmentMapPoint> out(m.size());
+    for (size_t i = 0; i < m.size(); ++i) out[i] = {m.trackIds[i], m.starts[i], m.x[i], m.y[i]};
+    return out;
+}
+
+// Rows of `e.segments` to map: at most `budget`, evenly spread over `rows`.
+std::vector<int> spread(const std::vector<int>& rows, int budget)
+{
+    const int n = std::min<int>(int(rows.size()), std::max(1, budget));
+    std::vector<int> out;
+    const double step = double(rows.size()) / std::max(1, n);
+    for (int i = 0; i < n; ++i) out.push_back(rows[size_t(i * step)]);
+    return out;
+}
+
+Matrix rowsOf(const Matrix& m, const std::vector<int>& rows)
+{
+    Matrix x(int(rows.size()), m.cols);
+    for (size_t i = 0; i < rows.size(); ++i) std::copy(m.row(rows[i]), m.row(rows[i]) + m.cols, x.row(int(i)));
+    return x;
+}
+
+}  // namespace
+
 std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled)
 {
     const FocusModel model = modelFor(focus);
     if (!model.hasResults) throw SessionError("Nothing analysed under this focus yet.");
+    // Fast path: the stored map still covers exactly the analysed tracks.
+    const FocusEmbeddings tracksOnly = store_->loadFocus(focus, model.modelId, false);
+    const std::set<int64_t> current(tracksOnly.trackIds.begin(), tracksOnly.trackIds.end());
+    auto stored = store_->map(focus, model.modelId, "segment");
+    nlohmann::json params = nlohmann::json::object();
+    if (stored) params = nlohmann::json::parse(stored->params, nullptr, false);
+    const bool sameBudget = stored && params.is_object() && params.value("max_points", -1) == maxPoints;
+    std::set<int64_t> mapped;
+    if (stored) mapped.insert(stored->trackIds.begin(), stored->trackIds.end());
+    if (sameBudget && mapped == current) return pointsOf(*stored);
+
     FocusEmbeddings e = store_->loadFocus(focus, model.modelId, true);
     if (e.segments.rows < 5) throw SessionError("Too few analysed segments for a map yet.");
     if (cancelled && cancelled()) return {};
-    // Keep the map responsive on big libraries: at most maxPoints segments, evenly spread.
-    std::vector<int> rows;
-    const int n = std::min(e.segments.rows, std::max(5, maxPoints));
-    const double step = double(e.segments.rows) / n;
-    for (int i = 0; i < n; ++i) rows.push_back(int(i * step));
-    Matrix x(n, e.segments.cols);
-    for (int i = 0; i < n; ++i) std::copy(e.segments.row(rows[size_t(i)]), e.segments.row(rows[size_t(i)]) + x.cols, x.row(i));
     projection::TsneOptions options;
     std::atomic<bool> stop{false};
     options.cancel = &stop;
@@ -409,15 +444,94 @@ std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoin
     options.progress = [&](int, double) {
         if (cancelled && cancelled()) stop = true;
     };
-    const auto result = projection::runTsne(x, options);
-    if (result.cancelled) return {};
-    std::vector<SegmentMapPoint> out(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) {
-        const size_t r = size_t(rows[size_t(i)]);
-        out[size_t(i)] = {e.segmentTrack[r], e.segmentStart[r], result.embedding(i, 0), result.embedding(i, 1)};
+    StoredMap out;
+    out.focus = focus;
+    out.modelId = model.modelId;
+    out.level = "segment";
+
+    // Incremental: keep every stored point of a track still analysed, place the new tracks' segments.
+    std::vector<int> oldRows, newRows;
+    std::map<std::pair<int64_t, double>, int> rowOf;
+    for (int r = 0; r < e.segments.rows; ++r) rowOf[{e.segmentTrack[size_t(r)], e.segmentStart[size_t(r)]}] = r;
+    std::vector<size_t> keep;
+    if (sameBudget)
+        for (size_t i = 0; i < stored->size(); ++i)
+            if (auto it = rowOf.find({stored->trackIds[i], stored->starts[i]}); it != rowOf.end()) {
+                keep.push_back(i);
+                oldRows.push_back(it->second);
+            }
+    size_t added = 0;
+    for (int64_t id : current) added += mapped.count(id) ? 0 : 1;
+    const bool incremental = sameBudget && oldRows.size() >= 5 && added * 4 <= current.size();
+    if (incremental) {
+        std::vector<int> candidates;
+        for (int r = 0; r < e.segments.rows; ++r)
+            if (!mapped.count(e.segmentTrack[size_t(r)])) candidates.push_back(r);
+        // The same share of each new track's segments as the stored map has of the old ones.
+        const double share = double(stored->size()) / std::max<size_t>(1, size_t(e.segments.rows) - candidates.size());
+        newRows = candidates.empty() ? std::vector<int>{} : spread(candidates, int(std::ceil(share * candidates.size())));
+        Matrix yOld(int(keep.size()), 2);
+        for (size_t i = 0; i < keep.size(); ++i) {
+            yOld(int(i), 0) = stored->x[keep[i]];
+            yOld(int(i), 1) = stored->y[keep[i]];
+        }
+        projection::TsneResult placed;
+        if (!newRows.empty()) {
+            placed = projection::placeNewPoints(rowsOf(e.segments, oldRows), yOld, rowsOf(e.segments, newRows), options);
+            if (placed.cancelled) return {};
+        }
+        for (size_t i = 0; i < keep.size(); ++i) {
+            out.trackIds.push_back(stored->trackIds[keep[i]]);
+            out.starts.push_back(stored->starts[keep[i]]);
+            out.x.push_back(stored->x[keep[i]]);
+            out.y.push_back(stored->y[keep[i]]);
+        }
+        for (size_t i = 0; i < newRows.size(); ++i) {
+            out.trackIds.push_back(e.segmentTrack[size_t(newRows[i])]);
+            out.starts.push_back(e.segmentStart[size_t(newRows[i])]);
+            out.x.push_back(float(placed.embedding(int(i), 0)));
+            out.y.push_back(float(placed.embedding(int(i), 1)));
+        }
+        params["placed_incrementally"] = params.value("placed_incrementally", 0) + int(newRows.size());
+        params["tracks"] = int(current.size());
+    } else {
+        std::vector<int> all(size_t(e.segments.rows));
+        for (int r = 0; r < e.segments.rows; ++r) all[size_t(r)] = r;
+        const std::vector<int> rows = spread(all, maxPoints);
+        const auto result = projection::runTsne(rowsOf(e.segments, rows), options);
+        if (result.cancelled) return {};
+        for (size_t i = 0; i < rows.size(); ++i) {
+            out.trackIds.push_back(e.segmentTrack[size_t(rows[i])]);
+            out.starts.push_back(e.segmentStart[size_t(rows[i])]);
+            out.x.push_back(float(result.embedding(int(i), 0)));
+            out.y.push_back(float(result.embedding(int(i), 1)));
+        }
+        params = {{"method", std::string("t-SNE (") + projection::methodName(result.method) + ")"},
+                  {"perplexity", options.perplexity},
+                  {"seed", options.seed},
+                  {"iterations", result.iterations},
+                  {"max_points", maxPoints},
+                  {"segments_total", e.segments.rows},
+                  {"tracks", int(current.size())},
+                  {"placed_incrementally", 0}};
     }
-    return out;
+    out.params = params.dump();
+    // A read-only library (or a busy one) still gets its map, just not stored.
+    try {
+        store_->saveMap(out);
+    } catch (const std::exception&) {
+    }
+    return pointsOf(out);
 }
+
+std::string LibrarySession::mapProvenance(Focus focus)
+{
+    const FocusModel model = modelFor(focus);
+    const auto m = store_->map(focus, model.modelId, "segment");
+    return m ? m->params : std::string();
+}
+
+void LibrarySession::forgetMap(Focus focus) { store_->deleteMaps(focus); }
 
 int64_t LibrarySession::resolveTrack(const std::string& ref)
 {

@@ -126,8 +126,16 @@ public:
     SegmentMatchResult matchingSegment(int64_t queryTrack, double queryAtSeconds, int64_t neighbourTrack, Focus focus);
     // `only` non-empty: those tracks in that order (unanalysed ones left out); else the first maxTracks.
     CentroidDistances centroidDistances(Focus focus, const std::vector<int64_t>& only, int maxTracks);
-    // t-SNE of the focus's segments (at most maxPoints, evenly spread). Empty if `cancelled` said so.
+    // t-SNE of the focus's segments (at most maxPoints, evenly spread), stored in the library as
+    // derived data (model id, parameters, seed): the stored map is returned at once while the
+    // analysed tracks are the same; tracks added since are placed into it without moving the others
+    // (projection::placeNewPoints) while they are at most a quarter of the library; otherwise, or
+    // after forgetMap(), it is computed again. Empty if `cancelled` said so.
     std::vector<SegmentMapPoint> segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled = {});
+    // How the focus's stored map was made (its params JSON), "" if there is none.
+    std::string mapProvenance(Focus focus);
+    // Drops the focus's stored maps: the next segmentMap() computes afresh.
+    void forgetMap(Focus focus);
     // Playlist of these tracks, in this order (M3U or XSPF by the file's extension; unknown ids
     // are left out). Throws SessionError naming the problem.
     void exportPlaylist(const std::string& path, const std::string& title, const std::vector<int64_t>& trackIds);

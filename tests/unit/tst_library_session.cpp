@@ -238,6 +238,62 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(SessionError, session.exportPlaylist(root("tagged.txt"), "x", ids));
     }
 
+    void mapsAreStoredAndGrowIncrementally()
+    {
+        const std::string music = root("maps");
+        fs::create_directories(fs::u8path(music));
+        for (int i = 0; i < 8; ++i) test::writeVoice(music + "/m" + std::to_string(i) + ".wav", 120.0 * (i + 1));
+        installModels(root("models"), {Focus::Mix}, "v1");
+        std::vector<SegmentMapPoint> first;
+        std::string provenance;
+        {
+            LibrarySession session(root("maps.sqlite"));
+            session.loadInstalledModels(root("models"));
+            JobEngine engine(1);
+            engine.wait(session.submitImport(engine, {music}));
+            analyse(session);
+            QVERIFY(session.mapProvenance(Focus::Mix).empty());
+            first = session.segmentMap(Focus::Mix, 3000);
+            provenance = session.mapProvenance(Focus::Mix);
+            QVERIFY2(QString::fromStdString(provenance).contains("\"seed\":42"), provenance.c_str());
+            QVERIFY(QString::fromStdString(provenance).contains("t-SNE"));
+        }
+        auto same = [](const std::vector<SegmentMapPoint>& a, const std::vector<SegmentMapPoint>& b) {
+            if (a.size() != b.size()) return false;
+            for (size_t i = 0; i < a.size(); ++i)
+                if (a[i].trackId != b[i].trackId || a[i].startSeconds != b[i].startSeconds || std::abs(a[i].x - b[i].x) > 1e-4 ||
+                    std::abs(a[i].y - b[i].y) > 1e-4)
+                    return false;
+            return true;
+        };
+        // Reopened: the stored map, as it was (no recomputation: t-SNE is not rerun).
+        LibrarySession session(root("maps.sqlite"));
+        session.loadInstalledModels(root("models"));
+        QVERIFY(same(session.segmentMap(Focus::Mix, 3000), first));
+        QCOMPARE(session.mapProvenance(Focus::Mix), provenance);
+        // One new track: placed into the map, every old point where it was.
+        test::writeVoice(music + "/new.wav", 555.0);
+        JobEngine engine(1);
+        engine.wait(session.submitImport(engine, {music}));
+        analyse(session);
+        const int64_t added = session.resolveTrack(music + "/new.wav");
+        const auto grown = session.segmentMap(Focus::Mix, 3000);
+        QVERIFY(grown.size() > first.size());
+        QVERIFY(same(std::vector<SegmentMapPoint>(grown.begin(), grown.begin() + long(first.size())), first));
+        for (size_t i = first.size(); i < grown.size(); ++i) {
+            QCOMPARE(grown[i].trackId, added);
+            QVERIFY(std::isfinite(grown[i].x) && std::isfinite(grown[i].y));
+        }
+        QVERIFY(QString::fromStdString(session.mapProvenance(Focus::Mix)).contains("\"placed_incrementally\":"));
+        QVERIFY(!QString::fromStdString(session.mapProvenance(Focus::Mix)).contains("\"placed_incrementally\":0"));
+        // Recompute on demand.
+        session.forgetMap(Focus::Mix);
+        QVERIFY(session.mapProvenance(Focus::Mix).empty());
+        QCOMPARE(session.segmentMap(Focus::Mix, 3000).size(), grown.size());
+        QVERIFY(QString::fromStdString(session.mapProvenance(Focus::Mix)).contains("\"placed_incrementally\":0"));
+        QVERIFY(session.store()->checkConsistency().empty());
+    }
+
     void noModelsSaysWhereItLooked()
     {
         installModels(root("empty-models"), {}, "v1");
