@@ -626,6 +626,42 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, const st
 
 std::unique_ptr<LibraryBackend> createDefaultBackend() { return std::make_unique<CoreLibraryBackend>(); }
 
+quint64 CoreLibraryBackend::exportStems(qint64 trackId, const QStringList& stems, const QString& folder, QString* error)
+{
+    const auto s = session();
+    JobEngine* engine = nullptr;
+    {
+        QMutexLocker lock(&mutex_);
+        engine = engine_.get();
+    }
+    if (!s || !engine) {
+        if (error) *error = tr("No library is open.");
+        return 0;
+    }
+    std::vector<std::string> names;
+    for (const QString& n : stems) names.push_back(n.toStdString());
+    auto written = std::make_shared<std::vector<std::string>>();
+    const quint64 ui = newUiJob(tr("Export stems"), true);
+    {
+        QMutexLocker lock(&mutex_);
+        uiJobs_[ui].onDone = [this, ui, written, folder] {
+            finishUiJob(ui, JobsPanel::Outcome::Done, tr("%n stem file(s) written to %1", nullptr, int(written->size())).arg(folder));
+        };
+    }
+    JobId id = 0;
+    try {
+        id = s->submitStemExport(*engine, trackId, names, QDir::cleanPath(folder).toStdString(),
+                                 [written](const std::vector<std::string>& paths) { *written = paths; });
+    } catch (const std::exception& e) {
+        finishUiJob(ui, JobsPanel::Outcome::Failed, qs(e.what()));
+        if (error) *error = qs(e.what());
+        return ui;
+    }
+    attach(ui, id);
+    onEngineUpdate(engine->info(id));
+    return ui;
+}
+
 void CoreLibraryBackend::forgetMap(const QString& focusId)
 {
     const auto s = session();

@@ -131,6 +131,17 @@ public:
     // backend has none); the listening panel then says so. Thread-safe; its calls may be slow.
     virtual std::shared_ptr<stemscope::listening::LibraryListening> listening() { return nullptr; }
 
+    // Writes the track's stems (empty: all) as FLAC files into `folder`, as a job with progress and
+    // cancel; 0 with *error when it cannot start.
+    virtual quint64 exportStems(qint64 trackId, const QStringList& stems, const QString& folder, QString* error)
+    {
+        Q_UNUSED(trackId);
+        Q_UNUSED(stems);
+        Q_UNUSED(folder);
+        if (error) *error = QStringLiteral("stem export is not available");
+        return 0;
+    }
+
     // Drops the stored map of a focus so the next mapPoints() computes it afresh. No-op by default.
     virtual void forgetMap(const QString& focus) { Q_UNUSED(focus); }
 

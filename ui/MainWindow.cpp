@@ -5,6 +5,8 @@
 #include <QCloseEvent>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
@@ -272,6 +274,9 @@ void MainWindow::buildActions()
     auto* playlist = file->addAction(tr("Export &Playlist…"), this, &MainWindow::exportPlaylistDialog);
     playlist->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     playlist->setToolTip(tr("The selected library tracks, else the query and its neighbours, as M3U8 or XSPF"));
+    auto* stemsAct = file->addAction(tr("Export S&tems…"), this, &MainWindow::exportStemsDialog);
+    stemsAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
+    stemsAct->setToolTip(tr("Write the selected track's stems as FLAC files (separated if the library has none)"));
     auto* settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
     settings->setShortcut(QKeySequence::Preferences);
     settings->setMenuRole(QAction::PreferencesRole);
@@ -837,6 +842,49 @@ void MainWindow::exportPlaylistDialog()
     QString error;
     if (!exportPlaylistTo(path, &error)) showError(tr("Export Playlist"), error);
     else statusBar()->showMessage(tr("Playlist written to %1").arg(QDir::toNativeSeparators(path)), 5000);
+}
+
+quint64 MainWindow::exportStemsTo(const QStringList& stems, const QString& folder, QString* error)
+{
+    if (!tracks_->track(currentTrack_)) {
+        if (error) *error = tr("Select a track first.");
+        return 0;
+    }
+    return backend_->exportStems(currentTrack_, stems, folder, error);
+}
+
+void MainWindow::exportStemsDialog()
+{
+    const TrackRow* row = tracks_->track(currentTrack_);
+    if (!row) {
+        showError(tr("Export Stems"), tr("Select a track first."));
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Export Stems"));
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(new QLabel(tr("Stems of “%1” to write as FLAC:").arg(row->title.isEmpty() ? QFileInfo(row->path).completeBaseName() : row->title), &dialog));
+    QList<QCheckBox*> boxes;
+    for (const QString& stem : {QStringLiteral("drums"), QStringLiteral("bass"), QStringLiteral("piano"), QStringLiteral("guitar"), QStringLiteral("other")}) {
+        auto* box = new QCheckBox(FocusSelector::displayName(stem), &dialog);
+        box->setProperty("stem", stem);
+        box->setChecked(true);
+        layout->addWidget(box);
+        boxes << box;
+    }
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    if (dialog.exec() != QDialog::Accepted) return;
+    QStringList stems;
+    for (auto* box : boxes)
+        if (box->isChecked()) stems << box->property("stem").toString();
+    if (stems.isEmpty()) return;
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export Stems To"), QDir::homePath());
+    if (folder.isEmpty()) return;
+    QString error;
+    if (!exportStemsTo(stems, folder, &error) && !error.isEmpty()) showError(tr("Export Stems"), error);
 }
 
 void MainWindow::exportCurrent()

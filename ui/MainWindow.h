@@ -96,6 +96,8 @@ public:
     // The library selection (2 or more tracks), else the query and its neighbour list, as a
     // playlist (M3U8 or XSPF by the extension). File > Export Playlist… asks for the file.
     bool exportPlaylistTo(const QString& path, QString* error);
+    // File > Export Stems…: the current track's stems (empty: all) as FLAC into `folder` (a job).
+    quint64 exportStemsTo(const QStringList& stems, const QString& folder, QString* error);
     void togglePlayback();
     // Plays a track under a focus (its stem, else the mix): the whole file from startSeconds, or
     // lengthSeconds of it. Reports failures (no audio device) in the status bar and the transport.
@@ -139,6 +141,7 @@ private:
     void reanalyse();
     void exportCurrent();
     void exportPlaylistDialog();
+    void exportStemsDialog();
     void showSettings();
     void showShortcuts();
     void showAbout();

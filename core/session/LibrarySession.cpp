@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audio/AudioDecoder.h"
+#include "audio/AudioWriter.h"
+#include "separation/ChunkedSeparation.h"
 #include "instrsim/SimilarityMetrics.h"
 #include "library/Playlist.h"
 #include "library/TrackMetadata.h"
@@ -190,6 +192,96 @@ std::vector<std::string> LibrarySession::demoMixes(const std::string& folder)
         mixes.insert(mixes.end(), here.begin(), here.end());
     }
     return mixes;
+}
+
+JobId LibrarySession::submitStemExport(JobEngine& engine, int64_t trackId, std::vector<std::string> stems, std::string folder,
+                                       std::function<void(const std::vector<std::string>&)> done,
+                                       std::shared_ptr<const Separator> separator)
+{
+    const auto track = store_->track(trackId);
+    if (!track) throw SessionError("no track " + std::to_string(trackId) + " in the library");
+    std::error_code ec;
+    fs::create_directories(fs::u8path(folder), ec);
+    if (ec) throw SessionError("cannot create the folder '" + folder + "': " + ec.message());
+    auto store = store_;
+    std::string title = trackMetadata(*track).title;
+    for (char& c : title)
+        if (c == '/' || c == '\\' || (unsigned char)c < 0x20) c = '_';
+    return engine.submit(
+        "export stems",
+        [=](JobContext& ctx) mutable {
+            std::vector<std::string> written, started;
+            auto target = [&](const std::string& stem) {
+                started.push_back((fs::u8path(folder) / (title + " - " + stem + ".flac")).u8string());
+                return started.back();
+            };
+            try {
+                // Stems the library already has, read through the decoder (any format) and written as FLAC.
+                auto known = store->stemFiles(trackId);
+                std::shared_ptr<const Separator> sep = separator;
+                if (!sep) sep = loadDefaultSeparator();
+                std::vector<std::string> wanted = stems;
+                if (wanted.empty()) {
+                    if (sep) wanted = sep->stemNames();
+                    else
+                        for (const auto& [name, f] : known) wanted.push_back(name);
+                }
+                std::vector<std::string> toSeparate;
+                for (size_t i = 0; i < wanted.size(); ++i) {
+                    ctx.checkpoint();
+                    ctx.setProgress(0.5 * double(i) / double(wanted.size()), "exporting " + wanted[i]);
+                    auto it = known.find(wanted[i]);
+                    const bool usable = it != known.end() && fs::exists(fs::u8path(it->second.path)) &&
+                                        (it->second.source != "separator" || (sep && it->second.modelId == sep->modelId()));
+                    if (!usable) {
+                        toSeparate.push_back(wanted[i]);
+                        continue;
+                    }
+                    const MonoAudio a = defaultAudioDecoder()->decodeMono(it->second.path, DecodeOptions{0.0});
+                    const std::string out = target(wanted[i]);
+                    writeAudio(out, {a.samples}, a.sampleRate, 24);
+                    written.push_back(out);
+                }
+                if (!toSeparate.empty()) {
+                    if (!sep) throw std::runtime_error("no separator installed, and the track has no " + toSeparate.front() + " stem");
+                    ctx.setProgress(0.5, "decoding the mix");
+                    DecodeOptions d;
+                    d.targetSampleRate = sep->sampleRate();
+                    const MonoAudio mix = defaultAudioDecoder()->decodeMono(track->path, d);
+                    std::map<std::string, std::unique_ptr<AudioStreamWriter>> writers;
+                    std::map<std::string, std::string> outs;
+                    for (const auto& name : toSeparate) {
+                        outs[name] = target(name);
+                        writers[name] = openAudioWriter(outs[name], sep->sampleRate(), 1, 24);
+                    }
+                    separateInChunks(
+                        *sep, mix.samples, sep->sampleRate(),
+                        [&](const std::map<std::string, std::vector<float>>& block, size_t offset) {
+                            for (auto& [name, w] : writers) {
+                                auto b = block.find(name);
+                                if (b == block.end()) throw std::runtime_error("the separator yields no " + name + " stem");
+                                const float* ch = b->second.data();
+                                w->append(&ch, int(b->second.size()));
+                            }
+                            ctx.setProgress(0.5 + 0.5 * double(offset) / double(std::max<size_t>(1, mix.samples.size())),
+                                            "separating");
+                        },
+                        {}, [&] { ctx.checkpoint(); });
+                    for (const auto& name : toSeparate) {  // in the order asked for
+                        writers[name]->close();
+                        written.push_back(outs[name]);
+                    }
+                }
+                ctx.checkpoint();  // cancelled during the last window: still nothing left behind
+            } catch (...) {
+                // Nothing half-written stays behind, whatever stopped the export.
+                std::error_code rm;
+                for (const auto& f : started) fs::remove(fs::u8path(f), rm);
+                throw;
+            }
+            if (done) done(written);
+        },
+        5);
 }
 
 AnalysisOptions LibrarySession::defaultAnalysisOptions(std::string* why) const

@@ -22,6 +22,7 @@
 #include "index/NeighbourSearch.h"
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
+#include "separation/Separator.h"
 
 namespace stemscope {
 
@@ -105,6 +106,14 @@ public:
     // The songs' mix files under a rendered demo folder (stems next to them are attached by the
     // importer; other render outputs are not songs of their own).
     static std::vector<std::string> demoMixes(const std::string& folder);
+    // Writes a track's stems as FLAC files "<title> - <stem>.flac" into `folder`, as a job with
+    // progress and cancellation (a cancelled export leaves no partial file). Stem files the library
+    // knows (the multitrack's own, or the separator cache made by `separator`) are copied through
+    // the decoder; otherwise the track is separated window by window. `stems` empty: every stem.
+    // `separator` null: the shipped one. `done` receives the written paths (on the worker thread).
+    JobId submitStemExport(JobEngine& engine, int64_t trackId, std::vector<std::string> stems, std::string folder,
+                           std::function<void(const std::vector<std::string>&)> done = {},
+                           std::shared_ptr<const Separator> separator = nullptr);
     // The separator for tracks without stems, with its stem cache next to the library file
     // (LIB.stems/): what playback, listening tests and later analyses reuse. `why` says why none.
     AnalysisOptions defaultAnalysisOptions(std::string* why = nullptr) const;

@@ -10,11 +10,14 @@
 #include "TestEmbedder.h"
 #include "analysis/EmbedderRegistry.h"
 #include "analysis/ModelsRoot.h"
+#include "audio/AudioDecoder.h"
 #include "jobs/JobEngine.h"
 #include "library/TrackMetadata.h"
 #include "session/LibrarySession.h"
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <taglib/fileref.h>
 #include <taglib/tag.h>
 
@@ -292,6 +295,63 @@ private Q_SLOTS:
         QCOMPARE(session.segmentMap(Focus::Mix, 3000).size(), grown.size());
         QVERIFY(QString::fromStdString(session.mapProvenance(Focus::Mix)).contains("\"placed_incrementally\":0"));
         QVERIFY(session.store()->checkConsistency().empty());
+    }
+
+    void exportStems()
+    {
+        // A stand-in separator: stem k is the mix scaled by 0.1 k (slow on demand, to be cancelled).
+        struct ScaleSeparator : Separator {
+            int delayMs = 0;
+            std::string modelId() const override { return "scale-separator"; }
+            double sampleRate() const override { return 22050.0; }
+            std::vector<std::string> stemNames() const override { return {"drums", "bass", "piano", "guitar", "other"}; }
+            std::map<std::string, std::vector<float>> separate(const std::vector<float>& mix) const override
+            {
+                if (delayMs) std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+                std::map<std::string, std::vector<float>> out;
+                float g = 0.1f;
+                for (const auto& n : stemNames()) {
+                    auto& x = out[n] = mix;
+                    for (float& v : x) v *= g;
+                    g += 0.1f;
+                }
+                return out;
+            }
+        };
+        auto sep = std::make_shared<ScaleSeparator>();
+        installModels(root("models"), {Focus::Mix}, "v1");
+        LibrarySession session(root("lib.sqlite"));  // tones and the multitrack song of the tests above
+        JobEngine engine(1);
+        const int64_t tone = session.resolveTrack(root("music") + "/tone 0.wav");
+        std::vector<std::string> paths;
+        QCOMPARE(engine.wait(session.submitStemExport(engine, tone, {"drums", "bass"}, root("export"),
+                                                      [&](const std::vector<std::string>& p) { paths = p; }, sep)),
+                 JobState::Done);
+        QCOMPARE(paths, (std::vector<std::string>{root("export") + "/tone 0 - drums.flac", root("export") + "/tone 0 - bass.flac"}));
+        const auto mix = defaultAudioDecoder()->decodeMono(root("music") + "/tone 0.wav");
+        const auto drums = defaultAudioDecoder()->decodeMono(paths[0]);
+        QCOMPARE(drums.samples.size(), mix.samples.size());
+        double worst = 0;
+        for (size_t i = 0; i < mix.samples.size(); ++i) worst = std::max(worst, double(std::abs(drums.samples[i] - 0.1f * mix.samples[i])));
+        QVERIFY2(worst < 1e-4, qPrintable(QString::number(worst)));  // 24-bit FLAC of the separated stem
+
+        // A multitrack song's own stem files are exported as they are (no separation).
+        const int64_t song = session.resolveTrack(root("music/song") + "/mix.wav");
+        sep->delayMs = 100000;  // would time the test out if it were called
+        QCOMPARE(engine.wait(session.submitStemExport(engine, song, {"bass"}, root("export"), {}, sep)), JobState::Done);
+        const auto own = defaultAudioDecoder()->decodeMono(root("music/song") + "/bass.wav");
+        const auto exported = defaultAudioDecoder()->decodeMono(root("export") + "/song - bass.flac");
+        QCOMPARE(exported.samples.size(), own.samples.size());
+        sep->delayMs = 0;
+
+        // Cancelled mid-way: no partial files.
+        sep->delayMs = 300;
+        const JobId id = session.submitStemExport(engine, tone, {}, root("cancelled"), {}, sep);
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        engine.cancel(id);
+        QCOMPARE(engine.wait(id), JobState::Cancelled);
+        QVERIFY(fs::is_empty(fs::u8path(root("cancelled"))));
+        QVERIFY_THROWS_EXCEPTION(SessionError, session.submitStemExport(engine, 99999, {}, root("export"), {}, sep));
     }
 
     void noModelsSaysWhereItLooked()
