@@ -17,12 +17,13 @@
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
 #include "session/LibrarySession.h"
-#include "util/JsonEscape.h"
+#include "util/JsonFile.h"
 
 namespace stemscope::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
 
 std::string libraryArg(const CliArgs& args, size_t minPositional = 1)
 {
@@ -174,17 +175,16 @@ int neighbours(int argc, char** argv)
     };
     if (args.has("at")) {
         const auto hits = session.segmentNeighbours(trackId, *focus, args.getDouble("at", 0.0), k);
-        if (json) std::cout << "[";
-        for (size_t i = 0; i < hits.size(); ++i) {
-            const auto& h = hits[i];
+        Json rows = Json::array();
+        for (const auto& h : hits) {
             if (json)
-                std::cout << (i ? "," : "") << "{\"track\":" << h.trackId << ",\"path\":\"" << jsonEscape(pathOf(h.trackId))
-                          << "\",\"start\":" << h.startSeconds << ",\"distance\":" << h.distance << "}";
+                rows.push_back({{"track", h.trackId}, {"path", pathOf(h.trackId)},
+                                {"start", jsonRounded(h.startSeconds)}, {"distance", jsonRounded(h.distance)}});
             else
                 std::cout << std::fixed << std::setprecision(4) << h.distance << "\t" << h.trackId << "\t"
                           << std::setprecision(1) << h.startSeconds << " s\t" << pathOf(h.trackId) << "\n";
         }
-        if (json) std::cout << "]\n";
+        if (json) std::cout << dumpJson(rows) << "\n";
         return 0;
     }
     NeighbourExclusions ex;
@@ -203,24 +203,54 @@ int neighbours(int argc, char** argv)
             session.exportPlaylist(args.get(opt), std::string(focusName(*focus)) + " neighbours of " + self->path, ids);
             std::cerr << "wrote " << ids.size() << " tracks to " << args.get(opt) << "\n";
         }
-    if (json) std::cout << "[";
-    else
+    if (!json)
         std::cout << "# " << focusName(*focus) << " neighbours of " << self->path << " (" << model << ", "
                   << search->trackIndexKind() << " index, cosine distance)\n";
-    for (size_t i = 0; i < hits.size(); ++i) {
-        const auto& h = hits[i];
+    Json rows = Json::array();
+    for (const auto& h : hits) {
         if (json)
-            std::cout << (i ? "," : "") << "{\"track\":" << h.trackId << ",\"path\":\"" << jsonEscape(pathOf(h.trackId))
-                      << "\",\"distance\":" << h.distance << "}";
+            rows.push_back({{"track", h.trackId}, {"path", pathOf(h.trackId)}, {"distance", jsonRounded(h.distance)}});
         else
             std::cout << std::fixed << std::setprecision(4) << h.distance << "\t" << h.trackId << "\t" << pathOf(h.trackId)
                       << "\n";
     }
-    if (json) std::cout << "]\n";
+    if (json) std::cout << dumpJson(rows) << "\n";
     return 0;
 }
 
 // ------------------------------------------------------------------ export
+Json orNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+// One track of `library export --format json`, its analyses included.
+Json trackJson(LibraryStore& store, const TrackRecord& t, bool centroids)
+{
+    Json tags = Json::parse(t.tags.empty() ? std::string("{}") : toValidUtf8(t.tags), nullptr, false);
+    if (tags.is_discarded()) tags = Json::object();
+    Json analyses = Json::array();
+    for (const auto& a : store.analyses(t.id)) {
+        Json aj = {{"focus", focusName(a.focus)}, {"model", a.modelId},          {"status", a.status},
+                   {"source", a.source},           {"segments", a.segmentCount}, {"error", orNull(a.error)}};
+        if (centroids && !a.centroid.empty()) {
+            Json c = Json::array();
+            for (float v : a.centroid) c.push_back(jsonRounded(v));
+            aj["centroid"] = std::move(c);
+        }
+        analyses.push_back(std::move(aj));
+    }
+    return {{"id", t.id},
+            {"path", t.path},
+            {"content_hash", t.contentHash},
+            {"size_bytes", t.sizeBytes},
+            {"duration", jsonRounded(t.duration)},
+            {"format", t.format},
+            {"sample_rate", jsonRounded(t.sampleRate)},
+            {"channels", t.channels},
+            {"tags", tags},
+            {"status", t.status},
+            {"error", orNull(t.error)},
+            {"analyses", analyses}};
+}
+
 int exportLibrary(int argc, char** argv)
 {
     CliArgs args(argc, argv, {"centroids"});
@@ -255,32 +285,12 @@ int exportLibrary(int argc, char** argv)
             out << "\n";
         }
     } else {
-        out << "{\"library\":\"" << jsonEscape(store->path()) << "\",\"schema\":" << store->schemaVersion()
-            << ",\"tracks\":[";
-        for (size_t i = 0; i < tracks.size(); ++i) {
-            const auto& t = tracks[i];
-            out << (i ? ",\n" : "\n") << "{\"id\":" << t.id << ",\"path\":\"" << jsonEscape(t.path) << "\",\"content_hash\":\""
-                << t.contentHash << "\",\"size_bytes\":" << t.sizeBytes << ",\"duration\":" << t.duration
-                << ",\"format\":\"" << jsonEscape(t.format) << "\",\"sample_rate\":" << t.sampleRate
-                << ",\"channels\":" << t.channels << ",\"tags\":" << (t.tags.empty() ? "{}" : t.tags) << ",\"status\":\""
-                << t.status << "\",\"error\":" << (t.error.empty() ? "null" : "\"" + jsonEscape(t.error) + "\"")
-                << ",\"analyses\":[";
-            const auto as = store->analyses(t.id);
-            for (size_t j = 0; j < as.size(); ++j) {
-                const auto& a = as[j];
-                out << (j ? "," : "") << "{\"focus\":\"" << focusName(a.focus) << "\",\"model\":\"" << jsonEscape(a.modelId)
-                    << "\",\"status\":\"" << a.status << "\",\"source\":\"" << jsonEscape(a.source)
-                    << "\",\"segments\":" << a.segmentCount << ",\"error\":"
-                    << (a.error.empty() ? "null" : "\"" + jsonEscape(a.error) + "\"");
-                if (centroids && !a.centroid.empty()) {
-                    out << ",\"centroid\":[";
-                    for (size_t d = 0; d < a.centroid.size(); ++d) out << (d ? "," : "") << a.centroid[d];
-                    out << "]";
-                }
-                out << "}";
-            }
-            out << "]}";
-        }
+        // One track per line, streamed: a large library with centroids is never held whole.
+        std::string head = dumpJson({{"library", store->path()}, {"schema", store->schemaVersion()}, {"tracks", Json::array()}});
+        head.resize(head.size() - 2); // drop the empty list's "]}"
+        out << head;
+        for (size_t i = 0; i < tracks.size(); ++i)
+            out << (i ? ",\n" : "\n") << dumpJson(trackJson(*store, tracks[i], centroids));
         out << "\n]}\n";
     }
     if (!outPath.empty()) std::cerr << "wrote " << tracks.size() << " tracks to " << outPath << "\n";

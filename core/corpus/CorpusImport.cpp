@@ -7,14 +7,16 @@
 #include <map>
 
 #include "audio/AudioDecoder.h"
-#include "corpus/CorpusJson.h"
 #include "corpus/CorpusTypes.h"
 #include "corpus/SongRenderer.h"
 #include "corpus/StemMixer.h"
+#include "util/JsonFile.h"
 
 namespace fs = std::filesystem;
 
 namespace stemscope::corpus {
+
+using Json = nlohmann::ordered_json;
 
 namespace {
 
@@ -71,17 +73,17 @@ double importSong(const std::string& songDir, const std::string& outSongDir,
     DecodeOptions opts;
     opts.targetSampleRate = kRate;
     StemArray stems;
-    json::Value sources = json::Value::object();
+    Json sources = Json::object();
     for (int c = 0; c < kNumStemClasses; ++c) {
         auto it = found.find(c);
         if (it == found.end()) continue;
         stems[size_t(c)] = decoder->decodeMono(it->second.string(), opts).samples;
-        sources.set(stemClassNames()[size_t(c)], it->second.filename().string());
+        sources[stemClassNames()[size_t(c)]] = it->second.filename().string();
     }
     std::vector<float> providedMix;
     if (auto it = found.find(5); it != found.end()) {
         providedMix = decoder->decodeMono(it->second.string(), opts).samples;
-        sources.set("mix", it->second.filename().string());
+        sources["mix"] = it->second.filename().string();
     }
     size_t len = providedMix.size();
     for (const auto& s : stems) len = std::max(len, s.size());
@@ -101,25 +103,24 @@ double importSong(const std::string& songDir, const std::string& outSongDir,
     fs::remove_all(tmp, ec);
     fs::create_directories(tmp);
     writeStemFiles(tmp.string(), stems, mix.mix, kRate);
-    json::Value meta = json::Value::object();
-    meta.set("format", kCorpusFormat);
-    meta.set("name", finalDir.filename().string());
-    meta.set("split", "import");
-    meta.set("source", "import");
-    meta.set("sourceFolder", fs::absolute(songDir).string());
-    meta.set("sourceFiles", sources);
-    meta.set("mixSource", providedMix.empty() ? "sum of stems" : "provided");
-    meta.set("tags", json::Value::object());
-    meta.set("sampleRate", kRate);
-    meta.set("durationSeconds", std::round(double(len) / kRate * 1000.0) / 1000.0);
-    meta.set("gainDb", std::round(mix.gainDb * 100.0) / 100.0);
-    meta.set("mixRmsDb", std::round(rmsDb(mix.mix) * 100.0) / 100.0);
-    json::Value classes = json::Value::object();
+    Json meta = Json::object();
+    meta["format"] = kCorpusFormat;
+    meta["name"] = finalDir.filename().string();
+    meta["split"] = "import";
+    meta["source"] = "import";
+    meta["sourceFolder"] = fs::absolute(songDir).string();
+    meta["sourceFiles"] = sources;
+    meta["mixSource"] = providedMix.empty() ? "sum of stems" : "provided";
+    meta["tags"] = Json::object();
+    meta["sampleRate"] = jsonReal(kRate);
+    meta["durationSeconds"] = jsonReal(std::round(double(len) / kRate * 1000.0) / 1000.0);
+    meta["gainDb"] = jsonReal(std::round(mix.gainDb * 100.0) / 100.0);
+    meta["mixRmsDb"] = jsonReal(std::round(rmsDb(mix.mix) * 100.0) / 100.0);
+    Json classes = Json::object();
     for (int c = 0; c < kNumStemClasses; ++c)
-        classes.set(stemClassNames()[size_t(c)],
-                    levelToJson(measureLevel(stems[size_t(c)], kRate), found.count(c) > 0));
-    meta.set("classes", classes);
-    json::writeFile((tmp / "meta.json").string(), meta);
+        classes[stemClassNames()[size_t(c)]] = levelToJson(measureLevel(stems[size_t(c)], kRate), found.count(c) > 0);
+    meta["classes"] = classes;
+    writeJsonFile((tmp / "meta.json").string(), meta);
     fs::remove_all(finalDir, ec);
     fs::rename(tmp, finalDir);
     return double(len) / kRate;

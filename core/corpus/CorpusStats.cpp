@@ -8,9 +8,9 @@
 #include <map>
 #include <sstream>
 
-#include "corpus/CorpusJson.h"
 #include "corpus/CorpusTypes.h"
 #include "corpus/SongRenderer.h"
+#include "util/JsonFile.h"
 
 namespace fs = std::filesystem;
 
@@ -75,42 +75,46 @@ std::string corpusStatsReport(const std::string& dir)
     std::map<std::string, int> families, keys, modes, fonts, grooves, tempoBins, splits, kits, sources;
     double totalSeconds = 0;
     int melody = 0;
+    // Lenient reads: a missing member counts as 0 / "" / false, as it always did.
+    const auto num = [](const nlohmann::ordered_json& o, const char* k) { return jsonNumber(jsonMember(o, k)); };
+    const auto text = [](const nlohmann::ordered_json& o, const char* k) { return jsonText(jsonMember(o, k)); };
+    const auto flag = [](const nlohmann::ordered_json& o, const char* k) { return jsonBool(jsonMember(o, k)); };
     for (const auto& song : songs) {
-        const json::Value meta = json::parseFile((song / "meta.json").string());
-        const double d = meta["durationSeconds"].number();
+        const auto meta = readJsonFile((song / "meta.json").string());
+        const double d = num(meta, "durationSeconds");
         duration.add(d);
         totalSeconds += d;
-        ++splits[meta["split"].text().empty() ? "(none)" : meta["split"].text()];
-        ++sources[meta["source"].text()];
-        attempts.add(meta["attempt"].number() + 1);
-        const auto& classes = meta["classes"];
+        ++splits[text(meta, "split").empty() ? "(none)" : text(meta, "split")];
+        ++sources[text(meta, "source")];
+        attempts.add(num(meta, "attempt") + 1);
+        const auto& classes = jsonMember(meta, "classes");
         for (int c = 0; c < kNumStemClasses; ++c) {
-            const auto& cl = classes[stemClassNames()[size_t(c)]];
-            if (cl.isNull()) continue;
-            if (cl["present"].boolean()) {
+            const auto& cl = jsonMember(classes, stemClassNames()[size_t(c)]);
+            if (cl.is_null()) continue;
+            if (flag(cl, "present")) {
                 ++present[size_t(c)];
-                rms[size_t(c)].add(cl["rmsDb"].number());
+                rms[size_t(c)].add(num(cl, "rmsDb"));
             }
-            if (cl["audible"].boolean()) ++audible[size_t(c)];
-            activeFrac[size_t(c)].add(cl["activeFraction"].number());
-            activeSegs[size_t(c)].add(cl["activeSegments"].number());
-            if (c == 0) segments.add(cl["segments"].number());
+            if (flag(cl, "audible")) ++audible[size_t(c)];
+            activeFrac[size_t(c)].add(num(cl, "activeFraction"));
+            activeSegs[size_t(c)].add(num(cl, "activeSegments"));
+            if (c == 0) segments.add(num(cl, "segments"));
         }
-        const auto& tags = meta["tags"];
-        if (tags.find("family")) {
-            ++families[tags["family"].text()];
-            ++keys[tags["key"].text()];
-            ++modes[tags["mode"].text()];
-            ++fonts[tags["soundfont"].text()];
-            ++grooves[tags["groove"].text()];
-            ++kits[std::to_string(int(tags["drumKit"].number()))];
-            const int t = int(tags["tempo"].number());
+        const auto& tags = jsonMember(meta, "tags");
+        if (tags.is_object() && tags.contains("family")) {
+            ++families[text(tags, "family")];
+            ++keys[text(tags, "key")];
+            ++modes[text(tags, "mode")];
+            ++fonts[text(tags, "soundfont")];
+            ++grooves[text(tags, "groove")];
+            ++kits[std::to_string(int(num(tags, "drumKit")))];
+            const int t = int(num(tags, "tempo"));
             tempo.add(t);
             const int lo = t / 20 * 20;
             char bin[32];
             std::snprintf(bin, sizeof bin, "%03d-%03d", lo, lo + 19);
             ++tempoBins[bin];
-            melody += tags["melody"].boolean() ? 1 : 0;
+            melody += flag(tags, "melody") ? 1 : 0;
         }
     }
     const int n = int(songs.size());

@@ -4,9 +4,13 @@
 #include <cmath>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "corpus/CorpusTypes.h"
 
 namespace stemscope::corpus {
+
+using Json = nlohmann::ordered_json;
 
 namespace {
 
@@ -165,37 +169,37 @@ std::string recipeToMma(const SongRecipe& r)
     return t;
 }
 
-json::Value recipeToJson(const SongRecipe& r)
+Json recipeToJson(const SongRecipe& r)
 {
-    json::Value v = json::Value::object();
-    v.set("seed", r.seed);
-    v.set("grooveFile", r.grooveFile);
-    v.set("family", r.family);
-    v.set("beatsPerBar", r.beatsPerBar);
-    v.set("tempo", r.tempo);
-    v.set("key", r.key);
-    v.set("mode", r.mode);
-    v.set("bars", r.totalBars());
-    json::Value sections = json::Value::array();
+    Json v = Json::object();
+    v["seed"] = r.seed;
+    v["grooveFile"] = r.grooveFile;
+    v["family"] = r.family;
+    v["beatsPerBar"] = r.beatsPerBar;
+    v["tempo"] = r.tempo;
+    v["key"] = r.key;
+    v["mode"] = r.mode;
+    v["bars"] = r.totalBars();
+    Json sections = Json::array();
     for (const auto& s : r.sections) {
-        json::Value sv = json::Value::object();
-        sv.set("kind", s.kind);
-        sv.set("groove", s.groove);
-        json::Value chords = json::Value::array();
-        for (const auto& c : s.chords) chords.push(c);
-        sv.set("chords", chords);
-        sections.push(sv);
+        Json sv = Json::object();
+        sv["kind"] = s.kind;
+        sv["groove"] = s.groove;
+        Json chords = Json::array();
+        for (const auto& c : s.chords) chords.push_back(c);
+        sv["chords"] = chords;
+        sections.push_back(sv);
     }
-    v.set("sections", sections);
-    json::Value programs = json::Value::object();
-    programs.set("piano", r.pianoProgram);
-    programs.set("guitar", r.guitarProgram);
-    programs.set("bass", r.bassProgram);
-    programs.set("other", r.otherProgram);
-    programs.set("drumKit", r.drumKit);
-    v.set("programs", programs);
-    v.set("melody", r.melody);
-    v.set("soundfont", std::filesystem::path(r.soundfont).filename().string());
+    v["sections"] = sections;
+    Json programs = Json::object();
+    programs["piano"] = r.pianoProgram;
+    programs["guitar"] = r.guitarProgram;
+    programs["bass"] = r.bassProgram;
+    programs["other"] = r.otherProgram;
+    programs["drumKit"] = r.drumKit;
+    v["programs"] = programs;
+    v["melody"] = r.melody;
+    v["soundfont"] = std::filesystem::path(r.soundfont).filename().string();
     return v;
 }
 

@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "corpus/CorpusJson.h"
+#include <nlohmann/json_fwd.hpp>
+
 #include "corpus/GrooveLibrary.h"
 
 namespace stemscope::corpus {
@@ -41,7 +42,7 @@ struct RecipeOptions {
 
 SongRecipe drawRecipe(uint64_t seed, const std::vector<GrooveFile>& grooves, const RecipeOptions& options);
 std::string recipeToMma(const SongRecipe& recipe);
-json::Value recipeToJson(const SongRecipe& recipe);
+nlohmann::ordered_json recipeToJson(const SongRecipe& recipe);
 
 // The General MIDI soundfonts installed by the Debian packages fluid-soundfont-gm,
 // musescore-general-soundfont-small and timgm6mb-soundfont (those present on this machine).

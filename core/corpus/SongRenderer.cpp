@@ -3,15 +3,17 @@
 #include <cmath>
 #include <filesystem>
 
-#include "corpus/CorpusJson.h"
 #include "corpus/FluidRenderer.h"
 #include "corpus/MmaRunner.h"
 #include "corpus/StemMixer.h"
 #include "corpus/TrackRouting.h"
+#include "util/JsonFile.h"
 
 namespace fs = std::filesystem;
 
 namespace stemscope::corpus {
+
+using Json = nlohmann::ordered_json;
 
 bool songFolderComplete(const std::string& dir)
 {
@@ -34,7 +36,7 @@ SongResult renderSong(const SongJob& job)
     std::error_code ec;
     fs::remove_all(tmp, ec);
     fs::create_directories(tmp);
-    json::Value rejected = json::Value::array();
+    Json rejected = Json::array();
     for (int attempt = 0; attempt < job.maxAttempts; ++attempt) {
         res.attempts = attempt + 1;
         try {
@@ -57,49 +59,49 @@ SongResult renderSong(const SongJob& job)
             }
             const double duration = double(mix.mix.size()) / job.sampleRate;
             if (!missing.empty()) {
-                json::Value r = json::Value::object();
-                r.set("attempt", attempt);
-                r.set("groove", recipe.grooveFile);
-                r.set("reason", "not audible over most of the song: " + missing);
-                rejected.push(r);
+                Json r = Json::object();
+                r["attempt"] = attempt;
+                r["groove"] = recipe.grooveFile;
+                r["reason"] = "not audible over most of the song: " + missing;
+                rejected.push_back(r);
                 continue;
             }
             writeStemFiles(tmp.string(), rendered.stems, mix.mix, job.sampleRate);
 
-            json::Value meta = json::Value::object();
-            meta.set("format", kCorpusFormat);
-            meta.set("name", job.name);
-            meta.set("split", job.split);
-            meta.set("songSeed", job.seed);
-            meta.set("attempt", attempt);
-            meta.set("source", "mma+fluidsynth");
-            json::Value tags = json::Value::object();
-            tags.set("family", recipe.family);
-            tags.set("groove", recipe.grooveFile);
-            tags.set("tempo", recipe.tempo);
-            tags.set("key", recipe.key + (recipe.mode == "minor" ? "m" : ""));
-            tags.set("mode", recipe.mode);
-            tags.set("soundfont", fs::path(recipe.soundfont).filename().string());
-            tags.set("pianoProgram", recipe.pianoProgram);
-            tags.set("guitarProgram", recipe.guitarProgram);
-            tags.set("bassProgram", recipe.bassProgram);
-            tags.set("otherProgram", recipe.otherProgram);
-            tags.set("drumKit", rendered.drumKitUsed);
-            tags.set("melody", recipe.melody);
-            meta.set("tags", tags);
-            meta.set("sampleRate", job.sampleRate);
-            meta.set("durationSeconds", std::round(duration * 1000.0) / 1000.0);
-            meta.set("gainDb", std::round(mix.gainDb * 100.0) / 100.0);
-            meta.set("mixRmsDb", std::round(mix.mixRmsDb * 100.0) / 100.0);
-            meta.set("mixPeak", std::round(mix.mixPeak * 10000.0) / 10000.0);
-            json::Value classes = json::Value::object();
+            Json meta = Json::object();
+            meta["format"] = kCorpusFormat;
+            meta["name"] = job.name;
+            meta["split"] = job.split;
+            meta["songSeed"] = job.seed;
+            meta["attempt"] = attempt;
+            meta["source"] = "mma+fluidsynth";
+            Json tags = Json::object();
+            tags["family"] = recipe.family;
+            tags["groove"] = recipe.grooveFile;
+            tags["tempo"] = recipe.tempo;
+            tags["key"] = recipe.key + (recipe.mode == "minor" ? "m" : "");
+            tags["mode"] = recipe.mode;
+            tags["soundfont"] = fs::path(recipe.soundfont).filename().string();
+            tags["pianoProgram"] = recipe.pianoProgram;
+            tags["guitarProgram"] = recipe.guitarProgram;
+            tags["bassProgram"] = recipe.bassProgram;
+            tags["otherProgram"] = recipe.otherProgram;
+            tags["drumKit"] = rendered.drumKitUsed;
+            tags["melody"] = recipe.melody;
+            meta["tags"] = tags;
+            meta["sampleRate"] = jsonReal(job.sampleRate);
+            meta["durationSeconds"] = jsonReal(std::round(duration * 1000.0) / 1000.0);
+            meta["gainDb"] = jsonReal(std::round(mix.gainDb * 100.0) / 100.0);
+            meta["mixRmsDb"] = jsonReal(std::round(mix.mixRmsDb * 100.0) / 100.0);
+            meta["mixPeak"] = jsonReal(std::round(mix.mixPeak * 10000.0) / 10000.0);
+            Json classes = Json::object();
             for (int c = 0; c < kNumStemClasses; ++c)
-                classes.set(stemClassNames()[size_t(c)], levelToJson(levels[size_t(c)], present[size_t(c)]));
-            meta.set("classes", classes);
-            meta.set("recipe", recipeToJson(recipe));
-            meta.set("tracks", routingToJson(routed));
-            meta.set("rejectedAttempts", rejected);
-            json::writeFile((tmp / "meta.json").string(), meta);
+                classes[stemClassNames()[size_t(c)]] = levelToJson(levels[size_t(c)], present[size_t(c)]);
+            meta["classes"] = classes;
+            meta["recipe"] = recipeToJson(recipe);
+            meta["tracks"] = routingToJson(routed);
+            meta["rejectedAttempts"] = rejected;
+            writeJsonFile((tmp / "meta.json").string(), meta);
 
             fs::remove_all(finalDir, ec);
             fs::rename(tmp, finalDir);
@@ -107,16 +109,16 @@ SongResult renderSong(const SongJob& job)
             res.audioSeconds = duration;
             return res;
         } catch (const std::exception& e) {
-            json::Value r = json::Value::object();
-            r.set("attempt", attempt);
-            r.set("reason", e.what());
-            rejected.push(r);
+            Json r = Json::object();
+            r["attempt"] = attempt;
+            r["reason"] = e.what();
+            rejected.push_back(r);
             res.error = e.what();
         }
     }
     fs::remove_all(tmp, ec);
     res.error = job.name + ": no qualifying recipe in " + std::to_string(job.maxAttempts) + " attempts (last: " +
-                (rejected.items().empty() ? std::string("?") : rejected.items().back()["reason"].text()) + ")";
+                (rejected.empty() ? std::string("?") : jsonText(jsonMember(rejected.back(), "reason"))) + ")";
     return res;
 }
 

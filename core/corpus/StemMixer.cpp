@@ -4,9 +4,14 @@
 #include <cmath>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "audio/AudioDecoder.h"
+#include "util/JsonFile.h"
 
 namespace stemscope::corpus {
+
+using Json = nlohmann::ordered_json;
 
 double rmsDb(const std::vector<float>& x)
 {
@@ -70,15 +75,15 @@ ClassLevel measureLevel(const std::vector<float>& x, double sampleRate)
     return l;
 }
 
-json::Value levelToJson(const ClassLevel& level, bool present)
+Json levelToJson(const ClassLevel& level, bool present)
 {
-    json::Value v = json::Value::object();
-    v.set("present", present);
-    v.set("rmsDb", std::round(level.rmsDb * 100.0) / 100.0);
-    v.set("segments", level.segments);
-    v.set("activeSegments", level.activeSegments);
-    v.set("activeFraction", std::round(level.activeFraction() * 1000.0) / 1000.0);
-    v.set("audible", level.audible());
+    Json v = Json::object();
+    v["present"] = present;
+    v["rmsDb"] = jsonReal(std::round(level.rmsDb * 100.0) / 100.0);
+    v["segments"] = level.segments;
+    v["activeSegments"] = level.activeSegments;
+    v["activeFraction"] = jsonReal(std::round(level.activeFraction() * 1000.0) / 1000.0);
+    v["audible"] = level.audible();
     return v;
 }
 

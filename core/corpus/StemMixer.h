@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "corpus/CorpusJson.h"
+#include <nlohmann/json_fwd.hpp>
+
 #include "corpus/CorpusTypes.h"
 
 namespace stemscope::corpus {
@@ -37,7 +38,7 @@ struct ClassLevel {
     bool audible() const { return activeFraction() >= kMinActiveFraction; }
 };
 ClassLevel measureLevel(const std::vector<float>& x, double sampleRate);
-json::Value levelToJson(const ClassLevel& level, bool present);
+nlohmann::ordered_json levelToJson(const ClassLevel& level, bool present);
 
 double rmsDb(const std::vector<float>& x);
 

@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "corpus/GrooveLibrary.h"
 
 namespace stemscope::corpus {
+
+using Json = nlohmann::ordered_json;
 
 namespace {
 
@@ -206,17 +210,17 @@ RoutedSong routeSong(const MidiSong& midi, const SongRecipe& recipe)
     return out;
 }
 
-json::Value routingToJson(const RoutedSong& song)
+Json routingToJson(const RoutedSong& song)
 {
-    json::Value arr = json::Value::array();
+    Json arr = Json::array();
     for (const auto& t : song.tracks) {
-        json::Value v = json::Value::object();
-        v.set("track", t.name);
-        v.set("midiChannel", t.midiChannel + 1);
-        v.set("class", stemClassName(t.cls));
-        v.set("program", t.program);
-        v.set("notes", t.noteCount);
-        arr.push(v);
+        Json v = Json::object();
+        v["track"] = t.name;
+        v["midiChannel"] = t.midiChannel + 1;
+        v["class"] = stemClassName(t.cls);
+        v["program"] = t.program;
+        v["notes"] = t.noteCount;
+        arr.push_back(v);
     }
     return arr;
 }

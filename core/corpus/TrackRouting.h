@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "corpus/CorpusJson.h"
+#include <nlohmann/json_fwd.hpp>
+
 #include "corpus/CorpusTypes.h"
 #include "corpus/MidiFile.h"
 #include "corpus/SongRecipe.h"
@@ -36,6 +37,6 @@ struct RoutedSong {
 
 // Program changes and bank selects from the file are replaced by the routed programs.
 RoutedSong routeSong(const MidiSong& midi, const SongRecipe& recipe);
-json::Value routingToJson(const RoutedSong& song);
+nlohmann::ordered_json routingToJson(const RoutedSong& song);
 
 }  // namespace stemscope::corpus

@@ -1,6 +1,6 @@
 #include "embedding/TorchEmbedder.h"
 
-#include "library/ContentHash.h"
+#include "util/ContentHash.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -10,9 +10,9 @@
 #include "audio/AudioDecoder.h"
 #include "audio/AudioError.h"
 #include "audio/FileTags.h"
-#include "library/ContentHash.h"
 #include "library/LibraryStore.h"
 #include "library/StemLocator.h"
+#include "util/ContentHash.h"
 
 namespace stemscope {
 namespace fs = std::filesystem;

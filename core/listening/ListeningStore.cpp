@@ -6,7 +6,7 @@
 
 #include "library/Schema.h"
 #include "library/Sqlite.h"
-#include "util/JsonEscape.h"
+#include "util/JsonFile.h"
 
 namespace stemscope::listening {
 
@@ -255,7 +255,14 @@ bool numericColumn(size_t i)
     return i < numeric.size() && numeric[i];
 }
 
-std::string jsonString(const std::string& v) { return "\"" + jsonEscape(v) + "\""; }
+// A numeric column's text as a JSON number: null when empty (not answered yet), the text itself
+// should SQLite ever hand back something that is not a number.
+nlohmann::ordered_json numberValue(const std::string& v)
+{
+    if (v.empty()) return nullptr;
+    auto j = nlohmann::ordered_json::parse(v, nullptr, false);
+    return j.is_number() ? j : nlohmann::ordered_json(v);
+}
 
 }  // namespace
 
@@ -276,23 +283,18 @@ std::string ListeningStore::exportCsv()
 std::string ListeningStore::exportJson()
 {
     Lock l(mutex_);
-    std::ostringstream out;
-    out << "{\"format\": \"stemscope-listening-test\", \"version\": 1, \"trials\": [";
+    auto trials = nlohmann::ordered_json::array();
     Statement s(*db_, kExportSql);
-    bool first = true;
     while (s.step()) {
-        out << (first ? "\n  {" : ",\n  {");
-        first = false;
+        nlohmann::ordered_json row = nlohmann::ordered_json::object();
         for (size_t i = 0; i < kExportColumns.size(); ++i) {
-            out << (i ? ", " : "") << jsonString(kExportColumns[i]) << ": ";
             const std::string v = s.text(int(i));
-            if (numericColumn(i)) out << (v.empty() ? "null" : v);
-            else out << jsonString(v);
+            row[kExportColumns[i]] = numericColumn(i) ? numberValue(v) : nlohmann::ordered_json(v);
         }
-        out << "}";
+        trials.push_back(std::move(row));
     }
-    out << "\n]}\n";
-    return out.str();
+    const nlohmann::ordered_json doc = {{"format", "stemscope-listening-test"}, {"version", 1}, {"trials", trials}};
+    return dumpJson(doc, 2) + "\n";
 }
 
 }  // namespace stemscope::listening

@@ -7,10 +7,14 @@
 #include <set>
 #include <stdexcept>
 
-#include "ranking/MiniJson.h"
+#include <nlohmann/json.hpp>
+
+#include "util/JsonFile.h"
 
 namespace stemscope {
 namespace {
+
+using Json = nlohmann::ordered_json;
 
 std::string lower(std::string s)
 {
@@ -18,27 +22,24 @@ std::string lower(std::string s)
     return s;
 }
 
-std::string scalarText(const json::Value& v)
+std::string scalarText(const Json& v)
 {
-    switch (v.type) {
-    case json::Value::Type::String: return v.text;
-    case json::Value::Type::Number: {
-        const double r = std::round(v.number);
-        if (std::abs(v.number - r) < 1e-9) return std::to_string(static_cast<long long>(r));
-        std::string s = std::to_string(v.number);
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
+    if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+    if (v.is_number_float()) {
+        const double x = v.get<double>();
+        const double r = std::round(x);
+        if (std::abs(x - r) < 1e-9) return std::to_string(static_cast<long long>(r));
+        std::string s = std::to_string(x);
         while (!s.empty() && s.back() == '0') s.pop_back();
         return s;
     }
-    case json::Value::Type::Bool: return v.boolean ? "true" : "false";
-    default: return {};
-    }
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    return {};
 }
 
-bool isScalar(const json::Value& v)
-{
-    return v.type == json::Value::Type::String || v.type == json::Value::Type::Number ||
-           v.type == json::Value::Type::Bool;
-}
+bool isScalar(const Json& v) { return v.is_string() || v.is_number() || v.is_boolean(); }
 
 std::string fileStem(const std::string& path)
 {
@@ -60,41 +61,44 @@ void addKey(TagList& out, const std::string& raw)
         out.push_back({"mode", "major"});
 }
 
-void addProgram(TagList& out, const std::string& cls, const json::Value& prog)
+void addProgram(TagList& out, const std::string& cls, const Json& prog)
 {
     const std::string c = normaliseTagValue(cls);
     if (c.empty()) return;
-    if (prog.isArray()) {
-        for (const auto& p : prog.items)
+    if (prog.is_array()) {
+        for (const auto& p : prog)
             if (isScalar(p)) out.push_back({"program." + c, normaliseTagValue(scalarText(p))});
     } else if (isScalar(prog)) {
         out.push_back({"program." + c, normaliseTagValue(scalarText(prog))});
-    } else if (prog.isObject()) {
-        if (const auto* n = prog.find("program")) addProgram(out, cls, *n);
+    } else if (prog.is_object()) {
+        if (const auto n = prog.find("program"); n != prog.end()) addProgram(out, cls, *n);
     }
 }
 
-void walk(const json::Value& v, TagList& out)
+// Objects are walked in document order (ordered_json, like the old reader): it decides which member
+// wins when a record spells "class"/"program" several ways (e.g. "Program" and "program").
+void walk(const Json& v, TagList& out)
 {
-    if (v.isArray()) {
-        for (const auto& item : v.items) walk(item, out);
+    if (v.is_array()) {
+        for (const auto& item : v) walk(item, out);
         return;
     }
-    if (!v.isObject()) return;
+    if (!v.is_object()) return;
     // An instrument record: {"class": "bass", "program": 34, ...}
-    const json::Value* cls = nullptr;
+    const Json* cls = nullptr;
     for (const char* k : {"class", "role", "stem", "inst_class", "instrument_class"})
-        for (const auto& [key, val] : v.fields)
-            if (!cls && lower(key) == k && val.isString()) cls = &val;
-    const json::Value* prog = nullptr;
-    for (const auto& [key, val] : v.fields)
-        if (lower(key) == "program") prog = &val;
+        for (const auto& el : v.items())
+            if (!cls && lower(el.key()) == k && el.value().is_string()) cls = &el.value();
+    const Json* prog = nullptr;
+    for (const auto& el : v.items())
+        if (lower(el.key()) == "program") prog = &el.value();
     if (cls && prog) {
-        addProgram(out, cls->text, *prog);
-        out.push_back({"class", normaliseTagValue(cls->text)});
+        addProgram(out, cls->get<std::string>(), *prog);
+        out.push_back({"class", normaliseTagValue(cls->get<std::string>())});
     }
-    for (const auto& [rawKey, val] : v.fields) {
-        const std::string key = lower(rawKey);
+    for (const auto& el : v.items()) {
+        const std::string key = lower(el.key());
+        const Json& val = el.value();
         if (cls && prog && (&val == cls || &val == prog)) continue;
         if (isScalar(val)) {
             const std::string s = scalarText(val);
@@ -104,16 +108,16 @@ void walk(const json::Value& v, TagList& out)
                 out.push_back({"groove", normaliseTagValue(s)});
             else if (key == "tempo_bucket")
                 out.push_back({"tempo", normaliseTagValue(s)});
-            else if ((key == "tempo" || key == "bpm") && val.isNumber())
-                out.push_back({"tempo", tagTempoBucket(val.number)});
-            else if (key == "key" && val.isString())
+            else if ((key == "tempo" || key == "bpm") && val.is_number())
+                out.push_back({"tempo", tagTempoBucket(val.get<double>())});
+            else if (key == "key" && val.is_string())
                 addKey(out, s);
             else if (key == "soundfont" || key == "sound_font" || key == "sf2")
                 out.push_back({"soundfont", normaliseTagValue(fileStem(s))});
-        } else if (key == "programs" && val.isObject()) {
-            for (const auto& [c, p] : val.fields) {
-                addProgram(out, c, p);
-                out.push_back({"class", normaliseTagValue(c)});
+        } else if (key == "programs" && val.is_object()) {
+            for (const auto& p : val.items()) {
+                addProgram(out, p.key(), p.value());
+                out.push_back({"class", normaliseTagValue(p.key())});
             }
         } else {
             walk(val, out);
@@ -178,7 +182,7 @@ TagList parseTagList(const std::string& text)
     return out;
 }
 
-TagList tagsFromMeta(const json::Value& meta)
+TagList tagsFromMeta(const nlohmann::ordered_json& meta)
 {
     TagList out;
     walk(meta, out);
@@ -187,7 +191,7 @@ TagList tagsFromMeta(const json::Value& meta)
     return out;
 }
 
-TagList tagsFromMetaFile(const std::string& path) { return tagsFromMeta(json::parseFile(path)); }
+TagList tagsFromMetaFile(const std::string& path) { return tagsFromMeta(readJsonFile(path)); }
 
 TagVocabulary::TagVocabulary(const std::vector<TagList>& tracks)
 {

@@ -28,12 +28,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "dsp/Matrix.h"
 
 namespace stemscope {
-namespace json {
-struct Value;
-}
 
 struct Tag {
     std::string field;
@@ -59,8 +58,8 @@ std::string normaliseTagValue(const std::string& v);
 // Throws std::invalid_argument on an item without '='.
 TagList parseTagList(const std::string& text);
 std::string tagTempoBucket(double bpm);
-TagList tagsFromMeta(const json::Value& meta);
-TagList tagsFromMetaFile(const std::string& path);
+TagList tagsFromMeta(const nlohmann::ordered_json& meta);
+TagList tagsFromMetaFile(const std::string& path); // throws std::runtime_error
 
 // Sorted set of tag strings seen on a collection; maps tags to vector positions.
 class TagVocabulary {

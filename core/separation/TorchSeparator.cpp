@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "analysis/EmbedderRegistry.h"
-#include "library/ContentHash.h"
+#include "util/ContentHash.h"
 #include "separation/MaskNet.h"
 #include "separation/StftFrames.h"
 

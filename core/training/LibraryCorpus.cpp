@@ -6,9 +6,9 @@
 
 #include "audio/AudioDecoder.h"
 #include "library/LibraryStore.h"
-#include "ranking/MiniJson.h"
 #include "ranking/TagVector.h"
 #include "training/TrainingRunner.h"
+#include "util/JsonFile.h"
 
 namespace stemscope::training {
 namespace fs = std::filesystem;
@@ -49,9 +49,9 @@ std::string libraryTagList(const std::string& tagsJson)
         out.push_back(field + "=" + v);
     };
     try {
-        const auto root = json::parse(tagsJson.empty() ? std::string("{}") : tagsJson);
+        const auto root = nlohmann::ordered_json::parse(tagsJson.empty() ? std::string("{}") : toValidUtf8(tagsJson));
         for (const char* key : {"genre", "style"})
-            if (const auto* v = root.find(key); v && v->isString()) add("style", v->text);
+            if (const auto& v = jsonMember(root, key); v.is_string()) add("style", v.get<std::string>());
         auto item = [&](std::string t) {
             t.erase(0, t.find_first_not_of(" \t"));
             t.erase(t.find_last_not_of(" \t") + 1);
@@ -61,19 +61,18 @@ std::string libraryTagList(const std::string& tagsJson)
             else
                 add("tag", t);
         };
-        if (const auto* tags = root.find("tags")) {
-            if (tags->isArray()) {
-                for (const auto& v : tags->items)
-                    if (v.isString()) item(v.text);
-            } else if (tags->isString()) {
-                size_t start = 0;
-                const std::string& s = tags->text;
-                while (start <= s.size()) {
-                    const size_t comma = s.find(',', start);
-                    item(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-                    if (comma == std::string::npos) break;
-                    start = comma + 1;
-                }
+        const auto& tags = jsonMember(root, "tags");
+        if (tags.is_array()) {
+            for (const auto& v : tags)
+                if (v.is_string()) item(v.get<std::string>());
+        } else if (tags.is_string()) {
+            size_t start = 0;
+            const std::string s = tags.get<std::string>();
+            while (start <= s.size()) {
+                const size_t comma = s.find(',', start);
+                item(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+                if (comma == std::string::npos) break;
+                start = comma + 1;
             }
         }
     } catch (const std::exception&) {

@@ -1,14 +1,11 @@
 #include "training/TrainingJob.h"
 
-#include "util/JsonEscape.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
-#include <sstream>
 
 #include "audio/AudioDecoder.h"
 #include "embedding/TrackEmbedding.h"
@@ -16,6 +13,7 @@
 #include "ranking/RankCorpus.h"
 #include "separation/Separator.h"
 #include "training/LibraryCorpus.h"
+#include "util/JsonFile.h"
 
 namespace stemscope::training {
 namespace fs = std::filesystem;
@@ -75,25 +73,40 @@ int TrainingJob::rankHoldoutEvery() const
 
 std::string TrainingJob::paramsJson() const
 {
-    std::ostringstream o;
-    auto str = [](const std::string& s) { return "\"" + jsonEscape(s) + "\""; };
-    o << "{\"source\": " << str(dataSourceName(source)) << ", \"data\": " << str(dataDir)
-      << ", \"focus\": " << str(focusName(focus)) << ", \"mode\": " << str(trainModeName(mode))
-      << ", \"front_end\": " << str(frontEndName(frontEnd)) << ", \"pooling\": " << str(poolingName(pooling))
-      << ", \"test_fraction\": " << testFraction << ", \"seed\": " << seed;
+    // Reals at six significant digits, as this was always printed.
+    nlohmann::ordered_json o = {{"source", dataSourceName(source)},
+                                {"data", dataDir},
+                                {"focus", focusName(focus)},
+                                {"mode", trainModeName(mode)},
+                                {"front_end", frontEndName(frontEnd)},
+                                {"pooling", poolingName(pooling)},
+                                {"test_fraction", jsonRounded(testFraction)},
+                                {"seed", seed}};
     if (mode == TrainMode::TrackTriplets) {
-        o << ", \"mining\": " << str(tripletMiningName(mining)) << ", \"epochs\": " << epochs
-          << ", \"lr\": " << learningRate << ", \"margin\": " << margin << ", \"batch\": " << batchSize
-          << ", \"songs_per_batch\": " << songsPerBatch << ", \"max_segments\": " << maxSegmentsPerSong
-          << ", \"model\": " << str(modelSpec().describe());
+        o["mining"] = tripletMiningName(mining);
+        o["epochs"] = epochs;
+        o["lr"] = jsonRounded(learningRate);
+        o["margin"] = jsonRounded(margin);
+        o["batch"] = batchSize;
+        o["songs_per_batch"] = songsPerBatch;
+        o["max_segments"] = maxSegmentsPerSong;
+        o["model"] = modelSpec().describe();
     } else {
-        o << ", \"mining\": " << str(miningName(rankMining)) << ", \"epochs\": " << epochs
-          << ", \"steps_per_epoch\": " << rankStepsPerEpoch << ", \"batch\": " << rankBatchSize
-          << ", \"lr\": " << learningRate << ", \"margin\": " << rankMargin << ", \"width\": " << rankWidth
-          << ", \"holdout_every\": " << rankHoldoutEvery();
+        o["mining"] = miningName(rankMining);
+        o["epochs"] = epochs;
+        o["steps_per_epoch"] = rankStepsPerEpoch;
+        o["batch"] = rankBatchSize;
+        o["lr"] = jsonRounded(learningRate);
+        o["margin"] = jsonRounded(rankMargin);
+        o["width"] = rankWidth;
+        o["holdout_every"] = rankHoldoutEvery();
     }
-    o << "}";
-    return o.str();
+    // Flat, so joined by hand in the old spacing ({"k": v, ...}): this text keys defaultWorkDir(),
+    // and a checkpoint written before must still be found after an upgrade.
+    std::string out = "{";
+    for (const auto& el : o.items())
+        out += (out.size() > 1 ? ", " : "") + dumpJson(el.key()) + ": " + dumpJson(el.value());
+    return out + "}";
 }
 
 SongSplit splitSongs(std::vector<std::string> songs, double testFraction, uint64_t seed)

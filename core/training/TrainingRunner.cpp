@@ -1,7 +1,5 @@
 #include "training/TrainingRunner.h"
 
-#include "util/JsonEscape.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -19,9 +17,9 @@
 #include "instrsim/SimilarityMetrics.h"
 #include "instrsim/TripletTrainer.h"
 #include "library/LibraryStore.h"
-#include "ranking/MiniJson.h"
 #include "ranking/RankPipeline.h"
 #include "separation/Separator.h"
+#include "util/JsonFile.h"
 
 namespace stemscope::training {
 namespace fs = std::filesystem;
@@ -29,6 +27,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 struct CancelledByUser {};
+
+using Json = nlohmann::ordered_json;
 
 std::string num(double x)
 {
@@ -39,7 +39,8 @@ std::string num(double x)
     return o.str();
 }
 
-std::string jstr(const std::string& s) { return "\"" + jsonEscape(s) + "\""; }
+// Six significant digits in the metrics too, as they always were.
+Json jnum(double x) { return jsonRounded(x, 6); }
 
 // The segments of `songs` (names) out of `all`, relabelled 0..songs-1 in `songs` order.
 FeatureSet subset(const FeatureSet& all, const std::vector<std::string>& songs)
@@ -86,24 +87,29 @@ const char* statusName(TrainingOutcome::Status s)
 
 std::string TrainingOutcome::metricsJson() const
 {
-    std::ostringstream o;
-    o << "{\"status\": " << jstr(statusName(status)) << ", \"epochs_done\": " << epochsDone
-      << ", \"train_songs\": " << trainSongs << ", \"test_songs\": " << testSongs
-      << ", \"test_segments\": " << testSegments << ", \"seconds\": " << num(seconds) << ", \"epoch_loss\": [";
-    for (size_t i = 0; i < history.size(); ++i) o << (i ? ", " : "") << num(history[i].loss);
-    o << "], \"validation_knn\": [";
-    for (size_t i = 0; i < history.size(); ++i) o << (i ? ", " : "") << num(history[i].validationKnn);
-    o << "], \"scores\": [";
-    for (size_t i = 0; i < scores.size(); ++i) {
-        const auto& s = scores[i];
-        o << (i ? ", " : "") << "{\"label\": " << jstr(s.label) << ", \"model\": " << jstr(s.modelId)
-          << ", \"knn\": " << num(s.knnAccuracy) << ", \"map\": " << num(s.map) << ", \"recall\": " << num(s.recall)
-          << ", \"ndcg\": " << num(s.ndcg) << "}";
+    Json loss = Json::array(), knn = Json::array(), rows = Json::array();
+    for (const auto& h : history) {
+        loss.push_back(jnum(h.loss));
+        knn.push_back(jnum(h.validationKnn));
     }
-    o << "]";
-    if (!error.empty()) o << ", \"error\": " << jstr(error);
-    o << "}";
-    return o.str();
+    for (const auto& s : scores)
+        rows.push_back({{"label", s.label},
+                        {"model", s.modelId},
+                        {"knn", jnum(s.knnAccuracy)},
+                        {"map", jnum(s.map)},
+                        {"recall", jnum(s.recall)},
+                        {"ndcg", jnum(s.ndcg)}});
+    Json o = {{"status", statusName(status)},
+              {"epochs_done", epochsDone},
+              {"train_songs", trainSongs},
+              {"test_songs", testSongs},
+              {"test_segments", testSegments},
+              {"seconds", jnum(seconds)},
+              {"epoch_loss", loss},
+              {"validation_knn", knn},
+              {"scores", rows}};
+    if (!error.empty()) o["error"] = error;
+    return dumpJson(o);
 }
 
 TrainingRunner::TrainingRunner(TrainingJob job, TrainingEnvironment env)
@@ -118,24 +124,23 @@ std::vector<EpochReport> TrainingRunner::savedHistory() const
 {
     // progress.json: {"epochs": E, "history": [[loss, knn, seconds], ...]}
     std::vector<EpochReport> h;
-    std::ifstream in(fs::u8path(workDir_) / "progress.json");
-    if (!in) return h;
-    std::stringstream ss;
-    ss << in.rdbuf();
+    const auto path = fs::u8path(workDir_) / "progress.json";
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return h;
     try {
-        const auto root = json::parse(ss.str());
-        const auto* epochsV = root.find("epochs");
-        const auto* hist = root.find("history");
-        if (!epochsV || !hist || !hist->isArray()) return h;
+        const Json root = readJsonFile(path.u8string());
+        const Json& epochs = jsonMember(root, "epochs");
+        const Json& hist = jsonMember(root, "history");
+        if (epochs.is_null() || !hist.is_array()) return h;
         int e = 0;
-        for (const auto& row : hist->items) {
-            if (!row.isArray() || row.items.size() < 3) break;
+        for (const auto& row : hist) {
+            if (!row.is_array() || row.size() < 3) break;
             EpochReport r;
             r.epoch = ++e;
-            r.epochs = int(epochsV->number);
-            r.loss = row.items[0].number;
-            r.validationKnn = row.items[1].isNumber() ? row.items[1].number : std::numeric_limits<double>::quiet_NaN();
-            r.seconds = row.items[2].number;
+            r.epochs = int(jsonNumber(epochs));
+            r.loss = jsonNumber(row[0]);
+            r.validationKnn = jsonNumber(row[1], std::numeric_limits<double>::quiet_NaN());
+            r.seconds = jsonNumber(row[2]);
             h.push_back(r);
         }
     } catch (const std::exception&) {
@@ -147,16 +152,9 @@ std::vector<EpochReport> TrainingRunner::savedHistory() const
 void TrainingRunner::saveHistory(const std::vector<EpochReport>& h) const
 {
     fs::create_directories(fs::u8path(workDir_));
-    const auto path = fs::u8path(workDir_) / "progress.json";
-    {
-        std::ofstream out(path.u8string() + ".tmp");
-        out << "{\"epochs\": " << job_.epochs << ", \"history\": [";
-        for (size_t i = 0; i < h.size(); ++i)
-            out << (i ? ", " : "") << "[" << num(h[i].loss) << ", " << num(h[i].validationKnn) << ", "
-                << num(h[i].seconds) << "]";
-        out << "]}\n";
-    }
-    fs::rename(path.u8string() + ".tmp", path);
+    Json rows = Json::array();
+    for (const auto& r : h) rows.push_back({jnum(r.loss), jnum(r.validationKnn), jnum(r.seconds)});
+    writeJsonFile((fs::u8path(workDir_) / "progress.json").u8string(), {{"epochs", job_.epochs}, {"history", rows}});
 }
 
 int TrainingRunner::checkpointEpoch() const

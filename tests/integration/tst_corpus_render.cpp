@@ -12,11 +12,11 @@
 #include "audio/AudioDecoder.h"
 #include "corpus/CorpusBuilder.h"
 #include "corpus/CorpusImport.h"
-#include "corpus/CorpusJson.h"
 #include "corpus/CorpusStats.h"
 #include "corpus/CorpusTypes.h"
 #include "corpus/MmaRunner.h"
 #include "corpus/SongRecipe.h"
+#include "util/JsonFile.h"
 
 using namespace stemscope;
 using namespace stemscope::corpus;
@@ -108,21 +108,21 @@ private Q_SLOTS:
     void allFourClassesAudible()
     {
         for (const char* song : {"t-0000", "t-0001"}) {
-            const auto meta =
-                json::parseFile((fs::path(dirA_.path().toStdString()) / song / "meta.json").string());
+            const auto meta = readJsonFile((fs::path(dirA_.path().toStdString()) / song / "meta.json").string());
             for (const char* c : {"drums", "bass", "piano", "guitar"}) {
-                QVERIFY2(meta["classes"][c]["audible"].boolean(), (std::string(song) + " " + c).c_str());
-                QVERIFY(meta["classes"][c]["rmsDb"].number() > -45.0);
+                QVERIFY2(meta.at("classes").at(c).at("audible").get<bool>(), (std::string(song) + " " + c).c_str());
+                QVERIFY(meta.at("classes").at(c).at("rmsDb").get<double>() > -45.0);
             }
-            QVERIFY(!meta["tags"]["groove"].text().empty());
-            QVERIFY(meta["tags"]["tempo"].number() > 40);
-            const double dur = meta["durationSeconds"].number();
+            QVERIFY(!meta.at("tags").at("groove").get<std::string>().empty());
+            QVERIFY(meta.at("tags").at("tempo").get<double>() > 40);
+            const double dur = meta.at("durationSeconds").get<double>();
             QVERIFY2(dur > 6.0 && dur < 16.0, std::to_string(dur).c_str());
             // The decoded RMS agrees with the recorded one.
             const auto drums = decode(fs::path(dirA_.path().toStdString()) / song / "drums.flac");
             double sq = 0;
             for (float v : drums) sq += double(v) * v;
-            QVERIFY(std::fabs(10 * std::log10(sq / drums.size()) - meta["classes"]["drums"]["rmsDb"].number()) < 0.05);
+            const double recorded = meta.at("classes").at("drums").at("rmsDb").get<double>();
+            QVERIFY(std::fabs(10 * std::log10(sq / drums.size()) - recorded) < 0.05);
         }
     }
 
@@ -174,10 +174,10 @@ private Q_SLOTS:
         QCOMPARE(r.imported, 1);
         const fs::path dst = fs::path(out.path().toStdString()) / "my song";
         QVERIFY(fs::is_regular_file(dst / "meta.json"));
-        const auto meta = json::parseFile((dst / "meta.json").string());
-        QCOMPARE(QString::fromStdString(meta["mixSource"].text()), QString("sum of stems"));
-        QVERIFY(!meta["classes"]["other"]["present"].boolean());
-        QVERIFY(meta["classes"]["piano"]["present"].boolean());
+        const auto meta = readJsonFile((dst / "meta.json").string());
+        QCOMPARE(QString::fromStdString(meta.at("mixSource").get<std::string>()), QString("sum of stems"));
+        QVERIFY(!meta.at("classes").at("other").at("present").get<bool>());
+        QVERIFY(meta.at("classes").at("piano").at("present").get<bool>());
         const auto mix = decode(dst / "mix.flac");
         std::vector<double> sum(mix.size(), 0.0);
         for (const char* c : {"drums", "bass", "piano", "guitar", "other"}) {

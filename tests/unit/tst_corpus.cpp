@@ -2,18 +2,26 @@
 // parsing, routing rules, stem normalisation and activity.
 #include <QtTest>
 
-#include <cmath>
+#include <QTemporaryDir>
 
-#include "corpus/CorpusJson.h"
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
 #include "corpus/CorpusTypes.h"
 #include "corpus/GrooveLibrary.h"
 #include "corpus/MidiFile.h"
 #include "corpus/SongRecipe.h"
 #include "corpus/StemMixer.h"
 #include "corpus/TrackRouting.h"
-#include "util/JsonEscape.h"
+#include "util/JsonFile.h"
 
 using namespace stemscope::corpus;
+using stemscope::dumpJson;
+using Json = nlohmann::ordered_json;
 
 namespace {
 
@@ -58,43 +66,72 @@ class TestCorpus : public QObject {
 private Q_SLOTS:
     void jsonRoundTrip()
     {
-        json::Value v = json::Value::object();
-        v.set("name", "a \"quoted\"\nline");
-        v.set("n", 42);
-        v.set("x", 0.125);
-        v.set("big", uint64_t(18446744073709551615ULL));
-        v.set("ok", true);
-        json::Value arr = json::Value::array();
-        arr.push(1);
-        arr.push("two");
-        v.set("arr", arr);
-        v.set("nested", json::Value::object()).set("k", -3.5);
-        for (int indent : {-1, 2}) {
-            const json::Value back = json::parse(v.dump(indent));
-            QCOMPARE(QString::fromStdString(back["name"].text()), QString("a \"quoted\"\nline"));
-            QCOMPARE(back["n"].number(), 42.0);
-            QCOMPARE(back["x"].number(), 0.125);
-            QVERIFY(back["ok"].boolean());
-            QCOMPARE(int(back["arr"].items().size()), 2);
-            QCOMPARE(QString::fromStdString(back["arr"].items()[1].text()), QString("two"));
-            QCOMPARE(back["nested"]["k"].number(), -3.5);
-            QVERIFY(back["missing"].isNull());
-        }
-        QVERIFY(v.dump(-1).find("18446744073709551615") != std::string::npos);
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, json::parse("{\"a\": }"));
+        // util/JsonFile.h: meta.json is written through a temp file, indent 2, keys in insertion order.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("meta.json").toStdString();
+        Json v = Json::object();
+        v["name"] = "a \"quoted\"\nline";
+        v["n"] = 42;
+        v["x"] = 0.125;
+        v["big"] = uint64_t(18446744073709551615ULL);
+        v["ok"] = true;
+        v["arr"] = Json::array({1, "two"});
+        v["nested"]["k"] = -3.5;
+        stemscope::writeJsonFile(path, v);
+        QVERIFY(!std::filesystem::exists(path + ".tmp"));
+        std::stringstream text;
+        text << std::ifstream(path).rdbuf();
+        QVERIFY(text.str().rfind("{\n  \"name\": ", 0) == 0);
+        QVERIFY(text.str().find("18446744073709551615") != std::string::npos);
+        QCOMPARE(text.str().back(), '\n');
+        const Json back = stemscope::readJsonFile(path);
+        QVERIFY(back == v);
+        std::vector<std::string> keys;
+        for (const auto& el : back.items()) keys.push_back(el.key());
+        QCOMPARE(keys, (std::vector<std::string>{"name", "n", "x", "big", "ok", "arr", "nested"}));
+        QVERIFY(stemscope::jsonMember(back, "missing").is_null());
+        QCOMPARE(stemscope::jsonText(stemscope::jsonMember(back, "n"), "fallback"), std::string("fallback"));
+        std::ofstream(path) << "{\"a\": }";
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, stemscope::readJsonFile(path));
+        // Reals print as the old writer printed them: whole values without ".0", NaN as null.
+        QCOMPARE(dumpJson(Json::array({stemscope::jsonReal(44100.0), stemscope::jsonReal(-0.125),
+                                       stemscope::jsonReal(std::nan("")), stemscope::jsonRounded(2.0 / 3.0)})),
+                 std::string("[44100,-0.125,null,0.666667]"));
     }
 
-    void jsonEscapingIsShared()
+    void oldMetaJsonStillLoads()
     {
-        // util/JsonEscape.h: what every hand-written JSON writer (corpus meta.json, listening-test
-        // export, CLI --json) emits for a string.
+        // A meta.json written by the old hand-written writer (arrays of scalars on one line, whole
+        // doubles without ".0"): same values, same key order, and it survives a rewrite.
+        const Json meta = stemscope::readJsonFile(STEMSCOPE_TEST_DATA "/old_meta.json");
+        std::vector<std::string> keys;
+        for (const auto& el : meta.items()) keys.push_back(el.key());
+        QCOMPARE(keys, (std::vector<std::string>{"format", "name", "split", "songSeed", "attempt", "source", "tags",
+                                                 "sampleRate", "durationSeconds", "gainDb", "mixRmsDb", "mixPeak",
+                                                 "classes", "recipe", "tracks", "rejectedAttempts"}));
+        QCOMPARE(meta["songSeed"].get<uint64_t>(), uint64_t(15660863407277109293ULL));
+        QCOMPARE(meta["durationSeconds"].get<double>(), 76.067);
+        QCOMPARE(meta["classes"]["other"]["rmsDb"].get<double>(), -200.0);
+        QCOMPARE(meta["recipe"]["sections"][2]["chords"][0].get<std::string>(), std::string("Abm"));
+        QVERIFY(!meta["classes"]["other"]["audible"].get<bool>());
+        QTemporaryDir dir;
+        const std::string again = dir.filePath("meta.json").toStdString();
+        stemscope::writeJsonFile(again, meta);
+        QVERIFY(stemscope::readJsonFile(again) == meta);
+    }
+
+    void jsonStringsRoundTrip()
+    {
+        // Every JSON writer (meta.json, listening-test export, CLI --json) dumps through nlohmann:
+        // quotes, backslashes and control characters escaped, UTF-8 as it is.
         const std::string raw = "q\"b\\n\nr\rt\t\x01\x1f \xc3\xa9";
-        QCOMPARE(QString::fromStdString(stemscope::jsonEscape(raw)), QString("q\\\"b\\\\n\\nr\\rt\\t\\u0001\\u001f \u00e9"));
-        std::string out = "x";
-        stemscope::appendJsonEscaped(out, "\"");
-        QCOMPARE(QString::fromStdString(out), QString("x\\\""));
-        QCOMPARE(QString::fromStdString(json::Value(raw).dump(-1)), QString::fromStdString("\"" + stemscope::jsonEscape(raw) + "\""));
-        QCOMPARE(QString::fromStdString(json::parse(json::Value(raw).dump(-1)).text()), QString::fromStdString(raw));
+        QCOMPARE(QString::fromStdString(dumpJson(raw)), QString("\"q\\\"b\\\\n\\nr\\rt\\t\\u0001\\u001f \u00e9\""));
+        QCOMPARE(Json::parse(dumpJson(raw)).get<std::string>(), raw);
+        QCOMPARE(Json::parse(dumpJson(Json{{"k", raw}}, 2))["k"].get<std::string>(), raw);
+        // Invalid UTF-8 (file paths) does not throw: U+FFFD instead.
+        QCOMPARE(dumpJson(std::string("/music/caf\xe9.wav")), std::string("\"/music/caf\xef\xbf\xbd.wav\""));
+        QCOMPARE(stemscope::toValidUtf8("ok \xc3\xa9 \xed\xa0\x80 \xf0\x9f\x8e\xb5"),
+                 std::string("ok \xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xf0\x9f\x8e\xb5"));
     }
 
     void rngIsPortableAndSeeded()
@@ -158,7 +195,7 @@ private Q_SLOTS:
             QVERIFY(mma.find("RndSeed ") != std::string::npos);
             QVERIFY(mma.find("Groove ") != std::string::npos);
             QVERIFY(mma.find("Tempo " + std::to_string(r.tempo)) != std::string::npos);
-            QCOMPARE(recipeToJson(r)["bars"].number(), double(r.totalBars()));
+            QCOMPARE(recipeToJson(r)["bars"].get<int>(), r.totalBars());
         }
         QVERIFY(recipeToMma(drawRecipe(1, grooves, opt)) != recipeToMma(drawRecipe(2, grooves, opt)));
     }
@@ -228,8 +265,9 @@ private Q_SLOTS:
         QCOMPARE(l.segments, 5); // starts 0, 1.5, 3, 4.5, 6 (s)
         QCOMPARE(l.activeSegments, 2); // [0, 3] and [1.5, 4.5]
         QVERIFY(!l.audible());
-        const json::Value j = levelToJson(l, true);
-        QCOMPARE(j["activeSegments"].number(), 2.0);
+        const Json j = levelToJson(l, true);
+        QCOMPARE(j["activeSegments"].get<int>(), 2);
+        QVERIFY(j["present"].get<bool>());
     }
 };
 

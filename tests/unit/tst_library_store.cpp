@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-#include "library/ContentHash.h"
+#include "util/ContentHash.h"
 #include "library/LibraryStore.h"
 #include "library/Schema.h"
 #include "library/Sqlite.h"

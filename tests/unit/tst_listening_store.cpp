@@ -7,6 +7,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "ListeningFixtures.h"
 #include "audio/AudioDecoder.h"
 #include "library/LibraryStore.h"
@@ -145,6 +147,16 @@ private Q_SLOTS:
         QVERIFY(json.find("\"answer\": \"\"") != std::string::npos);  // the unanswered trial
         QVERIFY(json.find("\"agrees_with_model\": null") != std::string::npos);
         QVERIFY(json.find("\\\"quoted\\\"") != std::string::npos);
+        const auto doc = nlohmann::ordered_json::parse(json);
+        QCOMPARE(doc.at("format").get<std::string>(), std::string("stemscope-listening-test"));
+        QCOMPARE(doc.at("trials").size(), size_t(4));
+        const auto& third = doc.at("trials").at(2);
+        QVERIFY(third.at("session_id").is_number_integer());
+        QCOMPARE(third.at("answer").get<std::string>(), std::string("A"));
+        QCOMPARE(third.at("agrees_with_model").get<int>(), 1);
+        QCOMPARE(third.at("response_ms").get<int>(), 700);
+        QVERIFY(third.at("x_start").is_number());
+        QVERIFY(doc.at("trials").at(3).at("confident").is_null());
 
         QCOMPARE(int(st.sessions().size()), 1);
         st.deleteSession(session);

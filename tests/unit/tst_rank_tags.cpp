@@ -1,10 +1,15 @@
 // Tag vectors, the oracle similarity S and meta.json parsing (core/ranking/TagVector.h).
 #include <QtTest>
 
-#include <cmath>
+#include <QTemporaryDir>
 
-#include "ranking/MiniJson.h"
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
 #include "ranking/TagVector.h"
+#include "util/JsonFile.h"
 
 using namespace stemscope;
 
@@ -15,27 +20,77 @@ bool hasTag(const TagList& l, const std::string& text)
         if (t.text() == text) return true;
     return false;
 }
+
+std::string joined(const TagList& l)
+{
+    std::string s;
+    for (const auto& t : l) s += (s.empty() ? "" : " ") + t.text();
+    return s;
+}
 }  // namespace
 
 class RankTagsTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void json()
+    void metaJsonReading()
     {
-        const auto v = json::parse(R"({"a": [1, 2.5, "x\n\u00e9"], "b": {"c": true, "d": null}, "e": -3e2})");
-        QVERIFY(v.isObject());
-        QCOMPARE(int(v.find("a")->items.size()), 3);
-        QCOMPARE(v.find("a")->items[1].number, 2.5);
-        QCOMPARE(v.find("a")->items[2].text, std::string("x\n\xc3\xa9"));
-        QVERIFY(v.find("b")->find("c")->boolean);
-        QCOMPARE(v.find("e")->number, -300.0);
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, json::parse("{\"a\": }"));
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, json::parse("[1, 2"));
+        // util/JsonFile.h: what tagsFromMetaFile() reads with (nlohmann, document order kept).
+        QTemporaryDir dir;
+        const std::string good = dir.filePath("good.json").toStdString();
+        std::ofstream(good) << R"({"z": [1, 2.5, "x\n\u00e9"], "b": {"c": true, "d": null}, "e": -3e2})";
+        const auto v = readJsonFile(good);
+        QCOMPARE(QString::fromStdString(v.begin().key()), QString("z")); // document order, not sorted
+        QCOMPARE(v["z"][1].get<double>(), 2.5);
+        QCOMPARE(v["z"][2].get<std::string>(), std::string("x\n\xc3\xa9"));
+        QVERIFY(jsonBool(jsonMember(v["b"], "c")));
+        QVERIFY(jsonMember(v, "missing").is_null());
+        QCOMPARE(jsonNumber(v["e"]), -300.0);
+        QCOMPARE(jsonNumber(v["b"], 7.0), 7.0); // not a number: the fallback
+        // Malformed files name themselves; a missing file too.
+        const std::string bad = dir.filePath("bad.json").toStdString();
+        std::ofstream(bad) << "{\"a\": }";
+        try {
+            readJsonFile(bad);
+            QFAIL("no exception");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(std::string(e.what()).find(bad) != std::string::npos, e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, readJsonFile(dir.filePath("none.json").toStdString()));
+        // Invalid UTF-8 (the old writer passed bytes through) still loads, as U+FFFD.
+        const std::string latin1 = dir.filePath("latin1.json").toStdString();
+        std::ofstream(latin1) << "{\"style\": \"caf\xe9\", \"tempo\": 100}";
+        QCOMPARE(joined(tagsFromMetaFile(latin1)), joined(parseTagList("style=caf\xef\xbf\xbd tempo=medium")));
+    }
+
+    void oldMetaFileSameTags()
+    {
+        // tests/data/old_meta.json was written by the hand-written writer this replaced; the list
+        // below is what the old hand-written reader made of it.
+        QCOMPARE(QString::fromStdString(joined(tagsFromMetaFile(STEMSCOPE_TEST_DATA "/old_meta.json"))),
+                 QString("class=bass class=drumkit class=drums class=guitar class=other class=piano groove=countryswing "
+                         "groove=merengue groove=merengueend groove=merengueintro groove=merenguesus key=b "
+                         "program.bass=36 program.drumkit=0 program.drums=0 program.guitar=24 program.other=81 "
+                         "program.piano=5 soundfont=fluidr3_gm style=latin tempo=fast"));
+    }
+
+    void documentOrderEdgeCases()
+    {
+        // Same output as the old reader: member order decides between case variants of "program"
+        // and "class"; numbers print as integers when whole.
+        // (A plain literal: moc stops parsing at a raw string holding backslashes.)
+        const auto tags = tagsFromMeta(nlohmann::ordered_json::parse(
+            "{\"instruments\": [{\"Program\": 1, \"class\": \"bass\", \"PROGRAM\": [2, 3.0], \"Role\": \"piano\"},"
+            " {\"stem\": \"Guitar\", \"class\": 5, \"program\": {\"program\": 27.5}}],"
+            " \"BPM\": 89.99, \"Key\": \"F# Major\", \"sf2\": \"C:\\\\fonts\\\\My Font.sf2\", \"flag\": true,"
+            " \"tempo_bucket\": null}"));
+        QCOMPARE(QString::fromStdString(joined(tags)),
+                 QString("class=bass class=guitar key=f#_major mode=major program.bass=2 program.bass=3 "
+                         "program.guitar=27.5 soundfont=my_font tempo=slow"));
     }
 
     void metaFlatAndNested()
     {
-        const auto flat = tagsFromMeta(json::parse(R"({
+        const auto flat = tagsFromMeta(nlohmann::ordered_json::parse(R"({
             "style_family": "Funk", "groove": "16th shuffle", "tempo": 128.0, "key": "A minor",
             "programs": {"bass": 34, "guitar": [28, 30], "piano": 1},
             "soundfont": "/usr/share/sounds/sf2/FluidR3_GM.sf2", "seed": 17})"));
@@ -45,7 +100,7 @@ private Q_SLOTS:
             QVERIFY2(hasTag(flat, t), t);
         QVERIFY(!hasTag(flat, "seed=17")); // not part of the vocabulary
 
-        const auto nested = tagsFromMeta(json::parse(R"({"song": {"style": {"family": "rock"}, "tempo_bucket": "slow"},
+        const auto nested = tagsFromMeta(nlohmann::ordered_json::parse(R"({"song": {"style": {"family": "rock"}, "tempo_bucket": "slow"},
             "instruments": [{"class": "drums", "program": 0}, {"role": "bass", "program": 33}]})"));
         for (const char* t : {"style=rock", "tempo=slow", "program.drums=0", "program.bass=33", "class=drums"})
             QVERIFY2(hasTag(nested, t), t);

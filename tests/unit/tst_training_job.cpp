@@ -11,11 +11,11 @@
 
 #include "SyntheticMultitrack.h"
 #include "audio/AudioDecoder.h"
-#include "ranking/MiniJson.h"
 #include "separation/Separator.h"
 #include "training/LibraryCorpus.h"
 #include "training/TrainingJob.h"
 #include "training/TrainingRunner.h"
+#include "util/JsonFile.h"
 
 using namespace stemscope;
 using namespace stemscope::training;
@@ -215,14 +215,56 @@ private Q_SLOTS:
         QCOMPARE(libraryTagList("not json"), std::string());
     }
 
+    void metricsAndProgressJson()
+    {
+        TrainingOutcome o;
+        o.status = TrainingOutcome::Status::Done;
+        o.epochsDone = 2;
+        o.history = {{1, 2, 0.5, 0.25, 3.0}, {2, 2, 0.123456789, std::nan(""), 4.0}};
+        ModelScores sc;
+        sc.label = "trained \"x\"";
+        sc.modelId = "m";
+        sc.knnAccuracy = 0.75;
+        o.scores = {sc};
+        const auto m = nlohmann::ordered_json::parse(o.metricsJson());
+        QCOMPARE(m.at("status").get<std::string>(), std::string("done"));
+        QCOMPARE(m.at("epochs_done").get<int>(), 2);
+        QCOMPARE(m.at("epoch_loss").at(1).get<double>(), 0.123457); // six significant digits, as before
+        QVERIFY(m.at("validation_knn").at(1).is_null());             // NaN
+        QCOMPARE(m.at("scores").at(0).at("label").get<std::string>(), sc.label);
+        QVERIFY(m.at("scores").at(0).at("map").is_null());
+        QVERIFY(!m.contains("error"));
+
+        // A progress.json as the old hand-written writer left it still resumes.
+        TrainingJob j;
+        j.workDir = dir_.filePath("progress").toStdString();
+        fs::create_directories(j.workDir);
+        std::ofstream(fs::path(j.workDir) / "progress.json") << "{\"epochs\": 6, \"history\": [[0.5, null, 12.5], [0.25, 0.5, 13]]}\n";
+        const TrainingRunner r(j, {});
+        const auto h = r.savedHistory();
+        QCOMPARE(h.size(), size_t(2));
+        QCOMPARE(h[1].epoch, 2);
+        QCOMPARE(h[1].epochs, 6);
+        QCOMPARE(h[1].loss, 0.25);
+        QVERIFY(std::isnan(h[0].validationKnn));
+        QCOMPARE(h[1].seconds, 13.0);
+    }
+
     void paramsAndWorkDir()
     {
         TrainingJob j;
         j.dataDir = "/tmp/some \"collection\"";
-        const auto p = json::parse(j.paramsJson());
-        QVERIFY(p.find("focus"));
-        QCOMPARE(p.find("mode")->text, std::string("track-triplets"));
-        QCOMPARE(p.find("data")->text, j.dataDir);
+        const auto p = nlohmann::ordered_json::parse(j.paramsJson());
+        QVERIFY(p.contains("focus"));
+        QCOMPARE(p.at("mode").get<std::string>(), std::string("track-triplets"));
+        QCOMPARE(p.at("data").get<std::string>(), j.dataDir);
+        QCOMPARE(p.at("lr").get<double>(), j.learningRate);
+        // The text keys the default work folder: same spacing and numbers as before nlohmann.
+        const std::string old = "{\"source\": \"multitrack\", \"data\": \"/tmp/some \\\"collection\\\"\", \"focus\": \"mix\", "
+                                "\"mode\": \"track-triplets\", \"front_end\": \"mel\", \"pooling\": \"max\", "
+                                "\"test_fraction\": 0.2, \"seed\": 1, \"mining\": ";
+        QCOMPARE(j.paramsJson().substr(0, old.size()), old);
+        QVERIFY(j.paramsJson().find(", \"lr\": 0.002, \"margin\": 0.2, \"batch\": 64, ") != std::string::npos);
         const auto a = defaultWorkDir(j);
         QCOMPARE(defaultWorkDir(j), a);
         j.epochs = 7;

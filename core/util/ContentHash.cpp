@@ -1,4 +1,4 @@
-#include "library/ContentHash.h"
+#include "util/ContentHash.h"
 
 #include <cstdio>
 #include <cstring>
