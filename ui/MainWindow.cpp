@@ -203,13 +203,17 @@ void MainWindow::buildDocks()
     hideAlbum_->setObjectName(QStringLiteral("hideSameAlbum"));
     hideTags_ = new QLineEdit(neighbourPage);
     hideTags_->setObjectName(QStringLiteral("hideTags"));
-    hideTags_->setPlaceholderText(tr("tags, comma-separated"));
+    hideTags_->setPlaceholderText(tr("e.g. live, demo (comma-separated)"));
     hideTags_->setClearButtonEnabled(true);
     hideTags_->setToolTip(tr("Neighbours carrying any of these tags are left out (case does not matter)."));
     filterRow->addWidget(hideArtist_);
     filterRow->addWidget(hideAlbum_);
-    filterRow->addWidget(hideTags_, 1);
+    filterRow->addStretch(1);
     nLayout->addLayout(filterRow);
+    auto* tagRow = new QHBoxLayout;  // its own row: tag lists need the width
+    tagRow->addWidget(new QLabel(tr("Hide tags:"), neighbourPage));
+    tagRow->addWidget(hideTags_, 1);
+    nLayout->addLayout(tagRow);
     nLayout->addWidget(neighbours_, 1);
     auto applyFilter = [this] {
         backend_->setNeighbourFilter(neighbourFilter());
