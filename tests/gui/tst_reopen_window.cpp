@@ -3,6 +3,7 @@
 // once, without any analysis. Then the models are "retrained" (other ids): the stored results stay
 // visible and the window says they come from models no longer installed.
 #include <QApplication>
+#include <QSignalSpy>
 #include <QFile>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -17,6 +18,7 @@
 #include "MainWindow.h"
 #include "TestEmbedder.h"
 #include "analysis/EmbedderRegistry.h"
+#include "audio/AudioDecoder.h"
 #include "library/LibraryStore.h"
 #include "widgets/HeatmapWidget.h"
 #include "widgets/NeighbourList.h"
@@ -141,6 +143,35 @@ private Q_SLOTS:
         QVERIFY(!w->exportPlaylistTo(dir_.filePath("n.txt"), &error));
         QVERIFY(error.contains(".m3u"));
         w->setNeighbourFilter({});
+    }
+
+    void exportStemsFromTheWindow()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        QVERIFY(w->waitUntilIdle(60000));
+        QSignalSpy finished(w->backend(), &LibraryBackend::jobFinished);
+        // No separator installed and no stem files: the job says why.
+        QString error;
+        QVERIFY(w->exportStemsTo({"bass"}, dir_.filePath("stems"), &error) > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QCOMPARE(finished.last().at(1).value<JobsPanel::Outcome>(), JobsPanel::Outcome::Failed);
+        QVERIFY2(finished.last().at(2).toString().contains("no separator installed"), qPrintable(finished.last().at(2).toString()));
+        QVERIFY(QDir(dir_.filePath("stems")).entryList(QDir::Files).isEmpty());
+        // With the shipped separator installed: FLAC files of the chosen stems.
+        QVERIFY(QDir(dir_.path()).mkpath("models/separator"));
+        QVERIFY(QFile::copy(QStringLiteral(STEMSCOPE_SOURCE_DIR "/models/separator/model.pt"), dir_.filePath("models/separator/model.pt")));
+        QVERIFY(w->exportStemsTo({"drums", "bass"}, dir_.filePath("stems"), &error) > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        QVERIFY2(finished.last().at(1).value<JobsPanel::Outcome>() == JobsPanel::Outcome::Done, qPrintable(finished.last().at(2).toString()));
+        const QStringList files = QDir(dir_.filePath("stems")).entryList(QDir::Files, QDir::Name);
+        QCOMPARE(files.size(), 2);
+        for (const QString& f : files) {
+            QVERIFY(f.endsWith(" - bass.flac") || f.endsWith(" - drums.flac"));
+            const auto info = defaultAudioDecoder()->probe(test::u8(dir_.filePath("stems/" + f)));
+            QVERIFY(std::abs(info.durationSeconds() - 8.0) < 0.05);
+        }
+        QDir(dir_.filePath("models/separator")).removeRecursively();
     }
 
     void storedResultsOfModelsNoLongerInstalled()
