@@ -218,6 +218,33 @@ int neighbours(int argc, char** argv)
     return 0;
 }
 
+// ------------------------------------------------------------------ map
+int map(int argc, char** argv)
+{
+    CliArgs args(argc, argv, {"recompute"});
+    auto session = openExisting(libraryArg(args), LibraryStore::Access::ReadWrite);
+    const auto focus = focusFromName(args.get("focus", "mix"));
+    if (!focus) throw UsageError("unknown focus '" + args.get("focus") + "'");
+    chooseModels(session, args, false);
+    if (args.has("recompute")) session.forgetMap(*focus);
+    const auto points = session.segmentMap(*focus, args.getInt("max-points", 3000));
+    std::cout << focusName(*focus) << " map: " << points.size() << " segments (" << session.modelFor(*focus).modelId
+              << ")\nmade with: " << session.mapProvenance(*focus) << "\n";
+    const auto outPath = args.get("out");
+    if (!outPath.empty()) {
+        std::ofstream out(fs::u8path(outPath), std::ios::binary);
+        out << "track,path,start_seconds,x,y\n";
+        for (const auto& p : points) {
+            const auto t = session.store()->track(p.trackId);
+            out << p.trackId << "," << csvField(t ? t->path : std::string()) << "," << p.startSeconds << "," << p.x << ","
+                << p.y << "\n";
+        }
+        if (!out) throw std::runtime_error("cannot write '" + outPath + "'");
+        std::cerr << "wrote " << points.size() << " points to " << outPath << "\n";
+    }
+    return 0;
+}
+
 // ------------------------------------------------------------------ export
 Json orNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
@@ -332,6 +359,12 @@ const CommandRegistration regNeighbours(
      "  centroids (or, with --at, between the segment starting nearest SECONDS and all other tracks'\n"
      "  segments). The query track itself is never listed.",
      neighbours});
+const CommandRegistration regMap(
+    {"library map", "the focus's stored segment map (computed, stored and grown like the window's)",
+     "stemscope-cli library map LIB.sqlite [--focus mix] [--max-points 3000] [--recompute] [--out map.csv] [--models DIR]\n"
+     "  The same stored map the window shows: computed once (t-SNE, seed 42) and kept in the library with\n"
+     "  what made it; tracks analysed later are placed into it. --recompute starts afresh.",
+     map});
 const CommandRegistration regExport({"library export", "export tracks and analyses as CSV or JSON",
                                      "stemscope-cli library export LIB.sqlite [--format csv|json] [--out FILE] [--centroids]\n"
                                      "  --centroids  (json) include every analysis's track centroid vector",

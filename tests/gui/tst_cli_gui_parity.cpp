@@ -100,6 +100,15 @@ private Q_SLOTS:
         QCOMPARE(rc, 2);
         QVERIFY(out.contains("--exclude takes same-artist and/or same-album"));
 
+        // The same stored map through both faces: the CLI computes and stores it, as the window does.
+        out = cli({"library", "map", cliLib, "--focus", "mix"}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        QString mapMessage;
+        const auto guiMap = b.mapPoints("mix", {}, &mapMessage);
+        QVERIFY2(out.contains(QStringLiteral("mix map: %1 segments").arg(guiMap.size())), qPrintable(out + " / " + mapMessage));
+        QVERIFY(out.contains("\"seed\":42"));
+        QVERIFY(cli({"library", "map", cliLib, "--focus", "mix"}, &rc).contains("\"placed_incrementally\":0"));
+
         // Both say which model each focus shows, the same way.
         out = cli({"library", "status", cliLib}, &rc);
         QVERIFY2(rc == 0 && out.contains("mix: baseline-projection-v1-mix"), qPrintable(out));
