@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "LibraryFixtures.h"
+#include "ScaleSeparator.h"
 #include "TestEmbedder.h"
 #include "analysis/AnalysisScheduler.h"
 #include "analysis/TrackAnalyzer.h"
@@ -182,31 +183,13 @@ private Q_SLOTS:
     // land in the stem cache, and the next analysis reuses them instead of separating again.
     void separatorFillsMissingStemsAndCachesThem()
     {
-        struct CountingSeparator : Separator {
-            mutable std::atomic<int> calls{0};
-            std::string modelId() const override { return "test-separator"; }
-            double sampleRate() const override { return 22050.0; }
-            std::vector<std::string> stemNames() const override { return {"drums", "bass", "piano", "guitar", "other"}; }
-            std::map<std::string, std::vector<float>> separate(const std::vector<float>& mix) const override
-            {
-                ++calls;
-                std::map<std::string, std::vector<float>> out;
-                float g = 0.1f;
-                for (const auto& n : stemNames()) {
-                    auto& x = out[n] = mix;
-                    for (float& v : x) v *= g;
-                    g += 0.1f;
-                }
-                return out;
-            }
-        };
         QTemporaryDir dir;
         const auto root = test::u8(dir.path()) + "/music";
         fs::create_directories(fs::u8path(root));
         test::writeVoice(root + "/plain.wav", 150);
         auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
         TrackImporter(*store, defaultAudioDecoder()).run({root});
-        auto separator = std::make_shared<CountingSeparator>();
+        auto separator = std::make_shared<test::ScaleSeparator>();
         AnalysisOptions o;
         o.separator = separator;
         o.stemCacheDir = test::u8(dir.path()) + "/stems";
@@ -249,19 +232,6 @@ private Q_SLOTS:
     {
         // The multi-focus mix model listens to the mix for every focus: the engine neither separates
         // nor reads stem files for it, records the mix as the source, and embeds exactly the mix.
-        struct CountingSeparator : Separator {
-            mutable std::atomic<int> calls{0};
-            std::string modelId() const override { return "test-separator"; }
-            double sampleRate() const override { return 22050.0; }
-            std::vector<std::string> stemNames() const override { return {"drums", "bass", "piano", "guitar"}; }
-            std::map<std::string, std::vector<float>> separate(const std::vector<float>& mix) const override
-            {
-                ++calls;
-                std::map<std::string, std::vector<float>> out;
-                for (const auto& n : stemNames()) out[n] = std::vector<float>(mix.size(), 0.01f);
-                return out;
-            }
-        };
         QTemporaryDir dir;
         const auto root = test::u8(dir.path()) + "/music";
         writeLibraryAudio(root, 1);
@@ -274,7 +244,7 @@ private Q_SLOTS:
             if (f != Focus::Mix) e->listenToMix();
             set[f] = e;
         }
-        auto separator = std::make_shared<CountingSeparator>();
+        auto separator = std::make_shared<test::ScaleSeparator>();
         AnalysisOptions o;
         o.separator = separator;
         auto analyzer = std::make_shared<TrackAnalyzer>(store, set, defaultAudioDecoder(), o);

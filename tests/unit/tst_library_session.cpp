@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "LibraryFixtures.h"
+#include "ScaleSeparator.h"
 #include "TestEmbedder.h"
 #include "analysis/EmbedderRegistry.h"
 #include "analysis/ModelsRoot.h"
@@ -299,26 +300,7 @@ private Q_SLOTS:
 
     void exportStems()
     {
-        // A stand-in separator: stem k is the mix scaled by 0.1 k (slow on demand, to be cancelled).
-        struct ScaleSeparator : Separator {
-            int delayMs = 0;
-            std::string modelId() const override { return "scale-separator"; }
-            double sampleRate() const override { return 22050.0; }
-            std::vector<std::string> stemNames() const override { return {"drums", "bass", "piano", "guitar", "other"}; }
-            std::map<std::string, std::vector<float>> separate(const std::vector<float>& mix) const override
-            {
-                if (delayMs) std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
-                std::map<std::string, std::vector<float>> out;
-                float g = 0.1f;
-                for (const auto& n : stemNames()) {
-                    auto& x = out[n] = mix;
-                    for (float& v : x) v *= g;
-                    g += 0.1f;
-                }
-                return out;
-            }
-        };
-        auto sep = std::make_shared<ScaleSeparator>();
+        auto sep = std::make_shared<test::ScaleSeparator>();
         installModels(root("models"), {Focus::Mix}, "v1");
         LibrarySession session(root("lib.sqlite"));  // tones and the multitrack song of the tests above
         JobEngine engine(1);
