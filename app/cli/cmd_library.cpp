@@ -142,7 +142,10 @@ int status(int argc, char** argv)
     }
     // Which results each focus shows, and where the models came from (the GUI resolves the same way).
     std::cout << session.modelsDescription() << "\n";
-    for (Focus f : kAllFocuses) std::cout << "  " << session.modelFor(f).describe(f) << "\n";
+    for (Focus f : kAllFocuses) {
+        std::cout << "  " << session.modelFor(f).describe(f) << "\n";
+        if (const auto made = session.mapProvenance(f); !made.empty()) std::cout << "    stored map: " << made << "\n";
+    }
     if (args.has("errors"))
         for (const auto& t : store->tracks())
             if (!t.error.empty()) std::cout << t.status << "\t" << t.path << "\t" << t.error << "\n";
