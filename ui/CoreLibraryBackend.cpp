@@ -119,7 +119,8 @@ QString CoreLibraryBackend::capabilities() const
 {
     const auto s = session();
     if (!s) return tr("no library");
-    if (s->embedders().empty()) return qs(s->modelsDescription());
+    const EmbedderSet loaded = s->embedders();
+    if (loaded.empty()) return qs(s->modelsDescription());
     QStringList notInstalled;
     for (Focus f : kAllFocuses) {
         const FocusModel m = s->modelFor(f);
@@ -130,7 +131,7 @@ QString CoreLibraryBackend::capabilities() const
             .arg(notInstalled.join(QStringLiteral(", ")));
     QStringList missing;
     for (Focus f : kAllFocuses)
-        if (!s->embedders().count(f)) missing << FocusSelector::displayName(QString::fromLatin1(focusName(f)));
+        if (!loaded.count(f)) missing << FocusSelector::displayName(QString::fromLatin1(focusName(f)));
     return missing.isEmpty() ? tr("analysis ready") : tr("analysis ready; no model installed for %1").arg(missing.join(QStringLiteral(", ")));
 }
 
