@@ -216,6 +216,12 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         }
     };
 
+    auto decodeStem = [&](const std::string& path) {
+        DecodeOptions d;
+        d.targetSampleRate = kAnalysisSampleRate;
+        return decoder_->decodeMono(path, d).samples;
+    };
+
     auto signalFor = [&](Focus f) -> FocusSignal {
         FocusSignal s;
         // The mix model listens to the mix for every focus: no stems, no separation.
@@ -227,9 +233,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         const std::string name = focusName(f);
         if (auto it = corpusStems.find(name); it != corpusStems.end()) {
             try {
-                DecodeOptions d;
-                d.targetSampleRate = kAnalysisSampleRate;
-                s.owned = decoder_->decodeMono(it->second, d).samples;
+                s.owned = decodeStem(it->second);
                 s.source = "corpus-stem";
             } catch (const AudioError& e) {
                 s.unavailable = std::string("stem file: ") + e.what();
@@ -239,9 +243,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         }
         if (auto it = cachedStems.find(name); it != cachedStems.end() && corpusStems.empty()) {
             try {
-                DecodeOptions d;
-                d.targetSampleRate = kAnalysisSampleRate;
-                s.owned = decoder_->decodeMono(it->second, d).samples;
+                s.owned = decodeStem(it->second);
                 s.source = separatedNow.count(name) ? "separator" : "separator-cache";
                 return s;
             } catch (const AudioError&) {
@@ -265,9 +267,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
             s.source = "separator";
         } else if (auto c = cachedStems.find(name); c != cachedStems.end()) {
             try {
-                DecodeOptions d;
-                d.targetSampleRate = kAnalysisSampleRate;
-                s.owned = decoder_->decodeMono(c->second, d).samples;
+                s.owned = decodeStem(c->second);
                 s.source = "separator";
             } catch (const AudioError& e) {
                 s.unavailable = std::string("separated stem: ") + e.what();
