@@ -15,6 +15,7 @@
 
 #include "LibraryFixtures.h"
 #include "SyntheticMultitrack.h"
+#include "TinyTrainingJob.h"
 #include "analysis/EmbedderRegistry.h"
 #include "audio/AudioDecoder.h"
 #include "embedding/TorchEmbedder.h"
@@ -171,17 +172,8 @@ private Q_SLOTS:
         spec.dim = 16;
         writeUntrainedModel(spec, 3, path("models/bass/model.pt"));
         setEmbedderFactory(&makeTorchEmbedder);
-        TrainingJob job;
-        job.dataDir = corpus;
-        job.focus = Focus::Bass;
-        job.mining = TripletMining::Random;
+        TrainingJob job = test::tinyTrainingJob(corpus, path("work"));
         job.epochs = 40;
-        job.batchSize = 8;
-        job.maxSegmentsPerSong = 4;
-        job.channels = {8, 8, 8, 8};
-        job.dim = 16;
-        job.testFraction = 0.3;
-        job.workDir = path("work");
         TrainingEnvironment env;
         env.modelsRoot = path("models");
         env.libraryPath = path("training.sqlite");

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "SyntheticMultitrack.h"
+#include "TinyTrainingJob.h"
 #include "audio/AudioDecoder.h"
 #include "analysis/EmbedderRegistry.h"
 #include "embedding/TorchEmbedder.h"
@@ -29,21 +30,7 @@ class TrainingRunnerTest : public QObject {
     QTemporaryDir dir_;
     std::string corpus_;
 
-    TrainingJob tinyJob()
-    {
-        TrainingJob j;
-        j.dataDir = corpus_;
-        j.focus = Focus::Bass;
-        j.mining = TripletMining::Random;
-        j.epochs = 2;
-        j.batchSize = 8;
-        j.maxSegmentsPerSong = 4;
-        j.channels = {8, 8, 8, 8};
-        j.dim = 16;
-        j.testFraction = 0.3;
-        j.workDir = dir_.filePath("work").toStdString();
-        return j;
-    }
+    TrainingJob tinyJob() { return test::tinyTrainingJob(corpus_, dir_.filePath("work").toStdString()); }
 
 private Q_SLOTS:
     void initTestCase()
