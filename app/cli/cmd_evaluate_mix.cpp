@@ -42,13 +42,14 @@ int run(int argc, char** argv)
     auto names = splitList(args.get("pipelines", ""));
     if (names.empty()) names = standardPipelineNames();
     const int k = args.getInt("k", 5);
+    const double partDb = args.getDouble("part-db", 0.0);
     const std::string outDir = args.get("out");
 
     std::vector<std::string> skipped;
     const auto corpus = loadPseudoMixCorpus(corpusDir, seconds, args.getInt("songs", 0), &skipped);
     for (const auto& s : skipped) std::cerr << "skipped " << s << "\n";
     const int n = int(corpus.songs.size());
-    std::cerr << n << " songs, T = " << seconds << " s\n";
+    std::cerr << n << " songs, T = " << seconds << " s" << (partDb != 0 ? ", part " + fixed(partDb, 1) + " dB" : "") << "\n";
 
     nlohmann::json rows = nlohmann::json::array();
     std::ostringstream md;
@@ -56,7 +57,7 @@ int run(int argc, char** argv)
        << "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
     const auto chance = chancePseudoMix(n);
     for (Focus f : focuses) {
-        const auto set = makePseudoMixSet(corpus, f);
+        const auto set = makePseudoMixSet(corpus, f, 1, 3, partDb);
         std::vector<std::string> problems;
         const auto pipelines = standardMixPipelines(root, f, names, &problems);
         for (const auto& p : problems) std::cerr << focusName(f) << ": " << p << "\n";
@@ -81,7 +82,7 @@ int run(int argc, char** argv)
         md << "| " << focusName(f) << " | chance | | | " << fixed(chance.acc1) << " | " << fixed(chance.distractor1)
            << " | " << fixed(chance.mrr) << " | " << fixed(chance.segmentKnn) << " |\n";
     }
-    nlohmann::json report{{"corpus", corpusDir}, {"songs", corpus.songs}, {"seconds", seconds}, {"k", k},
+    nlohmann::json report{{"corpus", corpusDir}, {"songs", corpus.songs}, {"seconds", seconds}, {"part_db", partDb}, {"k", k},
                           {"models", root}, {"chance", {{"acc1", chance.acc1}, {"mrr", chance.mrr}}}, {"rows", rows}};
     if (!outDir.empty()) {
         fs::create_directories(outDir);
@@ -104,6 +105,7 @@ const CommandRegistration reg(
      "  --pipelines LIST    clean,separated,focus-on-mix,mix-model,mel-stats,mixfocus,default (default: all)\n"
      "  --focus LIST        drums,bass,piano,guitar (default: all four)\n"
      "  --seconds T         30 (songs need 2T seconds);  --songs N  first N songs only;  --k K  (5)\n"
+     "  --part-db D         the focus part D dB louder (negative: quieter) than in the songs (default 0)\n"
      "  --out DIR           also write focus_on_mixes.json and focus_on_mixes.md there\n"
      "  --json              print the JSON report instead of the table",
      run});

@@ -58,6 +58,8 @@ int run(int argc, char** argv)
     }
     c.spec.dim = 5 * args.getInt("subspace-dim", c.spec.subspaceDim());
     c.mix.augment = !args.has("no-augment");
+    c.mix.quietPartProb = args.getDouble("quiet-part-prob", c.mix.quietPartProb);
+    c.mix.quietPartDb = args.getDouble("quiet-part-db", c.mix.quietPartDb);
     c.batchHard = args.has("batch-hard");
     c.curriculumDb = args.getDouble("curriculum-db", c.curriculumDb);
     c.curriculumFraction = args.getDouble("curriculum-fraction", c.curriculumFraction);
@@ -80,8 +82,10 @@ int run(int argc, char** argv)
     std::vector<PseudoMixSet> valSets;
     if (!valDir.empty()) {
         const auto corpus = loadPseudoMixCorpus(valDir, valSeconds, args.getInt("validate-songs", 16));
-        for (Focus f : kParts) valSets.push_back(makePseudoMixSet(corpus, f));
-        std::cerr << "validation: " << corpus.songs.size() << " songs of " << valDir << ", T = " << valSeconds << " s\n";
+        const double valPartDb = args.getDouble("validate-part-db", 0.0);
+        for (Focus f : kParts) valSets.push_back(makePseudoMixSet(corpus, f, 1, 3, valPartDb));
+        std::cerr << "validation: " << corpus.songs.size() << " songs of " << valDir << ", T = " << valSeconds
+                  << " s, part " << valPartDb << " dB\n";
     }
     fs::create_directories(outDir);
     const std::string curvePath = (fs::path(outDir) / "learning_curve.csv").string();
@@ -151,6 +155,8 @@ int run(int argc, char** argv)
     info["lr"] = c.learningRate;
     info["seed"] = c.seed;
     info["augment"] = c.mix.augment;
+    info["quiet_part_prob"] = c.mix.quietPartProb;
+    info["quiet_part_db"] = c.mix.quietPartDb;
     info["threads"] = c.threads;
     info["seconds_this_call"] = r.seconds;
     info["resumed_from_step"] = r.resumedFromStep;
@@ -174,13 +180,15 @@ const CommandRegistration reg(
      "  --steps N         total steps (default 6000; the learning rate decays over them)\n"
      "  --groups N        groups per step (default 24: 3 items sharing a part + 1 hard negative each)\n"
      "  --validate DIR    held-out songs: pseudo-mix acc@1 per focus at every checkpoint (never the test split)\n"
-     "  --validate-seconds T (14)  --validate-songs N (16)\n"
+     "  --validate-seconds T (14)  --validate-songs N (16)  --validate-part-db D (0: parts at their own level)\n"
      "  --checkpoint-every N (200)  --resume  --stop-after-steps N  --stop-after-minutes M\n"
      "  --init MODEL.pt   start from these weights (same shape; ignored when a checkpoint is resumed)\n"
      "  --channels a,b,c,d (256,256,256,256)  --subspace-dim D (64)  --lr X (0.001)  --margin X (0.2)\n"
      "  --batch-hard      hardest positive/negative per anchor (default: batch-all)\n"
      "  --curriculum-db D (18)  --curriculum-fraction F (0.4): accompaniment D dB down at first, at its\n"
      "                    own level after F of the steps\n"
+     "  --quiet-part-prob P (0)  --quiet-part-db D (12): with probability P an item's focus part a further\n"
+     "                    0..D dB down (parts buried in the band)\n"
      "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",
      run});
 

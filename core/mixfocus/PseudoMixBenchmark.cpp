@@ -70,7 +70,7 @@ PseudoMixCorpus loadPseudoMixCorpus(const std::string& corpusDir, double seconds
     return c;
 }
 
-PseudoMixSet makePseudoMixSet(const PseudoMixCorpus& c, Focus focus, int sShift, int rShift)
+PseudoMixSet makePseudoMixSet(const PseudoMixCorpus& c, Focus focus, int sShift, int rShift, double partDb)
 {
     const int part = partIndex(focus);
     const int n = int(c.songs.size());
@@ -84,6 +84,7 @@ PseudoMixSet makePseudoMixSet(const PseudoMixCorpus& c, Focus focus, int sShift,
     }
     PseudoMixSet set;
     set.focus = focus;
+    set.partDb = partDb;
     set.sShift = sShift;
     set.rShift = rShift;
     const size_t T = c.stems.front().front().size() / 2;
@@ -93,6 +94,10 @@ PseudoMixSet makePseudoMixSet(const PseudoMixCorpus& c, Focus focus, int sShift,
         t.accompanimentSong = accSong;
         const auto& p = c.stems[size_t(partSong)][size_t(part)];
         t.part.assign(p.begin() + long(from), p.begin() + long(from + T));
+        if (partDb != 0) {
+            const float g = float(std::pow(10.0, partDb / 20.0));
+            for (float& v : t.part) v *= g;
+        }
         t.mix = t.part;
         for (size_t k = 0; k < kStemNames.size(); ++k) {
             if (int(k) == part) continue;

@@ -39,11 +39,15 @@ struct PseudoMixTrack {
 
 struct PseudoMixSet {
     Focus focus = Focus::Drums;
+    double partDb = 0;                    // the part's level change against its accompaniment
     int sShift = 1, rShift = 3;           // as used (rShift is moved on when it would give a song its own accompaniment)
     std::vector<PseudoMixTrack> queries, gallery;
     std::vector<int> distractor;          // per query: the gallery index sharing its accompaniment song
 };
-PseudoMixSet makePseudoMixSet(const PseudoMixCorpus& corpus, Focus focus, int sShift = 1, int rShift = 3);
+// `partDb` scales the focus part against its accompaniment (0: the songs' own levels; -6: the part
+// 6 dB quieter, the robustness sweep of evaluate-mix --part-db).
+PseudoMixSet makePseudoMixSet(const PseudoMixCorpus& corpus, Focus focus, int sShift = 1, int rShift = 3,
+                              double partDb = 0);
 
 // The pipeline's segment embeddings of one pseudo-mix (its mix, or its clean part for CleanPart).
 TrackEmbedding embedPseudoMix(const PseudoMixTrack& track, Focus focus, const MixPipeline& pipeline);

@@ -149,7 +149,8 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
         const int part = fi - 1;
         auto pseudo = [&](int partSong, double partStart, int acc, double start) {
             Item it;
-            it.groups = {Group{partSong, partStart, {part}}};
+            const double quiet = cfg_.augment && u(rng) < cfg_.quietPartProb ? -cfg_.quietPartDb * u(rng) : 0.0;
+            it.groups = {Group{partSong, partStart, {part}, quiet}};
             if (!(cfg_.augment && u(rng) < cfg_.soloProb))
                 it.groups.push_back(Group{acc, start, accompaniment(part), accompanimentDb});
             onlyFocus(it, fi, partSong);

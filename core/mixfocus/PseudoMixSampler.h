@@ -29,6 +29,9 @@ struct PseudoMixConfig {
     double soloProb = 0.08;      // an item's accompaniment is muted (clean stems stay in the domain)
     bool augment = true;
     double stemGainDb = 6;       // +- per part (level balance)
+    // An instrument item's focus part, with this probability, a further 0..quietPartDb down: a part
+    // buried in the band (our renders put guitars anywhere from 0 to 23 dB under the mix).
+    double quietPartProb = 0.0, quietPartDb = 12;
     double globalGainDb = 10;    // +- per item (recording level)
     double eqProb = 0.5, eqDb = 6;
     double stemReverbProb = 0.2, roomReverbProb = 0.3;

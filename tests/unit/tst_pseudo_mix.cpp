@@ -80,6 +80,23 @@ private Q_SLOTS:
         }
     }
 
+    void partLevelMovesOnlyThePart()
+    {
+        QTemporaryDir dir;
+        const auto corpus = loadPseudoMixCorpus(writeCorpus(dir.path(), 5, 8.0), 4.0);
+        const auto set = makePseudoMixSet(corpus, Focus::Piano, 1, 3, -6.0);
+        QCOMPARE(set.partDb, -6.0);
+        const float g = float(std::pow(10.0, -6.0 / 20.0));
+        const size_t at = 2345;
+        for (int i = 0; i < 5; ++i) {
+            const auto& q = set.queries[size_t(i)];
+            QVERIFY(std::abs(q.part[at] - g * corpus.stems[size_t(i)][2][at]) < 1e-6f);
+            float expect = q.part[at];
+            for (int k : {0, 1, 3, 4}) expect += corpus.stems[size_t((i + 1) % 5)][size_t(k)][at];
+            QVERIFY(std::abs(q.mix[at] - expect) < 1e-6f);
+        }
+    }
+
     void shiftsAreMovedWhenASongWouldMeetItsOwnAccompaniment()
     {
         QTemporaryDir dir;
@@ -262,6 +279,37 @@ private Q_SLOTS:
         // The stream depends on the RNG only.
         std::mt19937_64 again(5);
         QCOMPARE(sampler.batch(10, again).logMel, b.logMel);
+    }
+
+    void quietPartsAreQuieterAndOnlyThePart()
+    {
+        const auto bank = test::syntheticStemBank(8, 200, 16);
+        PseudoMixConfig c;
+        c.frames = 32;
+        c.leadIn = 8;
+        c.realMixProb = 0.0;
+        c.soloProb = 1.0;  // parts alone: the level change is all there is to see
+        c.stemGainDb = c.globalGainDb = 0;
+        c.eqProb = c.stemReverbProb = c.roomReverbProb = c.compressProb = c.overdriveProb = c.pitchProb = c.tempoProb = 0;
+        c.quietPartProb = 1.0;
+        std::vector<int> songs(8);
+        std::iota(songs.begin(), songs.end(), 0);
+        c.quietPartDb = 0;
+        const PseudoMixSampler level(bank, songs, c);
+        c.quietPartDb = 30;
+        const PseudoMixSampler quiet(bank, songs, c);
+        std::mt19937_64 r1(3), r2(3);
+        const auto a = level.batch(9, r1), b = quiet.batch(9, r2);  // the same random stream
+        QCOMPARE(a.groupFocus, b.groupFocus);
+        const size_t per = size_t(a.frames) * size_t(a.bands) * size_t(a.groupSize);
+        int quieter = 0;
+        for (size_t g = 0; g < a.groupFocus.size(); ++g) {
+            double sa = 0, sb = 0;
+            for (size_t i = g * per; i < (g + 1) * per; ++i) sa += a.logMel[i], sb += b.logMel[i];
+            if (a.groupFocus[g] == 0) QCOMPARE(sb, sa);  // mix-focus groups have no part to bury
+            else quieter += sb < sa - 1.0;
+        }
+        QVERIFY(quieter >= 6);
     }
 
     void augmentationsDoWhatTheySay()
