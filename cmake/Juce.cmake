@@ -7,7 +7,7 @@ endif()
 
 pkg_check_modules(JUCE_DEPS REQUIRED IMPORTED_TARGET flac vorbis vorbisfile vorbisenc ogg alsa zlib)
 
-set(STEMSCOPE_JUCE_MODULES juce_core juce_events juce_audio_basics juce_audio_formats juce_audio_devices)
+set(STEMSCOPE_JUCE_MODULES juce_core juce_events juce_audio_basics juce_audio_formats juce_audio_devices juce_dsp)
 set(STEMSCOPE_JUCE_SOURCES)
 foreach(mod ${STEMSCOPE_JUCE_MODULES})
   list(APPEND STEMSCOPE_JUCE_SOURCES ${JUCE_MODULES_DIR}/${mod}/${mod}.cpp)

@@ -16,7 +16,7 @@
 #include "cli/CliCommands.h"
 #include "instrsim/FeatureSet.h"
 #include "separation/SeparationData.h"
-#include "separation/SeparationMetrics.h"
+#include "separation/SeparationEvaluation.h"
 #include "separation/SeparatorTrainer.h"
 #include "separation/TorchSeparator.h"
 
@@ -57,7 +57,7 @@ int runSeparate(int argc, char** argv)
 
 int runTrain(int argc, char** argv)
 {
-    CliArgs args(argc, argv, {"resume", "quiet"});
+    CliArgs args(argc, argv, {"resume", "quiet", "augment"});
     const std::string corpus = args.get("corpus");
     if (corpus.empty()) throw UsageError("--corpus DIR is required");
     std::string out = args.get("out", defaultSeparatorDir());
@@ -73,7 +73,10 @@ int runTrain(int argc, char** argv)
     c.spec.hidden = args.getInt("hidden", c.spec.hidden);
     c.spec.blocks = args.getInt("blocks", c.spec.blocks);
     c.checkpointPath = args.get("checkpoint", out + ".ckpt");
+    c.checkpointEvery = args.getInt("checkpoint-every", c.checkpointEvery);
     c.resume = args.has("resume");
+    c.augment = args.has("augment");
+    c.stopAfterSeconds = args.getDouble("stop-after-minutes", 0) * 60.0;
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
 
@@ -87,11 +90,58 @@ int runTrain(int argc, char** argv)
     std::cerr << "loaded " << data.songs.size() << " songs, " << audio / 60 << " min of stems in " << secondsSince(t0)
               << " s\n";
     const bool quiet = args.has("quiet");
+
+    // Validation curve: median SDR per source on held-out songs at every checkpoint (never the test split).
+    const std::string valDir = args.get("validate");
+    SeparationData val;
+    if (!valDir.empty()) {
+        val = loadSeparationData(valDir, c.spec.sources, c.spec.sampleRate, args.getInt("validate-songs", 16), c.threads);
+        std::cerr << "validation: " << val.songs.size() << " songs of " << valDir << "\n";
+    }
+    const double valSeconds = args.getDouble("validate-seconds", 20.0);
+    const std::string curvePath = (fs::path(out).parent_path() / "learning_curve.csv").string();
+    const bool newCurve = !c.resume || !fs::exists(curvePath);
+    double secondsBefore = 0;  // wall time of earlier calls: the curve's last row
+    if (!newCurve) {
+        std::ifstream in(curvePath);
+        std::string line, last;
+        while (std::getline(in, line))
+            if (!line.empty()) last = line;
+        if (const auto a = last.find(','); a != std::string::npos) {
+            try {
+                secondsBefore = std::stod(last.substr(a + 1));
+            } catch (const std::exception&) {
+            }
+        }
+    }
+    std::ofstream curve;
+    if (!val.songs.empty()) {
+        if (fs::path(curvePath).has_parent_path()) fs::create_directories(fs::path(curvePath).parent_path());
+        curve.open(curvePath, newCurve ? std::ios::trunc : std::ios::app);
+        if (newCurve) {
+            curve << "step,seconds,loss";
+            for (const auto& s : c.spec.sources) curve << ",val_sdr_" << s;
+            curve << "\n";
+        }
+    }
     const auto r = trainSeparator(
         data, c, out,
         [&](const SeparatorTrainProgress& p) {
             if (!quiet && (p.step % 50 == 0 || p.step == p.steps))
                 std::fprintf(stderr, "step %d/%d  loss %.5f  %.0f s\n", p.step, p.steps, p.loss, p.elapsedSeconds);
+            if (!p.checkpoint || val.songs.empty()) return;
+            const TorchSeparator now(c.checkpointPath);  // the checkpoint loads as a model
+            const auto scores = scoreSeparator(now, val, valSeconds);
+            curve << p.step << "," << secondsBefore + p.elapsedSeconds << "," << p.loss;
+            std::string line = "validation SDR at step " + std::to_string(p.step) + ":";
+            for (const auto& s : c.spec.sources) {
+                curve << "," << scores.medianSdr(s);
+                char buf[64];
+                std::snprintf(buf, sizeof buf, " %s %.2f", s.c_str(), scores.medianSdr(s));
+                line += buf;
+            }
+            curve << std::endl;
+            if (!quiet) std::cerr << line << " dB\n";
         },
         &gCancel);
     if (r.cancelled) {
@@ -105,7 +155,8 @@ int runTrain(int argc, char** argv)
          << ",\n  \"batch\": " << c.batch << ",\n  \"excerpt_seconds\": " << c.excerptSeconds
          << ",\n  \"remix_probability\": " << c.remixProbability << ",\n  \"lr\": " << c.learningRate
          << ",\n  \"seed\": " << c.seed << ",\n  \"threads\": " << c.threads << ",\n  \"hidden\": " << c.spec.hidden
-         << ",\n  \"blocks\": " << c.spec.blocks << ",\n  \"resumed_from_step\": " << r.resumedFromStep
+         << ",\n  \"blocks\": " << c.spec.blocks << ",\n  \"augment\": " << (c.augment ? "true" : "false")
+         << ",\n  \"resumed_from_step\": " << r.resumedFromStep
          << ",\n  \"train_seconds_this_call\": " << r.seconds << ",\n  \"loss_per_50_steps\": [";
     for (size_t i = 0; i < r.lossCurve.size(); ++i) info << (i ? ", " : "") << r.lossCurve[i];
     info << "]\n}\n";
@@ -127,40 +178,23 @@ int runEvaluate(int argc, char** argv)
         out.open(csv);
         out << "song,source,sdr_db,si_sdr_db,reference_rms_db\n";
     }
-    std::map<std::string, std::vector<double>> sdr, si;
-    double audio = 0, sepSeconds = 0;
-    for (const auto& song : data.songs) {
-        const auto mix = song.mix();
-        const auto t0 = Clock::now();
-        const auto est = sep.separate(mix);
-        sepSeconds += secondsSince(t0);
-        audio += double(mix.size()) / sep.sampleRate();
-        for (size_t s = 0; s < data.sources.size(); ++s) {
-            const auto& name = data.sources[s];
-            const auto& ref = song.stems[s];
-            double e = 0;
-            for (float v : ref) e += double(v) * v;
-            const double rmsDb = ref.empty() || e <= 0 ? -999 : 10 * std::log10(e / double(ref.size()));
-            // A (nearly) silent reference has no meaningful SDR: skip it (the corpus' "other" may be empty).
-            const bool silent = rmsDb < -60;
-            const double a = silent ? NAN : bssEvalSdr(ref, est.at(name));
-            const double b = silent ? NAN : siSdr(ref, est.at(name));
-            sdr[name].push_back(a);
-            si[name].push_back(b);
-            if (out) out << song.name << "," << name << "," << a << "," << b << "," << rmsDb << "\n";
-        }
-        std::cerr << song.name << " done\n";
-    }
+    const auto scores = scoreSeparator(sep, data, 0, [&](const SongSeparationScore& song) {
+        for (const auto& name : data.sources)
+            if (out)
+                out << song.song << "," << name << "," << song.sdr.at(name) << "," << song.siSdr.at(name) << ","
+                    << song.referenceRmsDb.at(name) << "\n";
+        std::cerr << song.song << " done\n";
+    });
     std::cout << "| source | songs | median SDR [dB] | median SI-SDR [dB] |\n| --- | --- | --- | --- |\n";
     std::cout << std::fixed << std::setprecision(2);
     for (const auto& name : data.sources) {
         int n = 0;
-        for (double v : sdr[name]) n += std::isfinite(v);
-        std::cout << "| " << name << " | " << n << " | " << medianFinite(sdr[name]) << " | " << medianFinite(si[name])
+        for (const auto& song : scores.songs) n += std::isfinite(song.sdr.at(name));
+        std::cout << "| " << name << " | " << n << " | " << scores.medianSdr(name) << " | " << scores.medianSiSdr(name)
                   << " |\n";
     }
-    std::cout << "\n" << data.songs.size() << " songs, " << audio / 60 << " min; separation " << sepSeconds << " s ("
-              << audio / sepSeconds << "x real time, " << sep.modelId() << ")\n";
+    std::cout << "\n" << data.songs.size() << " songs, " << scores.audioSeconds / 60 << " min; separation "
+              << scores.separationSeconds << " s (" << scores.realTimeFactor() << "x real time, " << sep.modelId() << ")\n";
     return 0;
 }
 
@@ -212,7 +246,11 @@ const CommandRegistration regTrain(
      "stemscope-cli separation train --corpus DIR [--out DIR|FILE.pt] [options]\n"
      "  --steps N (2000)  --batch N (16)  --excerpt SECONDS (3)  --remix P (0.5)  --lr X (0.001)\n"
      "  --hidden N (256)  --blocks N (4)  --seed S (1)  --threads N (2)  --max-songs N (all)\n"
-     "  --resume          continue from OUT.ckpt (written every 100 steps and on Ctrl-C)",
+     "  --resume          continue from OUT.ckpt (written every 100 steps and on Ctrl-C)\n"
+     "  --checkpoint-every N (100)  --stop-after-minutes M (checkpointed; --resume continues)\n"
+     "  --augment         EQ, reverb, guitar overdrive and bus compression on the sources (targets stay exact)\n"
+     "  --validate DIR    held-out songs: median SDR per source at every checkpoint into learning_curve.csv\n"
+     "  --validate-songs N (16)  --validate-seconds T (20)",
      runTrain});
 const CommandRegistration regEvaluate(
     {"separation evaluate", "SDR (BSS Eval) and SI-SDR per source on a test corpus",

@@ -74,7 +74,9 @@ SeparatorTrainResult trainSeparator(const SeparationData& data, const SeparatorT
     r.stepsDone = start;
     net->train();
     for (int step = start; step < c.steps; ++step) {
-        if ((cancel && *cancel) || (c.stopAfterSteps > 0 && thisCall >= c.stopAfterSteps)) {
+        const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+        if ((cancel && *cancel) || (c.stopAfterSteps > 0 && thisCall >= c.stopAfterSteps) ||
+            (c.stopAfterSeconds > 0 && elapsed >= c.stopAfterSeconds)) {
             r.cancelled = true;
             break;
         }
@@ -96,6 +98,11 @@ SeparatorTrainResult trainSeparator(const SeparationData& data, const SeparatorT
                 const float* src = song->stems[size_t(s)].data() + off;
                 float* dst = buf.data() + (size_t(b) * S + size_t(s)) * size_t(L);
                 for (long long i = 0; i < L; ++i) dst[i] = g * src[i];
+            }
+            if (c.augment) {
+                std::vector<float*> parts;
+                for (int s = 0; s < S; ++s) parts.push_back(buf.data() + (size_t(b) * S + size_t(s)) * size_t(L));
+                augmentSources(parts, c.spec.sources, int(L), c.spec.sampleRate, c.wave, rng);
             }
         }
         auto x = torch::from_blob(buf.data(), {c.batch * S, L}, torch::kFloat);
@@ -121,10 +128,11 @@ SeparatorTrainResult trainSeparator(const SeparationData& data, const SeparatorT
         }
         r.stepsDone = step + 1;
         ++thisCall;
-        if (!c.checkpointPath.empty() && (r.stepsDone % c.checkpointEvery == 0 || r.stepsDone == c.steps))
-            saveCheckpoint(net, opt, r.stepsDone, c.checkpointPath);
+        const bool ckpt = !c.checkpointPath.empty() && (r.stepsDone % c.checkpointEvery == 0 || r.stepsDone == c.steps);
+        if (ckpt) saveCheckpoint(net, opt, r.stepsDone, c.checkpointPath);
         if (progress) {
             SeparatorTrainProgress p;
+            p.checkpoint = ckpt;
             p.step = r.stepsDone;
             p.steps = c.steps;
             double sum = 0;

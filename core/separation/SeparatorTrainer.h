@@ -4,7 +4,8 @@
 // random song and offset (on-the-fly remixing: new mixtures every step), otherwise all sources
 // come from one song, aligned. Every source gets a random gain in [minGainDb, maxGainDb]. The
 // mixture is the sum of the (gained) sources, so the targets are exact. Loss: L1 between the masked
-// mixture magnitude and each source's magnitude. Adam with cosine decay over `steps`.
+// mixture magnitude and each source's magnitude. With `augment`, the sources of each excerpt also
+// get the realism augmentations of WaveAugment.h (the targets stay exact). Adam with cosine decay over `steps`.
 // Checkpoints every `checkpointEvery` steps (and resume from them); progress callback; cancel flag.
 #include <atomic>
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "separation/SeparationData.h"
 #include "separation/SeparatorSpec.h"
+#include "separation/WaveAugment.h"
 
 namespace stemscope {
 
@@ -24,6 +26,8 @@ struct SeparatorTrainConfig {
     double excerptSeconds = 3.0;
     double remixProbability = 0.5;
     double minGainDb = -6.0, maxGainDb = 3.0;
+    bool augment = false;         // WaveAugment on every excerpt's sources (EQ, reverb, guitar overdrive, bus compression)
+    WaveAugmentConfig wave{};
     double learningRate = 1e-3;   // peak; cosine decay to 5 %
     uint64_t seed = 1;
     int threads = 2;
@@ -32,12 +36,14 @@ struct SeparatorTrainConfig {
     int checkpointEvery = 100;
     int lossCurveEvery = 50;      // steps averaged into one SeparatorTrainResult::lossCurve point
     int stopAfterSteps = 0;       // > 0: stop (as if cancelled, checkpoint written) after this many steps in this call
+    double stopAfterSeconds = 0;  // > 0: the same after this wall time
 };
 
 struct SeparatorTrainProgress {
     int step = 0, steps = 0;
     double loss = 0;              // mean over the last (up to) 50 steps
     double elapsedSeconds = 0;
+    bool checkpoint = false;      // the checkpoint file was just written (it loads as a model: validate it)
 };
 
 struct SeparatorTrainResult {

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "separation/ChunkedSeparation.h"
+#include "separation/SeparationEvaluation.h"
 #include "separation/SeparationMetrics.h"
 #include "separation/SeparatorTrainer.h"
 #include "separation/TorchSeparator.h"
@@ -118,6 +119,41 @@ private Q_SLOTS:
         QCOMPARE(sep.stemNames(), (std::vector<std::string>{"low", "high"}));
         QCOMPARE(sep.sampleRate(), kRate);
         QVERIFY(sep.spec() == tinySpec());
+    }
+
+    void checkpointsAreReportedAndLoadAsModels()
+    {
+        auto c = tinyConfig(6);
+        c.checkpointEvery = 3;
+        c.checkpointPath = path("ckpt-report.ckpt");
+        c.augment = true;  // the sources are "low"/"high": EQ, reverb and bus compression apply
+        std::vector<int> reported;
+        trainSeparator(train_, c, path("ckpt-report.pt"), [&](const SeparatorTrainProgress& p) {
+            if (!p.checkpoint) return;
+            reported.push_back(p.step);
+            // What the CLI's validation curve does at each checkpoint.
+            const TorchSeparator now(c.checkpointPath);
+            const auto scores = scoreSeparator(now, test_, 2.0);
+            QCOMPARE(int(scores.songs.size()), 2);
+            QVERIFY(std::isfinite(scores.medianSdr("low")));
+            QCOMPARE(scores.audioSeconds, 4.0);  // two songs, their first 2 s
+        });
+        QCOMPARE(reported, (std::vector<int>{3, 6}));
+    }
+
+    void scoresAreBssEvalPerSongAndSkipSilentReferences()
+    {
+        trainSeparator(train_, tinyConfig(0), path("score.pt"));
+        const TorchSeparator sep(path("score.pt"));
+        SeparationData d = test_;
+        std::fill(d.songs[1].stems[1].begin(), d.songs[1].stems[1].end(), 0.f);  // song 2 has no "high" part
+        const auto scores = scoreSeparator(sep, d);
+        QCOMPARE(int(scores.songs.size()), 2);
+        const auto est = sep.separate(d.songs[0].mix());
+        QCOMPARE(scores.songs[0].sdr.at("low"), bssEvalSdr(d.songs[0].stems[0], est.at("low")));
+        QVERIFY(std::isnan(scores.songs[1].sdr.at("high")));
+        QCOMPARE(scores.medianSdr("high"), scores.songs[0].sdr.at("high"));  // the median skips the NaN
+        QVERIFY(scores.realTimeFactor() > 0);
     }
 
     void stemsSumToMixAndChunkingIsInvisible()
