@@ -123,7 +123,7 @@ private Q_SLOTS:
         WaveAugmentConfig c;
         c.eqProb = c.reverbProb = c.overdriveProb = c.compressProb = 1;
         for (int seed = 0; seed < 8; ++seed) {
-            std::mt19937_64 rng(uint64_t(seed));
+            std::mt19937_64 rng{uint64_t(seed)};
             augmentSources(pointers(s), kNames, kN, 8000.0, c, rng);
             for (const auto& x : s)
                 for (float v : x) QVERIFY(std::isfinite(v));
