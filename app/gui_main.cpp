@@ -2,15 +2,19 @@
 #include <QIcon>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTimer>
 
 #include <cstdio>
 
 #include "MainWindow.h"
+#include "MapBenchmark.h"
 
 int main(int argc, char** argv)
 {
+    QElapsedTimer sinceStart;
+    sinceStart.start();
     QApplication app(argc, argv);
     QApplication::setApplicationName("Stemscope");
     QApplication::setOrganizationName("Stemscope");
@@ -30,7 +34,10 @@ int main(int argc, char** argv)
                                   QStringLiteral("dir"));
     QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Screenshot mode: seconds to wait for jobs (default 900)."),
                                QStringLiteral("seconds"), QStringLiteral("900"));
-    cli.addOptions({library, screenshot, timeout});
+    QCommandLineOption benchmarkMap(QStringLiteral("benchmark-map"),
+                                    QStringLiteral("Open the library, time start-up until its map is drawn and the frame time "
+                                                   "of zooming and panning it; print JSON and quit."));
+    cli.addOptions({library, screenshot, timeout, benchmarkMap});
     cli.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Audio files or folders to add to the library."), QStringLiteral("[files...]"));
     cli.process(app);
 
@@ -38,6 +45,11 @@ int main(int argc, char** argv)
     options.libraryPath = cli.value(library);
     QTemporaryDir scratch;
     const bool shots = cli.isSet(screenshot);
+    if (cli.isSet(benchmarkMap)) {
+        options.restoreGeometry = false;
+        options.persistSettings = false;
+        options.firstRunDemo = false;
+    }
     if (shots) {
         options.restoreGeometry = false;
         options.persistSettings = false;
@@ -48,6 +60,9 @@ int main(int argc, char** argv)
     window.show();
     if (!cli.positionalArguments().isEmpty())
         QTimer::singleShot(0, &window, [&] { window.addPaths(cli.positionalArguments()); });
+    if (cli.isSet(benchmarkMap)) {
+        QTimer::singleShot(0, &window, [&] { QApplication::exit(runMapBenchmark(window, sinceStart, cli.value(timeout).toInt() * 1000)); });
+    }
     if (shots) {
         QTimer::singleShot(0, &window, [&] {
             const int limitMs = cli.value(timeout).toInt() * 1000;

@@ -1,5 +1,6 @@
 #include "CoreLibraryBackend.h"
 
+
 #include <QDir>
 #include <QFileInfo>
 #include <QMutexLocker>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
+#include <unordered_map>
 
 #include "library/TrackMetadata.h"
 #include "listening/LibraryListening.h"
@@ -592,7 +594,8 @@ SegmentMatch CoreLibraryBackend::matchingSegment(qint64 queryTrack, double query
     return out;
 }
 
-QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, const std::function<bool()>& cancelled, QString* message)
+QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, MapLevel level, const std::function<bool()>& cancelled,
+                                                QString* message)
 {
     const auto focus = toFocus(focusId);
     const auto s = session();
@@ -603,16 +606,22 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, const st
     QVector<MapPoint> out;
     try {
         constexpr int kMaxMapPoints = 3000;
-        std::map<int64_t, TrackMeta> meta;
-        std::map<int64_t, int> segIndex;
-        for (const auto& p : s->segmentMap(*focus, kMaxMapPoints, cancelled)) {
+        const bool tracks = level == MapLevel::Tracks;
+        const auto points = tracks ? s->trackMap(*focus, cancelled) : s->segmentMap(*focus, kMaxMapPoints, cancelled);
+        // Every track's title and tags in one query (a map can hold the whole library).
+        std::unordered_map<int64_t, TrackMeta> meta;
+        if (!points.empty())
+            for (const auto& t : s->store()->tracks()) meta.emplace(t.id, metaOf(t));
+        std::unordered_map<int64_t, int> segIndex;
+        out.reserve(int(points.size()));
+        for (const auto& p : points) {
             auto it = meta.find(p.trackId);
-            if (it == meta.end()) it = meta.emplace(p.trackId, metaOf(*s->store(), p.trackId)).first;
+            if (it == meta.end()) it = meta.emplace(p.trackId, TrackMeta{QString::number(p.trackId), {}, {}}).first;
             MapPoint m;
             m.x = p.x;
             m.y = p.y;
             m.trackId = p.trackId;
-            m.segment = segIndex[p.trackId]++;
+            m.segment = tracks ? -1 : segIndex[p.trackId]++;
             m.track = it->second.title;
             m.tag = it->second.tags.value(0);
             m.startSeconds = p.startSeconds;

@@ -89,7 +89,10 @@ public:
     // Queries (thread-safe, possibly slow). `cancelled` is polled by long computations.
     virtual QVector<NeighbourRow> neighbours(qint64 trackId, const QString& focus, int k, QString* message) = 0;
     virtual DistanceMatrix distances(const QString& focus, int maxTracks) = 0;
-    virtual QVector<MapPoint> mapPoints(const QString& focus, const std::function<bool()>& cancelled, QString* message) = 0;
+    // Tracks: one point per analysed track (every track); Segments: up to a few thousand segments.
+    enum class MapLevel { Tracks, Segments };
+    virtual QVector<MapPoint> mapPoints(const QString& focus, MapLevel level, const std::function<bool()>& cancelled,
+                                        QString* message) = 0;
 
     // Distance matrix of just `trackIds` (in that order; tracks without analysis are left out).
     // The default cuts the rows out of the whole-library matrix.

@@ -82,7 +82,7 @@ MainWindow::MainWindow(std::unique_ptr<LibraryBackend> backend, MainWindowOption
     map_ = new MapView(mapPage);
     mapLayout->addWidget(map_);
     tabs_->addTab(mapPage, tr("Map"));
-    tabs_->setTabToolTip(0, tr("t-SNE map of the analysed segments under the current focus"));
+    tabs_->setTabToolTip(0, tr("t-SNE map of the analysed tracks (or segments, Ctrl+M) under the current focus"));
     heatmap_ = new HeatmapWidget(tabs_);
     heatmap_->setValueLabel(tr("cosine distance"));
     tabs_->addTab(heatmap_, tr("Heatmap"));
@@ -317,6 +317,12 @@ void MainWindow::buildActions()
         mapFocus_.clear();
         refreshMap();
     });
+    // Ctrl+M flips the map between every track and a sample of segments (the combo box follows).
+    auto* segmentsAct = view->addAction(tr("Map of &Segments"));
+    segmentsAct->setCheckable(true);
+    segmentsAct->setObjectName(QStringLiteral("mapOfSegments"));
+    segmentsAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    connect(segmentsAct, &QAction::toggled, this, [this](bool on) { mapLevel_->setCurrentIndex(on ? 1 : 0); });
     auto* resetZoom = view->addAction(tr("&Reset Map Zoom"), map_, &MapView::resetZoom);
     resetZoom->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     view->addSeparator();
@@ -404,6 +410,21 @@ void MainWindow::buildActions()
     connect(colourBy_, &QComboBox::currentIndexChanged, this,
             [this](int i) { map_->setColourBy(i == 0 ? MapView::ColourBy::Track : MapView::ColourBy::Tag); });
     tb->addWidget(colourBy_);
+    mapLevel_ = new QComboBox(tb);
+    mapLevel_->setObjectName(QStringLiteral("mapLevel"));
+    mapLevel_->addItem(tr("Map of tracks"));
+    mapLevel_->addItem(tr("Map of segments"));
+    mapLevel_->setToolTip(tr("One point per analysed track (the whole library), or per 3 s segment (a sample of up "
+                             "to 3000, to see how a track moves through the space) · Ctrl+M"));
+    connect(mapLevel_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (auto* act = findChild<QAction*>(QStringLiteral("mapOfSegments"))) {
+            QSignalBlocker block(act);
+            act->setChecked(i == 1);
+        }
+        mapFocus_.clear();
+        if (tabs_->currentIndex() == 0) refreshMap();
+    });
+    tb->addWidget(mapLevel_);
 }
 
 void MainWindow::connectBackend()
@@ -627,8 +648,11 @@ void MainWindow::refreshComparison()
 void MainWindow::refreshMap()
 {
     const QString focus = currentFocus();
-    if (mapFocus_ == focus) return;
-    mapFocus_ = focus;
+    const bool segments = mapLevel_ && mapLevel_->currentIndex() == 1;
+    const auto level = segments ? LibraryBackend::MapLevel::Segments : LibraryBackend::MapLevel::Tracks;
+    const QString key = focus + (segments ? QStringLiteral("|segments") : QStringLiteral("|tracks"));
+    if (mapFocus_ == key) return;
+    mapFocus_ = key;
     if (mapCancel_) mapCancel_->store(true);
     mapCancel_ = std::make_shared<std::atomic<bool>>(false);
     auto cancel = mapCancel_;
@@ -638,16 +662,17 @@ void MainWindow::refreshMap()
     using Result = QPair<QVector<MapPoint>, QString>;
     LibraryBackend* b = backend_.get();
     runQuery<Result>(
-        [b, focus, cancel] {
+        [b, focus, level, cancel] {
             QString message;
-            auto pts = b->mapPoints(focus, [cancel] { return cancel->load(); }, &message);
+            auto pts = b->mapPoints(focus, level, [cancel] { return cancel->load(); }, &message);
             return Result(pts, message);
         },
-        [this, gen, focus](const Result& r) {
+        [this, gen, focus, segments](const Result& r) {
             if (gen != mapGen_) return;
             map_->setPoints(r.first);
             map_->setHighlightedTrack(currentTrack_);
-            map_->setTitle(r.first.isEmpty() ? QString() : tr("%1 · %2 segments").arg(focusLabel(focus)).arg(r.first.size()));
+            const QString what = segments ? tr("%L1 segments").arg(r.first.size()) : tr("%L1 tracks").arg(r.first.size());
+            map_->setTitle(r.first.isEmpty() ? QString() : tr("%1 · %2").arg(focusLabel(focus), what));
             map_->setPlaceholder(r.second.isEmpty() ? tr("Nothing analysed under this focus yet.") : r.second);
             if (r.first.isEmpty()) mapFocus_.clear(); // try again once analysis has produced something
         });

@@ -180,6 +180,7 @@ private:
     JobsPanel* jobs_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QComboBox* colourBy_ = nullptr;
+    QComboBox* mapLevel_ = nullptr;  // map of tracks (0) or of segments (1)
     QDockWidget* libraryDock_ = nullptr;
     QDockWidget* neighbourDock_ = nullptr;
     QDockWidget* jobsDock_ = nullptr;

@@ -144,7 +144,9 @@ int status(int argc, char** argv)
     std::cout << session.modelsDescription() << "\n";
     for (Focus f : kAllFocuses) {
         std::cout << "  " << session.modelFor(f).describe(f) << "\n";
-        if (const auto made = session.mapProvenance(f); !made.empty()) std::cout << "    stored map: " << made << "\n";
+        if (const auto made = session.mapProvenance(f, MapLevel::Track); !made.empty())
+            std::cout << "    stored track map: " << made << "\n";
+        if (const auto made = session.mapProvenance(f); !made.empty()) std::cout << "    stored segment map: " << made << "\n";
     }
     if (args.has("errors"))
         for (const auto& t : store->tracks())
@@ -230,9 +232,12 @@ int map(int argc, char** argv)
     if (!focus) throw UsageError("unknown focus '" + args.get("focus") + "'");
     chooseModels(session, args, false);
     if (args.has("recompute")) session.forgetMap(*focus);
-    const auto points = session.segmentMap(*focus, args.getInt("max-points", 3000));
-    std::cout << focusName(*focus) << " map: " << points.size() << " segments (" << session.modelFor(*focus).modelId
-              << ")\nmade with: " << session.mapProvenance(*focus) << "\n";
+    const std::string levelArg = args.get("level", "segment");
+    if (levelArg != "segment" && levelArg != "track") throw UsageError("--level takes segment or track, not '" + levelArg + "'");
+    const MapLevel level = levelArg == "track" ? MapLevel::Track : MapLevel::Segment;
+    const auto points = level == MapLevel::Track ? session.trackMap(*focus) : session.segmentMap(*focus, args.getInt("max-points", 3000));
+    std::cout << focusName(*focus) << " map: " << points.size() << (level == MapLevel::Track ? " tracks (" : " segments (")
+              << session.modelFor(*focus).modelId << ")\nmade with: " << session.mapProvenance(*focus, level) << "\n";
     const auto outPath = args.get("out");
     if (!outPath.empty()) {
         std::ofstream out(fs::u8path(outPath), std::ios::binary);
@@ -363,10 +368,13 @@ const CommandRegistration regNeighbours(
      "  segments). The query track itself is never listed.",
      neighbours});
 const CommandRegistration regMap(
-    {"library map", "the focus's stored segment map (computed, stored and grown like the window's)",
-     "stemscope-cli library map LIB.sqlite [--focus mix] [--max-points 3000] [--recompute] [--out map.csv] [--models DIR]\n"
-     "  The same stored map the window shows: computed once (t-SNE, seed 42) and kept in the library with\n"
-     "  what made it; tracks analysed later are placed into it. --recompute starts afresh.",
+    {"library map", "the focus's stored track or segment map (computed, stored and grown like the window's)",
+     "stemscope-cli library map LIB.sqlite [--focus mix] [--level segment|track] [--max-points 3000] [--recompute]\n"
+     "                          [--out map.csv] [--models DIR]\n"
+     "  The same stored maps the window shows: computed once (t-SNE, seed 42) and kept in the library with\n"
+     "  what made them; tracks analysed later are placed into them. --level track: one point per analysed\n"
+     "  track (its centroid), every track; segment (default): at most --max-points segments.\n"
+     "  --recompute starts afresh.",
      map});
 const CommandRegistration regExport({"library export", "export tracks and analyses as CSV or JSON",
                                      "stemscope-cli library export LIB.sqlite [--format csv|json] [--out FILE] [--centroids]\n"

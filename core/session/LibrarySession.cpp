@@ -10,9 +10,11 @@
 #include "audio/AudioDecoder.h"
 #include "audio/AudioWriter.h"
 #include "separation/ChunkedSeparation.h"
+#include "index/NeighbourIndex.h"
 #include "instrsim/SimilarityMetrics.h"
 #include "library/Playlist.h"
 #include "library/TrackMetadata.h"
+#include "projection/Pca.h"
 #include "projection/Tsne.h"
 #include "separation/TorchSeparator.h"
 
@@ -484,6 +486,8 @@ CentroidDistances LibrarySession::centroidDistances(Focus focus, const std::vect
 
 namespace {
 
+const char* mapLevelName(MapLevel level) { return level == MapLevel::Track ? "track" : "segment"; }
+
 std::vector<SegmentMapPoint> pointsOf(const StoredMap& m)
 {
     std::vector<SegmentMapPoint> out(m.size());
@@ -512,12 +516,24 @@ Matrix rowsOf(const Matrix& m, const std::vector<int>& rows)
 
 std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled)
 {
+    return storedMap(focus, MapLevel::Segment, maxPoints, cancelled);
+}
+
+std::vector<SegmentMapPoint> LibrarySession::trackMap(Focus focus, const std::function<bool()>& cancelled)
+{
+    return storedMap(focus, MapLevel::Track, 0, cancelled);
+}
+
+std::vector<SegmentMapPoint> LibrarySession::storedMap(Focus focus, MapLevel level, int maxPoints,
+                                                      const std::function<bool()>& cancelled)
+{
+    const std::string levelName = mapLevelName(level);
     const FocusModel model = modelFor(focus);
     if (!model.hasResults) throw SessionError("Nothing analysed under this focus yet.");
     // Fast path: the stored map still covers exactly the analysed tracks.
     const FocusEmbeddings tracksOnly = store_->loadFocus(focus, model.modelId, false);
     const std::set<int64_t> current(tracksOnly.trackIds.begin(), tracksOnly.trackIds.end());
-    auto stored = store_->map(focus, model.modelId, "segment");
+    auto stored = store_->map(focus, model.modelId, levelName);
     nlohmann::json params = nlohmann::json::object();
     if (stored) params = nlohmann::json::parse(stored->params, nullptr, false);
     const bool sameBudget = stored && params.is_object() && params.value("max_points", -1) == maxPoints;
@@ -525,8 +541,14 @@ std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoin
     if (stored) mapped.insert(stored->trackIds.begin(), stored->trackIds.end());
     if (sameBudget && mapped == current) return pointsOf(*stored);
 
-    FocusEmbeddings e = store_->loadFocus(focus, model.modelId, true);
-    if (e.segments.rows < 5) throw SessionError("Too few analysed segments for a map yet.");
+    // The rows to map: every segment, or every track's centroid (unit length: cosine geometry).
+    const bool segments = level == MapLevel::Segment;
+    FocusEmbeddings e = segments ? store_->loadFocus(focus, model.modelId, true) : tracksOnly;
+    Matrix X = segments ? std::move(e.segments) : std::move(e.centroids);
+    std::vector<int64_t> rowTrack = segments ? std::move(e.segmentTrack) : e.trackIds;
+    std::vector<double> rowStart = segments ? std::move(e.segmentStart) : std::vector<double>(e.trackIds.size(), -1.0);
+    if (!segments) normaliseRows(X);
+    if (X.rows == 0) throw SessionError("Nothing analysed under this focus yet.");
     if (cancelled && cancelled()) return {};
     projection::TsneOptions options;
     std::atomic<bool> stop{false};
@@ -539,12 +561,12 @@ std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoin
     StoredMap out;
     out.focus = focus;
     out.modelId = model.modelId;
-    out.level = "segment";
+    out.level = levelName;
 
     // Incremental: keep every stored point of a track still analysed, place the new tracks' segments.
     std::vector<int> oldRows, newRows;
     std::map<std::pair<int64_t, double>, int> rowOf;
-    for (int r = 0; r < e.segments.rows; ++r) rowOf[{e.segmentTrack[size_t(r)], e.segmentStart[size_t(r)]}] = r;
+    for (int r = 0; r < X.rows; ++r) rowOf[{rowTrack[size_t(r)], rowStart[size_t(r)]}] = r;
     std::vector<size_t> keep;
     if (sameBudget)
         for (size_t i = 0; i < stored->size(); ++i)
@@ -557,10 +579,10 @@ std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoin
     const bool incremental = sameBudget && oldRows.size() >= 5 && added * 4 <= current.size();
     if (incremental) {
         std::vector<int> candidates;
-        for (int r = 0; r < e.segments.rows; ++r)
-            if (!mapped.count(e.segmentTrack[size_t(r)])) candidates.push_back(r);
+        for (int r = 0; r < X.rows; ++r)
+            if (!mapped.count(rowTrack[size_t(r)])) candidates.push_back(r);
         // The same share of each new track's segments as the stored map has of the old ones.
-        const double share = double(stored->size()) / std::max<size_t>(1, size_t(e.segments.rows) - candidates.size());
+        const double share = double(stored->size()) / std::max<size_t>(1, size_t(X.rows) - candidates.size());
         newRows = candidates.empty() ? std::vector<int>{} : spread(candidates, int(std::ceil(share * candidates.size())));
         Matrix yOld(int(keep.size()), 2);
         for (size_t i = 0; i < keep.size(); ++i) {
@@ -569,7 +591,7 @@ std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoin
         }
         projection::TsneResult placed;
         if (!newRows.empty()) {
-            placed = projection::placeNewPoints(rowsOf(e.segments, oldRows), yOld, rowsOf(e.segments, newRows), options);
+            placed = projection::placeNewPoints(rowsOf(X, oldRows), yOld, rowsOf(X, newRows), options);
             if (placed.cancelled) return {};
         }
         for (size_t i = 0; i < keep.size(); ++i) {
@@ -579,31 +601,37 @@ std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoin
             out.y.push_back(stored->y[keep[i]]);
         }
         for (size_t i = 0; i < newRows.size(); ++i) {
-            out.trackIds.push_back(e.segmentTrack[size_t(newRows[i])]);
-            out.starts.push_back(e.segmentStart[size_t(newRows[i])]);
+            out.trackIds.push_back(rowTrack[size_t(newRows[i])]);
+            out.starts.push_back(rowStart[size_t(newRows[i])]);
             out.x.push_back(float(placed.embedding(int(i), 0)));
             out.y.push_back(float(placed.embedding(int(i), 1)));
         }
         params["placed_incrementally"] = params.value("placed_incrementally", 0) + int(newRows.size());
         params["tracks"] = int(current.size());
     } else {
-        std::vector<int> all(size_t(e.segments.rows));
-        for (int r = 0; r < e.segments.rows; ++r) all[size_t(r)] = r;
-        const std::vector<int> rows = spread(all, maxPoints);
-        const auto result = projection::runTsne(rowsOf(e.segments, rows), options);
+        std::vector<int> all(size_t(X.rows));
+        for (int r = 0; r < X.rows; ++r) all[size_t(r)] = r;
+        const std::vector<int> rows = maxPoints > 0 ? spread(all, maxPoints) : all;
+        // Under 5 points t-SNE has no neighbourhoods to keep: the principal plane shows them as they are.
+        const bool tiny = rows.size() < 5;
+        projection::TsneResult result;
+        if (tiny) result.embedding = rows.size() > 1 ? projection::pcaProject(rowsOf(X, rows), 2) : Matrix(int(rows.size()), 2);
+        else result = projection::runTsne(rowsOf(X, rows), options);
         if (result.cancelled) return {};
         for (size_t i = 0; i < rows.size(); ++i) {
-            out.trackIds.push_back(e.segmentTrack[size_t(rows[i])]);
-            out.starts.push_back(e.segmentStart[size_t(rows[i])]);
+            out.trackIds.push_back(rowTrack[size_t(rows[i])]);
+            out.starts.push_back(rowStart[size_t(rows[i])]);
             out.x.push_back(float(result.embedding(int(i), 0)));
             out.y.push_back(float(result.embedding(int(i), 1)));
         }
-        params = {{"method", std::string("t-SNE (") + projection::methodName(result.method) + ")"},
+        params = {{"method", tiny ? std::string("PCA (fewer than 5 points)")
+                                  : std::string("t-SNE (") + projection::methodName(result.method) + ")"},
                   {"perplexity", options.perplexity},
                   {"seed", options.seed},
                   {"iterations", result.iterations},
                   {"max_points", maxPoints},
-                  {"segments_total", e.segments.rows},
+                  {"level", levelName},
+                  {"rows_total", X.rows},
                   {"tracks", int(current.size())},
                   {"placed_incrementally", 0}};
     }
@@ -616,10 +644,10 @@ std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoin
     return pointsOf(out);
 }
 
-std::string LibrarySession::mapProvenance(Focus focus)
+std::string LibrarySession::mapProvenance(Focus focus, MapLevel level)
 {
     const FocusModel model = modelFor(focus);
-    const auto m = store_->map(focus, model.modelId, "segment");
+    const auto m = store_->map(focus, model.modelId, mapLevelName(level));
     return m ? m->params : std::string();
 }
 

@@ -59,6 +59,9 @@ struct SegmentMatchResult {
     float distance = 0.f;
 };
 
+// A map's points are segments (startSeconds >= 0) or whole tracks (their centroids; startSeconds -1).
+enum class MapLevel { Segment, Track };
+
 struct SegmentMapPoint {
     int64_t trackId = 0;
     double startSeconds = 0;
@@ -141,8 +144,10 @@ public:
     // (projection::placeNewPoints) while they are at most a quarter of the library; otherwise, or
     // after forgetMap(), it is computed again. Empty if `cancelled` said so.
     std::vector<SegmentMapPoint> segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled = {});
-    // How the focus's stored map was made (its params JSON), "" if there is none.
-    std::string mapProvenance(Focus focus);
+    // The same for every analysed track's centroid (no budget: the overview of the whole library).
+    std::vector<SegmentMapPoint> trackMap(Focus focus, const std::function<bool()>& cancelled = {});
+    // How the focus's stored map of that level was made (its params JSON), "" if there is none.
+    std::string mapProvenance(Focus focus, MapLevel level = MapLevel::Segment);
     // Drops the focus's stored maps: the next segmentMap() computes afresh.
     void forgetMap(Focus focus);
     // Playlist of these tracks, in this order (M3U or XSPF by the file's extension; unknown ids
@@ -152,6 +157,8 @@ public:
     int64_t resolveTrack(const std::string& ref);
 
 private:
+    std::vector<SegmentMapPoint> storedMap(Focus focus, MapLevel level, int maxPoints, const std::function<bool()>& cancelled);
+
     std::shared_ptr<LibraryStore> store_;
     mutable std::mutex mutex_;
     EmbedderSet embedders_;

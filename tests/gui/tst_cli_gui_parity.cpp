@@ -104,7 +104,7 @@ private Q_SLOTS:
         out = cli({"library", "map", cliLib, "--focus", "mix"}, &rc);
         QVERIFY2(rc == 0, qPrintable(out));
         QString mapMessage;
-        const auto guiMap = b.mapPoints("mix", {}, &mapMessage);
+        const auto guiMap = b.mapPoints("mix", LibraryBackend::MapLevel::Segments, {}, &mapMessage);
         QVERIFY2(out.contains(QStringLiteral("mix map: %1 segments").arg(guiMap.size())), qPrintable(out + " / " + mapMessage));
         QVERIFY(out.contains("\"seed\":42"));
         QVERIFY(cli({"library", "map", cliLib, "--focus", "mix"}, &rc).contains("\"placed_incrementally\":0"));

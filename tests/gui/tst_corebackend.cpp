@@ -87,9 +87,19 @@ private Q_SLOTS:
         QVERIFY(at.distance >= best.distance - 1e-5f);        // the best pair is at least as close
         QVERIFY(!b.matchingSegment(tracks[0].id, -1, n[0].trackId, "drums").found);
 
-        const auto pts = b.mapPoints("mix", [] { return false; }, &message);
+        const auto pts = b.mapPoints("mix", LibraryBackend::MapLevel::Segments, [] { return false; }, &message);
         QVERIFY2(pts.size() >= 8, qPrintable(message));
         for (const auto& p : pts) QVERIFY(std::isfinite(p.x) && std::isfinite(p.y) && p.trackId > 0 && p.startSeconds >= 0);
+        // The track map holds every track; four are too few for t-SNE, so they lie on their principal plane.
+        const auto trackPts = b.mapPoints("mix", LibraryBackend::MapLevel::Tracks, {}, &message);
+        QCOMPARE(trackPts.size(), 4);
+        QSet<qint64> mapped;
+        for (const auto& p : trackPts) {
+            QVERIFY(std::isfinite(p.x) && std::isfinite(p.y));
+            QCOMPARE(p.segment, -1);
+            mapped.insert(p.trackId);
+        }
+        QCOMPARE(mapped.size(), 4);
 
         QVERIFY(b.playablePath(tracks[0].id, "drums").endsWith(".wav")); // no stem: the mix
 

@@ -2,6 +2,7 @@
 // an audio device (transport bar disabled), playing a neighbour's matching segment, heatmap of a
 // multi-selection, bad input, filter shortcut. No engine, no models, no sound card needed.
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMutex>
@@ -97,12 +98,18 @@ public:
         m.distance = 0.25;
         return m;
     }
-    QVector<MapPoint> mapPoints(const QString&, const std::function<bool()>&, QString*) override
+    QVector<MapPoint> mapPoints(const QString&, MapLevel level, const std::function<bool()>&, QString*) override
     {
+        lastMapLevel = level;
         QVector<MapPoint> pts;
+        if (level == MapLevel::Tracks) {
+            for (int i = 0; i < 6; ++i) pts << MapPoint{double(i % 3), double(i / 3), 100 + i, -1, QStringLiteral("Song %1").arg(i), "rock", -1};
+            return pts;
+        }
         for (int i = 0; i < 12; ++i) pts << MapPoint{double(i % 4), double(i / 4), 100 + i % 6, i, QStringLiteral("Song %1").arg(i % 6), "rock", 0.25 * i};
         return pts;
     }
+    MapLevel lastMapLevel = MapLevel::Tracks;
 };
 
 }  // namespace
@@ -171,8 +178,32 @@ private Q_SLOTS:
         QVERIFY(!w_->player()->isPlaying());
     }
 
+    void mapShowsEveryTrackAndCtrlMSwitchesToSegments()
+    {
+        auto* level = w_->findChild<QComboBox*>(QStringLiteral("mapLevel"));
+        QVERIFY(level);
+        level->setCurrentIndex(0);
+        w_->tabs()->setCurrentIndex(0);
+        QVERIFY(w_->waitUntilIdle(20000));
+        MapView* map = w_->mapView();
+        QCOMPARE(backend_->lastMapLevel, LibraryBackend::MapLevel::Tracks);  // the default: one point per track
+        QCOMPARE(map->pointCount(), 6);
+        QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, map->viewPosOf(2));  // a whole track: select it
+        QCOMPARE(w_->currentTrack(), 102);
+        QTest::keyClick(w_.get(), Qt::Key_M, Qt::ControlModifier);
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(level->currentIndex(), 1);
+        QCOMPARE(backend_->lastMapLevel, LibraryBackend::MapLevel::Segments);
+        QCOMPARE(map->pointCount(), 12);
+        QTest::keyClick(w_.get(), Qt::Key_M, Qt::ControlModifier);
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(level->currentIndex(), 0);
+        QCOMPARE(map->pointCount(), 6);
+    }
+
     void mapClickSelectsTrackAndTriesSegment()
     {
+        w_->findChild<QComboBox*>(QStringLiteral("mapLevel"))->setCurrentIndex(1);
         w_->tabs()->setCurrentIndex(0);
         QVERIFY(w_->waitUntilIdle(20000));
         MapView* map = w_->mapView();
@@ -277,6 +308,7 @@ private Q_SLOTS:
 
     void mapMomentAnchorsTheMatch()
     {
+        w_->findChild<QComboBox*>(QStringLiteral("mapLevel"))->setCurrentIndex(1);
         w_->tabs()->setCurrentIndex(0);
         QVERIFY(w_->waitUntilIdle(20000));
         MapView* map = w_->mapView();

@@ -1,0 +1,69 @@
+#include "MapBenchmark.h"
+
+#include <QApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QThread>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "MainWindow.h"
+#include "widgets/MapView.h"
+
+using stemscope::ui::MapView;
+
+int runMapBenchmark(stemscope::ui::MainWindow& window, const QElapsedTimer& sinceStart, int timeoutMs)
+{
+    auto* map = window.findChild<MapView*>();
+    if (!map) {
+        std::fprintf(stderr, "stemscope: no map view\n");
+        return 1;
+    }
+    // Until the map holds points and has been painted once.
+    while (map->pointCount() == 0 && sinceStart.elapsed() < timeoutMs) {
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+        QThread::msleep(1);
+    }
+    if (map->pointCount() == 0) {
+        std::fprintf(stderr, "stemscope: no map after %d s\n", timeoutMs / 1000);
+        return 1;
+    }
+    QApplication::processEvents();
+    map->repaint();
+    const qint64 openMs = sinceStart.elapsed();
+
+    // Zoom in 12 steps around points of the view, pan by zooming around off-centre points, zoom out.
+    std::vector<double> frames;
+    QElapsedTimer t;
+    const QPoint c = map->viewport()->rect().center();
+    auto frame = [&](double factor, QPoint around) {
+        t.start();
+        map->zoomBy(factor, around);
+        QApplication::processEvents();
+        map->repaint();
+        frames.push_back(double(t.nsecsElapsed()) / 1e6);
+    };
+    for (int i = 0; i < 12; ++i) frame(1.25, c + QPoint(i * 7, -i * 5));
+    for (int i = 0; i < 12; ++i) frame(1.0, c + QPoint(40 * (i % 3 - 1), 30 * (i % 2)));
+    for (int i = 0; i < 12; ++i) frame(0.8, c);
+    t.start();
+    map->resetZoom();
+    QApplication::processEvents();
+    map->repaint();
+    frames.push_back(double(t.nsecsElapsed()) / 1e6);
+    std::vector<double> sorted = frames;
+    std::sort(sorted.begin(), sorted.end());
+    double sum = 0;
+    for (double f : frames) sum += f;
+    const QJsonObject out{{"points", map->pointCount()},
+                          {"open_to_map_ms", double(openMs)},
+                          {"frames", int(frames.size())},
+                          {"frame_ms_mean", sum / double(frames.size())},
+                          {"frame_ms_median", sorted[sorted.size() / 2]},
+                          {"frame_ms_max", sorted.back()},
+                          {"platform", QGuiApplication::platformName()}};
+    std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
+    return 0;
+}
