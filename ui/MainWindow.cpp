@@ -63,6 +63,7 @@ MainWindow::MainWindow(std::unique_ptr<LibraryBackend> backend, MainWindowOption
     qRegisterMetaType<stemscope::ui::JobsPanel::Outcome>("stemscope::ui::JobsPanel::Outcome");
     if (!backend_) backend_ = createDefaultBackend();
     pool_.setMaxThreadCount(2);
+    viewPool_.setMaxThreadCount(1);
     setWindowTitle(tr("Stemscope"));
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
@@ -136,6 +137,7 @@ MainWindow::~MainWindow()
     listening_->detachPlayer(); // player_ dies before the child widgets
     if (mapCancel_) mapCancel_->store(true);
     pool_.waitForDone();
+    viewPool_.waitForDone();
 }
 
 void MainWindow::buildDocks()
@@ -481,6 +483,9 @@ bool MainWindow::openLibrary(const QString& path)
     currentTrack_ = -1;
     mapFocus_.clear();
     heatFocus_.clear();
+    // On a large library the first neighbour query builds the focus's index (seconds of both
+    // cores): the stored map goes first, the lists follow it (or after kListsHoldMs at the latest).
+    if (tabs_->currentIndex() == 0) holdListsForMap();
     reloadTracks();
     refreshAll();
     statusBar()->showMessage(tr("Opened %1 (%2)").arg(QDir::toNativeSeparators(path), backend_->capabilities()), 6000);
@@ -571,7 +576,7 @@ void MainWindow::onFocusChanged(const QString& focus)
 }
 
 template <typename T>
-void MainWindow::runQuery(std::function<T()> work, std::function<void(const T&)> done)
+void MainWindow::runQuery(std::function<T()> work, std::function<void(const T&)> done, QThreadPool* pool)
 {
     auto* watcher = new QFutureWatcher<T>(this);
     ++pendingQueries_;
@@ -581,7 +586,7 @@ void MainWindow::runQuery(std::function<T()> work, std::function<void(const T&)>
         watcher->deleteLater();
         if (isIdle()) Q_EMIT busyChanged(false);
     });
-    watcher->setFuture(QtConcurrent::run(&pool_, [work] {
+    watcher->setFuture(QtConcurrent::run(pool ? pool : &pool_, [work] {
         try {
             return work();
         } catch (...) {
@@ -590,8 +595,28 @@ void MainWindow::runQuery(std::function<T()> work, std::function<void(const T&)>
     }));
 }
 
+void MainWindow::holdListsForMap()
+{
+    listsHeld_ = true;
+    QTimer::singleShot(kListsHoldMs, this, &MainWindow::releaseLists);
+}
+
+void MainWindow::releaseLists()
+{
+    if (!listsHeld_) return;
+    listsHeld_ = false;
+    if (!listsWanted_) return;
+    listsWanted_ = false;
+    refreshNeighbours();
+    refreshComparison();
+}
+
 void MainWindow::refreshNeighbours()
 {
+    if (listsHeld_) {
+        listsWanted_ = true;
+        return;
+    }
     const qint64 track = currentTrack_;
     const QString focus = currentFocus();
     const TrackRow* row = tracks_->track(track);
@@ -621,6 +646,10 @@ void MainWindow::refreshNeighbours()
 
 void MainWindow::refreshComparison()
 {
+    if (listsHeld_) {
+        listsWanted_ = true;
+        return;
+    }
     const qint64 track = currentTrack_;
     const TrackRow* row = tracks_->track(track);
     compare_->setQueryTitle(row ? (row->title.isEmpty() ? QFileInfo(row->path).completeBaseName() : row->title) : QString());
@@ -668,6 +697,7 @@ void MainWindow::refreshMap()
             return Result(pts, message);
         },
         [this, gen, focus, segments](const Result& r) {
+            releaseLists();
             if (gen != mapGen_) return;
             map_->setPoints(r.first);
             map_->setHighlightedTrack(currentTrack_);
@@ -675,7 +705,8 @@ void MainWindow::refreshMap()
             map_->setTitle(r.first.isEmpty() ? QString() : tr("%1 · %2").arg(focusLabel(focus), what));
             map_->setPlaceholder(r.second.isEmpty() ? tr("Nothing analysed under this focus yet.") : r.second);
             if (r.first.isEmpty()) mapFocus_.clear(); // try again once analysis has produced something
-        });
+        },
+        &viewPool_);
 }
 
 void MainWindow::refreshHeatmap()
@@ -713,7 +744,8 @@ void MainWindow::refreshHeatmap()
             if (!selection) title += tr(" · Ctrl/Shift+click 2 or more tracks in the library to see just those");
             heatmap_->setTitle(n == 0 ? QString() : title);
             if (m.names.isEmpty()) heatFocus_.clear();
-        });
+        },
+        &viewPool_);
 }
 
 void MainWindow::onCurrentTabChanged()
@@ -728,16 +760,19 @@ void MainWindow::onCurrentTabChanged()
 
 void MainWindow::refreshAll()
 {
+    // The visible tab first: its query takes a worker before the neighbour lists (whose first call
+    // builds the focus's index), so a stored map shows at once on a large library.
+    onCurrentTabChanged();
     refreshNeighbours();
     refreshComparison();
-    onCurrentTabChanged();
 }
 
 void MainWindow::scheduleRefresh() { refreshTimer_->start(); }
 
 bool MainWindow::isIdle() const
 {
-    return pendingQueries_ == 0 && backend_->activeJobs() == 0 && !refreshTimer_->isActive() && !selectionTimer_->isActive();
+    return pendingQueries_ == 0 && backend_->activeJobs() == 0 && !refreshTimer_->isActive() && !selectionTimer_->isActive() &&
+           !listsHeld_;
 }
 
 bool MainWindow::waitUntilIdle(int timeoutMs)

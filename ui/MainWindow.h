@@ -155,12 +155,20 @@ private:
     QString focusLabel(const QString& id) const;
 
     template <typename T>
-    void runQuery(std::function<T()> work, std::function<void(const T&)> done);
+    void runQuery(std::function<T()> work, std::function<void(const T&)> done, QThreadPool* pool = nullptr);
 
     std::unique_ptr<LibraryBackend> backend_;
     MainWindowOptions options_;
     std::unique_ptr<Player> player_;
     QThreadPool pool_;
+    // The map and heatmap get their own worker: a stored picture never waits behind a neighbour
+    // query that is building a focus's index (seconds on a large library).
+    QThreadPool viewPool_;
+    void holdListsForMap();
+    void releaseLists();
+    static constexpr int kListsHoldMs = 2000;
+    bool listsHeld_ = false;    // neighbour/comparison queries wait for the map (after opening)
+    bool listsWanted_ = false;  // ... and one was asked for meanwhile
     int pendingQueries_ = 0;
 
     TrackTableModel* tracks_ = nullptr;

@@ -1,15 +1,10 @@
 #include "widgets/MapView.h"
 
-#include <QChart>
-#include <QGraphicsTextItem>
-#include <QTextDocument>
-#include <QLegend>
-#include <QMap>
+#include <QHash>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QRubberBand>
-#include <QScatterSeries>
 #include <QToolTip>
-#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -17,39 +12,30 @@
 #include "widgets/ColourMaps.h"
 
 namespace stemscope::ui {
+namespace {
+constexpr int kMaxLegendGroups = 16;
+constexpr int kDenseAbove = 3000;   // visible points above which they are stamped, not drawn as discs
+constexpr double kDiscRadius = 4.0, kHighlightRadius = 6.5;
 
-MapView::MapView(QWidget* parent) : QChartView(parent)
+// An opaque colour faded towards white (the "dimmed" look of tracks other than the highlighted one).
+QRgb faded(QRgb c, double keep)
 {
-    auto* c = new QChart();
-    c->legend()->setAlignment(Qt::AlignRight);
-    c->setMargins(QMargins(4, 4, 4, 4));
-    c->setBackgroundRoundness(0);
-    axisX_ = new QValueAxis(c);
-    axisY_ = new QValueAxis(c);
-    for (auto* a : {axisX_, axisY_}) {
-        a->setLabelsVisible(false); // t-SNE coordinates carry no meaning, only neighbourhoods do
-        a->setTickCount(7);
-        a->setGridLineColor(QColor(225, 225, 225));
-        a->setLinePen(QPen(QColor(200, 200, 200)));
-    }
-    c->addAxis(axisX_, Qt::AlignBottom);
-    c->addAxis(axisY_, Qt::AlignLeft);
-    setChart(c);
-    setRenderHint(QPainter::Antialiasing);
-    setRubberBand(QChartView::NoRubberBand); // our own, so a plain click stays a click
+    auto mix = [keep](int v) { return int(std::lround(v * keep + 255 * (1 - keep))); };
+    return qRgb(mix(qRed(c)), mix(qGreen(c)), mix(qBlue(c)));
+}
+}  // namespace
+
+MapView::MapView(QWidget* parent) : QWidget(parent)
+{
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
-    setDragMode(QGraphicsView::NoDrag);
-    band_ = std::make_unique<QRubberBand>(QRubberBand::Rectangle, viewport());
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMinimumSize(200, 160);
+    band_ = std::make_unique<QRubberBand>(QRubberBand::Rectangle, this);
     placeholderText_ = tr("No map yet. Analyse tracks, then the map is computed in the background.");
-    placeholder_ = new QGraphicsTextItem(c);
-    placeholder_->setZValue(100);
-    QTextOption centred = placeholder_->document()->defaultTextOption();
-    centred.setAlignment(Qt::AlignCenter);
-    placeholder_->document()->setDefaultTextOption(centred);
-    connect(c, &QChart::plotAreaChanged, this, [this] { layoutPlaceholder(); });
-    setToolTip(tr("Wheel: zoom · drag: zoom to a box · middle-drag or Shift+drag: pan · Home or double-click: reset"));
-    fitAxes();
+    setToolTip(tr("Wheel: zoom · drag: zoom to a box · middle-drag or Shift+drag: pan · right-click: zoom out · "
+                  "Home or double-click: reset"));
+    fitView();
 }
 
 MapView::~MapView() = default;
@@ -58,86 +44,76 @@ void MapView::setPoints(const QVector<MapPoint>& points)
 {
     points_ = points;
     hoverText_.clear();
-    rebuildSeries();
-    fitAxes();
-    layoutPlaceholder();
-    viewport()->update();
+    rebuildGroups();
+    fitView();
+    buildGrid();
+    invalidate();
 }
 
 void MapView::setColourBy(ColourBy mode)
 {
     if (mode == colourBy_) return;
     colourBy_ = mode;
-    rebuildSeries();
+    rebuildGroups();
+    invalidate();
 }
 
-void MapView::setTitle(const QString& title) { chart()->setTitle(title); }
+void MapView::setTitle(const QString& title)
+{
+    title_ = title;
+    invalidate();
+}
 
 void MapView::setPlaceholder(const QString& text)
 {
     placeholderText_ = text;
-    layoutPlaceholder();
+    update();
 }
 
 void MapView::setHighlightedTrack(qint64 trackId)
 {
     if (trackId == highlighted_) return;
     highlighted_ = trackId;
-    rebuildSeries();
+    invalidate();
 }
 
-int MapView::groupCount() const { return groups_; }
+QString MapView::shownPlaceholder() const { return points_.isEmpty() ? placeholderText_ : QString(); }
 
-void MapView::rebuildSeries()
+void MapView::rebuildGroups()
 {
-    for (auto* s : series_) {
-        chart()->removeSeries(s);
-        delete s;
-    }
-    series_.clear();
     // Group key: track id or tag; groups keep first-seen order so colours are stable.
-    QMap<QString, int> groupIndex;
-    QVector<QVector<int>> members;
-    QStringList labels;
+    group_.assign(size_t(points_.size()), 0);
+    groupLabels_.clear();
+    QHash<qint64, int> byTrack;
+    QHash<QString, int> byTag;
     for (int i = 0; i < points_.size(); ++i) {
         const auto& p = points_[i];
-        const QString key = colourBy_ == ColourBy::Track ? QString::number(p.trackId) : p.tag;
-        auto it = groupIndex.find(key);
-        if (it == groupIndex.end()) {
-            it = groupIndex.insert(key, members.size());
-            members.push_back({});
-            labels << (colourBy_ == ColourBy::Track ? p.track : (p.tag.isEmpty() ? tr("(untagged)") : p.tag));
+        int g;
+        if (colourBy_ == ColourBy::Track) {
+            auto it = byTrack.find(p.trackId);
+            if (it == byTrack.end()) {
+                it = byTrack.insert(p.trackId, groupLabels_.size());
+                groupLabels_ << p.track;
+            }
+            g = *it;
+        } else {
+            auto it = byTag.find(p.tag);
+            if (it == byTag.end()) {
+                it = byTag.insert(p.tag, groupLabels_.size());
+                groupLabels_ << (p.tag.isEmpty() ? tr("(untagged)") : p.tag);
+            }
+            g = *it;
         }
-        members[*it].push_back(i);
+        group_[size_t(i)] = g;
     }
-    groups_ = members.size();
-    for (int g = 0; g < members.size(); ++g) {
-        auto* s = new QScatterSeries();
-        s->setName(labels[g]);
-        s->setMarkerShape(QScatterSeries::MarkerShapeCircle);
-        const bool hi = highlighted_ >= 0 && points_[members[g].front()].trackId == highlighted_ && colourBy_ == ColourBy::Track;
-        s->setMarkerSize(hi ? 13.0 : 8.0);
-        QColor c = categoryColour(g);
-        if (highlighted_ >= 0 && !hi && colourBy_ == ColourBy::Track) c.setAlpha(110);
-        s->setColor(c);
-        s->setBorderColor(hi ? Qt::black : c.darker(130));
-        QList<QPointF> pts;
-        pts.reserve(members[g].size());
-        for (int i : members[g]) pts << QPointF(points_[i].x, points_[i].y);
-        s->append(pts);
-        chart()->addSeries(s);
-        s->attachAxis(axisX_);
-        s->attachAxis(axisY_);
-        series_ << s;
-    }
-    chart()->legend()->setVisible(groups_ > 0 && groups_ <= 16);
+    groupColour_.resize(size_t(groupLabels_.size()));
+    for (int g = 0; g < groupLabels_.size(); ++g) groupColour_[size_t(g)] = categoryColour(g).rgb();
 }
 
-void MapView::fitAxes()
+void MapView::fitView()
 {
     if (points_.isEmpty()) {
-        axisX_->setRange(-1, 1);
-        axisY_->setRange(-1, 1);
+        world_ = view_ = QRectF(-1, -1, 2, 2);
         return;
     }
     double x0 = points_[0].x, x1 = x0, y0 = points_[0].y, y1 = y0;
@@ -146,43 +122,177 @@ void MapView::fitAxes()
         y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
     }
     const double px = std::max(1e-6, (x1 - x0) * 0.06), py = std::max(1e-6, (y1 - y0) * 0.06);
-    axisX_->setRange(x0 - px, x1 + px);
-    axisY_->setRange(y0 - py, y1 + py);
+    world_ = view_ = QRectF(QPointF(x0 - px, y0 - py), QPointF(x1 + px, y1 + py));
 }
 
-void MapView::resetZoom()
+void MapView::buildGrid()
 {
-    fitAxes();
-    viewport()->update();
+    const int n = points_.size();
+    gridN_ = std::clamp(int(std::sqrt(n / 4.0)), 1, 256);
+    auto cellOf = [this](const MapPoint& p) {
+        const int cx = std::clamp(int((p.x - world_.left()) / world_.width() * gridN_), 0, gridN_ - 1);
+        const int cy = std::clamp(int((p.y - world_.top()) / world_.height() * gridN_), 0, gridN_ - 1);
+        return cy * gridN_ + cx;
+    };
+    cellStart_.assign(size_t(gridN_ * gridN_ + 1), 0);
+    for (const auto& p : points_) ++cellStart_[size_t(cellOf(p)) + 1];
+    for (size_t c = 1; c < cellStart_.size(); ++c) cellStart_[c] += cellStart_[c - 1];
+    cellPoints_.assign(size_t(n), 0);
+    std::vector<int> fill(cellStart_.begin(), cellStart_.end() - 1);
+    for (int i = 0; i < n; ++i) cellPoints_[size_t(fill[size_t(cellOf(points_[i]))]++)] = i;
 }
 
-QPointF MapView::toScene(const MapPoint& p) const
+void MapView::invalidate()
 {
-    const QRectF area = chart()->plotArea();
-    const double fx = (p.x - axisX_->min()) / std::max(1e-12, axisX_->max() - axisX_->min());
-    const double fy = (p.y - axisY_->min()) / std::max(1e-12, axisY_->max() - axisY_->min());
-    return chart()->mapToScene(QPointF(area.left() + fx * area.width(), area.bottom() - fy * area.height()));
+    cacheValid_ = false;
+    update();
+}
+
+bool MapView::legendShown() const { return !groupLabels_.isEmpty() && groupLabels_.size() <= kMaxLegendGroups; }
+
+QRectF MapView::plotArea() const
+{
+    const double top = title_.isEmpty() ? 8 : 8 + fontMetrics().height() + 8;
+    const double right = legendShown() ? 170 : 8;
+    return QRectF(8, top, std::max(10.0, width() - 8 - right), std::max(10.0, height() - top - 8));
+}
+
+QPointF MapView::toView(double x, double y) const
+{
+    const QRectF a = plotArea();
+    return {a.left() + (x - view_.left()) / view_.width() * a.width(),
+            a.bottom() - (y - view_.top()) / view_.height() * a.height()};
+}
+
+QPointF MapView::toWorld(const QPointF& v) const
+{
+    const QRectF a = plotArea();
+    return {view_.left() + (v.x() - a.left()) / a.width() * view_.width(),
+            view_.top() + (a.bottom() - v.y()) / a.height() * view_.height()};
+}
+
+void MapView::renderPoints()
+{
+    const QRectF area = plotArea();
+    const qreal dpr = devicePixelRatioF();
+    const QSize px(std::max(1, int(std::ceil(area.width() * dpr))), std::max(1, int(std::ceil(area.height() * dpr))));
+    if (cache_.size() != px) cache_ = QImage(px, QImage::Format_ARGB32_Premultiplied);
+    cache_.setDevicePixelRatio(dpr);
+    cache_.fill(Qt::transparent);
+    cacheValid_ = true;
+    if (points_.isEmpty()) return;
+
+    const bool dim = highlighted_ >= 0 && colourBy_ == ColourBy::Track;
+    const double sx = area.width() / view_.width(), sy = area.height() / view_.height();
+    auto local = [&](const MapPoint& p) { return QPointF((p.x - view_.left()) * sx, area.height() - (p.y - view_.top()) * sy); };
+    const QRectF inside(-kHighlightRadius, -kHighlightRadius, area.width() + 2 * kHighlightRadius, area.height() + 2 * kHighlightRadius);
+    std::vector<int> visible;
+    visible.reserve(size_t(std::min<int>(points_.size(), 200000)));
+    std::vector<int> highlightedPts;
+    for (int i = 0; i < points_.size(); ++i) {
+        if (!inside.contains(local(points_[i]))) continue;
+        if (highlighted_ >= 0 && points_[i].trackId == highlighted_) highlightedPts.push_back(i);
+        else visible.push_back(i);
+    }
+    lastDense_ = int(visible.size()) > kDenseAbove;
+    if (lastDense_) {
+        // Level of detail: square stamps written straight into the image (no painter per point).
+        const int s = std::max(1, int(std::lround((visible.size() > 30000 ? 2 : 3) * dpr)));
+        const int w = cache_.width(), h = cache_.height();
+        const int stride = int(cache_.bytesPerLine() / 4);
+        auto* bits = reinterpret_cast<QRgb*>(cache_.bits());
+        for (int i : visible) {
+            const QPointF q = local(points_[i]);
+            const int x0 = int(q.x() * dpr) - s / 2, y0 = int(q.y() * dpr) - s / 2;
+            const QRgb c = dim ? faded(groupColour_[size_t(group_[size_t(i)])], 0.45) : groupColour_[size_t(group_[size_t(i)])];
+            for (int y = std::max(0, y0); y < std::min(h, y0 + s); ++y)
+                for (int x = std::max(0, x0); x < std::min(w, x0 + s); ++x) bits[y * stride + x] = c;
+        }
+    }
+    QPainter p(&cache_);
+    p.setRenderHint(QPainter::Antialiasing);
+    if (!lastDense_) {
+        for (int i : visible) {
+            QColor c = QColor::fromRgb(groupColour_[size_t(group_[size_t(i)])]);
+            if (dim) c.setAlpha(110);
+            p.setPen(QPen(c.darker(130), 1));
+            p.setBrush(c);
+            p.drawEllipse(local(points_[i]), kDiscRadius, kDiscRadius);
+        }
+    }
+    for (int i : highlightedPts) {
+        p.setPen(QPen(Qt::black, 1.5));
+        p.setBrush(QColor::fromRgb(groupColour_[size_t(group_[size_t(i)])]));
+        p.drawEllipse(local(points_[i]), kHighlightRadius, kHighlightRadius);
+    }
+}
+
+void MapView::paintEvent(QPaintEvent*)
+{
+    if (!cacheValid_) renderPoints();
+    QPainter p(this);
+    p.fillRect(rect(), palette().base());
+    const QRectF area = plotArea();
+    p.setPen(QPen(QColor(200, 200, 200), 1));
+    p.drawRect(area.adjusted(-0.5, -0.5, 0.5, 0.5));
+    p.drawImage(area.topLeft(), cache_);
+    p.setPen(palette().text().color());
+    if (!title_.isEmpty()) {
+        const QRectF titleBox(8, 6, width() - 16, fontMetrics().height() + 4);
+        p.drawText(titleBox, Qt::AlignHCenter | Qt::AlignVCenter, fontMetrics().elidedText(title_, Qt::ElideRight, int(titleBox.width())));
+    }
+    if (legendShown()) {
+        p.setRenderHint(QPainter::Antialiasing);
+        const int lh = fontMetrics().height() + 4;
+        double y = area.top() + 4;
+        for (int g = 0; g < groupLabels_.size(); ++g, y += lh) {
+            const QColor c = QColor::fromRgb(groupColour_[size_t(g)]);
+            p.setPen(QPen(c.darker(130), 1));
+            p.setBrush(c);
+            p.drawEllipse(QPointF(area.right() + 16, y + lh / 2.0), 4.5, 4.5);
+            p.setPen(palette().text().color());
+            p.drawText(QRectF(area.right() + 26, y, 140, lh), Qt::AlignVCenter | Qt::AlignLeft,
+                       fontMetrics().elidedText(groupLabels_[g], Qt::ElideRight, 138));
+        }
+    }
+    if (points_.isEmpty() && !placeholderText_.isEmpty()) {
+        p.setPen(palette().placeholderText().color());
+        const QRectF box = area.adjusted(area.width() * 0.1, 0, -area.width() * 0.1, 0);
+        p.drawText(box, Qt::AlignCenter | Qt::TextWordWrap, placeholderText_);
+    }
 }
 
 QPoint MapView::viewPosOf(int index) const
 {
     if (index < 0 || index >= points_.size()) return {-1, -1};
-    return mapFromScene(toScene(points_[index]));
+    return toView(points_[index].x, points_[index].y).toPoint();
 }
 
 int MapView::pointIndexAt(const QPoint& viewPos, double radiusPx) const
 {
-    const QRectF area = chart()->mapRectToScene(chart()->plotArea());
+    if (points_.isEmpty() || gridN_ <= 0) return -1;
+    const QRectF area = plotArea().adjusted(-1, -1, 1, 1);
+    if (!area.contains(viewPos)) return -1;
+    const QPointF w = toWorld(viewPos);
+    const QRectF a = plotArea();
+    const double rx = radiusPx * view_.width() / a.width(), ry = radiusPx * view_.height() / a.height();
+    auto cell = [this](double v, double lo, double span) { return std::clamp(int((v - lo) / span * gridN_), 0, gridN_ - 1); };
+    const int cx0 = cell(w.x() - rx, world_.left(), world_.width()), cx1 = cell(w.x() + rx, world_.left(), world_.width());
+    const int cy0 = cell(w.y() - ry, world_.top(), world_.height()), cy1 = cell(w.y() + ry, world_.top(), world_.height());
     int best = -1;
     double bestD = radiusPx * radiusPx;
-    for (int i = 0; i < points_.size(); ++i) {
-        const QPointF s = toScene(points_[i]);
-        if (!area.adjusted(-1, -1, 1, 1).contains(s)) continue;
-        const QPointF v = mapFromScene(s);
-        const double dx = v.x() - viewPos.x(), dy = v.y() - viewPos.y();
-        const double d = dx * dx + dy * dy;
-        if (d <= bestD) bestD = d, best = i;
-    }
+    for (int cy = cy0; cy <= cy1; ++cy)
+        for (int cx = cx0; cx <= cx1; ++cx) {
+            const int c = cy * gridN_ + cx;
+            for (int k = cellStart_[size_t(c)]; k < cellStart_[size_t(c) + 1]; ++k) {
+                const int i = cellPoints_[size_t(k)];
+                const QPointF v = toView(points_[i].x, points_[i].y);
+                if (!area.contains(v)) continue;
+                const double dx = v.x() - viewPos.x(), dy = v.y() - viewPos.y();
+                const double d = dx * dx + dy * dy;
+                if (d <= bestD) bestD = d, best = i;
+            }
+        }
     return best;
 }
 
@@ -201,11 +311,25 @@ QString MapView::describe(int index) const
 void MapView::zoomBy(double factor, const QPoint& around)
 {
     if (factor <= 0) return;
-    const QRectF r = chart()->plotArea();
-    QPointF c = chart()->mapFromScene(mapToScene(around));
-    if (!r.contains(c)) c = r.center();
-    chart()->zoomIn(QRectF(c.x() - (c.x() - r.left()) / factor, c.y() - (c.y() - r.top()) / factor, r.width() / factor,
-                           r.height() / factor));
+    const QRectF a = plotArea();
+    const QPointF c = a.contains(around) ? QPointF(around) : a.center();
+    const QPointF w = toWorld(c);
+    view_ = QRectF(w.x() - (w.x() - view_.left()) / factor, w.y() - (w.y() - view_.top()) / factor, view_.width() / factor,
+                   view_.height() / factor);
+    invalidate();
+}
+
+void MapView::panBy(const QPoint& d)
+{
+    const QRectF a = plotArea();
+    view_.translate(-d.x() * view_.width() / a.width(), d.y() * view_.height() / a.height());
+    invalidate();
+}
+
+void MapView::resetZoom()
+{
+    view_ = world_;
+    invalidate();
 }
 
 void MapView::wheelEvent(QWheelEvent* event)
@@ -222,7 +346,7 @@ void MapView::mousePressEvent(QMouseEvent* event)
     panning_ = event->button() == Qt::MiddleButton ||
                (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier));
     banding_ = false;
-    if (panning_) viewport()->setCursor(Qt::ClosedHandCursor);
+    if (panning_) setCursor(Qt::ClosedHandCursor);
     event->accept();
 }
 
@@ -230,8 +354,7 @@ void MapView::mouseMoveEvent(QMouseEvent* event)
 {
     const QPoint pos = event->position().toPoint();
     if (panning_) {
-        const QPoint d = pos - lastPanPos_;
-        chart()->scroll(-d.x(), d.y());
+        panBy(pos - lastPanPos_);
         lastPanPos_ = pos;
     } else if (pressButton_ == Qt::LeftButton && (event->buttons() & Qt::LeftButton)) {
         if (!banding_ && (pos - pressPos_).manhattanLength() >= 5) banding_ = true;
@@ -260,14 +383,14 @@ void MapView::mouseReleaseEvent(QMouseEvent* event)
     const QPoint pos = event->position().toPoint();
     if (panning_) {
         panning_ = false;
-        viewport()->unsetCursor();
+        unsetCursor();
     } else if (banding_) {
         band_->hide();
         banding_ = false;
-        const QRect r = QRect(pressPos_, pos).normalized();
+        const QRectF r = QRectF(QRect(pressPos_, pos).normalized()).intersected(plotArea());
         if (r.width() > 4 && r.height() > 4) {
-            const QRectF sceneRect = mapToScene(r).boundingRect();
-            chart()->zoomIn(chart()->mapRectFromScene(sceneRect).intersected(chart()->plotArea()));
+            view_ = QRectF(toWorld(r.bottomLeft()), toWorld(r.topRight())).normalized();
+            invalidate();
         }
     } else if (event->button() == Qt::LeftButton && pressButton_ == Qt::LeftButton) {
         const int i = pointIndexAt(pos);
@@ -287,33 +410,24 @@ void MapView::mouseDoubleClickEvent(QMouseEvent* event)
 
 void MapView::keyPressEvent(QKeyEvent* event)
 {
+    const QPoint centre = plotArea().center().toPoint();
     switch (event->key()) {
     case Qt::Key_Home: resetZoom(); return;
     case Qt::Key_Plus:
-    case Qt::Key_Equal: zoomBy(1.25, viewport()->rect().center()); return;
-    case Qt::Key_Minus: zoomBy(0.8, viewport()->rect().center()); return;
-    default: QChartView::keyPressEvent(event);
+    case Qt::Key_Equal: zoomBy(1.25, centre); return;
+    case Qt::Key_Minus: zoomBy(0.8, centre); return;
+    case Qt::Key_Left: panBy({40, 0}); return;
+    case Qt::Key_Right: panBy({-40, 0}); return;
+    case Qt::Key_Up: panBy({0, 40}); return;
+    case Qt::Key_Down: panBy({0, -40}); return;
+    default: QWidget::keyPressEvent(event);
     }
 }
 
-void MapView::resizeEvent(QResizeEvent* event) { QChartView::resizeEvent(event); }
-
-QString MapView::shownPlaceholder() const
+void MapView::resizeEvent(QResizeEvent* event)
 {
-    return placeholder_->isVisible() ? placeholder_->toPlainText() : QString();
-}
-
-void MapView::layoutPlaceholder()
-{
-    const bool show = points_.isEmpty() && !placeholderText_.isEmpty();
-    placeholder_->setVisible(show);
-    if (!show) return;
-    const QRectF area = chart()->plotArea();
-    placeholder_->setDefaultTextColor(palette().placeholderText().color());
-    placeholder_->setTextWidth(std::max(120.0, area.width() * 0.8));
-    placeholder_->setPlainText(placeholderText_);
-    const QRectF box = placeholder_->boundingRect();
-    placeholder_->setPos(area.center() - QPointF(box.width() / 2, box.height() / 2));
+    QWidget::resizeEvent(event);
+    cacheValid_ = false;
 }
 
 }  // namespace stemscope::ui

@@ -1,19 +1,22 @@
 #pragma once
-// The t-SNE map: one dot per analysed segment (or per track centroid), coloured by track or by
-// tag. Wheel zooms around the cursor, left-drag draws a rubber band to zoom into, middle-drag
-// (or Shift+left-drag) pans, Home / double-click resets. Hover shows the point's details, a click
-// emits which track and segment it belongs to. Plain data in, so tests need no engine.
-#include <QChartView>
+// The t-SNE map: one dot per analysed track (centroid) or segment, coloured by track or by tag.
+// Wheel zooms around the cursor, left-drag draws a rubber band to zoom into, middle-drag (or
+// Shift+left-drag) pans, right-click zooms out, Home / double-click resets. Hover shows the
+// point's details, a click emits which track and segment it belongs to. Plain data in, so tests
+// need no engine.
+// Drawn with QPainter into a cached image, with level of detail: while many points are in view
+// they are stamped as small squares straight into the image (a 100k-point frame stays in the
+// milliseconds); zoomed in, they are antialiased discs with outlines. A uniform grid over the
+// points answers hover and click without scanning them all.
+#include <QImage>
 #include <QPointer>
 #include <QVector>
+#include <QWidget>
 
 #include <memory>
+#include <vector>
 
 class QRubberBand;
-class QScatterSeries;
-class QValueAxis;
-
-class QGraphicsTextItem;
 
 namespace stemscope::ui {
 
@@ -26,7 +29,7 @@ struct MapPoint {
     double startSeconds = -1; // segment start, for the tooltip and for playback
 };
 
-class MapView : public QChartView {
+class MapView : public QWidget {
     Q_OBJECT
 public:
     enum class ColourBy { Track, Tag };
@@ -41,6 +44,7 @@ public:
     void setColourBy(ColourBy mode);
     ColourBy colourBy() const { return colourBy_; }
     void setTitle(const QString& title);
+    QString title() const { return title_; }
     void setPlaceholder(const QString& text); // shown when there are no points
     void setHighlightedTrack(qint64 trackId); // enlarges that track's points (-1: none)
 
@@ -49,9 +53,16 @@ public:
     // Viewport position of point `index` (for tests and for scrolling to a track).
     QPoint viewPosOf(int index) const;
     QString hoverText() const { return hoverText_; }
-    int groupCount() const;
+    int groupCount() const { return groupLabels_.size(); }
+    // Where the points are drawn (widget coordinates: below the title, left of the legend).
+    QRectF plotArea() const;
+    // The widget that takes the mouse (the map itself; kept from the chart-view days for callers).
+    QWidget* viewport() { return this; }
+    // How the last frame drew its points: true = dense (square stamps), false = discs.
+    bool lastFrameWasDense() const { return lastDense_; }
 
     void zoomBy(double factor, const QPoint& around);
+    void panBy(const QPoint& pixels); // moves the content by this many pixels
     void resetZoom();
 
 Q_SIGNALS:
@@ -59,6 +70,7 @@ Q_SIGNALS:
     void pointHovered(int index);
 
 protected:
+    void paintEvent(QPaintEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
@@ -68,21 +80,31 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
-    void rebuildSeries();
-    void fitAxes();
+    void rebuildGroups();
+    void buildGrid();
+    void fitView();
+    void invalidate(); // the cached point image is stale
+    void renderPoints();
     QString describe(int index) const;
-    QPointF toScene(const MapPoint& p) const;
-    void layoutPlaceholder();
+    QPointF toView(double x, double y) const;
+    QPointF toWorld(const QPointF& v) const;
+    bool legendShown() const;
 
     QVector<MapPoint> points_;
     ColourBy colourBy_ = ColourBy::Track;
     qint64 highlighted_ = -1;
-    QValueAxis* axisX_ = nullptr;
-    QValueAxis* axisY_ = nullptr;
-    QString placeholderText_;
-    // An item of the chart's scene, not paint-over in drawForeground: the scene repaints it
-    // wherever it moved, so a new plot area never leaves a stale copy behind.
-    QGraphicsTextItem* placeholder_ = nullptr;
+    QString title_, placeholderText_;
+    std::vector<int> group_;          // per point: colour group
+    QStringList groupLabels_;
+    std::vector<QRgb> groupColour_;   // opaque colours, per group
+    QRectF world_;                    // the points' extent, padded
+    QRectF view_;                     // the part of the world in view
+    // Grid over world_: the points of cell c are cellPoints_[cellStart_[c] .. cellStart_[c + 1]).
+    int gridN_ = 0;
+    std::vector<int> cellStart_, cellPoints_;
+    QImage cache_;
+    bool cacheValid_ = false;
+    bool lastDense_ = false;
     std::unique_ptr<QRubberBand> band_;
     QPoint pressPos_;
     QPoint lastPanPos_;
@@ -90,8 +112,6 @@ private:
     bool panning_ = false;
     bool banding_ = false;
     QString hoverText_;
-    int groups_ = 0;
-    QList<QScatterSeries*> series_;
 };
 
 }  // namespace stemscope::ui
