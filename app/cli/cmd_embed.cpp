@@ -1,6 +1,7 @@
 // `stemscope-cli embed AUDIO --focus F`: the per-segment embeddings the engine's default pipeline
 // computes for a file when it is a plain mix (also how users export embeddings).
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -17,11 +18,17 @@ namespace stemscope::cli {
 namespace {
 namespace fs = std::filesystem;
 
+// X.npy -> X.<what>.npy (or .txt) beside it.
+std::string besides(const std::string& out, const std::string& what, const std::string& ext = {})
+{
+    const fs::path p(out);
+    return (p.parent_path() / (p.stem().string() + "." + what + (ext.empty() ? p.extension().string() : ext))).string();
+}
+
 int run(int argc, char** argv)
 {
     CliArgs args(argc, argv, {"json"});
-    if (args.positional().size() != 1) throw UsageError("expected: embed AUDIO --focus F [--out X.npy] [--json]");
-    const std::string input = args.positional()[0];
+    if (args.positional().empty()) throw UsageError("expected: embed AUDIO [AUDIO...] --focus F [--out X.npy] [--json]");
     const auto focus = focusFromName(args.get("focus", "mix"));
     if (!focus) throw UsageError("unknown focus '" + args.get("focus") + "' (mix, drums, bass, piano, guitar)");
     const std::string root = args.get("models", defaultModelsRoot());
@@ -33,47 +40,76 @@ int run(int argc, char** argv)
     const auto& p = pipelines.front();
     DecodeOptions d;
     d.targetSampleRate = kAnalysisSampleRate;
-    const auto audio = defaultAudioDecoder()->decodeMono(input, d);
-    const TrackEmbedding e = runPipeline(p, *focus, audio.samples);
     const std::string out = args.get("out");
+    // Several files: their rows one after the other (file index per row in X.files.npy, names in X.files.txt).
+    std::vector<float> rows, starts, fileOf;
+    int cols = 0, failed = 0;
+    std::vector<std::string> done;
+    const auto& inputs = args.positional();
+    for (size_t f = 0; f < inputs.size(); ++f) {
+        const std::string& input = inputs[f];
+        TrackEmbedding e;
+        try {
+            const auto audio = defaultAudioDecoder()->decodeMono(input, d);
+            e = runPipeline(p, *focus, audio.samples);
+        } catch (const std::exception& ex) {
+            if (inputs.size() == 1) throw;
+            std::cerr << input << ": " << ex.what() << " (left out)\n";  // one bad file does not lose the others
+            ++failed;
+            continue;
+        }
+        cols = e.segments.cols;
+        rows.insert(rows.end(), e.segments.data.begin(), e.segments.data.end());
+        for (double t : e.startSeconds) starts.push_back(float(t)), fileOf.push_back(float(done.size()));
+        done.push_back(input);
+        if (args.has("json")) {
+            nlohmann::json j{{"file", input},
+                             {"focus", focusName(*focus)},
+                             {"model", p.embedder->modelId()},
+                             {"input", pipelineInputName(p.input == PipelineInput::SeparatedPart && *focus == Focus::Mix
+                                                             ? PipelineInput::Mix
+                                                             : p.input)},
+                             {"segment_seconds", 3.0},
+                             {"hop_seconds", 1.5}};
+            auto& segs = j["segments"] = nlohmann::json::array();
+            for (int r = 0; r < e.segments.rows; ++r)
+                segs.push_back({{"start", e.startSeconds[size_t(r)]},
+                                {"embedding", std::vector<float>(e.segments.row(r), e.segments.row(r) + e.segments.cols)}});
+            std::cout << j.dump() << "\n";  // one line per file
+        } else if (out.empty()) {
+            std::cout << input << ": " << e.segments.rows << " segments x " << e.segments.cols << " ("
+                      << p.embedder->modelId() << ", " << pipelineInputName(p.input) << "); use --out or --json\n";
+        }
+        if (inputs.size() > 1 && (f + 1) % 50 == 0) std::cerr << f + 1 << "/" << inputs.size() << " files\n";
+    }
     if (!out.empty()) {
-        writeMatrix(out, e.segments);
-        Matrix starts(int(e.startSeconds.size()), 1);
-        for (size_t i = 0; i < e.startSeconds.size(); ++i) starts(int(i), 0) = float(e.startSeconds[i]);
-        const auto startsPath = (fs::path(out).parent_path() / (fs::path(out).stem().string() + ".starts" +
-                                                                 fs::path(out).extension().string())).string();
-        writeMatrix(startsPath, starts);
-        std::cerr << out << ": " << e.segments.rows << " segments x " << e.segments.cols << " (start times in "
-                  << startsPath << ")\n";
+        const int n = int(starts.size());
+        Matrix m(n, cols), s(n, 1), fi(n, 1);
+        m.data = rows;
+        s.data = starts;
+        fi.data = fileOf;
+        writeMatrix(out, m);
+        writeMatrix(besides(out, "starts"), s);
+        std::cerr << out << ": " << n << " segments x " << cols << " (start times in " << besides(out, "starts") << ")\n";
+        if (inputs.size() > 1) {
+            writeMatrix(besides(out, "files"), fi);
+            std::ofstream names(besides(out, "files", ".txt"));
+            for (const auto& name : done) names << name << "\n";
+            std::cerr << "file index per row in " << besides(out, "files") << ", names in " << besides(out, "files", ".txt") << "\n";
+        }
     }
-    if (args.has("json")) {
-        nlohmann::json j{{"file", input},
-                         {"focus", focusName(*focus)},
-                         {"model", p.embedder->modelId()},
-                         {"input", pipelineInputName(p.input == PipelineInput::SeparatedPart && *focus == Focus::Mix
-                                                         ? PipelineInput::Mix
-                                                         : p.input)},
-                         {"segment_seconds", 3.0},
-                         {"hop_seconds", 1.5}};
-        auto& segs = j["segments"] = nlohmann::json::array();
-        for (int r = 0; r < e.segments.rows; ++r)
-            segs.push_back({{"start", e.startSeconds[size_t(r)]},
-                            {"embedding", std::vector<float>(e.segments.row(r), e.segments.row(r) + e.segments.cols)}});
-        std::cout << j.dump() << "\n";
-    } else if (out.empty()) {
-        std::cout << input << ": " << e.segments.rows << " segments x " << e.segments.cols << " ("
-                  << p.embedder->modelId() << ", " << pipelineInputName(p.input) << "); use --out or --json\n";
-    }
-    return 0;
+    return failed > 0 && done.empty() ? 1 : 0;
 }
 
 const CommandRegistration reg(
     {"embed", "per-segment embeddings of one audio file under a focus (the engine's default pipeline)",
-     "stemscope-cli embed AUDIO --focus F [--out X.npy] [--json] [--models DIR]\n"
+     "stemscope-cli embed AUDIO [AUDIO...] --focus F [--out X.npy] [--json] [--models DIR]\n"
      "  One row per non-silent 3 s segment at 50 % overlap, as the engine analyses a plain mix: the\n"
      "  focus's installed model (models/pipelines.json), separating first when that model listens to stems.\n"
      "  --out X.npy   embeddings (rows = segments); start times (seconds) in X.starts.npy\n"
-     "  --json        print {file, focus, model, input, segments: [{start, embedding}]}",
+     "  --json        print {file, focus, model, input, segments: [{start, embedding}]} (a line per file)\n"
+     "  Several files: their rows in order; X.files.npy gives each row's file (index into X.files.txt);\n"
+     "  a file that cannot be read is named and left out.",
      run});
 
 }  // namespace

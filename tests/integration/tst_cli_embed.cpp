@@ -1,0 +1,89 @@
+// `stemscope-cli embed` with the shipped models: one file, several files (rows concatenated, each
+// row's file recorded), a file that cannot be read is named and left out, JSON lines.
+#include <QtTest>
+
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <cmath>
+
+#include "LibraryFixtures.h"
+#include "dsp/MatrixIO.h"
+
+using namespace stemscope;
+
+class CliEmbedTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+    QString cli(const QStringList& args, int* rc)
+    {
+        QProcess p;
+        p.start(QStringLiteral(STEMSCOPE_CLI), args);
+        if (!p.waitForFinished(300000)) return {};
+        *rc = p.exitCode();
+        return QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+    }
+    QString path(const QString& name) const { return dir_.filePath(name); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        test::writeVoice(test::u8(path("a.wav")), 220.0, 9.0);
+        test::writeVoice(test::u8(path("b ü.wav")), 330.0, 12.0);
+    }
+
+    void severalFilesConcatenateWithTheirOrigin()
+    {
+        int rc = -1;
+        QString out = cli({"embed", path("a.wav"), "--focus", "drums", "--out", path("a.npy")}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        const Matrix a = readMatrix(test::u8(path("a.npy")));
+        QVERIFY(a.rows >= 4);  // 9 s at a 1.5 s hop
+        out = cli({"embed", path("a.wav"), path("missing.wav"), path("b ü.wav"), "--focus", "drums", "--out", path("ab.npy")}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        QVERIFY2(out.contains("missing.wav") && out.contains("left out"), qPrintable(out));
+        const Matrix ab = readMatrix(test::u8(path("ab.npy")));
+        const Matrix files = readMatrix(test::u8(path("ab.files.npy")));
+        const Matrix starts = readMatrix(test::u8(path("ab.starts.npy")));
+        QVERIFY(ab.rows > a.rows);
+        QCOMPARE(ab.cols, a.cols);
+        QCOMPARE(files.rows, ab.rows);
+        QCOMPARE(starts.rows, ab.rows);
+        // The first file's rows are exactly the single-file run's; then the second file's (index 1).
+        for (int r = 0; r < a.rows; ++r) {
+            QCOMPARE(files(r, 0), 0.f);
+            for (int c = 0; c < a.cols; ++c) QCOMPARE(ab(r, c), a(r, c));
+        }
+        QCOMPARE(files(a.rows, 0), 1.f);
+        QCOMPARE(starts(a.rows, 0), 0.f);
+        QFile names(path("ab.files.txt"));
+        QVERIFY(names.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(names.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines, (QStringList{path("a.wav"), path("b ü.wav")}));
+        for (int r = 0; r < ab.rows; ++r) {
+            double n = 0;
+            for (int c = 0; c < ab.cols; ++c) n += double(ab(r, c)) * ab(r, c);
+            QVERIFY(std::abs(n - 1.0) < 1e-3);
+        }
+    }
+
+    void jsonIsOneLinePerFileAndAllBadIsAnError()
+    {
+        int rc = -1;
+        const QString out = cli({"embed", path("a.wav"), path("b ü.wav"), "--focus", "bass", "--json"}, &rc);
+        QCOMPARE(rc, 0);
+        int lines = 0;
+        for (const auto& line : out.split('\n'))
+            if (line.startsWith("{")) {
+                ++lines;
+                QVERIFY(line.contains("\"focus\":\"bass\""));
+            }
+        QCOMPARE(lines, 2);
+        cli({"embed", path("missing.wav"), "--focus", "bass"}, &rc);
+        QVERIFY(rc != 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(CliEmbedTest)
+#include "tst_cli_embed.moc"
