@@ -72,5 +72,6 @@ int runMapBenchmark(stemscope::ui::MainWindow& window, const QElapsedTimer& sinc
                           {"frame_ms_max", sorted.back()},
                           {"platform", QGuiApplication::platformName()}};
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
+    std::fflush(stdout);
     return 0;
 }

@@ -634,6 +634,11 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, MapLevel
     return out;
 }
 
+void CoreLibraryBackend::cancelQueries()
+{
+    if (const auto s = session()) s->cancelQueries();
+}
+
 std::unique_ptr<LibraryBackend> createDefaultBackend() { return std::make_unique<CoreLibraryBackend>(); }
 
 quint64 CoreLibraryBackend::exportStems(qint64 trackId, const QStringList& stems, const QString& folder, QString* error)

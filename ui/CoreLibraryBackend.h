@@ -43,6 +43,7 @@ public:
     DistanceMatrix distances(const QString& focus, int maxTracks) override;
     DistanceMatrix distancesOf(const QString& focus, const QVector<qint64>& trackIds) override;
     SegmentMatch matchingSegment(qint64 queryTrack, double queryAtSeconds, qint64 neighbourTrack, const QString& focus) override;
+    void cancelQueries() override;
     QVector<MapPoint> mapPoints(const QString& focus, MapLevel level, const std::function<bool()>& cancelled,
                                 QString* message) override;
     std::shared_ptr<listening::LibraryListening> listening() override;

@@ -148,6 +148,9 @@ public:
     // Drops the stored map of a focus so the next mapPoints() computes it afresh. No-op by default.
     virtual void forgetMap(const QString& focus) { Q_UNUSED(focus); }
 
+    // The window is closing: queries still running may give up (index builds). No-op by default.
+    virtual void cancelQueries() {}
+
     // Exclusions applied by neighbours() from now on. No-op by default.
     virtual void setNeighbourFilter(const NeighbourFilter& filter) { Q_UNUSED(filter); }
 

@@ -136,6 +136,7 @@ MainWindow::~MainWindow()
 {
     listening_->detachPlayer(); // player_ dies before the child widgets
     if (mapCancel_) mapCancel_->store(true);
+    backend_->cancelQueries();  // an index build of a large library would hold the close for minutes
     pool_.waitForDone();
     viewPool_.waitForDone();
 }

@@ -34,13 +34,20 @@ void HnswIndex::build(const Matrix& v)
     impl_->graph->addPoint(v.row(0), 0);
     std::atomic<int> next{1};
     auto worker = [&] {
-        for (int i; (i = next.fetch_add(1)) < rows_;) impl_->graph->addPoint(v.row(i), hnswlib::labeltype(i));
+        for (int i; (i = next.fetch_add(1)) < rows_;) {
+            if (options_.cancel && *options_.cancel) break;
+            impl_->graph->addPoint(v.row(i), hnswlib::labeltype(i));
+        }
     };
     const int threads = std::max(1, std::min(options_.buildThreads, rows_ / 1000 + 1));
     std::vector<std::thread> pool;
     for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
+    if (options_.cancel && *options_.cancel) {
+        impl_->graph.reset();
+        throw IndexBuildCancelled();
+    }
     impl_->graph->setEf(size_t(options_.hnswEfSearch));
 }
 

@@ -2,8 +2,10 @@
 // k-nearest-neighbour search over L2-normalised vectors with cosine distance (1 - dot product).
 // Items are the rows of the matrix given to build(); results name rows. `exclude` drops rows
 // (e.g. the query track's own segments) from the result.
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,13 @@ struct IndexOptions {
     int hnswEfConstruction = 100;
     int hnswEfSearch = 128;
     int buildThreads = 2;
+    // Set (by whoever owns it) to abandon an HNSW build: build() then throws IndexBuildCancelled, so
+    // closing a large library does not wait minutes for an index nobody will query.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+struct IndexBuildCancelled : std::runtime_error {
+    IndexBuildCancelled() : std::runtime_error("index build cancelled") {}
 };
 
 // Exact below options.approximateAbove rows, HNSW above.

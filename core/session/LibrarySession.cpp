@@ -349,6 +349,7 @@ std::shared_ptr<const NeighbourSearch> LibrarySession::search(Focus focus)
         std::lock_guard<std::mutex> lock(mutex_);
         options = indexOptions_;
     }
+    options.cancel = &cancelQueries_;
     auto s = std::make_shared<const NeighbourSearch>(NeighbourSearch::load(*store_, focus, model.modelId, options));
     std::lock_guard<std::mutex> lock(mutex_);
     return searches_.emplace(focus, std::move(s)).first->second;

@@ -128,6 +128,9 @@ public:
     // ---- queries; searches are cached per focus until invalidate() (call it when analyses change)
     void invalidate();
     void setIndexOptions(const IndexOptions& options);
+    // Abandons index builds in progress (they throw IndexBuildCancelled) and every later one: for
+    // closing the library without waiting for them.
+    void cancelQueries() { cancelQueries_ = true; }
     // Throws SessionError when the focus has nothing analysed.
     std::shared_ptr<const NeighbourSearch> search(Focus focus);
     // The k nearest tracks that pass `exclusions`. Throws SessionError when the track has no
@@ -160,6 +163,7 @@ private:
     std::vector<SegmentMapPoint> storedMap(Focus focus, MapLevel level, int maxPoints, const std::function<bool()>& cancelled);
 
     std::shared_ptr<LibraryStore> store_;
+    std::atomic<bool> cancelQueries_{false};
     mutable std::mutex mutex_;
     EmbedderSet embedders_;
     std::vector<std::string> problems_;

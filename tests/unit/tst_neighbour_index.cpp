@@ -107,6 +107,21 @@ private Q_SLOTS:
         for (const auto& n : filtered) QVERIFY(n.row >= 2500);
     }
 
+    void hnswBuildCanBeAbandoned()
+    {
+        const Matrix data = randomUnit(3000, 16, 5);
+        std::atomic<bool> stop{true};
+        IndexOptions o;
+        o.cancel = &stop;
+        HnswIndex cancelled(o);
+        QVERIFY_THROWS_EXCEPTION(IndexBuildCancelled, cancelled.build(data));
+        QVERIFY(cancelled.search(data.row(0), 5).empty());  // nothing half-built to query
+        stop = false;
+        HnswIndex built(o);
+        built.build(data);
+        QCOMPARE(built.search(data.row(7), 1).front().row, 7);
+    }
+
     void thresholdPicksTheIndex()
     {
         IndexOptions o;
