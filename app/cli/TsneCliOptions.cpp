@@ -10,6 +10,7 @@ void readTsneOptions(const CliArgs& args, projection::TsneOptions& o)
     o.threads = args.getInt("threads", o.threads);
     o.fft.nodesPerBox = args.getInt("fft-nodes", o.fft.nodesPerBox);
     o.fft.maxBoxWidth = args.getDouble("fft-box-width", o.fft.maxBoxWidth);
+    o.treeAboveGridPerPoint = args.getDouble("tree-above-grid-per-point", o.treeAboveGridPerPoint);
     if (int(args.has("exact")) + int(args.has("barnes-hut")) + int(args.has("fft")) > 1)
         throw UsageError("--exact, --barnes-hut and --fft exclude each other");
     if (args.has("exact")) o.method = projection::TsneOptions::Method::Exact;

@@ -19,6 +19,16 @@ namespace {
 constexpr int kParts = 2;
 
 // Smallest m >= v whose only prime factors are 2, 3 and 5 (fast FFTW sizes).
+// Box width for a map of this span: quantised (powers of 1.25 below the cap) so that the kernel
+// spectra are reused while the map grows slowly.
+double boxWidthFor(double span, const FftRepulsionOptions& o)
+{
+    double width = span / o.minBoxes;
+    width = width >= o.maxBoxWidth ? o.maxBoxWidth
+                                   : std::min(o.maxBoxWidth, std::pow(1.25, std::ceil(std::log(width) / std::log(1.25))));
+    return std::max(width, span / o.maxBoxes);
+}
+
 int smooth235(int v)
 {
     for (int m = std::max(v, 1);; ++m) {
@@ -29,6 +39,7 @@ int smooth235(int v)
         if (r == 1) return m;
     }
 }
+
 
 struct FftwFree {
     void operator()(void* p) const { fftwf_free(p); }
@@ -242,11 +253,7 @@ double FftRepulsion::compute(const std::vector<double>& y, int threads, std::vec
     }
     if (!finite) throw std::runtime_error("t-SNE diverged: non-finite map coordinates");
     const double span = std::max(hi - lo, 1e-12) * (1.0 + 1e-9);
-    double width = span / s.o.minBoxes;
-    width = width >= s.o.maxBoxWidth
-                ? s.o.maxBoxWidth
-                : std::min(s.o.maxBoxWidth, std::pow(1.25, std::ceil(std::log(width) / std::log(1.25))));
-    width = std::max(width, span / s.o.maxBoxes);
+    const double width = boxWidthFor(span, s.o);
     const int boxes = smooth235(std::max(s.o.minBoxes, int(std::ceil(span / width))));
     s.prepare(boxes, width);
     const int g = s.grid;
@@ -345,6 +352,16 @@ double FftRepulsion::compute(const std::vector<double>& y, int threads, std::vec
     for (double v : s.zColumn)
         z += v;
     return z * scale - n;
+}
+
+long long FftRepulsion::paddedNodes(const std::vector<double>& y) const
+{
+    if (y.size() < 4) return 0;
+    const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
+    const double span = std::max(*hi - *lo, 1e-12) * (1.0 + 1e-9);
+    const int boxes = smooth235(std::max(impl_->o.minBoxes, int(std::ceil(span / boxWidthFor(span, impl_->o)))));
+    const long long padded = 2LL * boxes * impl_->o.nodesPerBox;
+    return padded * padded;
 }
 
 } // namespace stemscope::projection

@@ -33,6 +33,8 @@ public:
     double compute(const std::vector<double>& y, int threads, std::vector<double>& rep);
 
     int lastGridSize() const; // nodes per dimension used by the last call (for tests and reports)
+    // Nodes of the zero-padded grid compute() would transform for this map (its cost driver).
+    long long paddedNodes(const std::vector<double>& y) const;
 
 private:
     struct Impl;

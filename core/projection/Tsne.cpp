@@ -62,6 +62,7 @@ struct Repulsion {
                       : m == TsneOptions::Method::Fft ? K::Fft
                                                       : K::BarnesHut;
         method.theta = o.theta;
+        method.treeAboveGridPerPoint = o.treeAboveGridPerPoint;
         if (method.kind == K::Fft) {
             fft = std::make_unique<FftRepulsion>(o.fft);
             method.fft = fft.get();

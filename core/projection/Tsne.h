@@ -34,6 +34,9 @@ struct TsneOptions {
     Method method = Method::Auto;
     int exactThreshold = 1500; // Auto picks Exact up to this many points, Fft above
     FftRepulsionOptions fft;   // grid settings of Method::Fft
+    // Method::Fft falls back to Barnes-Hut for iterations whose padded grid exceeds this many nodes
+    // per point (0: never); see RepulsionMethod::treeAboveGridPerPoint.
+    double treeAboveGridPerPoint = 100;
     Init init = Init::Pca;
     uint64_t seed = 42;
     int threads = 2;                // <= 0: all hardware threads

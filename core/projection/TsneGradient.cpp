@@ -85,7 +85,9 @@ GradientResult tsneGradient(const SparseAffinities& P, const std::vector<double>
     grad.assign(2 * size_t(n), 0.0);
     std::vector<double> zRow(size_t(n), 0.0), rep(2 * size_t(n), 0.0);
     const bool exact = method.kind == RepulsionMethod::Kind::Exact;
-    const bool fft = method.kind == RepulsionMethod::Kind::Fft;
+    const bool fft = method.kind == RepulsionMethod::Kind::Fft &&
+                     !(method.treeAboveGridPerPoint > 0 && method.fft &&
+                       double(method.fft->paddedNodes(y)) > method.treeAboveGridPerPoint * n);
     const double theta = method.theta;
     std::unique_ptr<QuadTree> tree;
     double fftZ = 0.0;

@@ -21,6 +21,11 @@ struct RepulsionMethod {
     Kind kind = Kind::Exact;
     double theta = 0.5;          // Barnes-Hut opening angle
     FftRepulsion* fft = nullptr; // Kind::Fft: keeps plans and the kernel between iterations (required)
+    // Kind::Fft: an iteration whose padded grid would exceed this many nodes per point uses the
+    // Barnes-Hut tree instead (0: never). Real embeddings spread into many tight, far-apart clusters:
+    // the grid then grows with the map's span, not with n, and its transforms outweigh a tree walk
+    // by far at a few thousand points (docs/benchmarks/maps-and-search.md).
+    double treeAboveGridPerPoint = 0;
 };
 
 // y: n interleaved (x, y) coordinates; grad: resized to 2n. Rows where `active` is false (when

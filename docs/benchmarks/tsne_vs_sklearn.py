@@ -10,6 +10,10 @@ For each size n:
      `stemscope-cli tsne quality` (our trustworthiness, sampled above 20000 points, and KL(P||Q) with the same
      kNN P and exact Q normalisation for both embeddings). sklearn's own kl_divergence_ is reported too.
 
+With --data X.npy (e.g. segment embeddings from `stemscope-cli embed *.flac --focus drums --out X.npy`), each
+size n is n rows of X drawn without replacement (numpy default_rng(0)) instead of synthetic clusters, and ours
+runs as `stemscope-cli tsne --in ... --threads 2` (default options).
+
 Usage: docs/benchmarks/tsne_vs_sklearn.py --cli build-tsne/app/stemscope-cli --sizes 1000 10000 [--repeats 2]
        [--seeds 42 1 2] [--ours-args "--fft-nodes 5"] [--sklearn-timeout 1800] [--skip-sklearn] [--workdir DIR]
 Must run with Debian's python3 (/usr/bin/python3, package python3-sklearn).
@@ -78,6 +82,7 @@ def main():
     ap.add_argument('--sklearn-timeout', type=float, default=1800)
     ap.add_argument('--skip-sklearn', action='store_true')
     ap.add_argument('--workdir', default='/tmp/tsne-bench')
+    ap.add_argument('--data', help='real embeddings (.npy, rows = points) to subsample instead of synthetic clusters')
     ap.add_argument('--sklearn-worker', nargs=3, metavar=('X', 'Y', 'SEED'), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.sklearn_worker:
@@ -86,6 +91,12 @@ def main():
     os.makedirs(a.workdir, exist_ok=True)
     for n in a.sizes:
         x_path = os.path.join(a.workdir, f'x_{n}.f32')
+        if a.data:
+            full = np.load(a.data).astype('<f4')
+            if n > full.shape[0]:
+                sys.exit(f'{a.data} has {full.shape[0]} rows, fewer than {n}')
+            rows = np.sort(np.random.default_rng(0).choice(full.shape[0], n, replace=False))
+            write_f32(x_path, full[rows])
         for seed in a.seeds:
             run_size(a, n, seed, x_path)
 
@@ -95,11 +106,18 @@ def run_size(a, n, seed, x_path):
     y_skl = os.path.join(a.workdir, f'y_sklearn_{n}_{seed}.f32')
     for rep in range(a.repeats):
         load, cpu0 = os.getloadavg()[0], child_cpu()
-        out = subprocess.run([a.cli, 'bench', 'tsne', '--n', str(n), '--seed', str(seed), '--write-data', x_path,
-                              '--out', y_ours, '--no-quality'] + a.ours_args.split(),
-                             check=True, capture_output=True, text=True).stdout
-        m = re.search(r'run 1: (\S+) ([0-9.]+) s wall', out)
+        if a.data:
+            out = subprocess.run([a.cli, 'tsne', '--in', x_path, '--out', y_ours, '--seed', str(seed), '--threads', '2',
+                                  '--quiet'] + a.ours_args.split(), check=True, capture_output=True, text=True)
+            out = out.stdout + out.stderr
+            m = re.search(r't-SNE (\S+): .*, ([0-9.]+) s', out)
+        else:
+            out = subprocess.run([a.cli, 'bench', 'tsne', '--n', str(n), '--seed', str(seed), '--write-data', x_path,
+                                  '--out', y_ours, '--no-quality'] + a.ours_args.split(),
+                                 check=True, capture_output=True, text=True).stdout
+            m = re.search(r'run 1: (\S+) ([0-9.]+) s wall', out)
         print(json.dumps({'n': n, 'impl': 'stemscope', 'method': m.group(1), 'seed': seed, 'rep': rep + 1,
+                          'data': a.data or 'synthetic clusters',
                           'seconds': float(m.group(2)), 'cpu_seconds_process': round(child_cpu() - cpu0, 2),
                           'load_before': round(load, 2), 'load_after': round(os.getloadavg()[0], 2),
                           'ours_args': a.ours_args}), flush=True)

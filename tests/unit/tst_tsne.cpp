@@ -277,6 +277,34 @@ private Q_SLOTS:
         }
     }
 
+    void fftHandsWideMapsToTheTree()
+    {
+        // Per iteration: the FFT grid follows the map's span, not n. A map whose padded grid would
+        // exceed treeAboveGridPerPoint nodes per point gets Barnes-Hut's gradient, a compact one the FFT's.
+        auto gradients = [](int n, double scale) {
+            const Matrix x = makeClusters(n, 16, 5, 1.0, 8);
+            const SparseAffinities P = knnAffinities(x, 15.0);
+            std::vector<double> y(2 * size_t(n));
+            for (size_t c = 0; c < y.size(); ++c) y[c] = std::sin(double(c) * 12.9898) * scale;
+            FftRepulsion fft;
+            RepulsionMethod tree, hybrid, pure;
+            tree.kind = RepulsionMethod::Kind::BarnesHut;
+            hybrid.kind = pure.kind = RepulsionMethod::Kind::Fft;
+            hybrid.fft = pure.fft = &fft;
+            hybrid.treeAboveGridPerPoint = 100;
+            std::vector<double> gt, gh, gp;
+            tsneGradient(P, y, 1.0, tree, 2, gt);
+            tsneGradient(P, y, 1.0, hybrid, 2, gh);
+            tsneGradient(P, y, 1.0, pure, 2, gp);
+            const bool wide = double(fft.paddedNodes(y)) > 100.0 * n;
+            return std::tuple{wide, gh == gt, gh == gp};
+        };
+        const auto [wide, asTree, asFft] = gradients(600, 80.0);
+        QVERIFY(wide && asTree && !asFft);
+        const auto [wide2, asTree2, asFft2] = gradients(6000, 0.5);
+        QVERIFY(!wide2 && !asTree2 && asFft2);
+    }
+
     void fftRepulsionBoundsTheGridAndRejectsNonFinite()
     {
         std::vector<double> y = {0, 0, 1e5, 3, -7, 1e5, 2, 2}; // a map 1e5 units wide
