@@ -19,10 +19,12 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 
 int run(int argc, char** argv)
 {
-    CliArgs args(argc, argv, {"no-map"});
+    CliArgs args(argc, argv, {"no-map", "append"});
     const std::string out = args.get("out");
     if (out.empty()) throw UsageError("--out LIB.sqlite is required (a new file)");
-    if (fs::exists(fs::u8path(out))) throw UsageError("'" + out + "' exists already: give a new file");
+    const bool append = args.has("append");
+    if (!append && fs::exists(fs::u8path(out))) throw UsageError("'" + out + "' exists already: give a new file (or --append)");
+    if (append && !fs::exists(fs::u8path(out))) throw UsageError("--append: no library at '" + out + "'");
     SyntheticLibraryOptions o;
     o.tracks = args.getInt("tracks", o.tracks);
     o.segmentsPerTrack = args.getInt("segments", o.segmentsPerTrack);
@@ -34,7 +36,12 @@ int run(int argc, char** argv)
         if (!f) throw UsageError("unknown focus '" + n + "'");
         focuses.push_back(*f);
     }
-    LibrarySession session(out, LibraryStore::Access::ReadWrite, LibrarySession::OpenMode::CreateNew);
+    LibrarySession session(out, LibraryStore::Access::ReadWrite,
+                           append ? LibrarySession::OpenMode::ExistingOnly : LibrarySession::OpenMode::CreateNew);
+    if (append) {
+        o.firstIndex = int(session.store()->tracks().size());
+        o.seed += uint64_t(o.firstIndex);  // new tracks, not copies of the first ones
+    }
     // Stored under the installed models' ids, so the window shows them as current results.
     session.loadInstalledModels(args.get("models"));
     const auto embedders = session.embedders();
@@ -66,10 +73,12 @@ int run(int argc, char** argv)
 const CommandRegistration reg(
     {"bench gui-library", "write a library of N synthetic tracks (with stored track maps) for GUI benchmarks",
      "stemscope-cli bench gui-library --tracks N --out LIB.sqlite [--segments 24] [--focus mix,drums]\n"
-     "                                [--genres 16] [--seed 1] [--models DIR] [--no-map]\n"
+     "                                [--genres 16] [--seed 1] [--models DIR] [--no-map] [--append]\n"
      "  Tracks with realistic segment embeddings (genre > track > segment clusters on the unit sphere)\n"
      "  under the installed models' ids, then each focus's track map (t-SNE, timed) stored as the window\n"
-     "  would. Open it with: stemscope --library LIB.sqlite [--benchmark-map]",
+     "  would. --append adds N more tracks to LIB and updates its stored maps (new tracks are placed into\n"
+     "  them while they are at most a quarter of the library). Open it with:\n"
+     "  stemscope --library LIB.sqlite [--benchmark-map]",
      run});
 
 }  // namespace

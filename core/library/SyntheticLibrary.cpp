@@ -79,7 +79,7 @@ SyntheticLibraryReport writeSyntheticLibrary(LibraryStore& store, const Syntheti
         }
         const int genre = int(rng.next() % uint64_t(o.genres));
         char name[64];
-        std::snprintf(name, sizeof name, "track-%06d", t);
+        std::snprintf(name, sizeof name, "track-%06d", o.firstIndex + t);
         TrackRecord rec;
         rec.path = std::string("/nonexistent/stemscope-bench/") + name + ".flac";
         char hash[17];
@@ -93,8 +93,8 @@ SyntheticLibraryReport writeSyntheticLibrary(LibraryStore& store, const Syntheti
         rec.status = track_status::kAnalysed;
         const std::string genreName = std::string(kGenres[genre % nGenreNames]) + (genre >= nGenreNames ? std::to_string(genre / nGenreNames) : "");
         rec.tags = nlohmann::json{{"title", std::string("Synthetic ") + name},
-                                  {"artist", "Artist " + std::to_string(t % 997)},
-                                  {"album", "Album " + std::to_string(t / 10)},
+                                  {"artist", "Artist " + std::to_string((o.firstIndex + t) % 997)},
+                                  {"album", "Album " + std::to_string((o.firstIndex + t) / 10)},
                                   {"genre", genreName}}
                        .dump();
         const int64_t id = store.insertTrack(rec);

@@ -29,6 +29,7 @@ struct SyntheticLibraryOptions {
     double trackSpread = 1.0;     // same-genre tracks: cosine ~ 0.5
     double segmentSpread = 0.5;   // segments of one track: cosine ~ 0.8 (what our models give)
     uint64_t seed = 1;
+    int firstIndex = 0;           // names run from track-<firstIndex> (appending to a library written before)
     std::map<Focus, SyntheticModel> models;  // the focuses to fill, with the model id they are stored under
 };
 

@@ -99,12 +99,14 @@ GradientResult tsneGradient(const SparseAffinities& P, const std::vector<double>
     }
     // Single-precision copy for the sparse attraction.
     std::vector<float> yf(y.begin(), y.end());
+    const bool splitZ = !fft && active && method.inactiveZ >= 0;
     parallelFor(n, threads, [&](int b, int e) {
         for (int i = b; i < e; ++i) {
             const double yx = y[2 * size_t(i)], yy = y[2 * size_t(i) + 1];
             // Attraction.
             double ax = 0.0, ay = 0.0;
             const bool on = !active || (*active)[size_t(i)];
+            if (splitZ && !on) continue; // fixed row: its pairs with other fixed rows are in inactiveZ
             const int64_t rowBegin = P.rowStart[size_t(i)], rowEnd = P.rowStart[size_t(i) + 1];
             if (exact && rowEnd - rowBegin == n - 1) {
                 // Dense row (exact affinities: every j != i in column order): one pass for both terms.
@@ -157,9 +159,25 @@ GradientResult tsneGradient(const SparseAffinities& P, const std::vector<double>
         }
     }, 32);
     double z = fftZ;
-    if (!fft)
+    if (splitZ) {
+        // Z = fixed pairs + 2 * (active rows' sums) - active-active pairs (counted twice by the rows).
+        std::vector<int> moving;
+        for (int i = 0; i < n; ++i)
+            if ((*active)[size_t(i)]) moving.push_back(i);
+        double rows = 0.0, both = 0.0;
+        for (int i : moving) {
+            rows += zRow[size_t(i)];
+            for (int j : moving) {
+                if (j == i) continue;
+                const double dx = y[2 * size_t(i)] - y[2 * size_t(j)], dy = y[2 * size_t(i) + 1] - y[2 * size_t(j) + 1];
+                both += 1.0 / (1.0 + dx * dx + dy * dy);
+            }
+        }
+        z = method.inactiveZ + 2.0 * rows - both;
+    } else if (!fft) {
         for (double v : zRow)
             z += v;
+    }
     const double invZ = z > 0 ? 1.0 / z : 0.0;
     for (int i = 0; i < n; ++i) {
         if (active && !(*active)[size_t(i)]) continue;
@@ -167,6 +185,33 @@ GradientResult tsneGradient(const SparseAffinities& P, const std::vector<double>
         grad[2 * size_t(i) + 1] = 4.0 * (grad[2 * size_t(i) + 1] - rep[2 * size_t(i) + 1] * invZ);
     }
     return {z};
+}
+
+double repulsionZ(const std::vector<double>& y, double theta, int threads)
+{
+    const int n = int(y.size() / 2);
+    if (n < 2) return 0.0;
+    std::unique_ptr<QuadTree> tree;
+    if (theta > 0) tree = std::make_unique<QuadTree>(y, n);
+    std::vector<double> zRow(size_t(n), 0.0);
+    parallelFor(n, threads, [&](int b, int e) {
+        for (int i = b; i < e; ++i) {
+            double rx = 0.0, ry = 0.0, z = 0.0;
+            if (tree) {
+                z = tree->repulsion(i, theta, rx, ry);
+            } else {
+                for (int j = 0; j < n; ++j) {
+                    if (j == i) continue;
+                    const double dx = y[2 * size_t(i)] - y[2 * size_t(j)], dy = y[2 * size_t(i) + 1] - y[2 * size_t(j) + 1];
+                    z += 1.0 / (1.0 + dx * dx + dy * dy);
+                }
+            }
+            zRow[size_t(i)] = z;
+        }
+    }, 32);
+    double z = 0.0;
+    for (double v : zRow) z += v;
+    return z;
 }
 
 double klEstimate(const SparseAffinities& P, const std::vector<double>& y, double z)

@@ -26,7 +26,15 @@ struct RepulsionMethod {
     // the grid then grows with the map's span, not with n, and its transforms outweigh a tree walk
     // by far at a few thousand points (docs/benchmarks/maps-and-search.md).
     double treeAboveGridPerPoint = 0;
+    // >= 0 (with `active` rows and Exact or Barnes-Hut repulsion): the sum of w_ij over pairs of
+    // inactive rows, which do not move. Inactive rows then cost nothing at all: Z is this constant
+    // plus what the active rows add (incremental placement: 100 new points on a 10 000-point map
+    // walk the tree 100 times per iteration, not 10 100).
+    double inactiveZ = -1;
 };
+
+// sum_{i != j} 1 / (1 + |y_i - y_j|^2) over n interleaved points: exact (theta 0) or Barnes-Hut.
+double repulsionZ(const std::vector<double>& y, double theta, int threads);
 
 // y: n interleaved (x, y) coordinates; grad: resized to 2n. Rows where `active` is false (when
 // given) get a zero gradient and cost nothing beyond their share of the tree.

@@ -1,0 +1,42 @@
+#!/usr/bin/python3
+"""Learning curve of the mask separator: training loss and held-out median SDR per source against
+steps and wall time (learning_curve.csv from `stemscope-cli separation train --validate`), with the
+oracle-ratio-mask ceiling of the 20 test songs as dotted lines for scale.
+
+usage: plot_separator_curve.py learning_curve.csv docs/results/separation-learning-curve.png
+"""
+import csv
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+src, out = sys.argv[1], sys.argv[2]
+rows = list(csv.DictReader(open(src)))
+step = [int(r["step"]) for r in rows]
+minutes = [float(r["seconds"]) / 60 for r in rows]
+sources = ["drums", "bass", "piano", "guitar", "other"]
+oracle = {"drums": 6.5, "bass": 11.3, "piano": 9.9, "guitar": 6.2}  # test split, docs/results/separation.md
+colour = {"drums": "C0", "bass": "C1", "piano": "C2", "guitar": "C3", "other": "C4"}
+fig, ax = plt.subplots(1, 3, figsize=(15, 4))
+ax[0].plot(step, [float(r["loss"]) for r in rows], color="black")
+ax[0].set_xlabel("step")
+ax[0].set_ylabel("training L1 loss (magnitudes)")
+for s in sources:
+    ys = [float(r["val_sdr_" + s]) for r in rows]
+    ax[1].plot(step, ys, marker="o", label=s, color=colour[s])
+    ax[2].plot(minutes, ys, marker="o", label=s, color=colour[s])
+    if s in oracle:
+        for a in ax[1:]:
+            a.axhline(oracle[s], color=colour[s], linestyle=":", linewidth=1)
+for a in ax[1:]:
+    a.set_ylabel("median SDR, 16 held-out songs (dB)")
+    a.legend(fontsize=8)
+ax[1].set_xlabel("step")
+ax[1].set_title("validation SDR (dotted: oracle mask on the test songs)")
+ax[2].set_xlabel("wall time (min, 2 cores, shared)")
+fig.tight_layout()
+fig.savefig(out, dpi=90)
+print("wrote", out)
