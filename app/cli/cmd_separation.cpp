@@ -75,6 +75,7 @@ int runTrain(int argc, char** argv)
     c.checkpointPath = args.get("checkpoint", out + ".ckpt");
     c.checkpointEvery = args.getInt("checkpoint-every", c.checkpointEvery);
     c.resume = args.has("resume");
+    c.initModelPath = args.get("init");
     c.augment = args.has("augment");
     c.stopAfterSeconds = args.getDouble("stop-after-minutes", 0) * 60.0;
     std::signal(SIGINT, onSignal);
@@ -178,7 +179,7 @@ int runEvaluate(int argc, char** argv)
         out.open(csv);
         out << "song,source,sdr_db,si_sdr_db,reference_rms_db\n";
     }
-    const auto scores = scoreSeparator(sep, data, 0, [&](const SongSeparationScore& song) {
+    const auto scores = scoreSeparator(sep, data, args.getDouble("seconds", 0.0), [&](const SongSeparationScore& song) {
         for (const auto& name : data.sources)
             if (out)
                 out << song.song << "," << name << "," << song.sdr.at(name) << "," << song.siSdr.at(name) << ","
@@ -248,13 +249,15 @@ const CommandRegistration regTrain(
      "  --hidden N (256)  --blocks N (4)  --seed S (1)  --threads N (2)  --max-songs N (all)\n"
      "  --resume          continue from OUT.ckpt (written every 100 steps and on Ctrl-C)\n"
      "  --checkpoint-every N (100)  --stop-after-minutes M (checkpointed; --resume continues)\n"
+     "  --init MODEL.pt   start from these weights (same shape), fresh optimiser; ignored with --resume\n"
      "  --augment         EQ, reverb, guitar overdrive and bus compression on the sources (targets stay exact)\n"
      "  --validate DIR    held-out songs: median SDR per source at every checkpoint into learning_curve.csv\n"
      "  --validate-songs N (16)  --validate-seconds T (20)",
      runTrain});
 const CommandRegistration regEvaluate(
     {"separation evaluate", "SDR (BSS Eval) and SI-SDR per source on a test corpus",
-     "stemscope-cli separation evaluate --corpus DIR [--model DIR|FILE] [--csv FILE] [--max-songs N]", runEvaluate});
+     "stemscope-cli separation evaluate --corpus DIR [--model DIR|FILE] [--csv FILE] [--max-songs N] [--seconds T]\n"
+     "  --seconds T   score each song's first T seconds only (default: whole songs)", runEvaluate});
 const CommandRegistration regApply(
     {"separation apply", "separate every song's mix of a corpus into a new corpus of separated stems",
      "stemscope-cli separation apply --corpus DIR --out DIR [--model DIR|FILE]   (resumable)", runApply});

@@ -63,6 +63,10 @@ SeparatorTrainResult trainSeparator(const SeparationData& data, const SeparatorT
     if (c.resume && !c.checkpointPath.empty() && fs::exists(c.checkpointPath)) {
         start = loadCheckpoint(net, opt, c.checkpointPath);
         r.resumedFromStep = start;
+    } else if (!c.initModelPath.empty()) {
+        torch::serialize::InputArchive root;
+        root.load_from(c.initModelPath);
+        detail::readMaskNetWeights(net, root);  // throws when the shape differs
     }
     if (!c.checkpointPath.empty() && fs::path(c.checkpointPath).has_parent_path())
         fs::create_directories(fs::path(c.checkpointPath).parent_path());

@@ -33,6 +33,9 @@ struct SeparatorTrainConfig {
     int threads = 2;
     std::string checkpointPath;
     bool resume = false;
+    // Non-empty: start from these weights (a model or checkpoint file of the same shape) with a fresh
+    // optimiser, unless a checkpoint is resumed: continuing without the optimiser state.
+    std::string initModelPath;
     int checkpointEvery = 100;
     int lossCurveEvery = 50;      // steps averaged into one SeparatorTrainResult::lossCurve point
     int stopAfterSteps = 0;       // > 0: stop (as if cancelled, checkpoint written) after this many steps in this call

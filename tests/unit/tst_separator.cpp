@@ -208,6 +208,19 @@ private Q_SLOTS:
         QVERIFY(worst < 1e-4);
     }
 
+    void initStartsFromGivenWeights()
+    {
+        // 0 steps from --init = exactly the given model; a model of another shape is refused.
+        trainSeparator(train_, tinyConfig(30), path("base.pt"));
+        auto c = tinyConfig(0);
+        c.initModelPath = path("base.pt");
+        trainSeparator(train_, c, path("from-init.pt"));
+        const auto mix = test_.songs[1].mix();
+        QCOMPARE(TorchSeparator(path("from-init.pt")).separate(mix).at("high"), TorchSeparator(path("base.pt")).separate(mix).at("high"));
+        c.spec.hidden = 16;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, trainSeparator(train_, c, path("other-shape.pt")));
+    }
+
     void resumeIsExact()
     {
         auto c = tinyConfig(20);
