@@ -14,6 +14,7 @@
 #include "audio/AudioDecoder.h"
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "cli/LearningCurveCsv.h"
 #include "instrsim/FeatureSet.h"
 #include "separation/SeparationData.h"
 #include "separation/SeparationEvaluation.h"
@@ -100,31 +101,14 @@ int runTrain(int argc, char** argv)
         std::cerr << "validation: " << val.songs.size() << " songs of " << valDir << "\n";
     }
     const double valSeconds = args.getDouble("validate-seconds", 20.0);
-    const std::string curvePath = (fs::path(out).parent_path() / "learning_curve.csv").string();
-    const bool newCurve = !c.resume || !fs::exists(curvePath);
-    double secondsBefore = 0;  // wall time of earlier calls: the curve's last row
-    if (!newCurve) {
-        std::ifstream in(curvePath);
-        std::string line, last;
-        while (std::getline(in, line))
-            if (!line.empty()) last = line;
-        if (const auto a = last.find(','); a != std::string::npos) {
-            try {
-                secondsBefore = std::stod(last.substr(a + 1));
-            } catch (const std::exception&) {
-            }
-        }
-    }
-    std::ofstream curve;
+    LearningCurveCsv curveFile;
     if (!val.songs.empty()) {
-        if (fs::path(curvePath).has_parent_path()) fs::create_directories(fs::path(curvePath).parent_path());
-        curve.open(curvePath, newCurve ? std::ios::trunc : std::ios::app);
-        if (newCurve) {
-            curve << "step,seconds,loss";
-            for (const auto& s : c.spec.sources) curve << ",val_sdr_" << s;
-            curve << "\n";
-        }
+        std::string header = "step,seconds,loss";
+        for (const auto& s : c.spec.sources) header += ",val_sdr_" + s;
+        curveFile = openLearningCurve((fs::path(out).parent_path() / "learning_curve.csv").string(), c.resume, header);
     }
+    std::ofstream& curve = curveFile.out;
+    const double secondsBefore = curveFile.secondsBefore;
     const auto r = trainSeparator(
         data, c, out,
         [&](const SeparatorTrainProgress& p) {

@@ -13,6 +13,7 @@
 
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "cli/LearningCurveCsv.h"
 #include "embedding/TorchEmbedder.h"
 #include "mixfocus/MultiFocusTrainer.h"
 #include "mixfocus/PseudoMixBenchmark.h"
@@ -88,27 +89,11 @@ int run(int argc, char** argv)
                   << " s, part " << valPartDb << " dB\n";
     }
     fs::create_directories(outDir);
-    const std::string curvePath = (fs::path(outDir) / "learning_curve.csv").string();
-    const bool newCurve = !c.resume || !fs::exists(curvePath);
-    std::ofstream curve(curvePath, newCurve ? std::ios::trunc : std::ios::app);
-    if (newCurve) {
-        curve << "step,seconds,loss_mix,loss_drums,loss_bass,loss_piano,loss_guitar";
-        for (Focus f : kParts) curve << ",val_acc1_" << focusName(f) << ",val_distractor1_" << focusName(f);
-        curve << "\n";
-    }
-    double secondsBefore = 0;  // wall time of earlier calls, from the curve's last row
-    if (!newCurve) {
-        std::ifstream in(curvePath);
-        std::string line, last;
-        while (std::getline(in, line))
-            if (!line.empty()) last = line;
-        if (const auto a = last.find(','); a != std::string::npos) {
-            try {
-                secondsBefore = std::stod(last.substr(a + 1));
-            } catch (const std::exception&) {
-            }
-        }
-    }
+    std::string header = "step,seconds,loss_mix,loss_drums,loss_bass,loss_piano,loss_guitar";
+    for (Focus f : kParts) header += std::string(",val_acc1_") + focusName(f) + ",val_distractor1_" + focusName(f);
+    auto curveFile = openLearningCurve((fs::path(outDir) / "learning_curve.csv").string(), c.resume, header);
+    std::ofstream& curve = curveFile.out;
+    const double secondsBefore = curveFile.secondsBefore;
     std::array<double, 5> lossSum{};
     int lossCount = 0;
     const auto r = trainMultiFocusModel(
