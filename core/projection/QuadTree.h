@@ -13,6 +13,9 @@ public:
     // Repulsion on point i: adds sum_j w_ij^2 (y_i - y_j) to (fx, fy) and returns sum_j w_ij,
     // with w_ij = 1 / (1 + |y_i - y_j|^2), j != i (approximated per theta; theta = 0 is exact).
     double repulsion(int i, double theta, double& fx, double& fy) const;
+    // The points in tree order (each leaf's points together): walking queries in this order keeps
+    // consecutive walks on the same cells, which the cache likes.
+    const std::vector<int>& order() const { return order_; }
 
 private:
     struct Cell {

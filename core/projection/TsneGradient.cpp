@@ -100,8 +100,10 @@ GradientResult tsneGradient(const SparseAffinities& P, const std::vector<double>
     // Single-precision copy for the sparse attraction.
     std::vector<float> yf(y.begin(), y.end());
     const bool splitZ = !fft && active && method.inactiveZ >= 0;
+    const std::vector<int>* walk = tree ? &tree->order() : nullptr; // tree order: neighbouring walks share cells
     parallelFor(n, threads, [&](int b, int e) {
-        for (int i = b; i < e; ++i) {
+        for (int k = b; k < e; ++k) {
+            const int i = walk ? (*walk)[size_t(k)] : k;
             const double yx = y[2 * size_t(i)], yy = y[2 * size_t(i) + 1];
             // Attraction.
             double ax = 0.0, ay = 0.0;
