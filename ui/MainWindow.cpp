@@ -991,7 +991,7 @@ void MainWindow::showShortcuts()
                                    "Enter (neighbours)\tplay the neighbour's matching 3 s segment\nShift+Enter\tplay the "
                                    "neighbour's mix\nCtrl+Enter\tplay the neighbour's stem of the focus\nCtrl/Shift+click\tselect "
                                    "several tracks for the heatmap\nCtrl+F\tfilter the library\nF5\tre-analyse\n"
-                                   "Ctrl+E\texport the current view as PNG\nCtrl+Shift+P\texport a playlist (selection, else query + neighbours)\nCtrl+0\treset the map zoom\nCtrl+,\tsettings\n"
+                                   "Ctrl+E\texport the current view as PNG\nCtrl+Shift+P\texport a playlist (selection, else query + neighbours)\nCtrl+0\treset the map zoom\nCtrl+M\tmap of tracks / map of segments\nArrows (map)\tpan the map\nCtrl+,\tsettings\n"
                                    "Ctrl+L\tlistening test (then X/A/B play, 1/2 answer, C confident, L loop, P pause)\n"
                                    "Ctrl+T\ttrain a model"),
                                 QMessageBox::Ok, this);
