@@ -5,6 +5,7 @@
 
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "ranking/RankComparison.h"
 #include "embedding/Focus.h"
 #include "ranking/RankPipeline.h"
 #include "ranking/SyntheticCorpus.h"
@@ -79,6 +80,21 @@ int evaluate(int argc, char** argv)
         o << table;
         if (!o) throw std::runtime_error("cannot write " + a.get("out"));
     }
+    if (a.has("json")) {
+        std::ofstream o(a.get("json"));
+        o << rankRowsJson(rows, r.protocol.k);
+        if (!o) throw std::runtime_error("cannot write " + a.get("json"));
+    }
+    return 0;
+}
+
+int compare(int argc, char** argv)
+{
+    CliArgs a(argc, argv);
+    if (a.positional().empty()) throw UsageError("give one or more `rank evaluate --json` files");
+    const std::string metric = a.get("metric", "ap");
+    const auto methods = loadRankValues(a.positional(), metric);
+    std::cout << formatPairedComparisons(methods, metric, a.getInt("resamples", 10000), uint64_t(a.getInt("seed", 1)));
     return 0;
 }
 
@@ -118,8 +134,15 @@ const CommandRegistration regEval(
      "  every pool song queries the rest; relevant = the 5 first of its oracle (tag) ranking\n"
      "  --focus F        override the models' audio focus\n"
      "  --k N --relevant N --holdout-every N --cache DIR --no-chance\n"
-     "  --out FILE       also write the markdown table there",
+     "  --out FILE       also write the markdown table there\n"
+     "  --json FILE      also write every method's per-query AP/Recall/RR/nDCG (for rank compare)",
      evaluate});
+const CommandRegistration regCompare(
+    {"rank compare", "paired bootstrap of the difference between every two methods, on the same queries",
+     "stemscope-cli rank compare EVAL.json... [--metric ap|recall|rr|ndcg] [--resamples 10000] [--seed 1]\n"
+     "  EVAL.json: `rank evaluate --json` files; folds add queries, seeds repeat them (averaged per query).\n"
+     "  Per pair: mean difference, 95 % percentile interval, verdict (confirmed / refuted / undecided).",
+     compare});
 
 }  // namespace
 }  // namespace stemscope::cli

@@ -38,7 +38,7 @@ RankingScores randomRankingScores(const Matrix& oracle, const RankingProtocol& p
         rr.push_back(s[2] / trials);
         nd.push_back(s[3] / trials);
     }
-    return {meanWithCi95(ap), meanWithCi95(rc), meanWithCi95(rr), meanWithCi95(nd)};
+    return {meanWithCi95(ap), meanWithCi95(rc), meanWithCi95(rr), meanWithCi95(nd), ap, rc, rr, nd};
 }
 
 std::vector<float> meanRow(const Matrix& m)

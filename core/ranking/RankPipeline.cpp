@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "dsp/Cqt.h"
 #include "ranking/PatchSampling.h"
 #include "ranking/RankCorpus.h"
@@ -147,11 +149,14 @@ std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& r)
     const Matrix oracle = oracleFor(pool, TagVocabulary(tagsOf(pool)));
 
     std::vector<RankEvalRow> rows;
+    std::vector<std::string> queryNames;
+    for (const auto& s : pool) queryNames.push_back(s.dir);
     if (r.includeChance) {
         RankEvalRow c;
         c.name = "random ranking (chance)";
         c.scores = randomRankingScores(oracle, r.protocol);
         c.poolSize = int(pool.size());
+        c.queries = queryNames;
         rows.push_back(c);
     }
     std::map<std::string, std::vector<Matrix>> featureCache; // per focus
@@ -183,10 +188,29 @@ std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& r)
         row.trainSeconds = info.trainSeconds;
         row.steps = info.steps;
         row.poolSize = int(pool.size());
+        row.queries = queryNames;
         say(r.log, row.name + ": MAP " + fmt(row.scores.map));
         rows.push_back(row);
     }
     return rows;
+}
+
+std::string rankRowsJson(const std::vector<RankEvalRow>& rows, int k)
+{
+    nlohmann::ordered_json out{{"format", "stemscope-rank-eval-1"}, {"k", k}};
+    auto& list = out["rows"] = nlohmann::ordered_json::array();
+    for (const auto& r : rows)
+        list.push_back({{"name", r.name},
+                        {"model", r.model},
+                        {"focus", r.focus},
+                        {"train_seconds", r.trainSeconds},
+                        {"steps", r.steps},
+                        {"queries", r.queries},
+                        {"ap", r.scores.ap},
+                        {"recall", r.scores.recallPerQuery},
+                        {"rr", r.scores.rrPerQuery},
+                        {"ndcg", r.scores.ndcgPerQuery}});
+    return out.dump(1) + "\n";
 }
 
 std::string formatRankTable(const std::vector<RankEvalRow>& rows, int k)

@@ -63,6 +63,7 @@ struct RankEvalRequest {
 };
 
 struct RankEvalRow {
+    std::vector<std::string> queries; // pool song folders, in the order of scores' per-query values
     std::string name;  // e.g. "TL random (max)"
     std::string model; // file
     std::string focus;
@@ -75,6 +76,8 @@ struct RankEvalRow {
 std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& request);
 // Markdown table: method, MAP@k, Recall@k, RR@k, nDCG@k (mean +- 95 % half width), training time.
 std::string formatRankTable(const std::vector<RankEvalRow>& rows, int k = 20);
+// Rows with their per-query AP/Recall/RR/nDCG (JSON), for `rank compare` and for pooling folds.
+std::string rankRowsJson(const std::vector<RankEvalRow>& rows, int k = 20);
 
 // The split rule above, exposed for tests.
 bool isHeldOut(int index, int holdoutEvery);

@@ -79,7 +79,7 @@ RankingScores scoreRankings(const std::vector<RankedList>& retrieved, const std:
         rr.push_back(reciprocalRankAtK(retrieved[q], relevant[q], k));
         nd.push_back(ndcgAtK(retrieved[q], relevant[q], k));
     }
-    return {meanWithCi95(ap), meanWithCi95(rc), meanWithCi95(rr), meanWithCi95(nd)};
+    return {meanWithCi95(ap), meanWithCi95(rc), meanWithCi95(rr), meanWithCi95(nd), ap, rc, rr, nd};
 }
 
 std::vector<std::vector<int>> relevantFromOracle(const std::vector<RankedList>& oracle, int count)

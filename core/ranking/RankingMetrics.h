@@ -34,6 +34,8 @@ MeanCi meanWithCi95(const std::vector<double>& values);
 
 struct RankingScores {
     MeanCi map, recall, rr, ndcg;
+    // Per query, in query order (what paired comparisons between methods need; see PairedBootstrap.h).
+    std::vector<double> ap, recallPerQuery, rrPerQuery, ndcgPerQuery;
 };
 
 // queries[i] is evaluated with retrieved[i] against relevant[i].

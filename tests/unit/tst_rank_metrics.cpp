@@ -86,6 +86,10 @@ private Q_SLOTS:
         QVERIFY(std::abs(s.map.mean - (1.0 + 1.0 / 3) / 2) < 1e-12);
         QCOMPARE(s.recall.mean, 1.0);
         QVERIFY(std::abs(s.ndcg.mean - (1.0 + 0.5) / 2) < 1e-12);
+        // The per-query values behind the means, in query order (for paired comparisons).
+        QCOMPARE(s.rrPerQuery, (std::vector<double>{1.0, 1.0 / 3}));
+        QCOMPARE(int(s.ap.size()), 2);
+        QCOMPARE(s.recallPerQuery, (std::vector<double>{1.0, 1.0}));
         const auto rel = relevantFromOracle({{5, 4, 3, 2, 1, 0}, {1, 2}}, 5);
         QCOMPARE(rel[0], (std::vector<int>{5, 4, 3, 2, 1}));
         QCOMPARE(rel[1], (std::vector<int>{1, 2}));
