@@ -20,6 +20,17 @@ std::string focusArg(const CliArgs& a, const std::string& fallback)
     return f;
 }
 
+RankFolds foldsArg(const CliArgs& a)
+{
+    RankFolds cv;
+    cv.folds = a.getInt("folds", 0);
+    cv.fold = a.getInt("fold", 0);
+    cv.seed = uint64_t(a.getInt("fold-seed", 1));
+    if (cv.folds == 1 || cv.folds < 0) throw UsageError("--folds takes 2 or more (0: the holdout rule)");
+    if (cv.folds > 0 && (cv.fold < 0 || cv.fold >= cv.folds)) throw UsageError("--fold must be 0 .. folds-1");
+    return cv;
+}
+
 int train(int argc, char** argv)
 {
     CliArgs a(argc, argv);
@@ -39,6 +50,7 @@ int train(int argc, char** argv)
     r.focus = focusArg(a, "mix");
     r.cacheDir = a.get("cache", defaultRankCacheDir());
     r.holdoutEvery = a.getInt("holdout-every", 6);
+    r.cv = foldsArg(a);
     r.width = a.getInt("width", 8);
     r.train.epochs = a.getInt("epochs", 10);
     r.train.stepsPerEpoch = a.getInt("steps", 50);
@@ -66,6 +78,7 @@ int evaluate(int argc, char** argv)
     r.testCorpusDir = a.get("test");
     if (r.trainCorpusDir.empty() && r.testCorpusDir.empty()) throw UsageError("--corpus and/or --test required");
     r.holdoutEvery = a.getInt("holdout-every", 6);
+    r.cv = foldsArg(a);
     r.focus = focusArg(a, "");
     r.cacheDir = a.get("cache", defaultRankCacheDir());
     r.protocol.k = a.getInt("k", 20);
@@ -125,6 +138,8 @@ const CommandRegistration regTrain(
      "  --lr X --margin X --budget SECONDS  Adam rate, triplet margin (0.5), wall-clock cap\n"
      "  --np N --nn N                       positives per anchor (15), negatives per pair (250)\n"
      "  --holdout-every N                   every N-th song (sorted) is held out for evaluation (6)\n"
+     "  --folds K --fold I [--fold-seed S]  cross-validation instead: --corpus A,B,... all songs dealt to K\n"
+     "                                      folds (seeded shuffle); train on every fold but I\n"
      "  --width N --threads N --seed N --cache DIR",
      train});
 const CommandRegistration regEval(
@@ -133,7 +148,7 @@ const CommandRegistration regEval(
      "  pool = held-out songs of TRAIN_DIR (see rank train --holdout-every) + all of TEST_DIR;\n"
      "  every pool song queries the rest; relevant = the 5 first of its oracle (tag) ranking\n"
      "  --focus F        override the models' audio focus\n"
-     "  --k N --relevant N --holdout-every N --cache DIR --no-chance\n"
+     "  --k N --relevant N --holdout-every N --cache DIR --no-chance\n"     "  --folds K --fold I [--fold-seed S]  the pool is fold I of --corpus A,B,... (as rank train dealt them)\n"
      "  --out FILE       also write the markdown table there\n"
      "  --json FILE      also write every method's per-query AP/Recall/RR/nDCG (for rank compare)",
      evaluate});

@@ -15,6 +15,7 @@
 #include "ranking/RankModelFile.h"
 #include "ranking/RankedLists.h"
 #include "ranking/TagVector.h"
+#include "util/PairedBootstrap.h"
 
 namespace stemscope {
 namespace {
@@ -65,6 +66,26 @@ std::string fmt(const MeanCi& m)
 
 bool isHeldOut(int index, int every) { return every > 0 && index % every == every - 1; }
 
+std::vector<RankSong> scanRankCorpora(const std::string& dirs)
+{
+    std::vector<RankSong> all;
+    std::stringstream list(dirs);
+    for (std::string dir; std::getline(list, dir, ',');)
+        if (!dir.empty())
+            for (auto& s : scanRankCorpus(dir)) all.push_back(std::move(s));
+    return all;
+}
+
+std::vector<RankSong> foldSongs(const std::vector<RankSong>& all, const RankFolds& cv, bool heldOut)
+{
+    if (cv.fold < 0 || cv.fold >= cv.folds) throw std::invalid_argument("--fold must be in 0 .. folds-1");
+    const auto fold = kFoldAssignment(int(all.size()), cv.folds, cv.seed);
+    std::vector<RankSong> out;
+    for (size_t i = 0; i < all.size(); ++i)
+        if ((fold[i] == cv.fold) == heldOut) out.push_back(all[i]);
+    return out;
+}
+
 std::string defaultRankCacheDir()
 {
     if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/stemscope/rank-cqt";
@@ -75,10 +96,12 @@ std::string defaultRankCacheDir()
 RankTrainResult runRankTraining(const RankTrainRequest& r)
 {
     if (r.mode != "tl" && r.mode != "at") throw std::invalid_argument("mode must be tl or at");
-    const auto all = scanRankCorpus(r.corpusDir);
+    const auto all = r.cv.folds > 0 ? scanRankCorpora(r.corpusDir) : scanRankCorpus(r.corpusDir);
     std::vector<RankSong> songs;
-    for (int i = 0; i < int(all.size()); ++i)
-        if (!isHeldOut(i, r.holdoutEvery)) songs.push_back(all[size_t(i)]);
+    if (r.cv.folds > 0) songs = foldSongs(all, r.cv, false);
+    else
+        for (int i = 0; i < int(all.size()); ++i)
+            if (!isHeldOut(i, r.holdoutEvery)) songs.push_back(all[size_t(i)]);
     if (songs.size() < 3) throw std::runtime_error("need at least 3 training songs in " + r.corpusDir);
     say(r.log, std::to_string(songs.size()) + " training songs (" + std::to_string(all.size() - songs.size()) +
                    " held out), focus " + r.focus);
@@ -136,12 +159,14 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
 std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& r)
 {
     std::vector<RankSong> pool;
-    if (!r.trainCorpusDir.empty()) {
+    if (r.cv.folds > 0) {
+        pool = foldSongs(scanRankCorpora(r.trainCorpusDir), r.cv, true);
+    } else if (!r.trainCorpusDir.empty()) {
         const auto all = scanRankCorpus(r.trainCorpusDir);
         for (int i = 0; i < int(all.size()); ++i)
             if (isHeldOut(i, r.holdoutEvery)) pool.push_back(all[size_t(i)]);
     }
-    if (!r.testCorpusDir.empty())
+    if (!r.testCorpusDir.empty() && r.cv.folds == 0)
         for (auto& s : scanRankCorpus(r.testCorpusDir)) pool.push_back(std::move(s));
     if (pool.size() < 3) throw std::runtime_error("evaluation pool has fewer than 3 songs");
     for (auto& s : pool) s.name = s.dir; // unique cache keys across the two corpora

@@ -25,8 +25,16 @@ struct RankSong;
 
 using RankLog = std::function<void(const std::string&)>;
 
+// K-fold cross-validation over the songs of one or more corpora (issue #20: every song a query
+// once). folds = 0: the holdout rule (every holdoutEvery-th song held out) instead.
+struct RankFolds {
+    int folds = 0;         // K (>= 2 to use folds)
+    int fold = 0;          // which one is held out (0 .. K-1)
+    uint64_t seed = 1;     // the shuffle that deals songs to folds (kFoldAssignment)
+};
+
 struct RankTrainRequest {
-    std::string corpusDir;
+    std::string corpusDir;   // one folder, or several separated by commas (with folds)
     std::string out;
     std::string mode = "tl"; // tl | at
     MiningConfig mining;     // tl only
@@ -34,6 +42,7 @@ struct RankTrainRequest {
     std::string focus = "mix";
     std::string cacheDir;    // CQT cache ("" = no cache)
     int holdoutEvery = 6;
+    RankFolds cv;            // folds > 0: train on every fold but cv.fold
     int width = 8;
     int dim = 128;
     TrainOptions train;
@@ -51,9 +60,10 @@ RankTrainResult runRankTraining(const RankTrainRequest& request);
 
 struct RankEvalRequest {
     std::vector<std::string> models;
-    std::string trainCorpusDir; // held-out part joins the pool ("" = none)
+    std::string trainCorpusDir; // held-out part joins the pool ("" = none); with folds: all corpora, comma-separated
     std::string testCorpusDir;  // "" = none
     int holdoutEvery = 6;
+    RankFolds cv;               // folds > 0: the pool is fold cv.fold of trainCorpusDir's songs (testCorpusDir unused)
     std::string focus;          // "" = each model's own focus
     std::string cacheDir;
     RankingProtocol protocol;
@@ -81,6 +91,9 @@ std::string rankRowsJson(const std::vector<RankEvalRow>& rows, int k = 20);
 
 // The split rule above, exposed for tests.
 bool isHeldOut(int index, int holdoutEvery);
+// The songs of comma-separated corpus folders, in order; and the held-out fold (heldOut) or the rest.
+std::vector<RankSong> scanRankCorpora(const std::string& dirs);
+std::vector<RankSong> foldSongs(const std::vector<RankSong>& all, const RankFolds& cv, bool heldOut);
 // Default CQT cache folder: $XDG_CACHE_HOME/stemscope/rank-cqt or ~/.cache/stemscope/rank-cqt.
 std::string defaultRankCacheDir();
 

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "ranking/RankCorpus.h"
 #include "ranking/RankPipeline.h"
@@ -61,6 +62,36 @@ private Q_SLOTS:
         other.hop = 512;
         QVERIFY(!readCqtCache(file, size, mtime, other, again)); // other configuration
         QCOMPARE(songCqt(songs[0], "drums", cache, cqt).data, m.data);
+    }
+
+    void foldsMakeEverySongAQueryOnce()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        SyntheticCorpusConfig c;
+        c.songs = 4;
+        c.seconds = 1.0;
+        c.namePrefix = "a";
+        writeSyntheticRankCorpus(dir + "/one", c);
+        c.namePrefix = "b";
+        c.seed = 2;
+        writeSyntheticRankCorpus(dir + "/two", c);
+        const auto all = scanRankCorpora(dir + "/one," + dir + "/two");
+        QCOMPARE(int(all.size()), 8);
+        std::map<std::string, int> asQuery;
+        for (int f = 0; f < 4; ++f) {
+            const RankFolds cv{4, f, 7};
+            const auto held = foldSongs(all, cv, true), train = foldSongs(all, cv, false);
+            QCOMPARE(int(held.size() + train.size()), 8);
+            QCOMPARE(int(held.size()), 2);
+            for (const auto& s : held) {
+                ++asQuery[s.dir];
+                for (const auto& t : train) QVERIFY(t.dir != s.dir);  // never trained on its own queries
+            }
+        }
+        QCOMPARE(int(asQuery.size()), 8);
+        for (const auto& [song, n] : asQuery) QCOMPARE(n, 1);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, foldSongs(all, RankFolds{4, 4, 7}, true));
     }
 
     void holdoutRule()
