@@ -45,3 +45,12 @@ mkdir -p build/focus-on-mixes
 rm -f docs/results/focus-on-mixes/clean-stem-knn/embeddings_*.csv   # 3 MB of vectors, not kept
 # Analysis speed with the engine's default pipelines (docs/benchmarks/library.md).
 "$CLI" bench library --embedder models --separator default --skip-index
+# Session 25: how quiet a part each focus still hears (validation songs), and the quiet-part
+# augmentation (6000 steps from the 1164-song model; not promoted: no measurable effect).
+for db in 0 -6 -12; do
+  "$CLI" evaluate-mix --corpus "$C/sepval" --seconds 14 --pipelines mixfocus,separated --models models --part-db "$db"
+done
+"$CLI" train-mix --corpus "$C/train,$C/separation" --out /work/cache/mixfocus-quiet --bank /work/cache/mixfocus-all.bank \
+  --init models/mixfocus/model.pt --steps 6000 --lr 0.0005 --curriculum-db 6 --curriculum-fraction 0.05 \
+  --checkpoint-every 500 --threads 1 --validate "$C/sepval" --validate-songs 16 --validate-seconds 14 \
+  --validate-part-db -6 --quiet-part-prob 0.5 --quiet-part-db 12

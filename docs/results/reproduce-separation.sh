@@ -22,3 +22,10 @@ sox "$C/test/test-0000/mix.flac" "$C/test/test-0001/mix.flac" "$C/test/test-0002
   "$C/test/test-0003/mix.flac" -c 2 "$C/bench-4min.flac" trim 0 240
 "$CLI" separate "$C/bench-4min.flac" --out "$OUT/bench-stems"
 OMP_NUM_THREADS=2 /usr/bin/python3 docs/benchmarks/hdemucs_peer.py "$C/bench-4min.flac" --threads 2 --variant high
+# Issue #17 (session 25 on): the larger separator on 500 of the 984 training songs, juce_dsp
+# augmentation, validation SDR at every checkpoint; resumable (--resume), hours on 2 cores.
+"$CLI" separation train --corpus "$C/separation" --max-songs 500 --out /work/cache/sep-h512/model.pt \
+  --steps 4000 --batch 12 --excerpt 3 --hidden 512 --blocks 8 --threads 2 --augment \
+  --validate "$C/sepval" --validate-songs 16 --validate-seconds 20 --checkpoint-every 250 --lr 0.001 --resume
+/usr/bin/python3 docs/results/plot_separator_curve.py /work/cache/sep-h512/learning_curve.csv \
+  docs/results/separation-learning-curve.png
