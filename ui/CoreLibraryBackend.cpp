@@ -595,7 +595,7 @@ SegmentMatch CoreLibraryBackend::matchingSegment(qint64 queryTrack, double query
 }
 
 QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, MapLevel level, const std::function<bool()>& cancelled,
-                                                QString* message)
+                                                QString* message, const std::function<void(double)>& progress)
 {
     const auto focus = toFocus(focusId);
     const auto s = session();
@@ -607,7 +607,7 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, MapLevel
     try {
         constexpr int kMaxMapPoints = 3000;
         const bool tracks = level == MapLevel::Tracks;
-        const auto points = tracks ? s->trackMap(*focus, cancelled) : s->segmentMap(*focus, kMaxMapPoints, cancelled);
+        const auto points = tracks ? s->trackMap(*focus, cancelled, progress) : s->segmentMap(*focus, kMaxMapPoints, cancelled, progress);
         // Every track's title and tags in one query (a map can hold the whole library).
         std::unordered_map<int64_t, TrackMeta> meta;
         if (!points.empty())

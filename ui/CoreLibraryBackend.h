@@ -45,7 +45,7 @@ public:
     SegmentMatch matchingSegment(qint64 queryTrack, double queryAtSeconds, qint64 neighbourTrack, const QString& focus) override;
     void cancelQueries() override;
     QVector<MapPoint> mapPoints(const QString& focus, MapLevel level, const std::function<bool()>& cancelled,
-                                QString* message) override;
+                                QString* message, const std::function<void(double)>& progress = {}) override;
     std::shared_ptr<listening::LibraryListening> listening() override;
     void reloadModels() override;
     void setNeighbourFilter(const NeighbourFilter& filter) override;

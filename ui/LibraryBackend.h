@@ -91,8 +91,9 @@ public:
     virtual DistanceMatrix distances(const QString& focus, int maxTracks) = 0;
     // Tracks: one point per analysed track (every track); Segments: up to a few thousand segments.
     enum class MapLevel { Tracks, Segments };
+    // `progress` (optional, any thread) hears the share done, 0..1, while the map is computed.
     virtual QVector<MapPoint> mapPoints(const QString& focus, MapLevel level, const std::function<bool()>& cancelled,
-                                        QString* message) = 0;
+                                        QString* message, const std::function<void(double)>& progress = {}) = 0;
 
     // Distance matrix of just `trackIds` (in that order; tracks without analysis are left out).
     // The default cuts the rows out of the whole-library matrix.

@@ -18,6 +18,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
+#include <QPointer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -692,9 +693,20 @@ void MainWindow::refreshMap()
     using Result = QPair<QVector<MapPoint>, QString>;
     LibraryBackend* b = backend_.get();
     runQuery<Result>(
-        [b, focus, level, cancel] {
+        [self = QPointer<MainWindow>(this), label = focusLabel(focus), b, focus, level, cancel, gen] {
             QString message;
-            auto pts = b->mapPoints(focus, level, [cancel] { return cancel->load(); }, &message);
+            // The share done goes to the title (queued to the GUI thread; a newer map request wins).
+            auto progress = [self, gen, label](double done) {
+                if (!self) return;
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, gen, label, done] {
+                        if (self && gen == self->mapGen_)
+                            self->map_->setTitle(tr("%1 · computing the map… %2 %").arg(label).arg(int(done * 100)));
+                    },
+                    Qt::QueuedConnection);
+            };
+            auto pts = b->mapPoints(focus, level, [cancel] { return cancel->load(); }, &message, progress);
             return Result(pts, message);
         },
         [this, gen, focus, segments](const Result& r) {

@@ -515,18 +515,20 @@ Matrix rowsOf(const Matrix& m, const std::vector<int>& rows)
 
 }  // namespace
 
-std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled)
+std::vector<SegmentMapPoint> LibrarySession::segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled,
+                                                       const MapProgress& progress)
 {
-    return storedMap(focus, MapLevel::Segment, maxPoints, cancelled);
+    return storedMap(focus, MapLevel::Segment, maxPoints, cancelled, progress);
 }
 
-std::vector<SegmentMapPoint> LibrarySession::trackMap(Focus focus, const std::function<bool()>& cancelled)
+std::vector<SegmentMapPoint> LibrarySession::trackMap(Focus focus, const std::function<bool()>& cancelled,
+                                                     const MapProgress& progress)
 {
-    return storedMap(focus, MapLevel::Track, 0, cancelled);
+    return storedMap(focus, MapLevel::Track, 0, cancelled, progress);
 }
 
 std::vector<SegmentMapPoint> LibrarySession::storedMap(Focus focus, MapLevel level, int maxPoints,
-                                                      const std::function<bool()>& cancelled)
+                                                      const std::function<bool()>& cancelled, const MapProgress& progress)
 {
     const std::string levelName = mapLevelName(level);
     const FocusModel model = modelFor(focus);
@@ -556,7 +558,9 @@ std::vector<SegmentMapPoint> LibrarySession::storedMap(Focus focus, MapLevel lev
     options.cancel = &stop;
     options.threads = 2;
     options.progressEvery = 10;
-    options.progress = [&](int, double) {
+    int total = options.iterations;  // 300 for a placement (set below)
+    options.progress = [&](int done, double) {
+        if (progress) progress(std::min(1.0, double(done) / std::max(1, total)));
         if (cancelled && cancelled()) stop = true;
     };
     StoredMap out;
@@ -592,6 +596,7 @@ std::vector<SegmentMapPoint> LibrarySession::storedMap(Focus focus, MapLevel lev
         }
         projection::TsneResult placed;
         if (!newRows.empty()) {
+            total = 300;  // placeNewPoints' default
             placed = projection::placeNewPoints(rowsOf(X, oldRows), yOld, rowsOf(X, newRows), options);
             if (placed.cancelled) return {};
         }

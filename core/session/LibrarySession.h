@@ -146,9 +146,13 @@ public:
     // analysed tracks are the same; tracks added since are placed into it without moving the others
     // (projection::placeNewPoints) while they are at most a quarter of the library; otherwise, or
     // after forgetMap(), it is computed again. Empty if `cancelled` said so.
-    std::vector<SegmentMapPoint> segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled = {});
+    // `progress` (optional) hears the share done, 0..1, while a map is computed or grown.
+    using MapProgress = std::function<void(double)>;
+    std::vector<SegmentMapPoint> segmentMap(Focus focus, int maxPoints, const std::function<bool()>& cancelled = {},
+                                            const MapProgress& progress = {});
     // The same for every analysed track's centroid (no budget: the overview of the whole library).
-    std::vector<SegmentMapPoint> trackMap(Focus focus, const std::function<bool()>& cancelled = {});
+    std::vector<SegmentMapPoint> trackMap(Focus focus, const std::function<bool()>& cancelled = {},
+                                          const MapProgress& progress = {});
     // How the focus's stored map of that level was made (its params JSON), "" if there is none.
     std::string mapProvenance(Focus focus, MapLevel level = MapLevel::Segment);
     // Drops the focus's stored maps: the next segmentMap() computes afresh.
@@ -160,7 +164,8 @@ public:
     int64_t resolveTrack(const std::string& ref);
 
 private:
-    std::vector<SegmentMapPoint> storedMap(Focus focus, MapLevel level, int maxPoints, const std::function<bool()>& cancelled);
+    std::vector<SegmentMapPoint> storedMap(Focus focus, MapLevel level, int maxPoints, const std::function<bool()>& cancelled,
+                                           const MapProgress& progress);
 
     std::shared_ptr<LibraryStore> store_;
     std::atomic<bool> cancelQueries_{false};

@@ -3,6 +3,8 @@
 // the analysis writer, queries and their messages, and where models are looked for.
 #include <QtTest>
 
+#include <set>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -147,6 +149,23 @@ private Q_SLOTS:
         const auto small = session.segmentMap(Focus::Mix, 6);
         QCOMPARE(int(small.size()), 6);
         QVERIFY(session.segmentMap(Focus::Mix, 3000, [] { return true; }).empty());  // cancelled
+
+        // The track map: every track once (its centroid), with progress while it is computed, stored.
+        std::vector<double> seen;
+        const auto tracksMap = session.trackMap(Focus::Mix, {}, [&](double f) { seen.push_back(f); });
+        QCOMPARE(int(tracksMap.size()), 5);
+        std::set<int64_t> ids;
+        for (const auto& p : tracksMap) {
+            QCOMPARE(p.startSeconds, -1.0);
+            QVERIFY(std::isfinite(p.x) && std::isfinite(p.y));
+            ids.insert(p.trackId);
+        }
+        QCOMPARE(int(ids.size()), 5);
+        QVERIFY(!seen.empty() && std::is_sorted(seen.begin(), seen.end()) && seen.back() == 1.0);
+        QVERIFY(session.mapProvenance(Focus::Mix, MapLevel::Track).find("\"level\":\"track\"") != std::string::npos);
+        std::vector<double> again;
+        QCOMPARE(session.trackMap(Focus::Mix, {}, [&](double f) { again.push_back(f); }).size(), tracksMap.size());
+        QVERIFY(again.empty());  // the stored map: nothing computed
     }
 
     void storedResultsOfUninstalledModel()
