@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "util/SplitMix.h"
+
 namespace stemscope::corpus {
 
 enum class StemClass { Drums = 0, Bass = 1, Piano = 2, Guitar = 3, Other = 4 };
@@ -35,13 +37,7 @@ struct CorpusError : std::runtime_error {
 class Rng {
 public:
     explicit Rng(uint64_t seed) : state_(seed) {}
-    uint64_t next()
-    {
-        uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31);
-    }
+    uint64_t next() { return splitmix64(state_); }
     int uniformInt(int lo, int hi) { return lo + int(next() % uint64_t(hi - lo + 1)); } // inclusive
     double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); }
     bool chance(double p) { return uniform() < p; }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dsp/Matrix.h"
+#include "util/SplitMix.h"
 
 namespace stemscope {
 namespace {
@@ -15,13 +16,7 @@ namespace {
 // splitmix64 + Box-Muller: identical on every standard library (std:: distributions are not).
 struct Rng {
     uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
+    uint64_t next() { return splitmix64(s); }
     double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); }
     double normal()
     {

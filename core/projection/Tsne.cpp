@@ -10,17 +10,12 @@
 #include "projection/Pca.h"
 #include "projection/TsneGradient.h"
 #include "projection/VpTree.h"
+#include "util/SplitMix.h"
 
 namespace stemscope::projection {
 namespace {
 
-uint64_t splitmix(uint64_t& s)
-{
-    uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+uint64_t splitmix(uint64_t& s) { return splitmix64(s); }
 
 double normal(uint64_t& s)
 {

@@ -1,4 +1,5 @@
 #include "util/PairedBootstrap.h"
+#include "util/SplitMix.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,13 +9,7 @@
 namespace stemscope {
 namespace {
 
-uint64_t splitmix(uint64_t& s)
-{
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+uint64_t splitmix(uint64_t& s) { return splitmix64(s); }
 
 // Uniform in [0, n) without modulo bias worth speaking of (n is a query count, far below 2^32).
 int below(uint64_t& s, int n) { return int((splitmix(s) >> 32) * uint64_t(n) >> 32); }
