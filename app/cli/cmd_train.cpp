@@ -37,12 +37,11 @@ int run(int argc, char** argv)
     TrainConfig c;
     c.mining = *mining;
     c.spec.bands = args.getInt("bands", 64);
-    const std::string arch = args.get("arch", "temporal");
-    if (arch == "conv2d") {
-        c.spec.arch = ModelArch::Conv2d;
-        c.spec.channels = {16, 32, 64, 64};
-    }
-    else if (arch != "temporal") throw UsageError("unknown --arch '" + arch + "' (temporal, conv2d)");
+    const auto arch = modelArchFromName(args.get("arch", "temporal"));
+    if (!arch) throw UsageError("unknown --arch '" + args.get("arch") + "' (temporal, conv2d, hybrid)");
+    c.spec.arch = *arch;
+    if (*arch == ModelArch::Conv2d) c.spec.channels = {16, 32, 64, 64};
+    if (*arch == ModelArch::Hybrid) c.spec.channels = {16, 256, 256, 256};
     if (args.has("channels")) {
         const auto w = args.get("channels");
         if (std::sscanf(w.c_str(), "%d,%d,%d,%d", &c.spec.channels[0], &c.spec.channels[1], &c.spec.channels[2],
@@ -122,7 +121,7 @@ const CommandRegistration reg(
      "  --mining M        random (default, the paper) | batch-all | batch-hard\n"
      "  --seed S          random seed (default 1)\n"
      "  --epochs E        default 20;  --lr X (default 0.002);  --batch N (default 64);  --margin X (0.2)\n"
-     "  --arch A          temporal (default: 1-D convs over time, mel bands as channels) | conv2d\n"
+     "  --arch A          temporal (default: 1-D convs over time, mel bands as channels) | conv2d | hybrid\n"
      "  --channels a,b,c,d  conv block widths (default 128,128,128,128 temporal; use e.g. 16,32,64,64 for conv2d)\n"
      "  --bands N         mel bands (default 64);  --max-segments N  first N non-silent segments per song (40)\n"
      "  --cache DIR       feature cache folder (default ~/.cache/stemscope/features)\n"

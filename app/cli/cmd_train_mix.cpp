@@ -15,6 +15,7 @@
 #include "cli/CliCommands.h"
 #include "cli/LearningCurveCsv.h"
 #include "embedding/TorchEmbedder.h"
+#include "instrsim/FeatureSet.h"
 #include "mixfocus/MultiFocusTrainer.h"
 #include "mixfocus/PseudoMixBenchmark.h"
 #include "mixfocus/PseudoMixSampler.h"
@@ -51,6 +52,12 @@ int run(int argc, char** argv)
     c.initModelPath = args.get("init");
     c.stopAfterSteps = args.getInt("stop-after-steps", 0);
     c.stopAfterSeconds = args.getDouble("stop-after-minutes", 0) * 60.0;
+    if (args.has("arch")) {
+        const auto arch = modelArchFromName(args.get("arch"));
+        if (!arch) throw UsageError("unknown --arch '" + args.get("arch") + "' (temporal, hybrid, conv2d)");
+        c.spec.arch = *arch;
+        if (*arch == ModelArch::Hybrid) c.spec.channels = {16, 384, 384, 384};
+    }
     if (args.has("channels")) {
         const auto w = args.get("channels");
         if (std::sscanf(w.c_str(), "%d,%d,%d,%d", &c.spec.channels[0], &c.spec.channels[1], &c.spec.channels[2],
@@ -72,13 +79,13 @@ int run(int argc, char** argv)
     const StemBank bank = cachedStemBank(corpora, c.spec.bands, bankPath, c.threads, [&](int done, int total, const std::string&) {
         if (!quiet && (done % 20 == 0 || done == total)) std::cerr << "stem bank " << done << "/" << total << "\n";
     });
-    std::vector<int> songs;
-    for (size_t i = 0; i < bank.songs.size(); ++i) songs.push_back(int(i));
-    std::cerr << "stem bank: " << bank.songs.size() << " songs (" << bankPath << ")\n";
+    const std::string valDir = args.get("validate");
+    const std::vector<int> songs = bankSongsExcept(bank, valDir.empty() ? std::vector<std::string>{} : listCorpusSongs(valDir));
+    std::cerr << "stem bank: " << bank.songs.size() << " songs (" << bankPath << "), " << songs.size()
+              << " for training (" << bank.songs.size() - songs.size() << " held out: in the validation set)\n";
     const PseudoMixSampler sampler(bank, songs, c.mix);
 
     // Validation: pseudo-mix benchmark on held-out songs, mix input, at every checkpoint.
-    const std::string valDir = args.get("validate");
     const double valSeconds = args.getDouble("validate-seconds", 14.0);
     std::vector<PseudoMixSet> valSets;
     if (!valDir.empty()) {
@@ -128,7 +135,8 @@ int run(int argc, char** argv)
     nlohmann::json info;
     info["model"] = c.spec.describe();
     info["corpora"] = corpora;
-    info["songs"] = bank.songs.size();
+    info["songs"] = songs.size();
+    info["held_out_songs"] = bank.songs.size() - songs.size();
     info["steps"] = r.stepsDone;
     info["target_steps"] = c.steps;
     info["groups_per_step"] = c.groups;
@@ -168,7 +176,8 @@ const CommandRegistration reg(
      "  --validate-seconds T (14)  --validate-songs N (16)  --validate-part-db D (0: parts at their own level)\n"
      "  --checkpoint-every N (200)  --resume  --stop-after-steps N  --stop-after-minutes M\n"
      "  --init MODEL.pt   start from these weights (same shape; ignored when a checkpoint is resumed)\n"
-     "  --channels a,b,c,d (256,256,256,256)  --subspace-dim D (64)  --lr X (0.001)  --margin X (0.2)\n"
+     "  --arch temporal|hybrid|conv2d (temporal)  --channels a,b,c,d (256,256,256,256; hybrid 16,384,384,384)\n"
+     "  --subspace-dim D (64)  --lr X (0.001)  --margin X (0.2)\n"
      "  --batch-hard      hardest positive/negative per anchor (default: batch-all)\n"
      "  --curriculum-db D (18)  --curriculum-fraction F (0.4): accompaniment D dB down at first, at its\n"
      "                    own level after F of the steps\n"

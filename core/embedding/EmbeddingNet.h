@@ -3,7 +3,9 @@
 // Include only from .cpp files.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,15 +16,36 @@ namespace stemscope::detail {
 struct EmbeddingNetImpl : torch::nn::Module {
     explicit EmbeddingNetImpl(const ModelSpec& spec) : spec_(spec)
     {
-        const bool temporal = spec.arch == ModelArch::Temporal;
-        if (temporal)
+        int in = 1;
+        if (spec.arch == ModelArch::Temporal) {
             inNorm1d = register_module("in_norm", torch::nn::BatchNorm1d(spec.bands));
-        else
+            in = spec.bands;
+        } else {
             inNorm2d = register_module("in_norm", torch::nn::BatchNorm2d(1));
-        int in = temporal ? spec.bands : 1;
+        }
+        if (spec.arch == ModelArch::Hybrid) {
+            if (spec.bands % 4 != 0) throw std::runtime_error("hybrid model: mel bands must be a multiple of 4");
+            for (int i = 0; i < 2; ++i) {
+                front->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, spec.channels[0], 3).padding(1).bias(false)));
+                frontBns->push_back(torch::nn::BatchNorm2d(spec.channels[0]));
+                in = spec.channels[0];
+            }
+            register_module("front", front);
+            register_module("front_bns", frontBns);
+            in = spec.channels[0] * (spec.bands / 4);
+        }
         for (int i = 0; i < 4; ++i) {
+            if (spec.arch == ModelArch::Hybrid) {
+                const int out = spec.channels[size_t(std::min(i + 1, 3))];
+                const int dilation = i >= 2 ? 2 : 1;
+                convs->push_back(torch::nn::Conv1d(
+                    torch::nn::Conv1dOptions(in, out, 3).padding(dilation).dilation(dilation).bias(false)));
+                bns->push_back(torch::nn::BatchNorm1d(out));
+                in = out;
+                continue;
+            }
             const int out = spec.channels[size_t(i)];
-            if (temporal) {
+            if (spec.arch == ModelArch::Temporal) {
                 convs->push_back(torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, 3).padding(1).bias(false)));
                 bns->push_back(torch::nn::BatchNorm1d(out));
             } else {
@@ -40,15 +63,7 @@ struct EmbeddingNetImpl : torch::nn::Module {
     torch::Tensor forward(torch::Tensor x)
     {
         torch::Tensor pooled;
-        if (spec_.arch == ModelArch::Temporal) {
-            x = inNorm1d(x.transpose(1, 2)); // [N, bands, frames]: bands are the channels
-            for (size_t i = 0; i < convs->size(); ++i) {
-                x = convs[i]->as<torch::nn::Conv1d>()->forward(x);
-                x = torch::relu(bns[i]->as<torch::nn::BatchNorm1d>()->forward(x));
-                x = torch::max_pool1d(x, 2);
-            }
-            pooled = torch::cat({x.mean({2}), x.amax({2})}, 1);
-        } else {
+        if (spec_.arch == ModelArch::Conv2d) {
             // Channels-last: the layout LibTorch's CPU convolutions run fastest on.
             x = inNorm2d(x.unsqueeze(1)).contiguous(torch::MemoryFormat::ChannelsLast);
             for (size_t i = 0; i < convs->size(); ++i) {
@@ -57,6 +72,26 @@ struct EmbeddingNetImpl : torch::nn::Module {
                 x = torch::max_pool2d(x, 2);
             }
             pooled = torch::cat({x.mean({2, 3}), x.amax({2, 3})}, 1);
+        } else {
+            if (spec_.arch == ModelArch::Temporal) {
+                x = inNorm1d(x.transpose(1, 2)); // [N, bands, frames]: bands are the channels
+            } else {
+                // [N, 1, frames, bands] -> two 2-D blocks pooling mel only -> [N, c0 * bands/4, frames]
+                x = inNorm2d(x.unsqueeze(1)).contiguous(torch::MemoryFormat::ChannelsLast);
+                for (size_t i = 0; i < front->size(); ++i) {
+                    x = front[i]->as<torch::nn::Conv2d>()->forward(x);
+                    x = torch::relu(frontBns[i]->as<torch::nn::BatchNorm2d>()->forward(x));
+                    x = torch::max_pool2d(x, {1, 2});
+                }
+                const int64_t n = x.size(0), t = x.size(2);
+                x = x.permute({0, 1, 3, 2}).reshape({n, -1, t});
+            }
+            for (size_t i = 0; i < convs->size(); ++i) {
+                x = convs[i]->as<torch::nn::Conv1d>()->forward(x);
+                x = torch::relu(bns[i]->as<torch::nn::BatchNorm1d>()->forward(x));
+                x = torch::max_pool1d(x, 2);
+            }
+            pooled = torch::cat({x.mean({2}), x.amax({2})}, 1);
         }
         const auto unit = torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-8);
         auto y = fc(pooled);
@@ -70,7 +105,9 @@ struct EmbeddingNetImpl : torch::nn::Module {
 
     ModelSpec spec_;
     torch::nn::BatchNorm1d inNorm1d{nullptr}; // Temporal
-    torch::nn::BatchNorm2d inNorm2d{nullptr}; // Conv2d
+    torch::nn::BatchNorm2d inNorm2d{nullptr}; // Conv2d, Hybrid
+    torch::nn::ModuleList front;               // Hybrid: the 2-D layers before the temporal stack
+    torch::nn::ModuleList frontBns;
     torch::nn::ModuleList convs;
     torch::nn::ModuleList bns;
     torch::nn::Linear fc{nullptr};
@@ -96,7 +133,7 @@ inline ModelSpec specFromTensor(const torch::Tensor& t)
         throw std::runtime_error("model file: unknown spec version");
     ModelSpec s;
     s.arch = version == 1 ? ModelArch::Conv2d : ModelArch(t[8].item<int64_t>());
-    if (s.arch != ModelArch::Conv2d && s.arch != ModelArch::Temporal) throw std::runtime_error("model file: unknown architecture");
+    if (s.arch != ModelArch::Conv2d && s.arch != ModelArch::Temporal && s.arch != ModelArch::Hybrid) throw std::runtime_error("model file: unknown architecture");
     s.bands = int(t[1].item<int64_t>());
     s.frames = int(t[2].item<int64_t>());
     s.dim = int(t[3].item<int64_t>());

@@ -6,12 +6,17 @@
 //   Temporal (default): 1-D convolutions along time, mel bands as input channels (kernel 3). Dense
 //     GEMM-shaped work: ~4-6x the throughput of Conv2d on 2 CPU cores (docs/results/instrument-similarity.md).
 //   Conv2d: 3x3 convolutions over the (time, mel) image, 2x2 pooling (the classic small audio CNN).
+//   Hybrid: two 3x3 Conv2d layers of channels[0] maps (pooling mel by 2 each, time kept), flattened to
+//     channels[0] x bands/4 channels, then four temporal blocks of widths channels[1], [2], [3], [3]
+//     (the last two dilated by 2: ~1.4 s receptive field). The 2-D front end shares pattern detectors
+//     across pitch, which a part under someone else's band needs; the temporal stack keeps it cheap.
 #include <array>
+#include <optional>
 #include <string>
 
 namespace stemscope {
 
-enum class ModelArch { Conv2d = 0, Temporal = 1 };
+enum class ModelArch { Conv2d = 0, Temporal = 1, Hybrid = 2 };
 
 struct ModelSpec {
     ModelArch arch = ModelArch::Temporal;
@@ -31,12 +36,22 @@ struct ModelSpec {
     std::string describe() const
     {
         return std::to_string(frames) + "x" + std::to_string(bands) + " log-mel -> " +
-               (arch == ModelArch::Temporal ? "conv1d[" : "conv2d[") + std::to_string(channels[0]) +
+               (arch == ModelArch::Temporal ? "conv1d[" : arch == ModelArch::Conv2d ? "conv2d[" : "conv2d+conv1d[") +
+               std::to_string(channels[0]) +
                "," + std::to_string(channels[1]) + "," + std::to_string(channels[2]) + "," +
                std::to_string(channels[3]) + "] -> " +
                (subspaces > 0 ? std::to_string(subspaces) + " x " + std::to_string(subspaceDim()) + "-d"
                               : std::to_string(dim) + "-d");
     }
 };
+
+// "temporal" | "conv2d" | "hybrid" (command-line and training-config spelling); nullopt otherwise.
+inline std::optional<ModelArch> modelArchFromName(const std::string& name)
+{
+    if (name == "temporal") return ModelArch::Temporal;
+    if (name == "conv2d") return ModelArch::Conv2d;
+    if (name == "hybrid") return ModelArch::Hybrid;
+    return std::nullopt;
+}
 
 }  // namespace stemscope

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 
 #include "analysis/SegmentFeatures.h"
@@ -167,6 +168,18 @@ StemBank cachedStemBank(const std::vector<std::string>& corpusDirs, int bands, c
     StemBank b = buildStemBank(corpusDirs, bands, threads, progress);
     if (!cachePath.empty()) saveStemBank(b, cachePath);
     return b;
+}
+
+std::vector<int> bankSongsExcept(const StemBank& bank, const std::vector<std::string>& heldOut)
+{
+    const std::set<std::string> skip(heldOut.begin(), heldOut.end());
+    std::vector<int> out;
+    for (size_t i = 0; i < bank.songs.size(); ++i) {
+        const std::string& name = bank.songs[i].name;
+        const auto slash = name.find_last_of('/');
+        if (!skip.count(slash == std::string::npos ? name : name.substr(slash + 1))) out.push_back(int(i));
+    }
+    return out;
 }
 
 }  // namespace stemscope

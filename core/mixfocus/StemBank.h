@@ -37,6 +37,10 @@ using StemBankProgress = std::function<void(int done, int total, const std::stri
 StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, int threads = 2,
                        const StemBankProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
+// Indices of the bank's songs whose song folder is not one of `heldOut` (folder names, e.g. the
+// validation corpus's songs): training never sees a song the validation curve scores.
+std::vector<int> bankSongsExcept(const StemBank& bank, const std::vector<std::string>& heldOut);
+
 // "SSSTEM01", int32 bands, int32 songs, per song (int32 name length, name, int32 frames), then the
 // float32 data song by song, track by track. Throws std::runtime_error on I/O errors.
 void saveStemBank(const StemBank& bank, const std::string& path);

@@ -107,6 +107,40 @@ private Q_SLOTS:
         QVERIFY(drums->modelId().find("mixfocus-cnn:drums:") == 0);
     }
 
+    // The 2-D front end + temporal stack: trains, writes its architecture in the file, reads back
+    // to the same embeddings, and each block is a unit vector.
+    void hybridModelTrainsAndReadsBack()
+    {
+        auto c = tinyConfig();
+        c.spec.arch = ModelArch::Hybrid;
+        c.spec.channels = {4, 8, 8, 8};
+        const PseudoMixSampler sampler = tinySampler(c);
+        const auto file = dir_.filePath("hybrid/model.pt").toStdString();
+        QVERIFY(trainMultiFocusModel(sampler, c, file).finished);
+        const auto segs = probeSegments();
+        const TorchEmbedder whole(file);
+        QVERIFY(whole.spec().arch == ModelArch::Hybrid);
+        QVERIFY(whole.spec() == c.spec);
+        const Matrix a = whole.embed(segs), b = TorchEmbedder(file).embed(segs);
+        QCOMPARE(a.rows, 3);
+        QCOMPARE(a.cols, 20);
+        for (int r = 0; r < a.rows; ++r)
+            for (int blk = 0; blk < 5; ++blk) {
+                double norm = 0;
+                for (int k = 0; k < 4; ++k) {
+                    norm += double(a(r, blk * 4 + k)) * a(r, blk * 4 + k);
+                    QCOMPARE(a(r, blk * 4 + k), b(r, blk * 4 + k));
+                }
+                QVERIFY(std::abs(norm - 1.0) < 1e-4);
+            }
+        // Different inputs, different outputs: the front end is wired to the stack.
+        double diff = 0;
+        for (int k = 0; k < 20; ++k) diff += std::abs(a(0, k) - a(1, k));
+        QVERIFY(diff > 1e-3);
+        QVERIFY(modelArchFromName("hybrid") == ModelArch::Hybrid);
+        QVERIFY(!modelArchFromName("resnet"));
+    }
+
     void singleFocusModelsStillLoadAsBefore()
     {
         ModelSpec s;

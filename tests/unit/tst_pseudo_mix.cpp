@@ -235,6 +235,17 @@ private Q_SLOTS:
         QVERIFY(std::abs(total(kBankMix) - parts) < 0.05 * parts);  // distinct sines: powers add
     }
 
+    void validationSongsAreHeldOutOfTraining()
+    {
+        QTemporaryDir dir;
+        writeCorpus(dir.path(), 3, 4.0);
+        const auto bank = buildStemBank({dir.path().toStdString()}, 32, 2);
+        QCOMPARE(int(bank.songs.size()), 3);
+        QCOMPARE(bankSongsExcept(bank, {}), (std::vector<int>{0, 1, 2}));
+        QCOMPARE(bankSongsExcept(bank, {"song1", "elsewhere"}), (std::vector<int>{0, 2}));  // folder names match
+        QCOMPARE(bankSongsExcept(bank, {"song"}), (std::vector<int>{0, 1, 2}));             // not prefixes
+    }
+
     void samplerLabelsEncodeWhoPlaysWhat()
     {
         const auto bank = test::syntheticStemBank(8, 200, 16);
