@@ -7,7 +7,7 @@ namespace stemscope::projection {
 
 class QuadTree {
 public:
-    // y: n points as interleaved (x, y) doubles. Kept by reference: must outlive the tree.
+    // y: n points as interleaved (x, y) doubles. Copied in tree order; y may change after construction.
     QuadTree(const std::vector<double>& y, int n);
 
     // Repulsion on point i: adds sum_j w_ij^2 (y_i - y_j) to (fx, fy) and returns sum_j w_ij,
@@ -17,18 +17,25 @@ public:
     // consecutive walks on the same cells, which the cache likes.
     const std::vector<int>& order() const { return order_; }
 
+    // Leaves hold up to this many points: near a query, a few exact pairs cost less than the
+    // cells and stack pushes of subdividing further (the walk dominates t-SNE on wide maps).
+    static constexpr int kLeafSize = 8;
+
 private:
+    // What the walk reads, 40 bytes (bounds live only in the build).
     struct Cell {
-        double cx, cy, half;     // square bounds: centre and half width
         double mx = 0, my = 0;   // centre of mass
+        double width2 = 0;       // squared cell width
         int count = 0;
         int child = -1;          // first of 4 consecutive children, or -1 for a leaf
-        int first = 0, last = 0; // leaf: its points are order_[first, last)
+        int first = 0, last = 0; // leaf: its points are order_[first, last), coordinates pts_[2 first, 2 last)
     };
-    void build(int cell, int first, int last, int depth);
+    void build(int cell, double cx, double cy, double half, int first, int last, int depth,
+               const std::vector<double>& y);
 
-    const std::vector<double>& y_;
     std::vector<int> order_;
+    std::vector<double> pts_; // coordinates in tree order
+    std::vector<int> slot_;   // slot_[i]: position of point i in order_
     std::vector<Cell> cells_;
 };
 
