@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -34,20 +35,35 @@ void attractRow(const int* col, const float* val, int64_t m, const float* yf, fl
 }
 
 #if defined(__x86_64__)
-// Eight affinities at a time (gathered positions, vector division): the scalar loop is bound by the
-// division latency.
+// Eight affinities at a time, vector division (the scalar loop is bound by the division latency).
+// Each neighbour's (x, y) is one 64-bit load: hardware gathers are microcoded on CPUs with the
+// gather-data-sampling mitigation and cost more than the whole row's arithmetic.
 __attribute__((target("avx2,fma"))) void attractRowAvx2(const int* col, const float* val, int64_t m, const float* yf,
                                                         float xi, float yi, double& ax, double& ay)
 {
     __m256 sx = _mm256_setzero_ps(), sy = _mm256_setzero_ps();
     const __m256 vxi = _mm256_set1_ps(xi), vyi = _mm256_set1_ps(yi), one = _mm256_set1_ps(1.f);
+    // The deinterleave below yields pairs in the order 0 1 4 5 2 3 6 7; the affinities follow it.
+    const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
     int64_t a = 0;
     for (; a + 8 <= m; a += 8) {
-        const __m256i j2 = _mm256_slli_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(col + a)), 1);
-        const __m256 dx = _mm256_sub_ps(vxi, _mm256_i32gather_ps(yf, j2, 4));
-        const __m256 dy = _mm256_sub_ps(vyi, _mm256_i32gather_ps(yf + 1, j2, 4));
+        const int* c = col + a;
+        long long p[8]; // (x, y) of each neighbour as one 64-bit word
+        std::memcpy(&p[0], yf + 2 * size_t(c[0]), 8);
+        std::memcpy(&p[1], yf + 2 * size_t(c[1]), 8);
+        std::memcpy(&p[2], yf + 2 * size_t(c[2]), 8);
+        std::memcpy(&p[3], yf + 2 * size_t(c[3]), 8);
+        std::memcpy(&p[4], yf + 2 * size_t(c[4]), 8);
+        std::memcpy(&p[5], yf + 2 * size_t(c[5]), 8);
+        std::memcpy(&p[6], yf + 2 * size_t(c[6]), 8);
+        std::memcpy(&p[7], yf + 2 * size_t(c[7]), 8);
+        const __m256 lo = _mm256_castsi256_ps(_mm256_setr_epi64x(p[0], p[1], p[2], p[3]));
+        const __m256 hi = _mm256_castsi256_ps(_mm256_setr_epi64x(p[4], p[5], p[6], p[7]));
+        const __m256 dx = _mm256_sub_ps(vxi, _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0)));
+        const __m256 dy = _mm256_sub_ps(vyi, _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1)));
         const __m256 d2 = _mm256_fmadd_ps(dy, dy, _mm256_fmadd_ps(dx, dx, one));
-        const __m256 pw = _mm256_div_ps(_mm256_loadu_ps(val + a), d2);
+        const __m256 v = _mm256_permutevar8x32_ps(_mm256_loadu_ps(val + a), order);
+        const __m256 pw = _mm256_div_ps(v, d2);
         sx = _mm256_fmadd_ps(pw, dx, sx);
         sy = _mm256_fmadd_ps(pw, dy, sy);
     }
