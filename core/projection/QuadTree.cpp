@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "util/DotProducts.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace stemscope::projection {
 
 QuadTree::QuadTree(const std::vector<double>& y, int n)
@@ -24,6 +29,9 @@ QuadTree::QuadTree(const std::vector<double>& y, int n)
     cells_.reserve(static_cast<size_t>(n / 2 + 8));
     cells_.emplace_back();
     build(0, 0.5 * (minX + maxX), 0.5 * (minY + maxY), half, 0, n, 0, y);
+    for (size_t c = 0; c < cells_.size(); ++c)
+        if (cells_[c].child < 0 && cells_[c].count > 0) leaves_.push_back(int(c));
+    std::sort(leaves_.begin(), leaves_.end(), [&](int a, int b) { return cells_[size_t(a)].first < cells_[size_t(b)].first; });
     pts_.resize(2 * size_t(n));
     slot_.resize(size_t(n));
     for (int a = 0; a < n; ++a) {
@@ -106,6 +114,124 @@ double QuadTree::repulsion(int i, double theta, double& fx, double& fy) const
     fx += ax;
     fy += ay;
     return z;
+}
+
+namespace {
+
+// sum_k m_k w_k, sum_k m_k w_k^2 (px - x_k), ... with w_k = 1 / (1 + |p - (x_k, y_k)|^2).
+void bodySums(const double* X, const double* Y, const double* M, size_t m, double px, double py, double& z,
+              double& fx, double& fy)
+{
+    double sz = 0.0, sx = 0.0, sy = 0.0;
+    for (size_t k = 0; k < m; ++k) {
+        const double dx = px - X[k], dy = py - Y[k];
+        const double w = 1.0 / (1.0 + dx * dx + dy * dy);
+        const double mw = M[k] * w;
+        sz += mw;
+        sx += mw * w * dx;
+        sy += mw * w * dy;
+    }
+    z = sz;
+    fx = sx;
+    fy = sy;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) double hsum(__m256d v)
+{
+    const __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+
+__attribute__((target("avx2,fma"))) void bodySumsAvx2(const double* X, const double* Y, const double* M, size_t m,
+                                                      double px, double py, double& z, double& fx, double& fy)
+{
+    __m256d sz = _mm256_setzero_pd(), sx = _mm256_setzero_pd(), sy = _mm256_setzero_pd();
+    const __m256d vx = _mm256_set1_pd(px), vy = _mm256_set1_pd(py), one = _mm256_set1_pd(1.0);
+    size_t k = 0;
+    for (; k + 4 <= m; k += 4) {
+        const __m256d dx = _mm256_sub_pd(vx, _mm256_loadu_pd(X + k)), dy = _mm256_sub_pd(vy, _mm256_loadu_pd(Y + k));
+        const __m256d w = _mm256_div_pd(one, _mm256_fmadd_pd(dy, dy, _mm256_fmadd_pd(dx, dx, one)));
+        const __m256d mw = _mm256_mul_pd(_mm256_loadu_pd(M + k), w);
+        const __m256d mww = _mm256_mul_pd(mw, w);
+        sz = _mm256_add_pd(sz, mw);
+        sx = _mm256_fmadd_pd(mww, dx, sx);
+        sy = _mm256_fmadd_pd(mww, dy, sy);
+    }
+    double tz = 0.0, tx = 0.0, ty = 0.0;
+    bodySums(X + k, Y + k, M + k, m - k, px, py, tz, tx, ty);
+    z = hsum(sz) + tz;
+    fx = hsum(sx) + tx;
+    fy = hsum(sy) + ty;
+}
+#endif
+
+}  // namespace
+
+void QuadTree::repulsionLeaf(int leaf, double theta, double* z, double* fx, double* fy) const
+{
+    const int self = leaves_[size_t(leaf)];
+    const Cell& L = cells_[size_t(self)];
+    double minX = pts_[2 * size_t(L.first)], maxX = minX, minY = pts_[2 * size_t(L.first) + 1], maxY = minY;
+    for (int a = L.first + 1; a < L.last; ++a) {
+        minX = std::min(minX, pts_[2 * size_t(a)]);
+        maxX = std::max(maxX, pts_[2 * size_t(a)]);
+        minY = std::min(minY, pts_[2 * size_t(a) + 1]);
+        maxY = std::max(maxY, pts_[2 * size_t(a) + 1]);
+    }
+    // Interaction list: far cells as bodies (x, y, mass) and near points (mass 1), one loop for both.
+    thread_local std::vector<double> bx, by, bm;
+    bx.clear();
+    by.clear();
+    bm.clear();
+    const double theta2 = theta * theta;
+    int stack[256];
+    int top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+        const int ci = stack[--top];
+        const Cell& c = cells_[size_t(ci)];
+        if (ci == self) continue; // the leaf's own pairs: below
+        const double ex = std::max({minX - c.mx, c.mx - maxX, 0.0}), ey = std::max({minY - c.my, c.my - maxY, 0.0});
+        if (c.width2 < theta2 * (ex * ex + ey * ey)) {
+            bx.push_back(c.mx);
+            by.push_back(c.my);
+            bm.push_back(double(c.count));
+        } else if (c.child < 0) {
+            for (int a = c.first; a < c.last; ++a) {
+                bx.push_back(pts_[2 * size_t(a)]);
+                by.push_back(pts_[2 * size_t(a) + 1]);
+                bm.push_back(1.0);
+            }
+        } else {
+            for (int q = 3; q >= 0; --q)
+                if (cells_[size_t(c.child + q)].count > 0) stack[top++] = c.child + q;
+        }
+    }
+    const size_t m = bx.size();
+    const double *X = bx.data(), *Y = by.data(), *M = bm.data();
+    static const bool avx2 = cpuHasAvx2Fma();
+    for (int a = L.first; a < L.last; ++a) {
+        const double px = pts_[2 * size_t(a)], py = pts_[2 * size_t(a) + 1];
+        double sz = 0.0, sx = 0.0, sy = 0.0;
+#if defined(__x86_64__)
+        if (avx2)
+            bodySumsAvx2(X, Y, M, m, px, py, sz, sx, sy);
+        else
+#endif
+            bodySums(X, Y, M, m, px, py, sz, sx, sy);
+        for (int b = L.first; b < L.last; ++b) { // exact pairs inside the leaf
+            if (b == a) continue;
+            const double dx = px - pts_[2 * size_t(b)], dy = py - pts_[2 * size_t(b) + 1];
+            const double w = 1.0 / (1.0 + dx * dx + dy * dy);
+            sz += w;
+            sx += w * w * dx;
+            sy += w * w * dy;
+        }
+        z[a - L.first] = sz;
+        fx[a - L.first] = sx;
+        fy[a - L.first] = sy;
+    }
 }
 
 }  // namespace stemscope::projection

@@ -1,6 +1,8 @@
 #pragma once
 // Barnes-Hut space-partitioning tree over 2-D points, for the t-SNE repulsive forces.
 // A cell far enough from a point (cell width / distance < theta) acts as one body at its centre of mass.
+#include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace stemscope::projection {
@@ -13,6 +15,19 @@ public:
     // Repulsion on point i: adds sum_j w_ij^2 (y_i - y_j) to (fx, fy) and returns sum_j w_ij,
     // with w_ij = 1 / (1 + |y_i - y_j|^2), j != i (approximated per theta; theta = 0 is exact).
     double repulsion(int i, double theta, double& fx, double& fy) const;
+    // Repulsion on every point of leaf `leaf` (an index into leaves()) at once: one walk for the
+    // leaf, opening a cell unless it is far from the leaf's whole bounding box (so at least as
+    // accurate as per-point walks), then a tight loop per point over the collected cells and
+    // points. Writes z, fx, fy for point order()[k] at k - first of the leaf (overwrites).
+    void repulsionLeaf(int leaf, double theta, double* z, double* fx, double* fy) const;
+    // Leaf cells; leafRange(l) = [first, last) positions in order().
+    int leafCount() const { return int(leaves_.size()); }
+    std::pair<int, int> leafRange(int leaf) const
+    {
+        const Cell& c = cells_[std::size_t(leaves_[std::size_t(leaf)])];
+        return {c.first, c.last};
+    }
+
     // The points in tree order (each leaf's points together): walking queries in this order keeps
     // consecutive walks on the same cells, which the cache likes.
     const std::vector<int>& order() const { return order_; }
@@ -37,6 +52,7 @@ private:
     std::vector<double> pts_; // coordinates in tree order
     std::vector<int> slot_;   // slot_[i]: position of point i in order_
     std::vector<Cell> cells_;
+    std::vector<int> leaves_; // non-empty leaf cells, in tree order
 };
 
 }  // namespace stemscope::projection

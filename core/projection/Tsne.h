@@ -35,8 +35,9 @@ struct TsneOptions {
     int exactThreshold = 1500; // Auto picks Exact up to this many points, Fft above
     FftRepulsionOptions fft;   // grid settings of Method::Fft
     // Method::Fft falls back to Barnes-Hut for iterations whose padded grid exceeds this many nodes
-    // per point (0: never); see RepulsionMethod::treeAboveGridPerPoint.
-    double treeAboveGridPerPoint = 100;
+    // per point (0: never); see RepulsionMethod::treeAboveGridPerPoint. 50 since the tree walks once
+    // per leaf (20k real embeddings: 12.5 s and KL 1.182 at 50, 13.6-15.6 s and KL 1.189 at 100).
+    double treeAboveGridPerPoint = 50;
     Init init = Init::Pca;
     uint64_t seed = 42;
     int threads = 2;                // <= 0: all hardware threads

@@ -117,6 +117,34 @@ GradientResult tsneGradient(const SparseAffinities& P, const std::vector<double>
     std::vector<float> yf(y.begin(), y.end());
     const bool splitZ = !fft && active && method.inactiveZ >= 0;
     const std::vector<int>* walk = tree ? &tree->order() : nullptr; // tree order: neighbouring walks share cells
+    // Every row moves: one walk per leaf serves all its points (QuadTree::repulsionLeaf).
+    const bool byLeaf = tree && !active;
+    if (byLeaf) {
+        const auto& order = tree->order();
+        parallelFor(tree->leafCount(), threads, [&](int b, int e) {
+            double z[64], fx[64], fy[64];
+            for (int l = b; l < e; ++l) {
+                const auto [first, last] = tree->leafRange(l);
+                if (last - first > 64) { // coincident points beyond the bucket size: one walk each
+                    for (int a = first; a < last; ++a) {
+                        const int i = order[size_t(a)];
+                        double rx = 0.0, ry = 0.0;
+                        zRow[size_t(i)] = tree->repulsion(i, theta, rx, ry);
+                        rep[2 * size_t(i)] = rx;
+                        rep[2 * size_t(i) + 1] = ry;
+                    }
+                    continue;
+                }
+                tree->repulsionLeaf(l, theta, z, fx, fy);
+                for (int a = first; a < last; ++a) {
+                    const int i = order[size_t(a)];
+                    zRow[size_t(i)] = z[a - first];
+                    rep[2 * size_t(i)] = fx[a - first];
+                    rep[2 * size_t(i) + 1] = fy[a - first];
+                }
+            }
+        }, 16);
+    }
     parallelFor(n, threads, [&](int b, int e) {
         for (int k = b; k < e; ++k) {
             const int i = walk ? (*walk)[size_t(k)] : k;
@@ -156,7 +184,7 @@ GradientResult tsneGradient(const SparseAffinities& P, const std::vector<double>
                 grad[2 * size_t(i)] = exaggeration * ax;
                 grad[2 * size_t(i) + 1] = exaggeration * ay;
             }
-            if (fft) continue; // repulsion and Z came from the grid
+            if (fft || byLeaf) continue; // repulsion and Z came from the grid or the leaf walks
             // Repulsion (Z needs every row, active or not).
             double rx = 0.0, ry = 0.0, z = 0.0;
             if (exact) {

@@ -153,6 +153,30 @@ private Q_SLOTS:
         }
         QVERIFY2(zErr < 0.05, qPrintable(QString::number(zErr)));
         QVERIFY2(std::sqrt(errSq / normSq) < 0.05, qPrintable(QString::number(std::sqrt(errSq / normSq))));
+
+        // One walk per leaf: exact at theta 0, and at theta 0.5 no less accurate than the per-point walk.
+        double leafErrSq = 0, leafZErr = 0;
+        int covered = 0;
+        for (int l = 0; l < tree.leafCount(); ++l) {
+            const auto [first, last] = tree.leafRange(l);
+            QVERIFY(last - first <= 64);
+            double z0[64], x0[64], y0[64], z5[64], x5[64], y5[64];
+            tree.repulsionLeaf(l, 0.0, z0, x0, y0);
+            tree.repulsionLeaf(l, 0.5, z5, x5, y5);
+            for (int a = first; a < last; ++a) {
+                const int i = tree.order()[size_t(a)];
+                double pz = 0, px = 0, py = 0;
+                pz = tree.repulsion(i, 0.0, px, py);
+                QVERIFY(std::fabs(z0[a - first] - pz) < 1e-9 * std::max(1.0, pz));
+                QVERIFY(std::fabs(x0[a - first] - px) < 1e-9 && std::fabs(y0[a - first] - py) < 1e-9);
+                leafZErr = std::max(leafZErr, std::fabs(z5[a - first] - pz) / pz);
+                leafErrSq += (x5[a - first] - px) * (x5[a - first] - px) + (y5[a - first] - py) * (y5[a - first] - py);
+                ++covered;
+            }
+        }
+        QCOMPARE(covered, n);
+        QVERIFY2(leafZErr <= zErr + 1e-12, qPrintable(QString("%1 vs %2").arg(leafZErr).arg(zErr)));
+        QVERIFY2(leafErrSq <= errSq + 1e-18, qPrintable(QString("%1 vs %2").arg(leafErrSq).arg(errSq)));
     }
 
     void trustworthinessHandComputed()
