@@ -2,7 +2,8 @@
 """Learning curve of the multi-focus mix model: training loss per focus and held-out pseudo-mix
 acc@1 / distractor@1 per focus against steps and wall time (learning_curve.csv from train-mix).
 
-usage: plot_focus_on_mixes_curve.py models/mixfocus/learning_curve.csv docs/results/focus-on-mixes/learning-curve.png
+usage: plot_focus_on_mixes_curve.py models/mixfocus/learning_curve.csv docs/results/focus-on-mixes/learning-curve.png \
+           [VALIDATION_SONGS (16)] [REFERENCE acc@1 drums,bass,piano,guitar: dashed lines, e.g. the shipped model]
 """
 import csv
 import sys
@@ -13,6 +14,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 src, out = sys.argv[1], sys.argv[2]
+n = int(sys.argv[3]) if len(sys.argv) > 3 else 16
+reference = [float(v) for v in sys.argv[4].split(",")] if len(sys.argv) > 4 else None
 rows = list(csv.DictReader(open(src)))
 step = [int(r["step"]) for r in rows]
 minutes = [float(r["seconds"]) / 60 for r in rows]
@@ -29,9 +32,12 @@ for f in parts:
     ax[1].plot([x for x, _ in xs], [y for _, y in xs], marker="o", label=f, color=colour[f])
     ds = [(m, float(r["val_distractor1_" + f])) for m, r in zip(minutes, rows) if r.get("val_distractor1_" + f)]
     ax[2].plot([x for x, _ in ds], [y for _, y in ds], marker="o", label=f, color=colour[f])
-n = 16
-for a, title in ((ax[1], "held-out pseudo-mix acc@1 (16 songs, T = 14 s)"), (ax[2], "held-out distractor@1")):
-    a.axhline(1 / n, color="grey", linestyle=":", label="chance (1/16)")
+if reference:
+    for f, v in zip(parts, reference):
+        ax[1].axhline(v, color=colour[f], linestyle="--", linewidth=1)
+for a, title in ((ax[1], f"held-out pseudo-mix acc@1 ({n} songs, T = 14 s)" + (", dashed: reference" if reference else "")),
+                 (ax[2], "held-out distractor@1")):
+    a.axhline(1 / n, color="grey", linestyle=":", label=f"chance (1/{n})")
     a.set_ylim(0, 1.02)
     a.set_title(title)
     a.legend()
