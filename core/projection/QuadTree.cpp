@@ -170,8 +170,7 @@ __attribute__((target("avx2,fma"))) void bodySumsAvx2(const double* X, const dou
 
 void QuadTree::repulsionLeaf(int leaf, double theta, double* z, double* fx, double* fy) const
 {
-    const int self = leaves_[size_t(leaf)];
-    const Cell& L = cells_[size_t(self)];
+    const Cell& L = cells_[size_t(leaves_[size_t(leaf)])];
     double minX = pts_[2 * size_t(L.first)], maxX = minX, minY = pts_[2 * size_t(L.first) + 1], maxY = minY;
     for (int a = L.first + 1; a < L.last; ++a) {
         minX = std::min(minX, pts_[2 * size_t(a)]);
@@ -179,7 +178,8 @@ void QuadTree::repulsionLeaf(int leaf, double theta, double* z, double* fx, doub
         minY = std::min(minY, pts_[2 * size_t(a) + 1]);
         maxY = std::max(maxY, pts_[2 * size_t(a) + 1]);
     }
-    // Interaction list: far cells as bodies (x, y, mass) and near points (mass 1), one loop for both.
+    // Interaction list: far cells as bodies (x, y, mass) and near points (mass 1, the leaf's own
+    // included: never far from itself), one loop for both.
     thread_local std::vector<double> bx, by, bm;
     bx.clear();
     by.clear();
@@ -191,7 +191,6 @@ void QuadTree::repulsionLeaf(int leaf, double theta, double* z, double* fx, doub
     while (top > 0) {
         const int ci = stack[--top];
         const Cell& c = cells_[size_t(ci)];
-        if (ci == self) continue; // the leaf's own pairs: below
         const double ex = std::max({minX - c.mx, c.mx - maxX, 0.0}), ey = std::max({minY - c.my, c.my - maxY, 0.0});
         if (c.width2 < theta2 * (ex * ex + ey * ey)) {
             bx.push_back(c.mx);
@@ -220,15 +219,7 @@ void QuadTree::repulsionLeaf(int leaf, double theta, double* z, double* fx, doub
         else
 #endif
             bodySums(X, Y, M, m, px, py, sz, sx, sy);
-        for (int b = L.first; b < L.last; ++b) { // exact pairs inside the leaf
-            if (b == a) continue;
-            const double dx = px - pts_[2 * size_t(b)], dy = py - pts_[2 * size_t(b) + 1];
-            const double w = 1.0 / (1.0 + dx * dx + dy * dy);
-            sz += w;
-            sx += w * w * dx;
-            sy += w * w * dy;
-        }
-        z[a - L.first] = sz;
+        z[a - L.first] = sz - 1.0; // the list holds the leaf's own points: the self pair adds w = 1, no force
         fx[a - L.first] = sx;
         fy[a - L.first] = sy;
     }
