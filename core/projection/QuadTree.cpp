@@ -5,7 +5,7 @@
 
 #include "util/DotProducts.h"
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "util/Avx2Sum.h"
 #endif
 
 namespace stemscope::projection {
@@ -137,12 +137,6 @@ void bodySums(const double* X, const double* Y, const double* M, size_t m, doubl
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) double hsum(__m256d v)
-{
-    const __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
-    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
-}
-
 __attribute__((target("avx2,fma"))) void bodySumsAvx2(const double* X, const double* Y, const double* M, size_t m,
                                                       double px, double py, double& z, double& fx, double& fy)
 {
@@ -160,9 +154,9 @@ __attribute__((target("avx2,fma"))) void bodySumsAvx2(const double* X, const dou
     }
     double tz = 0.0, tx = 0.0, ty = 0.0;
     bodySums(X + k, Y + k, M + k, m - k, px, py, tz, tx, ty);
-    z = hsum(sz) + tz;
-    fx = hsum(sx) + tx;
-    fy = hsum(sy) + ty;
+    z = horizontalSum(sz) + tz;
+    fx = horizontalSum(sx) + tx;
+    fy = horizontalSum(sy) + ty;
 }
 #endif
 

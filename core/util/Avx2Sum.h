@@ -13,5 +13,11 @@ __attribute__((target("avx2,fma"))) inline float horizontalSum(__m256 v)
     return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, 1)));
 }
 
+__attribute__((target("avx2,fma"))) inline double horizontalSum(__m256d v)
+{
+    const __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+
 } // namespace stemscope
 #endif
