@@ -634,6 +634,34 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, MapLevel
     return out;
 }
 
+QVector<MapPoint> CoreLibraryBackend::trackSegmentsOnMap(const QString& focusId, qint64 trackId, QString* message)
+{
+    const auto focus = toFocus(focusId);
+    const auto s = session();
+    if (!s || !focus) return {};
+    QVector<MapPoint> out;
+    try {
+        const auto points = s->trackSegmentsOnMap(*focus, trackId);
+        const TrackMeta meta = metaOf(*s->store(), trackId);
+        out.reserve(int(points.size()));
+        for (size_t i = 0; i < points.size(); ++i) {
+            MapPoint m;
+            m.x = points[i].x;
+            m.y = points[i].y;
+            m.trackId = trackId;
+            m.segment = int(i);
+            m.track = meta.title;
+            m.tag = meta.tags.value(0);
+            m.startSeconds = points[i].startSeconds;
+            out.push_back(m);
+        }
+    } catch (const std::exception& e) {
+        if (message) *message = qs(e.what());
+        return {};
+    }
+    return out;
+}
+
 void CoreLibraryBackend::cancelQueries()
 {
     if (const auto s = session()) s->cancelQueries();

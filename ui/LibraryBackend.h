@@ -146,6 +146,16 @@ public:
         return 0;
     }
 
+    // One track's segments placed over the stored track map (which does not move), in time order;
+    // empty with `message` set when there is no track map or no analysis. Empty by default.
+    virtual QVector<MapPoint> trackSegmentsOnMap(const QString& focus, qint64 trackId, QString* message)
+    {
+        Q_UNUSED(focus);
+        Q_UNUSED(trackId);
+        Q_UNUSED(message);
+        return {};
+    }
+
     // Drops the stored map of a focus so the next mapPoints() computes it afresh. No-op by default.
     virtual void forgetMap(const QString& focus) { Q_UNUSED(focus); }
 

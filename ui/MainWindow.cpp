@@ -327,6 +327,13 @@ void MainWindow::buildActions()
     segmentsAct->setObjectName(QStringLiteral("mapOfSegments"));
     segmentsAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     connect(segmentsAct, &QAction::toggled, this, [this](bool on) { mapLevel_->setCurrentIndex(on ? 1 : 0); });
+    // The selected track's segments drawn over the track map (where each part of it sits).
+    auto* overlayAct = view->addAction(tr("Segments of Selected &Track on Map"));
+    overlayAct->setCheckable(true);
+    overlayAct->setChecked(true);
+    overlayAct->setObjectName(QStringLiteral("trackSegmentsOnMap"));
+    overlayAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    connect(overlayAct, &QAction::toggled, this, [this] { refreshMapOverlay(); });
     auto* resetZoom = view->addAction(tr("&Reset Map Zoom"), map_, &MapView::resetZoom);
     resetZoom->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     view->addSeparator();
@@ -563,6 +570,7 @@ void MainWindow::onTrackSelected(qint64 id)
     currentTrack_ = id;
     queryAnchor_ = -1;
     map_->setHighlightedTrack(id);
+    refreshMapOverlay();
     refreshNeighbours();
     refreshComparison();
     updateStatus();
@@ -713,11 +721,36 @@ void MainWindow::refreshMap()
             releaseLists();
             if (gen != mapGen_) return;
             map_->setPoints(r.first);
+            mapShown_ = r.first.isEmpty() || segments ? QString() : focus;
             map_->setHighlightedTrack(currentTrack_);
             const QString what = segments ? tr("%L1 segments").arg(r.first.size()) : tr("%L1 tracks").arg(r.first.size());
             map_->setTitle(r.first.isEmpty() ? QString() : tr("%1 · %2").arg(focusLabel(focus), what));
             map_->setPlaceholder(r.second.isEmpty() ? tr("Nothing analysed under this focus yet.") : r.second);
             if (r.first.isEmpty()) mapFocus_.clear(); // try again once analysis has produced something
+            refreshMapOverlay();
+        },
+        &viewPool_);
+}
+
+void MainWindow::refreshMapOverlay()
+{
+    const quint64 gen = ++overlayGen_;
+    auto* act = findChild<QAction*>(QStringLiteral("trackSegmentsOnMap"));
+    // Only over the drawn track map of the current focus (one still computing would not match it).
+    if (!act || !act->isChecked() || currentTrack_ < 0 || mapShown_.isEmpty() || mapShown_ != currentFocus()) {
+        map_->setOverlay({});
+        return;
+    }
+    LibraryBackend* b = backend_.get();
+    const QString focus = currentFocus();
+    const qint64 track = currentTrack_;
+    runQuery<QVector<MapPoint>>(
+        [b, focus, track] {
+            QString message;
+            return b->trackSegmentsOnMap(focus, track, &message);
+        },
+        [this, gen](const QVector<MapPoint>& pts) {
+            if (gen == overlayGen_) map_->setOverlay(pts);
         },
         &viewPool_);
 }

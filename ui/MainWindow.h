@@ -131,6 +131,7 @@ private:
     void refreshNeighbours();
     void refreshComparison();
     void refreshMap();
+    void refreshMapOverlay(); // the selected track's segments over the track map
     void refreshHeatmap();
     void scheduleRefresh();
     void onCurrentTabChanged();
@@ -204,8 +205,9 @@ private:
     double queryAnchor_ = -1; // the query's moment picked on the map (-1: none, match over the whole track)
 
     qint64 currentTrack_ = -1;
-    quint64 neighbourGen_ = 0, compareGen_ = 0, mapGen_ = 0, heatGen_ = 0, matchGen_ = 0;
+    quint64 neighbourGen_ = 0, compareGen_ = 0, mapGen_ = 0, overlayGen_ = 0, heatGen_ = 0, matchGen_ = 0;
     std::shared_ptr<std::atomic<bool>> mapCancel_;
+    QString mapShown_; // the focus whose track map is drawn ("" = none, or a segment map)
     QString mapFocus_, heatFocus_; // what the map/heatmap currently show ("" = stale); heatFocus_ includes the selection
     QString lastError_;
     bool demoOffered_ = false;

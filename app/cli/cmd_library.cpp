@@ -235,9 +235,16 @@ int map(int argc, char** argv)
     const std::string levelArg = args.get("level", "segment");
     if (levelArg != "segment" && levelArg != "track") throw UsageError("--level takes segment or track, not '" + levelArg + "'");
     const MapLevel level = levelArg == "track" ? MapLevel::Track : MapLevel::Segment;
-    const auto points = level == MapLevel::Track ? session.trackMap(*focus) : session.segmentMap(*focus, args.getInt("max-points", 3000));
+    const std::string segmentsOf = args.get("segments-of");
+    if (!segmentsOf.empty() && level != MapLevel::Track) throw UsageError("--segments-of goes with --level track");
+    auto points = level == MapLevel::Track ? session.trackMap(*focus) : session.segmentMap(*focus, args.getInt("max-points", 3000));
     std::cout << focusName(*focus) << " map: " << points.size() << (level == MapLevel::Track ? " tracks (" : " segments (")
               << session.modelFor(*focus).modelId << ")\nmade with: " << session.mapProvenance(*focus, level) << "\n";
+    if (!segmentsOf.empty()) {
+        // The window's overlay: that track's segments over the track map, which does not move.
+        points = session.trackSegmentsOnMap(*focus, session.resolveTrack(segmentsOf));
+        std::cout << "segments of track " << points.front().trackId << " over it: " << points.size() << "\n";
+    }
     const auto outPath = args.get("out");
     if (!outPath.empty()) {
         std::ofstream out(fs::u8path(outPath), std::ios::binary);
@@ -370,10 +377,12 @@ const CommandRegistration regNeighbours(
 const CommandRegistration regMap(
     {"library map", "the focus's stored track or segment map (computed, stored and grown like the window's)",
      "stemscope-cli library map LIB.sqlite [--focus mix] [--level segment|track] [--max-points 3000] [--recompute]\n"
-     "                          [--out map.csv] [--models DIR]\n"
+     "                          [--segments-of TRACK] [--out map.csv] [--models DIR]\n"
      "  The same stored maps the window shows: computed once (t-SNE, seed 42) and kept in the library with\n"
      "  what made them; tracks analysed later are placed into them. --level track: one point per analysed\n"
      "  track (its centroid), every track; segment (default): at most --max-points segments.\n"
+     "  --segments-of TRACK (id or path; with --level track): --out gets that track's segments placed over\n"
+     "  the track map (each at the weighted mean of its 5 nearest tracks), as the window draws them.\n"
      "  --recompute starts afresh.",
      map});
 const CommandRegistration regExport({"library export", "export tracks and analyses as CSV or JSON",

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 #include <set>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +17,7 @@
 #include "library/Playlist.h"
 #include "library/TrackMetadata.h"
 #include "projection/Pca.h"
+#include "projection/NeighbourPlacement.h"
 #include "projection/Tsne.h"
 #include "separation/TorchSeparator.h"
 
@@ -648,6 +651,48 @@ std::vector<SegmentMapPoint> LibrarySession::storedMap(Focus focus, MapLevel lev
     } catch (const std::exception&) {
     }
     return pointsOf(out);
+}
+
+std::vector<SegmentMapPoint> LibrarySession::trackSegmentsOnMap(Focus focus, int64_t trackId, int neighbours)
+{
+    const FocusModel model = modelFor(focus);
+    if (!model.hasResults) throw SessionError("Nothing analysed under this focus yet.");
+    const auto stored = store_->map(focus, model.modelId, mapLevelName(MapLevel::Track));
+    if (!stored || stored->size() == 0) throw SessionError("No track map for this focus yet: compute it first.");
+    const SegmentEmbeddings seg = store_->segments(trackId, focus, model.modelId);
+    if (seg.vectors.rows == 0) throw SessionError("That track has no analysed segments under this focus.");
+    // The references: mapped tracks whose centroids are still stored, at their map positions.
+    const FocusEmbeddings e = store_->loadFocus(focus, model.modelId, false);
+    std::unordered_map<int64_t, int> rowOfTrack;
+    for (size_t r = 0; r < e.trackIds.size(); ++r) rowOfTrack.emplace(e.trackIds[r], int(r));
+    std::vector<int> refRows;
+    std::vector<size_t> mapIndex;
+    for (size_t i = 0; i < stored->size(); ++i)
+        if (auto it = rowOfTrack.find(stored->trackIds[i]); it != rowOfTrack.end()) {
+            refRows.push_back(it->second);
+            mapIndex.push_back(i);
+        }
+    if (refRows.empty() || e.centroids.cols != seg.vectors.cols)
+        throw SessionError("The stored track map no longer matches the analyses: recompute the map.");
+    Matrix refs = rowsOf(e.centroids, refRows);
+    Matrix refXY(int(refRows.size()), 2);
+    for (size_t i = 0; i < mapIndex.size(); ++i) {
+        refXY(int(i), 0) = stored->x[mapIndex[i]];
+        refXY(int(i), 1) = stored->y[mapIndex[i]];
+    }
+    Matrix queries = seg.vectors;
+    normaliseRows(refs);
+    normaliseRows(queries);
+    const auto placed = projection::placeByNeighbours(refs, refXY, queries, neighbours);
+    std::vector<size_t> order(size_t(queries.rows));
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return seg.startSeconds[a] < seg.startSeconds[b]; });
+    std::vector<SegmentMapPoint> out;
+    out.reserve(order.size());
+    for (size_t i : order)
+        out.push_back({trackId, seg.startSeconds[i], placed.positions(int(i), 0), placed.positions(int(i), 1)});
+    return out;
 }
 
 std::string LibrarySession::mapProvenance(Focus focus, MapLevel level)

@@ -153,6 +153,10 @@ public:
     // The same for every analysed track's centroid (no budget: the overview of the whole library).
     std::vector<SegmentMapPoint> trackMap(Focus focus, const std::function<bool()>& cancelled = {},
                                           const MapProgress& progress = {});
+    // One track's segments over the focus's stored track map, without moving it: each segment at the
+    // distance-weighted mean position of its `neighbours` nearest mapped tracks (centroids, cosine), in
+    // time order. Throws SessionError when there is no track map yet or the track has no segments.
+    std::vector<SegmentMapPoint> trackSegmentsOnMap(Focus focus, int64_t trackId, int neighbours = 5);
     // How the focus's stored map of that level was made (its params JSON), "" if there is none.
     std::string mapProvenance(Focus focus, MapLevel level = MapLevel::Segment);
     // Drops the focus's stored maps: the next segmentMap() computes afresh.

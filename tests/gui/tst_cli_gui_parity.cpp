@@ -108,6 +108,28 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QStringLiteral("mix map: %1 segments").arg(guiMap.size())), qPrintable(out + " / " + mapMessage));
         QVERIFY(out.contains("\"seed\":42"));
         QVERIFY(cli({"library", "map", cliLib, "--focus", "mix"}, &rc).contains("\"placed_incrementally\":0"));
+        // A track's segments over the track map: the window's overlay and the CLI's --segments-of agree.
+        const QString overlayCsv = dir_.filePath("overlay.csv");
+        out = cli({"library", "map", cliLib, "--focus", "mix", "--level", "track", "--segments-of", query, "--out", overlayCsv}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        b.mapPoints("mix", LibraryBackend::MapLevel::Tracks, {}, &mapMessage);
+        const auto guiOverlay = b.trackSegmentsOnMap("mix", queryId, &mapMessage);
+        QVERIFY2(guiOverlay.size() >= 2, qPrintable(mapMessage));
+        QVERIFY2(out.contains(QStringLiteral("over it: %1").arg(guiOverlay.size())), qPrintable(out));
+        QFile csv(overlayCsv);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 1 + guiOverlay.size());
+        for (int i = 0; i < guiOverlay.size(); ++i) {
+            const QStringList f = rows[i + 1].split(',');
+            QCOMPARE(f.value(f.size() - 3).toDouble(), guiOverlay[i].startSeconds);
+            QVERIFY2(std::abs(f.value(f.size() - 2).toDouble() - guiOverlay[i].x) < 1e-3 &&
+                         std::abs(f.value(f.size() - 1).toDouble() - guiOverlay[i].y) < 1e-3,
+                     qPrintable(rows[i + 1]));
+        }
+        out = cli({"library", "map", cliLib, "--segments-of", query}, &rc);
+        QCOMPARE(rc, 2);
+        QVERIFY(out.contains("--segments-of goes with --level track"));
 
         // Both say which model each focus shows, the same way.
         out = cli({"library", "status", cliLib}, &rc);

@@ -100,6 +100,18 @@ private Q_SLOTS:
             mapped.insert(p.trackId);
         }
         QCOMPARE(mapped.size(), 4);
+        // A track's segments over that map: titled, numbered in time order, playable from their start.
+        const auto overlay = b.trackSegmentsOnMap("mix", tracks[0].id, &message);
+        QVERIFY2(overlay.size() >= 2, qPrintable(message));
+        for (int i = 0; i < overlay.size(); ++i) {
+            QCOMPARE(overlay[i].trackId, tracks[0].id);
+            QCOMPARE(overlay[i].segment, i);
+            QVERIFY(!overlay[i].track.isEmpty() && std::isfinite(overlay[i].x) && overlay[i].startSeconds >= 0);
+            if (i) QVERIFY(overlay[i].startSeconds > overlay[i - 1].startSeconds);
+        }
+        message.clear();
+        QVERIFY(b.trackSegmentsOnMap("drums", tracks[0].id, &message).isEmpty());  // nothing analysed there
+        QVERIFY(!message.isEmpty());
 
         QVERIFY(b.playablePath(tracks[0].id, "drums").endsWith(".wav")); // no stem: the mix
 

@@ -111,6 +111,12 @@ public:
         for (int i = 0; i < 12; ++i) pts << MapPoint{double(i % 4), double(i / 4), 100 + i % 6, i, QStringLiteral("Song %1").arg(i % 6), "rock", 0.25 * i};
         return pts;
     }
+    QVector<MapPoint> trackSegmentsOnMap(const QString&, qint64 trackId, QString*) override
+    {
+        QVector<MapPoint> pts;
+        for (int s = 0; s < 3; ++s) pts << MapPoint{0.3 + 0.7 * s, 0.5, trackId, s, QStringLiteral("Song"), "rock", 1.5 * s};
+        return pts;
+    }
     MapLevel lastMapLevel = MapLevel::Tracks;
 };
 
@@ -192,15 +198,31 @@ private Q_SLOTS:
         QCOMPARE(map->pointCount(), 6);
         QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, map->viewPosOf(2));  // a whole track: select it
         QCOMPARE(w_->currentTrack(), 102);
+        // The selected track's segments appear over the track map.
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(map->overlay().size(), 3);
+        QCOMPARE(map->overlay().front().trackId, 102);
         QTest::keyClick(w_.get(), Qt::Key_M, Qt::ControlModifier);
         QVERIFY(w_->waitUntilIdle(20000));
         QCOMPARE(level->currentIndex(), 1);
         QCOMPARE(backend_->lastMapLevel, LibraryBackend::MapLevel::Segments);
         QCOMPARE(map->pointCount(), 12);
+        QVERIFY(map->overlay().isEmpty());  // not over a map of segments
         QTest::keyClick(w_.get(), Qt::Key_M, Qt::ControlModifier);
         QVERIFY(w_->waitUntilIdle(20000));
         QCOMPARE(level->currentIndex(), 0);
         QCOMPARE(map->pointCount(), 6);
+        QCOMPARE(map->overlay().size(), 3);
+        // Ctrl+Shift+M hides it and brings it back.
+        QTest::keyClick(w_.get(), Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(w_->waitUntilIdle(20000));
+        QVERIFY(map->overlay().isEmpty());
+        QTest::keyClick(w_.get(), Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(map->overlay().size(), 3);
+        // Clicking a segment keeps the track and plays from that moment.
+        QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, map->overlayViewPosOf(2));
+        QCOMPARE(w_->currentTrack(), 102);
     }
 
     void mapClickSelectsTrackAndTriesSegment()

@@ -217,6 +217,49 @@ private Q_SLOTS:
         QCOMPARE(v.pointIndexAt(v.viewPosOf(0)), 0);
     }
 
+    void mapOverlayAnswersHoverAndClickFirst()
+    {
+        MapView v;
+        v.resize(640, 480);
+        QVector<MapPoint> tracks;
+        for (int t = 0; t < 30; ++t) tracks.push_back({double(t % 6), double(t / 6), 100 + t, -1, QStringLiteral("Track %1").arg(t), "", -1});
+        v.setPoints(tracks);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        // Segments of track 107, between the track points (one of them right on track 100's point).
+        QVector<MapPoint> segs;
+        for (int s = 0; s < 4; ++s) segs.push_back({0.5 + s, 2.5, 107, s, QStringLiteral("Seven"), "", 3.0 * s});
+        segs.push_back({0.0, 0.0, 107, 4, QStringLiteral("Seven"), "", 12.0});
+        v.setOverlay(segs);
+        QCOMPARE(v.overlay().size(), 5);
+        QSignalSpy clicked(&v, &MapView::pointClicked);
+        const QPoint pos = v.overlayViewPosOf(2);
+        QCOMPARE(v.overlayIndexAt(pos), 2);
+        QCOMPARE(v.pointIndexAt(pos), -1);  // no track point there
+        sendMove(v.viewport(), pos);
+        QVERIFY2(v.hoverText().contains("Seven") && v.hoverText().contains("0:06") && v.hoverText().contains("play"),
+                 qPrintable(v.hoverText()));
+        QTest::mouseClick(v.viewport(), Qt::LeftButton, {}, pos);
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked.at(0).at(0).toLongLong(), 107);
+        QCOMPARE(clicked.at(0).at(1).toInt(), 2);
+        QCOMPARE(clicked.at(0).at(2).toDouble(), 6.0);
+        // On top of a track point the segment wins.
+        const QPoint onTrack = v.overlayViewPosOf(4);
+        QCOMPARE(v.pointIndexAt(onTrack), 0);
+        QTest::mouseClick(v.viewport(), Qt::LeftButton, {}, onTrack);
+        QCOMPARE(clicked.at(1).at(0).toLongLong(), 107);
+        QCOMPARE(clicked.at(1).at(2).toDouble(), 12.0);
+        // The overlay follows zoom, and new points clear it.
+        v.zoomBy(2.0, pos);
+        QCOMPARE(v.overlayIndexAt(v.overlayViewPosOf(2)), 2);
+        const QImage shot = v.grab().toImage();
+        QVERIFY(!shot.isNull());
+        v.setPoints(tracks);
+        QVERIFY(v.overlay().isEmpty());
+        QCOMPARE(v.overlayIndexAt(pos), -1);
+    }
+
     void neighbourListSortedByDistance()
     {
         NeighbourList list;

@@ -166,6 +166,26 @@ private Q_SLOTS:
         std::vector<double> again;
         QCOMPARE(session.trackMap(Focus::Mix, {}, [&](double f) { again.push_back(f); }).size(), tracksMap.size());
         QVERIFY(again.empty());  // the stored map: nothing computed
+
+        // One track's segments over the track map, in time order, each near the tracks it resembles;
+        // the track map itself does not move.
+        const auto overlay = session.trackSegmentsOnMap(Focus::Mix, first);
+        const auto firstSegments = session.store()->segments(first, Focus::Mix, session.modelFor(Focus::Mix).modelId);
+        QCOMPARE(int(overlay.size()), firstSegments.vectors.rows);
+        double minX = 1e9, maxX = -1e9, minY = 1e9, maxY = -1e9;
+        for (const auto& p : tracksMap)
+            minX = std::min(minX, p.x), maxX = std::max(maxX, p.x), minY = std::min(minY, p.y), maxY = std::max(maxY, p.y);
+        for (size_t i = 0; i < overlay.size(); ++i) {
+            QCOMPARE(overlay[i].trackId, first);
+            if (i) QVERIFY(overlay[i].startSeconds > overlay[i - 1].startSeconds);
+            // Interpolated between mapped tracks: inside their bounding box.
+            QVERIFY(overlay[i].x >= minX - 1e-3 && overlay[i].x <= maxX + 1e-3);
+            QVERIFY(overlay[i].y >= minY - 1e-3 && overlay[i].y <= maxY + 1e-3);
+        }
+        QCOMPARE(session.trackMap(Focus::Mix).size(), tracksMap.size());
+        QVERIFY_EXCEPTION_THROWN(session.trackSegmentsOnMap(Focus::Mix, 987654), SessionError);
+        session.forgetMap(Focus::Mix);
+        QVERIFY_EXCEPTION_THROWN(session.trackSegmentsOnMap(Focus::Mix, first), SessionError);  // no track map
     }
 
     void storedResultsOfUninstalledModel()

@@ -12,6 +12,7 @@
 #include "projection/FftRepulsion.h"
 #include "projection/QuadTree.h"
 #include "projection/SyntheticClusters.h"
+#include "projection/NeighbourPlacement.h"
 #include "projection/Tsne.h"
 #include "projection/TsneGradient.h"
 #include "projection/VpTree.h"
@@ -467,6 +468,35 @@ private Q_SLOTS:
             for (int a = 0; a < 10; ++a, ++total) good += labels[size_t(d[size_t(a)].second)] == labels[size_t(600 + i)];
         }
         QVERIFY2(good > 0.95 * total, qPrintable(QString::number(double(good) / total)));
+    }
+
+    void placesByNeighbourInterpolation()
+    {
+        // Four reference rows at the corners of a square map; unit vectors along the axes.
+        Matrix refs(4, 4, 0.f), xy(4, 2);
+        const float corners[4][2] = {{0, 0}, {10, 0}, {0, 10}, {10, 10}};
+        for (int i = 0; i < 4; ++i) {
+            refs(i, i) = 1.f;
+            xy(i, 0) = corners[i][0];
+            xy(i, 1) = corners[i][1];
+        }
+        Matrix q(3, 4, 0.f);
+        q(0, 2) = 1.f;                 // equal to reference 2: lands on it
+        q(1, 0) = q(1, 1) = 0.7071f;   // halfway between 0 and 1
+        q(2, 3) = 0.9f, q(2, 1) = 0.1f; // mostly 3, a little 1
+        const auto p = placeByNeighbours(refs, xy, q, 2);
+        QCOMPARE(p.positions.rows, 3);
+        QVERIFY(std::abs(p.positions(0, 0) - 0.f) < 0.01f && std::abs(p.positions(0, 1) - 10.f) < 0.01f);
+        QCOMPARE(p.nearest[0].front(), 2);
+        QVERIFY(std::abs(p.positions(1, 0) - 5.f) < 0.01f && std::abs(p.positions(1, 1)) < 0.01f);
+        QCOMPARE(p.nearest[1], (std::vector<int>{0, 1}));  // a tie: the lower row first
+        QCOMPARE(p.nearest[2], (std::vector<int>{3, 1}));
+        QVERIFY(p.positions(2, 0) > 9.f && p.positions(2, 1) > 5.f && p.positions(2, 1) < 10.f);  // pulled towards 3
+        // k above the reference count is clamped; bad shapes are refused.
+        QCOMPARE(int(placeByNeighbours(refs, xy, q, 99).nearest[0].size()), 4);
+        QVERIFY_EXCEPTION_THROWN(placeByNeighbours(Matrix(0, 4), Matrix(0, 2), q), std::invalid_argument);
+        QVERIFY_EXCEPTION_THROWN(placeByNeighbours(refs, Matrix(3, 2), q), std::invalid_argument);
+        QVERIFY_EXCEPTION_THROWN(placeByNeighbours(refs, xy, Matrix(1, 3)), std::invalid_argument);
     }
 };
 

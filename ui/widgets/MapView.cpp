@@ -43,6 +43,7 @@ MapView::~MapView() = default;
 void MapView::setPoints(const QVector<MapPoint>& points)
 {
     points_ = points;
+    overlay_.clear();
     hoverText_.clear();
     rebuildGroups();
     fitView();
@@ -75,6 +76,13 @@ void MapView::setHighlightedTrack(qint64 trackId)
     if (trackId == highlighted_) return;
     highlighted_ = trackId;
     invalidate();
+}
+
+void MapView::setOverlay(const QVector<MapPoint>& segments)
+{
+    overlay_ = segments;
+    hoverText_.clear();
+    update();  // drawn over the cached points: the cache stays valid
 }
 
 QString MapView::shownPlaceholder() const { return points_.isEmpty() ? placeholderText_ : QString(); }
@@ -255,11 +263,67 @@ void MapView::paintEvent(QPaintEvent*)
                        fontMetrics().elidedText(groupLabels_[g], Qt::ElideRight, 138));
         }
     }
+    paintOverlay(p);
     if (points_.isEmpty() && !placeholderText_.isEmpty()) {
         p.setPen(palette().placeholderText().color());
         const QRectF box = area.adjusted(area.width() * 0.1, 0, -area.width() * 0.1, 0);
         p.drawText(box, Qt::AlignCenter | Qt::TextWordWrap, placeholderText_);
     }
+}
+
+void MapView::paintOverlay(QPainter& p) const
+{
+    if (overlay_.isEmpty()) return;
+    const QRectF area = plotArea();
+    p.save();
+    p.setClipRect(area);
+    p.setRenderHint(QPainter::Antialiasing);
+    QPolygonF path;
+    for (const auto& s : overlay_) path << toView(s.x, s.y);
+    p.setPen(QPen(QColor(40, 40, 40, 150), 1.2));
+    p.setBrush(Qt::NoBrush);
+    p.drawPolyline(path);
+    const int n = overlay_.size();
+    for (int i = 0; i < n; ++i) {
+        // Time runs dark to light (viridis); the first segment is a larger ring.
+        const QColor c = viridis(n > 1 ? 0.85 * i / (n - 1) : 0.0);
+        p.setPen(QPen(Qt::black, 1.2));
+        p.setBrush(i == 0 ? QBrush(Qt::white) : QBrush(c));
+        const double r = i == 0 ? kHighlightRadius : kDiscRadius + 0.5;
+        p.drawEllipse(path[i], r, r);
+    }
+    // Caption: whose segments these are and how to read them.
+    const QString caption = tr("%1 · %n segment(s), ○ start → end", "", n)
+                                .arg(overlay_.front().track.isEmpty() ? tr("Track %1").arg(overlay_.front().trackId)
+                                                                      : overlay_.front().track);
+    const QFontMetrics fm = p.fontMetrics();
+    const QString shown = fm.elidedText(caption, Qt::ElideMiddle, int(area.width() - 16));
+    const QRectF box(area.left() + 4, area.bottom() - fm.height() - 8, fm.horizontalAdvance(shown) + 12, fm.height() + 4);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(255, 255, 255, 215));
+    p.drawRoundedRect(box, 3, 3);
+    p.setPen(QColor(30, 30, 30));
+    p.drawText(box, Qt::AlignCenter, shown);
+    p.restore();
+}
+
+int MapView::overlayIndexAt(const QPoint& viewPos, double radiusPx) const
+{
+    if (!plotArea().adjusted(-1, -1, 1, 1).contains(viewPos)) return -1;
+    int best = -1;
+    double bestD = radiusPx * radiusPx;
+    for (int i = 0; i < overlay_.size(); ++i) {
+        const QPointF v = toView(overlay_[i].x, overlay_[i].y);
+        const double dx = v.x() - viewPos.x(), dy = v.y() - viewPos.y();
+        if (dx * dx + dy * dy <= bestD) bestD = dx * dx + dy * dy, best = i;
+    }
+    return best;
+}
+
+QPoint MapView::overlayViewPosOf(int index) const
+{
+    if (index < 0 || index >= overlay_.size()) return {-1, -1};
+    return toView(overlay_[index].x, overlay_[index].y).toPoint();
 }
 
 QPoint MapView::viewPosOf(int index) const
@@ -296,16 +360,15 @@ int MapView::pointIndexAt(const QPoint& viewPos, double radiusPx) const
     return best;
 }
 
-QString MapView::describe(int index) const
+QString MapView::describe(const MapPoint& p) const
 {
-    const auto& p = points_[index];
     QString text = p.track.isEmpty() ? tr("Track %1").arg(p.trackId) : p.track;
     if (p.segment >= 0)
         text += tr("\nsegment %1").arg(p.segment + 1) +
                 (p.startSeconds >= 0 ? tr(" at %1").arg(formatDuration(p.startSeconds)) : QString());
     else text += tr("\nwhole track");
     if (!p.tag.isEmpty()) text += tr("\ntag: %1").arg(p.tag);
-    return text + tr("\n(click to select)");
+    return text + (p.segment >= 0 && p.startSeconds >= 0 ? tr("\n(click to play from here)") : tr("\n(click to select)"));
 }
 
 void MapView::zoomBy(double factor, const QPoint& around)
@@ -363,13 +426,14 @@ void MapView::mouseMoveEvent(QMouseEvent* event)
             band_->show();
         }
     } else {
-        const int i = pointIndexAt(pos);
-        const QString text = i >= 0 ? describe(i) : QString();
+        const int o = overlayIndexAt(pos);
+        const int i = o >= 0 ? -1 : pointIndexAt(pos);
+        const QString text = o >= 0 ? describe(overlay_[o]) : i >= 0 ? describe(points_[i]) : QString();
         if (text != hoverText_) {
             hoverText_ = text;
-            if (i >= 0) {
+            if (!text.isEmpty()) {
                 QToolTip::showText(event->globalPosition().toPoint(), text, this);
-                Q_EMIT pointHovered(i);
+                if (i >= 0) Q_EMIT pointHovered(i);
             } else {
                 QToolTip::hideText();
             }
@@ -393,8 +457,10 @@ void MapView::mouseReleaseEvent(QMouseEvent* event)
             invalidate();
         }
     } else if (event->button() == Qt::LeftButton && pressButton_ == Qt::LeftButton) {
-        const int i = pointIndexAt(pos);
-        if (i >= 0) Q_EMIT pointClicked(points_[i].trackId, points_[i].segment, points_[i].startSeconds);
+        const int o = overlayIndexAt(pos);
+        const int i = o >= 0 ? -1 : pointIndexAt(pos);
+        const MapPoint* hit = o >= 0 ? &overlay_[o] : i >= 0 ? &points_[i] : nullptr;
+        if (hit) Q_EMIT pointClicked(hit->trackId, hit->segment, hit->startSeconds);
     } else if (event->button() == Qt::RightButton) {
         zoomBy(0.5, pos);
     }
@@ -404,7 +470,8 @@ void MapView::mouseReleaseEvent(QMouseEvent* event)
 
 void MapView::mouseDoubleClickEvent(QMouseEvent* event)
 {
-    if (event->button() == Qt::LeftButton && pointIndexAt(event->position().toPoint()) < 0) resetZoom();
+    const QPoint pos = event->position().toPoint();
+    if (event->button() == Qt::LeftButton && pointIndexAt(pos) < 0 && overlayIndexAt(pos) < 0) resetZoom();
     event->accept();
 }
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <vector>
 
+class QPainter;
 class QRubberBand;
 
 namespace stemscope::ui {
@@ -47,6 +48,13 @@ public:
     QString title() const { return title_; }
     void setPlaceholder(const QString& text); // shown when there are no points
     void setHighlightedTrack(qint64 trackId); // enlarges that track's points (-1: none)
+    // One track's segments drawn over the map in time order (a path from a hollow start disc, coloured
+    // dark to light as the track goes on); hover and click answer them first. Cleared by setPoints().
+    void setOverlay(const QVector<MapPoint>& segments);
+    const QVector<MapPoint>& overlay() const { return overlay_; }
+    // Index into overlay() of the segment nearest to `viewPos` within `radiusPx`, or -1.
+    int overlayIndexAt(const QPoint& viewPos, double radiusPx = 8.0) const;
+    QPoint overlayViewPosOf(int index) const;
 
     // Index into points() of the point nearest to `viewPos` within `radiusPx`, or -1.
     int pointIndexAt(const QPoint& viewPos, double radiusPx = 8.0) const;
@@ -85,12 +93,14 @@ private:
     void fitView();
     void invalidate(); // the cached point image is stale
     void renderPoints();
-    QString describe(int index) const;
+    QString describe(const MapPoint& p) const;
+    void paintOverlay(QPainter& p) const;
     QPointF toView(double x, double y) const;
     QPointF toWorld(const QPointF& v) const;
     bool legendShown() const;
 
     QVector<MapPoint> points_;
+    QVector<MapPoint> overlay_;
     ColourBy colourBy_ = ColourBy::Track;
     qint64 highlighted_ = -1;
     QString title_, placeholderText_;
