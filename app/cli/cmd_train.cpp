@@ -9,6 +9,7 @@
 
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "cli/ModelSpecCliOptions.h"
 #include "embedding/Focus.h"
 #include "instrsim/FeatureSet.h"
 #include "instrsim/TripletTrainer.h"
@@ -37,17 +38,8 @@ int run(int argc, char** argv)
     TrainConfig c;
     c.mining = *mining;
     c.spec.bands = args.getInt("bands", 64);
-    const auto arch = modelArchFromName(args.get("arch", "temporal"));
-    if (!arch) throw UsageError("unknown --arch '" + args.get("arch") + "' (temporal, conv2d, hybrid)");
-    c.spec.arch = *arch;
-    if (*arch == ModelArch::Conv2d) c.spec.channels = {16, 32, 64, 64};
-    if (*arch == ModelArch::Hybrid) c.spec.channels = {16, 256, 256, 256};
-    if (args.has("channels")) {
-        const auto w = args.get("channels");
-        if (std::sscanf(w.c_str(), "%d,%d,%d,%d", &c.spec.channels[0], &c.spec.channels[1], &c.spec.channels[2],
-                        &c.spec.channels[3]) != 4)
-            throw UsageError("--channels takes four widths, e.g. 128,128,128,128");
-    }
+    c.spec.arch = ModelArch::Temporal;
+    readModelShape(args, c.spec, {{ModelArch::Conv2d, {16, 32, 64, 64}}, {ModelArch::Hybrid, {16, 256, 256, 256}}});
     c.weightDecay = args.getDouble("weight-decay", c.weightDecay);
     c.epochs = args.getInt("epochs", c.epochs);
     c.seed = uint64_t(args.getInt("seed", 1));

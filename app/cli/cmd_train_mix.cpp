@@ -14,6 +14,7 @@
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
 #include "cli/LearningCurveCsv.h"
+#include "cli/ModelSpecCliOptions.h"
 #include "embedding/TorchEmbedder.h"
 #include "instrsim/FeatureSet.h"
 #include "mixfocus/MultiFocusTrainer.h"
@@ -52,18 +53,7 @@ int run(int argc, char** argv)
     c.initModelPath = args.get("init");
     c.stopAfterSteps = args.getInt("stop-after-steps", 0);
     c.stopAfterSeconds = args.getDouble("stop-after-minutes", 0) * 60.0;
-    if (args.has("arch")) {
-        const auto arch = modelArchFromName(args.get("arch"));
-        if (!arch) throw UsageError("unknown --arch '" + args.get("arch") + "' (temporal, hybrid, conv2d)");
-        c.spec.arch = *arch;
-        if (*arch == ModelArch::Hybrid) c.spec.channels = {16, 384, 384, 384};
-    }
-    if (args.has("channels")) {
-        const auto w = args.get("channels");
-        if (std::sscanf(w.c_str(), "%d,%d,%d,%d", &c.spec.channels[0], &c.spec.channels[1], &c.spec.channels[2],
-                        &c.spec.channels[3]) != 4)
-            throw UsageError("--channels takes four widths, e.g. 256,256,256,256");
-    }
+    readModelShape(args, c.spec, {{ModelArch::Hybrid, {16, 384, 384, 384}}});
     c.spec.dim = 5 * args.getInt("subspace-dim", c.spec.subspaceDim());
     c.mix.augment = !args.has("no-augment");
     c.mix.quietPartProb = args.getDouble("quiet-part-prob", c.mix.quietPartProb);
