@@ -157,7 +157,8 @@ int runEvaluate(int argc, char** argv)
     CliArgs args(argc, argv);
     const std::string corpus = args.get("corpus");
     if (corpus.empty()) throw UsageError("--corpus DIR is required");
-    const TorchSeparator sep(modelArg(args));
+    TorchSeparator sep(modelArg(args));
+    sep.setMaskPower(args.getDouble("mask-power", 1.0));
     const auto data = loadSeparationData(corpus, sep.spec().sources, sep.sampleRate(), args.getInt("max-songs", 0), 2);
     const std::string csv = args.get("csv");
     std::ofstream out;
@@ -302,6 +303,7 @@ const CommandRegistration regTrain(
 const CommandRegistration regEvaluate(
     {"separation evaluate", "SDR (BSS Eval) and SI-SDR per source on a test corpus",
      "stemscope-cli separation evaluate --corpus DIR [--model DIR|FILE] [--csv FILE] [--max-songs N] [--seconds T]\n"
+     "                                  [--mask-power P]  (Wiener-style post-filter: m^P / sum m^P; 1 = none)\n"
      "  --seconds T   score each song's first T seconds only (default: whole songs)", runEvaluate});
 const CommandRegistration regBaselines(
     {"separation baselines", "the report's table in one run: mix, HPSS (drums), oracle ratio mask, ours",

@@ -3,6 +3,10 @@
 #include "util/ContentHash.h"
 
 #include <algorithm>
+#include <list>
+#include <map>
+#include <unordered_map>
+#include <vector>
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
@@ -11,9 +15,41 @@
 
 namespace stemscope {
 
-struct TorchEmbedder::Impl {
+namespace {
+
+// One loaded network per model file (by content), shared by every embedder that views it: the block
+// embedders of a multi-focus model hear the same mix segments, so the network runs once for all of
+// them and the others read their block from a small memo of recent outputs.
+struct SharedNet {
     detail::EmbeddingNet net{nullptr};
-    mutable std::mutex mutex; // torch modules are not re-entrant for forward in eval with shared buffers
+    std::mutex mutex;  // torch modules are not re-entrant for forward in eval with shared buffers
+    static constexpr size_t kMemoBatches = 64;
+    std::list<uint64_t> memoOrder;  // most recent first
+    std::unordered_map<uint64_t, std::pair<std::vector<float>, std::list<uint64_t>::iterator>> memo;
+};
+
+std::mutex registryMutex;
+std::map<uint64_t, std::weak_ptr<SharedNet>>& registry()
+{
+    static std::map<uint64_t, std::weak_ptr<SharedNet>> r;
+    return r;
+}
+
+std::shared_ptr<SharedNet> sharedNetFor(const std::string& file)
+{
+    const uint64_t key = fileContentHash(file);
+    std::lock_guard<std::mutex> lock(registryMutex);
+    if (auto existing = registry()[key].lock()) return existing;
+    auto net = std::make_shared<SharedNet>();
+    net->net = detail::loadModel(file);
+    registry()[key] = net;
+    return net;
+}
+
+}  // namespace
+
+struct TorchEmbedder::Impl {
+    std::shared_ptr<SharedNet> shared;
 };
 
 std::string resolveModelFile(const std::string& path)
@@ -29,11 +65,11 @@ TorchEmbedder::TorchEmbedder(const std::string& path, std::string modelId, std::
     const std::string file = resolveModelFile(path);
     if (!std::filesystem::exists(file)) throw std::runtime_error("no model file: " + file);
     try {
-        impl_->net = detail::loadModel(file);
+        impl_->shared = sharedNetFor(file);
     } catch (const c10::Error& e) {
         throw std::runtime_error("cannot load model " + file + ": " + e.what_without_backtrace());
     }
-    spec_ = impl_->net->spec();
+    spec_ = impl_->shared->net->spec();
     if (focus && spec_.subspaces > 0) {
         for (size_t i = 0; i < kAllFocuses.size(); ++i)
             if (kAllFocuses[i] == *focus) block_ = int(i);
@@ -52,15 +88,40 @@ Matrix TorchEmbedder::embedRaw(const float* data, long long count) const
     const int offset = block_ >= 0 ? block_ * spec_.subspaceDim() : 0;
     Matrix out(int(count), outDim);
     if (count == 0) return out;
-    std::lock_guard<std::mutex> lock(impl_->mutex);
+    SharedNet& sh = *impl_->shared;
+    std::lock_guard<std::mutex> lock(sh.mutex);
     torch::NoGradGuard noGrad;
     const long long per = (long long)spec_.frames * spec_.bands;
     const long long batch = 256;
+    const bool memoise = spec_.subspaces > 0;  // only block views share inputs
     for (long long first = 0; first < count; first += batch) {
         const long long n = std::min(batch, count - first);
-        auto x = torch::from_blob(const_cast<float*>(data + first * per), {n, spec_.frames, spec_.bands}, torch::kFloat);
-        auto y = impl_->net->forward(x).narrow(1, offset, outDim).contiguous();
-        std::copy(y.data_ptr<float>(), y.data_ptr<float>() + n * outDim, out.row(int(first)));
+        const float* in = data + first * per;
+        const uint64_t key = memoise ? contentHash(in, size_t(n * per) * sizeof(float)) ^ uint64_t(n) : 0;
+        const std::vector<float>* full = nullptr;
+        std::vector<float> fresh;
+        if (auto it = memoise ? sh.memo.find(key) : sh.memo.end(); it != sh.memo.end()) {
+            sh.memoOrder.splice(sh.memoOrder.begin(), sh.memoOrder, it->second.second);
+            full = &it->second.first;
+        } else {
+            auto x = torch::from_blob(const_cast<float*>(in), {n, spec_.frames, spec_.bands}, torch::kFloat);
+            auto y = sh.net->forward(x).contiguous();
+            fresh.assign(y.data_ptr<float>(), y.data_ptr<float>() + n * spec_.dim);
+            if (memoise) {
+                sh.memoOrder.push_front(key);
+                auto& slot = sh.memo[key];
+                slot = {std::move(fresh), sh.memoOrder.begin()};
+                full = &slot.first;
+                if (sh.memo.size() > SharedNet::kMemoBatches) {
+                    sh.memo.erase(sh.memoOrder.back());
+                    sh.memoOrder.pop_back();
+                }
+            } else {
+                full = &fresh;
+            }
+        }
+        for (long long r = 0; r < n; ++r)
+            std::copy_n(full->data() + r * spec_.dim + offset, outDim, out.row(int(first + r)));
     }
     return out;
 }

@@ -410,7 +410,7 @@ int64_t LibraryStore::saveMap(const StoredMap& m)
     return id;
 }
 
-std::optional<StoredMap> LibraryStore::map(Focus focus, const std::string& modelId, const std::string& level)
+std::optional<StoredMap> LibraryStore::map(Focus focus, const std::string& modelId, const std::string& level, bool withPoints)
 {
     Lock l(mutex_);
     Statement s(*db_, "SELECT id, params, created_at FROM maps WHERE focus = ? AND model_id = ? AND level = ?");
@@ -423,6 +423,7 @@ std::optional<StoredMap> LibraryStore::map(Focus focus, const std::string& model
     m.level = level;
     m.params = s.text(1);
     m.createdAt = s.text(2);
+    if (!withPoints) return m;
     Statement p(*db_, "SELECT track_id, start_seconds, x, y FROM map_points WHERE map_id = ? ORDER BY rowid");
     p.bind(1, m.id);
     while (p.step()) {

@@ -149,7 +149,8 @@ public:
     // --- maps (derived data)
     // Replaces the map of (focus, model, level) in one transaction; returns its id.
     int64_t saveMap(const StoredMap& map);
-    std::optional<StoredMap> map(Focus focus, const std::string& modelId, const std::string& level);
+    // withPoints false: id, params and creation time only (enough to tell whether a map changed).
+    std::optional<StoredMap> map(Focus focus, const std::string& modelId, const std::string& level, bool withPoints = true);
     void deleteMaps(Focus focus);
 
     // --- models registry

@@ -1,8 +1,10 @@
 #include "separation/TorchSeparator.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 
 #include "analysis/EmbedderRegistry.h"
 #include "util/ContentHash.h"
@@ -28,7 +30,17 @@ TorchSeparator::TorchSeparator(const std::string& path, int chunkFrames) : impl_
         throw std::runtime_error("cannot load separator model " + file + ": " + e.what_without_backtrace());
     }
     spec_ = impl_->net->spec_;
-    id_ = "mask-separator:" + hashToHex(fileContentHash(file)).substr(0, 8);
+    fileId_ = id_ = "mask-separator:" + hashToHex(fileContentHash(file)).substr(0, 8);
+}
+
+void TorchSeparator::setMaskPower(double p)
+{
+    if (!(p > 0) || p > 8) throw std::invalid_argument("mask power must be in (0, 8]");
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    maskPower_ = p;
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, "+p%g", p);
+    id_ = p == 1.0 ? fileId_ : fileId_ + suffix;
 }
 
 TorchSeparator::~TorchSeparator() = default;
@@ -54,6 +66,10 @@ std::map<std::string, std::vector<float>> TorchSeparator::separate(const std::ve
         const long long a = std::max(0LL, f0 - ctx), b = std::min(T, f1 + ctx);
         auto spec = stft.analyse(mix.data(), N, a, b - a);                  // [M, F] complex
         auto masks = impl_->net->forward(spec.abs().t().unsqueeze(0))[0];  // [S, F, M]
+        if (maskPower_ != 1.0) {
+            masks = masks.pow(maskPower_);
+            masks = masks / masks.sum(0, true).clamp_min(1e-12);
+        }
         auto keep = masks.narrow(2, f0 - a, f1 - f0) * spec.narrow(0, f0 - a, f1 - f0).t().unsqueeze(0);
         for (int s = 0; s < S; ++s)
             stft.overlapAdd(keep[s].t(), f0, out[size_t(s)].data(), N, s == 0 ? norm.data() : nullptr);

@@ -28,13 +28,18 @@ public:
     // Thread-safe (calls are serialised: LibTorch already uses every core inside one call).
     std::map<std::string, std::vector<float>> separate(const std::vector<float>& mix) const override;
     const SeparatorSpec& spec() const { return spec_; }
+    // Wiener-style post-filter: masks become m_s^p / sum_k m_k^p (p = 1: the network's own masks).
+    // Part of the model id when p != 1, so stems cached under another setting are refreshed.
+    void setMaskPower(double p);
+    double maskPower() const { return maskPower_; }
 
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     SeparatorSpec spec_;
-    std::string id_;
+    std::string id_, fileId_;
     int chunkFrames_;
+    double maskPower_ = 1.0;
 };
 
 // <models root>/separator: where the engine looks for the default separator.

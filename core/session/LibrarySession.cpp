@@ -657,33 +657,52 @@ std::vector<SegmentMapPoint> LibrarySession::trackSegmentsOnMap(Focus focus, int
 {
     const FocusModel model = modelFor(focus);
     if (!model.hasResults) throw SessionError("Nothing analysed under this focus yet.");
-    const auto stored = store_->map(focus, model.modelId, mapLevelName(MapLevel::Track));
-    if (!stored || stored->size() == 0) throw SessionError("No track map for this focus yet: compute it first.");
+    const std::string level = mapLevelName(MapLevel::Track);
+    const auto header = store_->map(focus, model.modelId, level, false);
+    if (!header) throw SessionError("No track map for this focus yet: compute it first.");
+    const std::string stamp = std::to_string(header->id) + "|" + header->createdAt + "|" + header->params;
+    std::shared_ptr<const MapReferences> refs;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (mapRefs_ && mapRefs_->focus == focus && mapRefs_->modelId == model.modelId && mapRefs_->stamp == stamp) refs = mapRefs_;
+    }
+    if (!refs) {
+        // The references: mapped tracks whose centroids are still stored, at their map positions.
+        const auto stored = store_->map(focus, model.modelId, level);
+        if (!stored || stored->size() == 0) throw SessionError("No track map for this focus yet: compute it first.");
+        const FocusEmbeddings e = store_->loadFocus(focus, model.modelId, false);
+        std::unordered_map<int64_t, int> rowOfTrack;
+        for (size_t r = 0; r < e.trackIds.size(); ++r) rowOfTrack.emplace(e.trackIds[r], int(r));
+        std::vector<int> refRows;
+        std::vector<size_t> mapIndex;
+        for (size_t i = 0; i < stored->size(); ++i)
+            if (auto it = rowOfTrack.find(stored->trackIds[i]); it != rowOfTrack.end()) {
+                refRows.push_back(it->second);
+                mapIndex.push_back(i);
+            }
+        if (refRows.empty()) throw SessionError("The stored track map no longer matches the analyses: recompute the map.");
+        auto made = std::make_shared<MapReferences>();
+        made->focus = focus;
+        made->modelId = model.modelId;
+        made->stamp = stamp;
+        made->refs = rowsOf(e.centroids, refRows);
+        normaliseRows(made->refs);
+        made->xy = Matrix(int(refRows.size()), 2);
+        for (size_t i = 0; i < mapIndex.size(); ++i) {
+            made->xy(int(i), 0) = stored->x[mapIndex[i]];
+            made->xy(int(i), 1) = stored->y[mapIndex[i]];
+        }
+        refs = made;
+        std::lock_guard<std::mutex> lock(mutex_);
+        mapRefs_ = made;
+    }
     const SegmentEmbeddings seg = store_->segments(trackId, focus, model.modelId);
     if (seg.vectors.rows == 0) throw SessionError("That track has no analysed segments under this focus.");
-    // The references: mapped tracks whose centroids are still stored, at their map positions.
-    const FocusEmbeddings e = store_->loadFocus(focus, model.modelId, false);
-    std::unordered_map<int64_t, int> rowOfTrack;
-    for (size_t r = 0; r < e.trackIds.size(); ++r) rowOfTrack.emplace(e.trackIds[r], int(r));
-    std::vector<int> refRows;
-    std::vector<size_t> mapIndex;
-    for (size_t i = 0; i < stored->size(); ++i)
-        if (auto it = rowOfTrack.find(stored->trackIds[i]); it != rowOfTrack.end()) {
-            refRows.push_back(it->second);
-            mapIndex.push_back(i);
-        }
-    if (refRows.empty() || e.centroids.cols != seg.vectors.cols)
+    if (seg.vectors.cols != refs->refs.cols)
         throw SessionError("The stored track map no longer matches the analyses: recompute the map.");
-    Matrix refs = rowsOf(e.centroids, refRows);
-    Matrix refXY(int(refRows.size()), 2);
-    for (size_t i = 0; i < mapIndex.size(); ++i) {
-        refXY(int(i), 0) = stored->x[mapIndex[i]];
-        refXY(int(i), 1) = stored->y[mapIndex[i]];
-    }
     Matrix queries = seg.vectors;
-    normaliseRows(refs);
     normaliseRows(queries);
-    const auto placed = projection::placeByNeighbours(refs, refXY, queries, neighbours);
+    const auto placed = projection::placeByNeighbours(refs->refs, refs->xy, queries, neighbours);
     std::vector<size_t> order(size_t(queries.rows));
     std::iota(order.begin(), order.end(), size_t(0));
     std::stable_sort(order.begin(), order.end(),

@@ -182,6 +182,14 @@ private:
     mutable std::map<Focus, FocusModel> resolved_;  // cache of modelFor
     std::map<Focus, std::string> pinned_;
     std::map<Focus, std::shared_ptr<const NeighbourSearch>> searches_;
+    // The last track map's references for trackSegmentsOnMap (unit centroids and map positions),
+    // kept while that stored map is unchanged: a 100k-track library reads them once, not per click.
+    struct MapReferences {
+        Focus focus = Focus::Mix;
+        std::string modelId, stamp;
+        Matrix refs, xy;
+    };
+    std::shared_ptr<const MapReferences> mapRefs_;
 };
 
 }  // namespace stemscope

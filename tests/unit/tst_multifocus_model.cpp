@@ -105,6 +105,21 @@ private Q_SLOTS:
         }
         const auto drums = makeTorchEmbedder(Focus::Drums, fs::path(model_).parent_path().string());
         QVERIFY(drums->modelId().find("mixfocus-cnn:drums:") == 0);
+        // The views share one network and a memo of its outputs: a block view first (computed), the
+        // whole output after it (from the memo), other inputs never confused with these.
+        auto other = segs;
+        for (auto& m : other) m.data[0] += 0.5f;
+        const Matrix piano = TorchEmbedder(model_, "", Focus::Piano).embed(other);
+        const Matrix wholeOther = whole.embed(other);
+        const Matrix wholeAgain = whole.embed(segs);
+        bool differs = false;
+        for (int r = 0; r < piano.rows; ++r)
+            for (int c = 0; c < 4; ++c) {
+                QCOMPARE(piano(r, c), wholeOther(r, 3 * 4 + c));
+                differs = differs || wholeOther(r, 3 * 4 + c) != all(r, 3 * 4 + c);
+            }
+        QVERIFY(differs);
+        QCOMPARE(wholeAgain.data, all.data);
     }
 
     // The 2-D front end + temporal stack: trains, writes its architecture in the file, reads back
