@@ -320,9 +320,9 @@ SegmentEmbeddings LibraryStore::segments(int64_t trackId, Focus focus, const std
 
 FocusEmbeddings LibraryStore::loadFocus(Focus focus, const std::string& modelId, bool withSegments)
 {
-    Lock l(mutex_);
     FocusEmbeddings out;
     {
+        Lock l(mutex_);
         Statement s(*db_,
                     "SELECT a.track_id, a.centroid, a.dimension FROM analyses a JOIN tracks t ON t.id = a.track_id "
                     "WHERE a.focus = ? AND a.model_id = ? AND a.status = 'done' AND t.status != 'missing' "
@@ -338,20 +338,29 @@ FocusEmbeddings LibraryStore::loadFocus(Focus focus, const std::string& modelId,
         }
     }
     if (!withSegments) return out;
-    Statement s(*db_,
-                "SELECT a.track_id, e.start_seconds, e.vector FROM analyses a JOIN tracks t ON t.id = a.track_id "
-                "JOIN segment_embeddings e ON e.analysis_id = a.id "
-                "WHERE a.focus = ? AND a.model_id = ? AND a.status = 'done' AND t.status != 'missing' "
-                "ORDER BY a.track_id, e.seg_index");
-    s.bind(1, focusName(focus)).bind(2, modelId);
+    // Segments in slices of tracks, the lock taken per slice: a 100k-track library holds millions of
+    // segment rows (tens of seconds to read), and the window's other queries (a map, one track's
+    // segments) would otherwise wait for all of them.
+    constexpr size_t kTracksPerSlice = 2000;
     out.segments.cols = out.centroids.cols;
-    while (s.step()) {
-        const auto v = s.floats(2);
-        if (int(v.size()) != out.segments.cols) continue;
-        out.segmentTrack.push_back(s.int64(0));
-        out.segmentStart.push_back(s.real(1));
-        out.segments.data.insert(out.segments.data.end(), v.begin(), v.end());
-        ++out.segments.rows;
+    for (size_t first = 0; first < out.trackIds.size(); first += kTracksPerSlice) {
+        const size_t last = std::min(out.trackIds.size(), first + kTracksPerSlice) - 1;
+        Lock l(mutex_);
+        Statement s(*db_,
+                    "SELECT a.track_id, e.start_seconds, e.vector FROM analyses a JOIN tracks t ON t.id = a.track_id "
+                    "JOIN segment_embeddings e ON e.analysis_id = a.id "
+                    // Unary + keeps the planner on the (track_id, ...) index: a range of it per slice.
+                    "WHERE a.track_id BETWEEN ? AND ? AND +a.focus = ? AND +a.model_id = ? AND a.status = 'done' "
+                    "AND t.status != 'missing' ORDER BY a.track_id, e.seg_index");
+        s.bind(1, out.trackIds[first]).bind(2, out.trackIds[last]).bind(3, focusName(focus)).bind(4, modelId);
+        while (s.step()) {
+            const auto v = s.floats(2);
+            if (int(v.size()) != out.segments.cols) continue;
+            out.segmentTrack.push_back(s.int64(0));
+            out.segmentStart.push_back(s.real(1));
+            out.segments.data.insert(out.segments.data.end(), v.begin(), v.end());
+            ++out.segments.rows;
+        }
     }
     return out;
 }
