@@ -1,5 +1,6 @@
 #include "mixfocus/MixPipelines.h"
 
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -25,8 +26,50 @@ const char* pipelineInputName(PipelineInput in)
     return "mix";
 }
 
+namespace {
+
+TrackEmbedding combine(const std::vector<TrackEmbedding>& parts)
+{
+    TrackEmbedding out;
+    int width = 0;
+    for (const auto& e : parts) width += e.segments.cols;
+    out.segments = Matrix(0, width);
+    const float scale = 1.f / std::sqrt(float(parts.size()));
+    const auto& first = parts.front();
+    std::vector<size_t> at(parts.size(), 0);
+    for (int r = 0; r < first.segments.rows; ++r) {
+        const double t = first.startSeconds[size_t(r)];
+        // Each part's segment with the same start (plans are ordered by time).
+        std::vector<int> rows{r};
+        for (size_t k = 1; k < parts.size(); ++k) {
+            auto& i = at[k];
+            while (i < parts[k].startSeconds.size() && parts[k].startSeconds[i] < t - 1e-6) ++i;
+            if (i < parts[k].startSeconds.size() && std::abs(parts[k].startSeconds[i] - t) < 1e-6) rows.push_back(int(i));
+        }
+        if (rows.size() != parts.size()) continue;
+        for (size_t k = 0; k < parts.size(); ++k) {
+            const float* v = parts[k].segments.row(rows[k]);
+            double norm = 0;
+            for (int c = 0; c < parts[k].segments.cols; ++c) norm += double(v[c]) * v[c];
+            const float inv = norm > 0 ? scale / float(std::sqrt(norm)) : 0.f;
+            for (int c = 0; c < parts[k].segments.cols; ++c) out.segments.data.push_back(v[c] * inv);
+        }
+        ++out.segments.rows;
+        out.startSeconds.push_back(t);
+    }
+    if (out.segments.rows > 0) out.centroid = centroid(out.segments);
+    return out;
+}
+
+}  // namespace
+
 TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<float>& mix, const std::vector<float>* cleanPart)
 {
+    if (!p.parts.empty()) {
+        std::vector<TrackEmbedding> each;
+        for (const auto& part : p.parts) each.push_back(runPipeline(part, focus, mix, cleanPart));
+        return combine(each);
+    }
     if (!p.embedder) throw std::invalid_argument("pipeline " + p.name + " has no embedder");
     std::vector<float> separated;
     const std::vector<float>* signal = &mix;
@@ -89,6 +132,23 @@ std::vector<MixPipeline> standardMixPipelines(const std::string& root, Focus foc
     for (const auto& name : names) {
         MixPipeline p;
         p.name = name;
+        if (name.find('+') != std::string::npos) {
+            std::vector<std::string> partNames;
+            for (size_t a = 0, b; a <= name.size(); a = b + 1) {
+                b = std::min(name.find('+', a), name.size());
+                partNames.push_back(name.substr(a, b - a));
+            }
+            std::vector<std::string> why;
+            p.parts = standardMixPipelines(root, focus, partNames, &why);
+            if (p.parts.size() != partNames.size()) {
+                note(name + ": " + (why.empty() ? std::string("a part is missing") : why.front()));
+                continue;
+            }
+            p.embedder = p.parts.front().embedder;
+            p.input = PipelineInput::Mix;
+            out.push_back(std::move(p));
+            continue;
+        }
         if (name == "clean" || name == "separated" || name == "focus-on-mix") {
             p.embedder = load(focusName(focus), focus);
             p.input = name == "clean" ? PipelineInput::CleanPart

@@ -23,6 +23,10 @@ struct MixPipeline {
     PipelineInput input = PipelineInput::Mix;
     std::shared_ptr<const Embedder> embedder;
     std::shared_ptr<const Separator> separator;  // SeparatedPart only
+    // A combination ("separated+mixfocus"): each part runs on the mix; the segments they all kept
+    // (same start) are joined side by side, scaled to unit length, so the cosine distance is the
+    // mean of the parts' distances. `embedder` then names the first part (for reports).
+    std::vector<MixPipeline> parts;
 };
 
 // Segment embeddings of `mix` (mono, 22050 Hz) through `pipeline` with the engine's front end (3 s
@@ -39,6 +43,7 @@ TrackEmbedding runPipeline(const MixPipeline& pipeline, Focus focus, const std::
 //   mel-stats      model-free baseline: per-band log-mel mean and spread of the mix, randomly projected
 //   mixfocus       the multi-focus mix model's block for the focus, on the mix
 //   default        whatever the engine uses for the focus (EmbedderRegistry + default separator)
+// and any of them joined with '+' (e.g. separated+mixfocus): their combination (MixPipeline::parts).
 const std::vector<std::string>& standardPipelineNames();
 
 // The named pipelines for `focus`; those whose models are missing are skipped with a reason in

@@ -190,6 +190,29 @@ private Q_SLOTS:
             needsSeparator = true;
         }
         QVERIFY(needsSeparator);
+
+        // A combination of the clean and mix pipelines: rows of unit length, each the two parts'
+        // own rows side by side (so its cosine distances are the mean of theirs).
+        MixPipeline both{"clean+mix", PipelineInput::Mix, emb, nullptr};
+        both.parts = {MixPipeline{"clean", PipelineInput::CleanPart, emb, nullptr}, MixPipeline{"mix", PipelineInput::Mix, emb, nullptr}};
+        const auto t = set.queries[1];
+        const auto c = embedPseudoMix(t, Focus::Drums, both.parts[0]), m = embedPseudoMix(t, Focus::Drums, both.parts[1]);
+        const auto j = embedPseudoMix(t, Focus::Drums, both);
+        QCOMPARE(j.segments.cols, 64);
+        QCOMPARE(j.segments.rows, std::min(c.segments.rows, m.segments.rows));
+        QCOMPARE(j.startSeconds.front(), c.startSeconds.front());
+        double norm = 0;
+        for (int k = 0; k < 64; ++k) norm += double(j.segments(0, k)) * j.segments(0, k);
+        QVERIFY(std::abs(norm - 1.0) < 1e-5);
+        auto unit = [](const float* v, int n, int k) {
+            double s = 0;
+            for (int i = 0; i < n; ++i) s += double(v[i]) * v[i];
+            return float(v[k] / std::sqrt(s));
+        };
+        QVERIFY(std::abs(j.segments(0, 3) - unit(c.segments.row(0), 32, 3) / std::sqrt(2.f)) < 1e-5f);
+        QVERIFY(std::abs(j.segments(0, 32 + 5) - unit(m.segments.row(0), 32, 5) / std::sqrt(2.f)) < 1e-5f);
+        QVERIFY_EXCEPTION_THROWN(standardMixPipelines(dir.path().toStdString(), Focus::Drums, {"clean+nonsense"}),
+                                 std::invalid_argument);
     }
 
     void stemBankFileRoundTrips()

@@ -284,18 +284,19 @@ void MapView::paintOverlay(QPainter& p) const
     p.setBrush(Qt::NoBrush);
     p.drawPolyline(path);
     const int n = overlay_.size();
-    for (int i = 0; i < n; ++i) {
-        // Time runs dark to light (viridis); the first segment is a larger ring.
-        const QColor c = viridis(n > 1 ? 0.85 * i / (n - 1) : 0.0);
+    // Time runs dark to light (viridis); the first segment is a white ring drawn last, on top.
+    for (int i = n - 1; i >= 1; --i) {
         p.setPen(QPen(Qt::black, 1.2));
-        p.setBrush(i == 0 ? QBrush(Qt::white) : QBrush(c));
-        const double r = i == 0 ? kHighlightRadius : kDiscRadius + 0.5;
-        p.drawEllipse(path[i], r, r);
+        p.setBrush(viridis(n > 1 ? 0.85 * i / (n - 1) : 0.0));
+        p.drawEllipse(path[i], kDiscRadius + 0.5, kDiscRadius + 0.5);
     }
+    p.setPen(QPen(Qt::black, 2.2));
+    p.setBrush(Qt::white);
+    p.drawEllipse(path[0], kHighlightRadius + 0.5, kHighlightRadius + 0.5);
     // Caption: whose segments these are and how to read them.
-    const QString caption = tr("%1 · %n segment(s), ○ start → end", "", n)
-                                .arg(overlay_.front().track.isEmpty() ? tr("Track %1").arg(overlay_.front().trackId)
-                                                                      : overlay_.front().track);
+    const QString title = overlay_.front().track.isEmpty() ? tr("Track %1").arg(overlay_.front().trackId) : overlay_.front().track;
+    const QString caption = (n == 1 ? tr("%1 · 1 segment").arg(title) : tr("%1 · %2 segments").arg(title).arg(n)) +
+                            tr(" in time order: ○ start, then dark to light");
     const QFontMetrics fm = p.fontMetrics();
     const QString shown = fm.elidedText(caption, Qt::ElideMiddle, int(area.width() - 16));
     const QRectF box(area.left() + 4, area.bottom() - fm.height() - 8, fm.horizontalAdvance(shown) + 12, fm.height() + 4);
