@@ -634,6 +634,25 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, MapLevel
     return out;
 }
 
+int CoreLibraryBackend::removeTracks(const QVector<qint64>& trackIds, QString* error)
+{
+    const auto s = session();
+    if (!s) {
+        if (error) *error = tr("No library is open.");
+        return 0;
+    }
+    int removed = 0;
+    try {
+        removed = s->removeTracks(std::vector<int64_t>(trackIds.begin(), trackIds.end()));
+    } catch (const std::exception& e) {
+        if (error) *error = tr("Could not remove the tracks: %1").arg(qs(e.what()));
+        return 0;
+    }
+    Q_EMIT tracksChanged();
+    Q_EMIT analysisChanged();
+    return removed;
+}
+
 QVector<MapPoint> CoreLibraryBackend::trackSegmentsOnMap(const QString& focusId, qint64 trackId, QString* message)
 {
     const auto focus = toFocus(focusId);

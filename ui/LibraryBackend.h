@@ -175,6 +175,15 @@ public:
         return false;
     }
 
+    // Removes tracks from the library (files stay on disk; what was derived from them goes). Returns
+    // how many were removed, 0 with *error set when it failed. Emits tracksChanged/analysisChanged.
+    virtual int removeTracks(const QVector<qint64>& trackIds, QString* error)
+    {
+        Q_UNUSED(trackIds);
+        if (error) *error = QStringLiteral("removing tracks is not available");
+        return 0;
+    }
+
     // Forget the loaded focus models, so the next analysis loads the files again (e.g. after the
     // training wizard installed a new model for a focus). No-op by default.
     virtual void reloadModels() {}

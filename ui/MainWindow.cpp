@@ -8,6 +8,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDateTime>
+#include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -21,6 +22,7 @@
 #include <QPointer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -32,6 +34,7 @@
 #include <QThread>
 #include <QTimer>
 #include <QToolBar>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -177,6 +180,8 @@ void MainWindow::buildDocks()
         if (i.isValid()) onTrackSelected(i.data(TrackTableModel::TrackIdRole).toLongLong());
     });
     connect(trackView_, &QTableView::activated, this, [this](const QModelIndex&) { togglePlayback(); });
+    trackView_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(trackView_, &QWidget::customContextMenuRequested, this, &MainWindow::showTrackMenu);
     connect(trackView_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         if (tabs_->currentIndex() == 1) selectionTimer_->start();
     });
@@ -285,6 +290,13 @@ void MainWindow::buildActions()
     auto* stemsAct = file->addAction(tr("Export S&tems…"), this, &MainWindow::exportStemsDialog);
     stemsAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
     stemsAct->setToolTip(tr("Write the selected track's stems as FLAC files (separated if the library has none)"));
+    // Delete works while the library table has the focus (never from the map or the lists).
+    auto* removeAct = file->addAction(tr("&Remove from Library…"), this, &MainWindow::removeSelectedTracks);
+    removeAct->setObjectName(QStringLiteral("removeTracks"));
+    removeAct->setShortcut(QKeySequence::Delete);
+    removeAct->setShortcutContext(Qt::WidgetShortcut);
+    removeAct->setToolTip(tr("Take the selected tracks out of the library; their audio files stay on disk"));
+    trackView_->addAction(removeAct);
     auto* settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
     settings->setShortcut(QKeySequence::Preferences);
     settings->setMenuRole(QAction::PreferencesRole);
@@ -892,6 +904,58 @@ void MainWindow::createDemo()
         showError(tr("Demo library"), error.isEmpty() ? tr("The demo songs could not be generated.") : error);
 }
 
+void MainWindow::showTrackMenu(const QPoint& pos)
+{
+    const QModelIndex at = trackView_->indexAt(pos);
+    if (!at.isValid()) return;
+    if (!trackView_->selectionModel()->isRowSelected(at.row(), QModelIndex())) trackView_->selectRow(at.row());
+    const QVector<qint64> ids = selectedTrackIds();
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->setObjectName(QStringLiteral("trackMenu"));
+    menu->addAction(playAction_);
+    auto* stems = menu->addAction(tr("Export S&tems…"), this, &MainWindow::exportStemsDialog);
+    stems->setEnabled(ids.size() == 1);
+    menu->addAction(tr("Export &Playlist…"), this, &MainWindow::exportPlaylistDialog);
+    const TrackRow* row = tracks_->track(at.data(TrackTableModel::TrackIdRole).toLongLong());
+    const QString path = row ? row->path : QString();
+    auto* folder = menu->addAction(tr("Show in &Folder"), this, [path] {
+        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absolutePath()));
+    });
+    folder->setEnabled(!path.isEmpty());
+    menu->addSeparator();
+    if (auto* remove = findChild<QAction*>(QStringLiteral("removeTracks"))) menu->addAction(remove);
+    menu->popup(trackView_->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::removeSelectedTracks()
+{
+    const QVector<qint64> ids = selectedTrackIds();
+    if (ids.isEmpty()) {
+        statusBar()->showMessage(tr("Select the tracks to remove in the library first."), 5000);
+        return;
+    }
+    const TrackRow* one = ids.size() == 1 ? tracks_->track(ids.front()) : nullptr;
+    const QString what = one ? tr("“%1”").arg(one->title) : tr("%1 tracks").arg(ids.size());
+    // Non-modal: background work and tests keep running while it is asked.
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Remove from library"),
+                                tr("Remove %1 from the library?").arg(what), QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("confirmRemove"));
+    box->setInformativeText(tr("The audio files stay on disk. Their analyses, map points and cached stems are "
+                               "removed; listening-test answers are kept. Adding the files again brings them back."));
+    box->addButton(tr("Remove"), QMessageBox::AcceptRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, ids] {
+        if (box->buttonRole(box->clickedButton()) != QMessageBox::AcceptRole) return;
+        QString error;
+        const int removed = backend_->removeTracks(ids, &error);
+        if (removed == 0 && !error.isEmpty()) showError(tr("Remove from library"), error);
+        else statusBar()->showMessage(tr("Removed %n track(s) from the library; the files are untouched.", nullptr, removed), 8000);
+    });
+    box->open();
+}
+
 void MainWindow::reanalyse()
 {
     QString error;
@@ -1036,7 +1100,7 @@ void MainWindow::showShortcuts()
                                    "Enter (neighbours)\tplay the neighbour's matching 3 s segment\nShift+Enter\tplay the "
                                    "neighbour's mix\nCtrl+Enter\tplay the neighbour's stem of the focus\nCtrl/Shift+click\tselect "
                                    "several tracks for the heatmap\nCtrl+F\tfilter the library\nF5\tre-analyse\n"
-                                   "Ctrl+E\texport the current view as PNG\nCtrl+Shift+P\texport a playlist (selection, else query + neighbours)\nCtrl+0\treset the map zoom\nCtrl+M\tmap of tracks / map of segments\nArrows (map)\tpan the map\nCtrl+,\tsettings\n"
+                                   "Ctrl+E\texport the current view as PNG\nCtrl+Shift+P\texport a playlist (selection, else query + neighbours)\nCtrl+0\treset the map zoom\nCtrl+M\tmap of tracks / map of segments\nCtrl+Shift+M\tthe selected track's segments on the map\nDelete (library)\tremove the selected tracks from the library\nArrows (map)\tpan the map\nCtrl+,\tsettings\n"
                                    "Ctrl+L\tlistening test (then X/A/B play, 1/2 answer, C confident, L loop, P pause)\n"
                                    "Ctrl+T\ttrain a model"),
                                 QMessageBox::Ok, this);

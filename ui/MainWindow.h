@@ -85,6 +85,7 @@ public:
     QString currentFocus() const;
     qint64 currentTrack() const { return currentTrack_; }
     bool selectTrack(qint64 id);
+    void showTrackMenu(const QPoint& pos); // the library table's context menu, at a viewport position
     QString lastError() const { return lastError_; }
     bool isIdle() const; // no running job and no pending query
     bool waitUntilIdle(int timeoutMs);
@@ -143,6 +144,7 @@ private:
     void exportCurrent();
     void exportPlaylistDialog();
     void exportStemsDialog();
+    void removeSelectedTracks(); // asks first (non-modal), then removes them from the library
     void showSettings();
     void showShortcuts();
     void showAbout();

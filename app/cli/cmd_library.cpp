@@ -339,6 +339,23 @@ int exportLibrary(int argc, char** argv)
     return 0;
 }
 
+// ------------------------------------------------------------------ remove
+int remove(int argc, char** argv)
+{
+    CliArgs args(argc, argv, {"missing"});
+    if (args.positional().empty()) throw UsageError("need a library (and tracks, or --missing)");
+    auto session = openExisting(args.positional()[0], LibraryStore::Access::ReadWrite);
+    std::vector<int64_t> ids;
+    for (size_t i = 1; i < args.positional().size(); ++i) ids.push_back(session.resolveTrack(args.positional()[i]));
+    if (args.has("missing"))
+        for (const auto& t : session.store()->tracks())
+            if (t.status == track_status::kMissing) ids.push_back(t.id);
+    if (ids.empty()) throw UsageError(args.has("missing") ? "no missing tracks to remove" : "name tracks to remove (id or path), or --missing");
+    const int removed = session.removeTracks(ids);
+    std::cout << "removed " << removed << " track(s) from " << session.path() << " (the audio files were not touched)\n";
+    return 0;
+}
+
 const CommandRegistration regCreate({"library create", "create an empty library file",
                                      "stemscope-cli library create LIB.sqlite", create});
 const CommandRegistration regImport(
@@ -347,6 +364,12 @@ const CommandRegistration regImport(
      "  Folders are walked recursively. A folder with mix.* next to drums/bass/piano/guitar.* is one\n"
      "  multitrack track whose stems are used directly. Unreadable files are recorded with their error.",
      import});
+const CommandRegistration regRemove(
+    {"library remove", "remove tracks from the library (their files stay on disk)",
+     "stemscope-cli library remove LIB.sqlite [TRACK...] [--missing]\n"
+     "  TRACK: id or path. --missing: every track whose file has vanished. Analyses, stored map\n"
+     "  points and separator stems cached for them go too; listening-test answers are kept.",
+     remove});
 const CommandRegistration regAnalyze(
     {"library analyze", "embed pending tracks per focus (resumable, Ctrl-C cancels cleanly)",
      "stemscope-cli library analyze LIB.sqlite [--focus mix,drums,...] [--embedder models|baseline]\n"

@@ -221,6 +221,20 @@ std::map<std::string, std::string> LibraryStore::stems(int64_t trackId)
     return out;
 }
 
+int LibraryStore::removeTracks(const std::vector<int64_t>& ids)
+{
+    Lock l(mutex_);
+    sql::Transaction tx(*db_);
+    int removed = 0;
+    for (int64_t id : ids) {
+        Statement d(*db_, "DELETE FROM tracks WHERE id = ?");
+        d.bind(1, id).run();
+        removed += db_->changes();
+    }
+    tx.commit();
+    return removed;
+}
+
 std::map<std::string, LibraryStore::StemFile> LibraryStore::stemFiles(int64_t trackId)
 {
     Lock l(mutex_);

@@ -118,6 +118,10 @@ public:
     void setTrackStatus(int64_t id, const std::string& status, const std::string& error = {});
     void setTrackInfo(int64_t id, double duration, const std::string& format, double sampleRate, int channels);
     void setTrackTags(int64_t id, const std::string& tagsJson);
+    // Removes these tracks and everything derived from them (analyses, segments, stem records, map
+    // points) in one transaction; listening-test answers are kept with the track left empty. The
+    // audio files are not touched. Returns how many tracks were removed (unknown ids are ignored).
+    int removeTracks(const std::vector<int64_t>& ids);
 
     // --- stems (cache locations, or corpus stem files)
     void setStem(int64_t trackId, const std::string& stem, const std::string& path, const std::string& source,

@@ -723,6 +723,28 @@ std::string LibrarySession::mapProvenance(Focus focus, MapLevel level)
 
 void LibrarySession::forgetMap(Focus focus) { store_->deleteMaps(focus); }
 
+int LibrarySession::removeTracks(const std::vector<int64_t>& trackIds)
+{
+    // Cached separator outputs inside this library's stem cache: known before the rows go.
+    std::vector<fs::path> cached;
+    std::error_code ec;
+    const fs::path cacheDir = fs::weakly_canonical(fs::u8path(store_->path() + ".stems"), ec);
+    for (int64_t id : trackIds)
+        for (const auto& [name, file] : store_->stemFiles(id)) {
+            if (file.source != "separator") continue;
+            const fs::path p = fs::weakly_canonical(fs::u8path(file.path), ec);
+            const auto rel = p.lexically_relative(cacheDir);
+            if (!ec && !rel.empty() && *rel.begin() != "..") cached.push_back(p);
+        }
+    const int removed = store_->removeTracks(trackIds);
+    for (const auto& p : cached) {
+        fs::remove(p, ec);               // a file already gone is fine
+        fs::remove(p.parent_path(), ec); // the track's cache folder, once empty
+    }
+    invalidate();
+    return removed;
+}
+
 int64_t LibrarySession::resolveTrack(const std::string& ref)
 {
     if (!ref.empty() && ref.size() < 19 && ref.find_first_not_of("0123456789") == std::string::npos)

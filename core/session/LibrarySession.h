@@ -164,6 +164,10 @@ public:
     // Playlist of these tracks, in this order (M3U or XSPF by the file's extension; unknown ids
     // are left out). Throws SessionError naming the problem.
     void exportPlaylist(const std::string& path, const std::string& title, const std::vector<int64_t>& trackIds);
+    // Removes tracks from the library (the files stay on disk) with everything derived from them;
+    // stems the separator cached for them under the library's stem cache are deleted too (never a
+    // user's own stem files). Returns how many were removed.
+    int removeTracks(const std::vector<int64_t>& trackIds);
     // A track given by id or path (as stored, or canonical). Throws SessionError.
     int64_t resolveTrack(const std::string& ref);
 

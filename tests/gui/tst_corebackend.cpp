@@ -120,6 +120,20 @@ private Q_SLOTS:
         QVERIFY(b.importPaths({dir_.filePath("music")}, &error) > 0);
         QTRY_VERIFY_WITH_TIMEOUT(b.activeJobs() == 0 && finished.count() >= 2, 30000);
         QCOMPARE(b.tracks().size(), 4);
+
+        // Removing a track: gone from the library (its file stays), back when its folder is added again.
+        QSignalSpy changed(&b, &LibraryBackend::tracksChanged);
+        const auto before = b.tracks();
+        QCOMPARE(b.removeTracks({before[0].id, 987654}, &error), 1);
+        QVERIFY(changed.count() >= 1);
+        QCOMPARE(b.tracks().size(), 3);
+        QVERIFY(QFileInfo::exists(before[0].path));
+        message.clear();
+        QVERIFY(b.neighbours(before[0].id, "mix", 10, &message).isEmpty());
+        finished.clear();
+        QVERIFY(b.importPaths({dir_.filePath("music")}, &error) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(b.activeJobs() == 0 && finished.count() >= 2, 30000);
+        QCOMPARE(b.tracks().size(), 4);
     }
 
     void badLibraryPathKeepsState()

@@ -5,6 +5,9 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QMutex>
 #include <QSignalSpy>
 #include <QSlider>
@@ -46,6 +49,7 @@ public:
     {
         QVector<TrackRow> rows;
         for (int i = 0; i < 6; ++i) {
+            if (removed.contains(100 + i)) continue;
             TrackRow r;
             r.id = 100 + i;
             r.title = QStringLiteral("Song %1").arg(i);
@@ -118,6 +122,13 @@ public:
         return pts;
     }
     MapLevel lastMapLevel = MapLevel::Tracks;
+    QSet<qint64> removed;
+    int removeTracks(const QVector<qint64>& ids, QString*) override
+    {
+        for (qint64 id : ids) removed.insert(id);
+        Q_EMIT tracksChanged();
+        return ids.size();
+    }
 };
 
 }  // namespace
@@ -371,6 +382,45 @@ private Q_SLOTS:
         QVERIFY(w_->lastError().contains("does-not-exist.flac"));
         w_->addPaths({backend_->wav});
         QCOMPARE(backend_->imports, before + 1);
+    }
+
+    void deleteKeyAsksThenRemovesTheSelectedTracks()
+    {
+        QVERIFY(w_->selectTracks({101, 102}));
+        w_->trackView()->setFocus();
+        auto box = [&] { return w_->findChild<QMessageBox*>(QStringLiteral("confirmRemove")); };
+        // Cancel: nothing removed.
+        QTest::keyClick(w_->trackView(), Qt::Key_Delete);
+        QTRY_VERIFY(box() && box()->isVisible());
+        QVERIFY2(box()->text().contains("2 tracks"), qPrintable(box()->text()));
+        box()->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(!box());
+        QVERIFY(backend_->removed.isEmpty());
+        // Remove: both rows leave the table, the files are not the window's business.
+        w_->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(w_.get()));
+        w_->trackView()->setFocus();
+        QTest::keyClick(w_->trackView(), Qt::Key_Delete);
+        QTRY_VERIFY(box() && box()->isVisible());
+        QAbstractButton* remove = nullptr;
+        for (auto* b : box()->buttons())
+            if (box()->buttonRole(b) == QMessageBox::AcceptRole) remove = b;
+        QVERIFY(remove);
+        remove->click();
+        QTRY_COMPARE(w_->trackView()->model()->rowCount(), 4);
+        QCOMPARE(backend_->removed, (QSet<qint64>{101, 102}));
+        // The context menu offers it too.
+        w_->showTrackMenu(w_->trackView()->visualRect(w_->trackView()->model()->index(0, 0)).center());
+        auto* menu = w_->findChild<QMenu*>(QStringLiteral("trackMenu"));
+        QVERIFY(menu);
+        QStringList texts;
+        for (auto* a : menu->actions()) texts << a->text();
+        QVERIFY2(texts.contains(QStringLiteral("&Remove from Library…")) && texts.contains(QStringLiteral("Show in &Folder")),
+                 qPrintable(texts.join(", ")));
+        menu->close();
+        backend_->removed.clear();
+        Q_EMIT backend_->tracksChanged();
+        QTRY_COMPARE(w_->trackView()->model()->rowCount(), 6);
     }
 
     void cleanupTestCase() { w_.reset(); }

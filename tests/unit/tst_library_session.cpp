@@ -375,6 +375,50 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(SessionError, session.submitStemExport(engine, 99999, {}, root("export"), {}, sep));
     }
 
+    void removeTracksKeepsTheFilesAndDropsWhatWasDerived()
+    {
+        const std::string music = root("removal");
+        fs::create_directories(fs::u8path(music));
+        for (int i = 0; i < 6; ++i) test::writeVoice(music + "/r" + std::to_string(i) + ".wav", 150.0 * (i + 1));
+        test::writeVoice(music + "/own-drums.wav", 80.0);  // stands for a user's own stem file
+        installModels(root("models"), {Focus::Mix}, "v1");
+        const std::string lib = root("removal.sqlite");
+        LibrarySession session(lib);
+        session.loadInstalledModels(root("models"));
+        JobEngine engine(1);
+        engine.wait(session.submitImport(engine, {music + "/r0.wav", music + "/r1.wav", music + "/r2.wav", music + "/r3.wav",
+                                                  music + "/r4.wav", music + "/r5.wav"}));
+        analyse(session);
+        const int64_t gone = session.resolveTrack(music + "/r0.wav"), kept = session.resolveTrack(music + "/r1.wav");
+        // A stem the separator cached for it (inside the library's stem cache) and a user's stem file.
+        const fs::path cached = fs::u8path(lib + ".stems") / std::to_string(gone) / "drums.flac";
+        fs::create_directories(cached.parent_path());
+        fs::copy_file(fs::u8path(music + "/r0.wav"), cached);
+        session.store()->setStem(gone, "drums", cached.u8string(), "separator", "sep:1");
+        session.store()->setStem(gone, "bass", music + "/own-drums.wav", "separator", "sep:1");  // outside the cache
+        QCOMPARE(int(session.trackMap(Focus::Mix).size()), 6);
+
+        QCOMPARE(session.removeTracks({gone, 424242}), 1);
+        QVERIFY(!session.store()->track(gone));
+        QVERIFY(session.store()->track(kept));
+        QVERIFY(fs::exists(fs::u8path(music + "/r0.wav")));        // the audio file stays
+        QVERIFY(!fs::exists(cached));                               // the cached separator output goes
+        QVERIFY(!fs::exists(cached.parent_path()));
+        QVERIFY(fs::exists(fs::u8path(music + "/own-drums.wav")));  // a file outside the cache is never deleted
+        QVERIFY(session.store()->stemFiles(gone).empty());
+        QVERIFY(session.store()->segments(gone, Focus::Mix, session.modelFor(Focus::Mix).modelId).vectors.rows == 0);
+        // The stored map lost its point and is still the stored one (not recomputed).
+        const auto provenance = session.mapProvenance(Focus::Mix, MapLevel::Track);
+        const auto map = session.trackMap(Focus::Mix);
+        QCOMPARE(int(map.size()), 5);
+        for (const auto& p : map) QVERIFY(p.trackId != gone);
+        QCOMPARE(session.mapProvenance(Focus::Mix, MapLevel::Track), provenance);
+        for (const auto& n : session.neighbours(kept, Focus::Mix, 10)) QVERIFY(n.trackId != gone);
+        QCOMPARE(int(session.neighbours(kept, Focus::Mix, 10).size()), 4);
+        QCOMPARE(session.removeTracks({gone}), 0);
+        QVERIFY(session.store()->checkConsistency().empty());
+    }
+
     void noModelsSaysWhereItLooked()
     {
         installModels(root("empty-models"), {}, "v1");
