@@ -634,6 +634,22 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, MapLevel
     return out;
 }
 
+quint64 CoreLibraryBackend::rescanFolders(QString* error)
+{
+    const auto s = session();
+    if (!s) {
+        if (error) *error = tr("No library is open.");
+        return 0;
+    }
+    QStringList folders;
+    for (const auto& f : s->importFolders()) folders << qs(f);
+    if (folders.isEmpty()) {
+        if (error) *error = tr("No folder has been added to this library yet: add one with File ▸ Add Folder (Ctrl+Shift+O).");
+        return 0;
+    }
+    return importPaths(folders, error);
+}
+
 int CoreLibraryBackend::removeTracks(const QVector<qint64>& trackIds, QString* error)
 {
     const auto s = session();

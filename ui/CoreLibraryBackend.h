@@ -46,6 +46,7 @@ public:
     void cancelQueries() override;
     QVector<MapPoint> mapPoints(const QString& focus, MapLevel level, const std::function<bool()>& cancelled,
                                 QString* message, const std::function<void(double)>& progress = {}) override;
+    quint64 rescanFolders(QString* error) override;
     int removeTracks(const QVector<qint64>& trackIds, QString* error) override;
     QVector<MapPoint> trackSegmentsOnMap(const QString& focus, qint64 trackId, QString* message) override;
     std::shared_ptr<listening::LibraryListening> listening() override;

@@ -175,6 +175,14 @@ public:
         return false;
     }
 
+    // Imports every folder imported before again (new, changed, moved and vanished files), as an
+    // import job; 0 with *error set when there is none.
+    virtual quint64 rescanFolders(QString* error)
+    {
+        if (error) *error = QStringLiteral("rescanning is not available");
+        return 0;
+    }
+
     // Removes tracks from the library (files stay on disk; what was derived from them goes). Returns
     // how many were removed, 0 with *error set when it failed. Emits tracksChanged/analysisChanged.
     virtual int removeTracks(const QVector<qint64>& trackIds, QString* error)

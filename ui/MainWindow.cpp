@@ -278,6 +278,13 @@ void MainWindow::buildActions()
     addFolder->setIcon(style()->standardIcon(QStyle::SP_DirIcon));
     file->addSeparator();
     file->addAction(tr("Open &Library…"), this, &MainWindow::openLibraryDialog);
+    auto* rescan = file->addAction(tr("Re&scan Library Folders"), this, [this] {
+        QString error;
+        if (!backend_->rescanFolders(&error) && !error.isEmpty()) showError(tr("Rescan"), error);
+    });
+    rescan->setObjectName(QStringLiteral("rescanFolders"));
+    rescan->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    rescan->setToolTip(tr("Look through every folder added before: new, changed, moved and vanished files"));
     auto* demo = file->addAction(tr("Create &Demo Library"), this, &MainWindow::createDemo);
     demo->setEnabled(backend_->canCreateDemo());
     demo->setToolTip(tr("Generate the synthetic demo songs and analyse them"));
@@ -1099,7 +1106,7 @@ void MainWindow::showShortcuts()
                                    "Guitar\nSpace\tplay / stop the selected track\nCtrl+Left / Ctrl+Right\tseek 5 s back / forward\n"
                                    "Enter (neighbours)\tplay the neighbour's matching 3 s segment\nShift+Enter\tplay the "
                                    "neighbour's mix\nCtrl+Enter\tplay the neighbour's stem of the focus\nCtrl/Shift+click\tselect "
-                                   "several tracks for the heatmap\nCtrl+F\tfilter the library\nF5\tre-analyse\n"
+                                   "several tracks for the heatmap\nCtrl+F\tfilter the library\nCtrl+R\trescan the library folders\nF5\tre-analyse\n"
                                    "Ctrl+E\texport the current view as PNG\nCtrl+Shift+P\texport a playlist (selection, else query + neighbours)\nCtrl+0\treset the map zoom\nCtrl+M\tmap of tracks / map of segments\nCtrl+Shift+M\tthe selected track's segments on the map\nDelete (library)\tremove the selected tracks from the library\nArrows (map)\tpan the map\nCtrl+,\tsettings\n"
                                    "Ctrl+L\tlistening test (then X/A/B play, 1/2 answer, C confident, L loop, P pause)\n"
                                    "Ctrl+T\ttrain a model"),

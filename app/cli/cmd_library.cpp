@@ -58,10 +58,17 @@ int create(int argc, char** argv)
 // ------------------------------------------------------------------ import
 int import(int argc, char** argv)
 {
-    CliArgs args(argc, argv, {"no-recursive", "quiet"});
-    if (args.positional().size() < 2) throw UsageError("need a library and at least one file or folder");
+    CliArgs args(argc, argv, {"no-recursive", "quiet", "rescan"});
+    const bool rescan = args.has("rescan");
+    if (args.positional().empty() || (args.positional().size() < 2 && !rescan))
+        throw UsageError("need a library and at least one file or folder (or --rescan)");
     auto session = openExisting(args.positional()[0], LibraryStore::Access::ReadWrite);
     std::vector<std::string> paths(args.positional().begin() + 1, args.positional().end());
+    if (rescan) {
+        const auto folders = session.importFolders();
+        if (folders.empty() && paths.empty()) throw UsageError("no folders were imported into this library yet: nothing to rescan");
+        paths.insert(paths.end(), folders.begin(), folders.end());
+    }
     ImportOptions opts;
     opts.recursive = !args.has("no-recursive");
     JobEngine engine(1);
@@ -361,6 +368,7 @@ const CommandRegistration regCreate({"library create", "create an empty library 
 const CommandRegistration regImport(
     {"library import", "import files/folders (dedup by content hash, moves, missing files)",
      "stemscope-cli library import LIB.sqlite PATH... [--no-recursive] [--quiet]\n"
+     "stemscope-cli library import LIB.sqlite --rescan   (every folder imported before: new, changed, moved, vanished)\n"
      "  Folders are walked recursively. A folder with mix.* next to drums/bass/piano/guitar.* is one\n"
      "  multitrack track whose stems are used directly. Unreadable files are recorded with their error.",
      import});

@@ -102,6 +102,9 @@ public:
     // ---- jobs (progress and cancellation through the engine)
     JobId submitImport(JobEngine& engine, std::vector<std::string> paths, std::function<void(const ImportReport&)> done = {},
                        ImportOptions options = {}, int priority = 10);
+    // The folders imported so far (each import records its folders): what a rescan imports again to
+    // pick up new, changed, moved and vanished files. Empty when only single files were added.
+    std::vector<std::string> importFolders() const { return store_->importRoots(); }
     // Renders the first-start demo songs into `folder` (resumable: finished songs are kept), as a
     // job; `report` is filled when it ends. Then import demoMixes(folder).
     JobId submitDemoRender(JobEngine& engine, const std::string& folder, int threads,

@@ -136,6 +136,43 @@ private Q_SLOTS:
         QCOMPARE(b.tracks().size(), 4);
     }
 
+    void rescanPicksUpNewAndVanishedFiles()
+    {
+        QVERIFY(QDir(dir_.path()).mkpath("rescan"));
+        auto tone = [&](const QString& name, double f) {
+            std::vector<float> s(22050 * 4);
+            for (size_t i = 0; i < s.size(); ++i) s[i] = 0.3f * float(std::sin(2 * M_PI * f * double(i) / 22050.0));
+            writeMonoAudio(dir_.filePath("rescan/" + name).toStdString(), s, 22050);
+        };
+        tone("a.wav", 300);
+        tone("b.wav", 500);
+        CoreLibraryBackend b;
+        QString error;
+        QVERIFY(b.open(dir_.filePath("rescan.sqlite"), &error));
+        QVERIFY(!b.rescanFolders(&error));  // nothing added yet: says how to add a folder
+        QVERIFY2(error.contains("Add Folder"), qPrintable(error));
+        QSignalSpy finished(&b, &LibraryBackend::jobFinished);
+        QVERIFY(b.importPaths({dir_.filePath("rescan")}, &error) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(b.activeJobs() == 0 && finished.count() >= 2, 30000);
+        QCOMPARE(b.tracks().size(), 2);
+        // A file appears, one vanishes: a rescan adds the first and marks the second missing.
+        tone("c.wav", 700);
+        QVERIFY(QFile::remove(dir_.filePath("rescan/a.wav")));
+        finished.clear();
+        error.clear();
+        QVERIFY2(b.rescanFolders(&error) > 0, qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(b.activeJobs() == 0 && finished.count() >= 1, 30000);
+        const auto rows = b.tracks();
+        QCOMPARE(rows.size(), 3);
+        bool sawNew = false, sawMissing = false;
+        for (const auto& r : rows) {
+            sawNew = sawNew || r.path.endsWith("c.wav");
+            if (r.path.endsWith("a.wav")) sawMissing = r.error.contains("not found");
+        }
+        QVERIFY(sawNew);
+        QVERIFY(sawMissing);
+    }
+
     void badLibraryPathKeepsState()
     {
         CoreLibraryBackend b;
