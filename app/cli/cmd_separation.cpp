@@ -202,9 +202,12 @@ int runBaselines(int argc, char** argv)
     std::map<std::string, std::vector<std::vector<double>>> sdr;  // source -> method -> per song
     for (const auto& name : data.sources) sdr[name].assign(methods.size(), {});
     for (const auto& song : data.songs) {
-        const size_t n = std::min(song.stems[0].size(), size_t(seconds * data.sampleRate));
+        const size_t n = std::min(size_t(song.length()), size_t(seconds * data.sampleRate));
         std::vector<std::vector<float>> stems;
-        for (const auto& s : song.stems) stems.emplace_back(s.begin(), s.begin() + long(n));
+        for (int s = 0; s < song.stemCount(); ++s) {
+            stems.emplace_back(n);
+            song.copyStem(s, 0, (long long)n, 1.f, stems.back().data());
+        }
         std::vector<float> mix(n, 0.f);
         for (const auto& s : stems)
             for (size_t i = 0; i < n; ++i) mix[i] += s[i];

@@ -1,6 +1,8 @@
 #include "separation/SeparationData.h"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -11,11 +13,47 @@
 namespace stemscope {
 namespace fs = std::filesystem;
 
+void SeparationSong::setStem(int s, const std::vector<float>& x)
+{
+    if (s < 0 || s > stemCount()) throw std::out_of_range("SeparationSong::setStem: no stem " + std::to_string(s));
+    if (stemCount() > 0 && (long long)x.size() != length() && !(s == 0 && stemCount() == 1))
+        throw std::invalid_argument("SeparationSong::setStem: stems of one song must have the same length");
+    float peak = 0.f;
+    for (float v : x) peak = std::max(peak, std::abs(v));
+    const float step = peak > 0 ? peak / 32767.f : 1.f;
+    std::vector<int16_t> q(x.size());
+    for (size_t i = 0; i < x.size(); ++i) q[i] = int16_t(std::lround(std::clamp(x[i] / step, -32767.f, 32767.f)));
+    if (s == stemCount()) {
+        packed_.push_back(std::move(q));
+        scale_.push_back(step);
+    } else {
+        packed_[size_t(s)] = std::move(q);
+        scale_[size_t(s)] = step;
+    }
+}
+
+std::vector<float> SeparationSong::stem(int s) const
+{
+    std::vector<float> out(static_cast<size_t>(length()));
+    copyStem(s, 0, length(), 1.f, out.data());
+    return out;
+}
+
+void SeparationSong::copyStem(int s, long long offset, long long n, float gain, float* dst) const
+{
+    const int16_t* src = packed_.at(size_t(s)).data() + offset;
+    const float g = gain * scale_[size_t(s)];
+    for (long long i = 0; i < n; ++i) dst[i] = g * float(src[i]);
+}
+
 std::vector<float> SeparationSong::mix() const
 {
-    std::vector<float> m(size_t(length()), 0.f);
-    for (const auto& s : stems)
-        for (size_t i = 0; i < m.size(); ++i) m[i] += s[i];
+    const size_t n = static_cast<size_t>(length());
+    std::vector<float> m(n, 0.f), x(n);
+    for (int s = 0; s < stemCount(); ++s) {
+        copyStem(s, 0, length(), 1.f, x.data());
+        for (size_t i = 0; i < m.size(); ++i) m[i] += x[i];
+    }
     return m;
 }
 
@@ -55,13 +93,18 @@ SeparationData loadSeparationData(const std::string& corpusDir, const std::vecto
                 DecodeOptions o;
                 o.targetSampleRate = sampleRate;
                 long long len = 0;
+                std::vector<std::vector<float>> decoded;
                 for (const auto& src : sources) {
                     const std::string f = sourceFile(dir, src);
-                    s.stems.push_back(f.empty() ? std::vector<float>{} : defaultAudioDecoder()->decodeMono(f, o).samples);
-                    len = std::max(len, (long long)s.stems.back().size());
+                    decoded.push_back(f.empty() ? std::vector<float>{} : defaultAudioDecoder()->decodeMono(f, o).samples);
+                    len = std::max(len, (long long)decoded.back().size());
                 }
                 if (len == 0) throw std::runtime_error("no stem files");
-                for (auto& x : s.stems) x.resize(size_t(len), 0.f);
+                for (size_t k = 0; k < decoded.size(); ++k) {
+                    decoded[k].resize(size_t(len), 0.f);
+                    s.setStem(int(k), decoded[k]);
+                    std::vector<float>().swap(decoded[k]);  // one song's floats at a time
+                }
                 songs[i] = std::move(s);
             } catch (const std::exception& e) {
                 errors[i] = names[i] + ": " + e.what();
@@ -81,7 +124,7 @@ SeparationData loadSeparationData(const std::string& corpusDir, const std::vecto
     for (size_t i = 0; i < songs.size(); ++i) {
         if (!errors[i].empty()) {
             if (skipped) skipped->push_back(errors[i]);
-        } else if (!songs[i].stems.empty()) {
+        } else if (songs[i].stemCount() > 0) {
             d.songs.push_back(std::move(songs[i]));
         }
     }

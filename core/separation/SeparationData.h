@@ -3,17 +3,30 @@
 // per song with <source>.flac (or .wav/.ogg) per source, decoded to mono at the separator's rate.
 // A missing source file counts as silence (e.g. a song without an "other" part).
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace stemscope {
 
+// Each stem is kept as 16-bit samples scaled to its own peak: half the memory of float, so the
+// whole separation split (984 songs, 20 GB as float) fits in 10 GB; the rounding sits 96 dB under
+// each stem's peak, far below any SDR we measure.
 struct SeparationSong {
     std::string name;
-    std::vector<std::vector<float>> stems; // one per source, all of the same length
-    long long length() const { return stems.empty() ? 0 : (long long)stems[0].size(); }
-    std::vector<float> mix() const;        // the sum of the stems
+    int stemCount() const { return int(packed_.size()); }
+    long long length() const { return packed_.empty() ? 0 : (long long)packed_[0].size(); }
+    // Stores `x` as stem s (s == stemCount() appends); every stem must have the song's length.
+    void setStem(int s, const std::vector<float>& x);
+    std::vector<float> stem(int s) const;  // decoded
+    // dst[i] = gain * stem s at (offset + i), for i < n.
+    void copyStem(int s, long long offset, long long n, float gain, float* dst) const;
+    std::vector<float> mix() const;  // the sum of the stems
+
+private:
+    std::vector<std::vector<int16_t>> packed_;
+    std::vector<float> scale_;  // per stem: the float value of one step
 };
 
 struct SeparationData {

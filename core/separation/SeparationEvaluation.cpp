@@ -40,7 +40,8 @@ SeparationScores scoreSeparator(const Separator& sep, const SeparationData& data
         score.song = song.name;
         for (size_t s = 0; s < data.sources.size(); ++s) {
             const auto& name = data.sources[s];
-            std::vector<float> ref(song.stems[s].begin(), song.stems[s].begin() + long(mix.size()));
+            std::vector<float> ref(mix.size());
+            song.copyStem(int(s), 0, (long long)mix.size(), 1.f, ref.data());
             double e = 0;
             for (float v : ref) e += double(v) * v;
             const double rmsDb = ref.empty() || e <= 0 ? -999 : 10 * std::log10(e / double(ref.size()));

@@ -99,9 +99,7 @@ SeparatorTrainResult trainSeparator(const SeparationData& data, const SeparatorT
                     off = pickOffset(song);
                 }
                 const float g = float(std::pow(10.0, gain(rng) / 20.0));
-                const float* src = song->stems[size_t(s)].data() + off;
-                float* dst = buf.data() + (size_t(b) * S + size_t(s)) * size_t(L);
-                for (long long i = 0; i < L; ++i) dst[i] = g * src[i];
+                song->copyStem(s, off, L, g, buf.data() + (size_t(b) * S + size_t(s)) * size_t(L));
             }
             if (c.augment) {
                 std::vector<float*> parts;

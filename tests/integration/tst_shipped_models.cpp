@@ -136,8 +136,8 @@ private Q_SLOTS:
                 maxErr = std::max(maxErr, std::abs(sum - mix[i]));
             }
             QVERIFY(maxErr < 1e-4);
-            const double sdr = bssEvalSdr(song.stems[1], est.at("bass"));
-            const double baseline = bssEvalSdr(song.stems[1], mix);
+            const double sdr = bssEvalSdr(song.stem(1), est.at("bass"));
+            const double baseline = bssEvalSdr(song.stem(1), mix);
             qInfo("%s bass: SDR %.2f dB, mix as estimate %.2f dB", song.name.c_str(), sdr, baseline);
             QVERIFY(sdr > baseline + 3.0);
         }

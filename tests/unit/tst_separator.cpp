@@ -41,19 +41,20 @@ SeparationSong makeSong(int seed, double seconds)
     const size_t n = size_t(seconds * kRate);
     SeparationSong s;
     s.name = "song" + std::to_string(seed);
-    s.stems.assign(2, std::vector<float>(n, 0.f));
+    std::vector<std::vector<float>> stems(2, std::vector<float>(n, 0.f));
     const double f = 100 + 300 * u(rng), period = 0.2 + 0.3 * u(rng);
     double prev1 = 0, prev2 = 0;
     for (size_t i = 0; i < n; ++i) {
         const double t = double(i) / kRate;
         const bool toneOn = std::fmod(t, period) < period * 0.6;
-        s.stems[0][i] = float(toneOn ? 0.3 * std::sin(2 * M_PI * f * t) : 0.0);
+        stems[0][i] = float(toneOn ? 0.3 * std::sin(2 * M_PI * f * t) : 0.0);
         const double w = g(rng), d1 = w - prev1, d2 = d1 - prev2;
         prev1 = w;
         prev2 = d1;
         const bool noiseOn = std::fmod(t + 0.1, period * 1.3) < period * 0.5;
-        s.stems[1][i] = float(noiseOn ? 0.05 * d2 : 0.0);
+        stems[1][i] = float(noiseOn ? 0.05 * d2 : 0.0);
     }
+    for (int k = 0; k < 2; ++k) s.setStem(k, stems[size_t(k)]);
     return s;
 }
 
@@ -87,7 +88,7 @@ double meanSdr(const TorchSeparator& sep, const SeparationData& test)
     for (const auto& song : test.songs) {
         const auto est = sep.separate(song.mix());
         for (size_t s = 0; s < test.sources.size(); ++s) {
-            sum += bssEvalSdr(song.stems[s], est.at(test.sources[s]));
+            sum += bssEvalSdr(song.stem(int(s)), est.at(test.sources[s]));
             ++n;
         }
     }
@@ -103,6 +104,33 @@ class SeparatorTest : public QObject {
     std::string path(const char* name) const { return dir_.filePath(name).toStdString(); }
 
 private Q_SLOTS:
+    void songsKeepStemsIn16BitsPerStemScale()
+    {
+        SeparationSong song;
+        std::vector<float> loud(1000), quiet(1000);
+        for (size_t i = 0; i < loud.size(); ++i) {
+            loud[i] = 0.9f * float(std::sin(0.01 * double(i)));
+            quiet[i] = 1e-4f * float(std::cos(0.03 * double(i)));  // -80 dB: keeps its own resolution
+        }
+        song.setStem(0, loud);
+        song.setStem(1, quiet);
+        QCOMPARE(song.stemCount(), 2);
+        QCOMPARE(song.length(), 1000LL);
+        const auto a = song.stem(0), b = song.stem(1), m = song.mix();
+        std::vector<float> part(10);
+        song.copyStem(1, 500, 10, 2.f, part.data());
+        for (size_t i = 0; i < loud.size(); ++i) {
+            QVERIFY(std::abs(a[i] - loud[i]) <= 0.9f / 32767.f);
+            QVERIFY(std::abs(b[i] - quiet[i]) <= 1e-4f / 32767.f);
+            QVERIFY(std::abs(m[i] - a[i] - b[i]) < 1e-6f);
+        }
+        for (size_t i = 0; i < part.size(); ++i) QVERIFY(std::abs(part[i] - 2.f * b[500 + i]) < 1e-9f);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, song.setStem(2, std::vector<float>(999)));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, song.setStem(5, loud));
+        song.setStem(1, std::vector<float>(1000, 0.f));  // silence is fine
+        QCOMPARE(song.stem(1)[3], 0.f);
+    }
+
     void trainingSeparates()
     {
         trainSeparator(train_, tinyConfig(0), path("untrained.pt"));
@@ -146,11 +174,11 @@ private Q_SLOTS:
         trainSeparator(train_, tinyConfig(0), path("score.pt"));
         const TorchSeparator sep(path("score.pt"));
         SeparationData d = test_;
-        std::fill(d.songs[1].stems[1].begin(), d.songs[1].stems[1].end(), 0.f);  // song 2 has no "high" part
+        d.songs[1].setStem(1, std::vector<float>(size_t(d.songs[1].length()), 0.f));  // song 2 has no "high" part
         const auto scores = scoreSeparator(sep, d);
         QCOMPARE(int(scores.songs.size()), 2);
         const auto est = sep.separate(d.songs[0].mix());
-        QCOMPARE(scores.songs[0].sdr.at("low"), bssEvalSdr(d.songs[0].stems[0], est.at("low")));
+        QCOMPARE(scores.songs[0].sdr.at("low"), bssEvalSdr(d.songs[0].stem(0), est.at("low")));
         QVERIFY(std::isnan(scores.songs[1].sdr.at("high")));
         QCOMPARE(scores.medianSdr("high"), scores.songs[0].sdr.at("high"));  // the median skips the NaN
         QVERIFY(scores.realTimeFactor() > 0);
