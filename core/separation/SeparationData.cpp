@@ -7,28 +7,39 @@
 #include <mutex>
 #include <thread>
 
+#include <c10/util/Half.h>
+
 #include "audio/AudioDecoder.h"
 #include "instrsim/FeatureSet.h"
 
 namespace stemscope {
 namespace fs = std::filesystem;
 
-void SeparationSong::setStem(int s, const std::vector<float>& x)
+long long SeparationSong::length() const
+{
+    if (full_.empty()) return 0;
+    return (long long)(half_[0].empty() ? full_[0].size() : half_[0].size());
+}
+
+void SeparationSong::setStem(int s, const std::vector<float>& x, bool halfPrecision)
 {
     if (s < 0 || s > stemCount()) throw std::out_of_range("SeparationSong::setStem: no stem " + std::to_string(s));
     if (stemCount() > 0 && (long long)x.size() != length() && !(s == 0 && stemCount() == 1))
         throw std::invalid_argument("SeparationSong::setStem: stems of one song must have the same length");
-    float peak = 0.f;
-    for (float v : x) peak = std::max(peak, std::abs(v));
-    const float step = peak > 0 ? peak / 32767.f : 1.f;
-    std::vector<int16_t> q(x.size());
-    for (size_t i = 0; i < x.size(); ++i) q[i] = int16_t(std::lround(std::clamp(x[i] / step, -32767.f, 32767.f)));
-    if (s == stemCount()) {
-        packed_.push_back(std::move(q));
-        scale_.push_back(step);
+    std::vector<float> f;
+    std::vector<uint16_t> h;
+    if (halfPrecision) {
+        h.resize(x.size());
+        for (size_t i = 0; i < x.size(); ++i) h[i] = c10::detail::fp16_ieee_from_fp32_value(x[i]);
     } else {
-        packed_[size_t(s)] = std::move(q);
-        scale_[size_t(s)] = step;
+        f = x;
+    }
+    if (s == stemCount()) {
+        full_.push_back(std::move(f));
+        half_.push_back(std::move(h));
+    } else {
+        full_[size_t(s)] = std::move(f);
+        half_[size_t(s)] = std::move(h);
     }
 }
 
@@ -41,9 +52,13 @@ std::vector<float> SeparationSong::stem(int s) const
 
 void SeparationSong::copyStem(int s, long long offset, long long n, float gain, float* dst) const
 {
-    const int16_t* src = packed_.at(size_t(s)).data() + offset;
-    const float g = gain * scale_[size_t(s)];
-    for (long long i = 0; i < n; ++i) dst[i] = g * float(src[i]);
+    if (!half_.at(size_t(s)).empty()) {
+        const uint16_t* src = half_[size_t(s)].data() + offset;
+        for (long long i = 0; i < n; ++i) dst[i] = gain * c10::detail::fp16_ieee_to_fp32_value(src[i]);
+    } else {
+        const float* src = full_.at(size_t(s)).data() + offset;
+        for (long long i = 0; i < n; ++i) dst[i] = gain * src[i];
+    }
 }
 
 std::vector<float> SeparationSong::mix() const
@@ -69,7 +84,7 @@ std::string sourceFile(const std::string& songDir, const std::string& source)
 SeparationData loadSeparationData(const std::string& corpusDir, const std::vector<std::string>& sources,
                                   double sampleRate, int maxSongs, int threads,
                                   const std::function<void(int, int)>& progress, std::vector<std::string>* skipped,
-                                  const std::atomic<bool>* cancel)
+                                  const std::atomic<bool>* cancel, bool halfPrecision)
 {
     auto names = listCorpusSongs(corpusDir);
     if (maxSongs > 0 && int(names.size()) > maxSongs) names.resize(size_t(maxSongs));
@@ -102,7 +117,7 @@ SeparationData loadSeparationData(const std::string& corpusDir, const std::vecto
                 if (len == 0) throw std::runtime_error("no stem files");
                 for (size_t k = 0; k < decoded.size(); ++k) {
                     decoded[k].resize(size_t(len), 0.f);
-                    s.setStem(int(k), decoded[k]);
+                    s.setStem(int(k), decoded[k], halfPrecision);
                     std::vector<float>().swap(decoded[k]);  // one song's floats at a time
                 }
                 songs[i] = std::move(s);

@@ -104,31 +104,35 @@ class SeparatorTest : public QObject {
     std::string path(const char* name) const { return dir_.filePath(name).toStdString(); }
 
 private Q_SLOTS:
-    void songsKeepStemsIn16BitsPerStemScale()
+    void songsKeepStemsAsHalfFloats()
     {
         SeparationSong song;
         std::vector<float> loud(1000), quiet(1000);
         for (size_t i = 0; i < loud.size(); ++i) {
             loud[i] = 0.9f * float(std::sin(0.01 * double(i)));
-            quiet[i] = 1e-4f * float(std::cos(0.03 * double(i)));  // -80 dB: keeps its own resolution
+            quiet[i] = 1e-4f * float(std::cos(0.03 * double(i)));  // -80 dB: keeps its own precision
         }
-        song.setStem(0, loud);
-        song.setStem(1, quiet);
+        song.setStem(0, loud, true);
+        song.setStem(1, quiet, true);
         QCOMPARE(song.stemCount(), 2);
         QCOMPARE(song.length(), 1000LL);
         const auto a = song.stem(0), b = song.stem(1), m = song.mix();
         std::vector<float> part(10);
         song.copyStem(1, 500, 10, 2.f, part.data());
         for (size_t i = 0; i < loud.size(); ++i) {
-            QVERIFY(std::abs(a[i] - loud[i]) <= 0.9f / 32767.f);
-            QVERIFY(std::abs(b[i] - quiet[i]) <= 1e-4f / 32767.f);
+            // Relative precision 2^-11 for every sample, loud or quiet.
+            QVERIFY(std::abs(a[i] - loud[i]) <= std::abs(loud[i]) / 2048.f + 1e-7f);
+            QVERIFY(std::abs(b[i] - quiet[i]) <= std::abs(quiet[i]) / 2048.f + 1e-7f);
             QVERIFY(std::abs(m[i] - a[i] - b[i]) < 1e-6f);
         }
         for (size_t i = 0; i < part.size(); ++i) QVERIFY(std::abs(part[i] - 2.f * b[500 + i]) < 1e-9f);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, song.setStem(2, std::vector<float>(999)));
         QVERIFY_THROWS_EXCEPTION(std::out_of_range, song.setStem(5, loud));
-        song.setStem(1, std::vector<float>(1000, 0.f));  // silence is fine
+        song.setStem(1, std::vector<float>(1000, 0.f));  // silence is fine, and float again
         QCOMPARE(song.stem(1)[3], 0.f);
+        song.setStem(1, quiet);
+        QCOMPARE(song.stem(1), quiet);  // float stems are kept exactly
+        QCOMPARE(song.length(), 1000LL);
     }
 
     void trainingSeparates()
