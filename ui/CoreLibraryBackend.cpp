@@ -316,7 +316,16 @@ void CoreLibraryBackend::finishUiJob(quint64 uiJob, JobsPanel::Outcome outcome, 
 
 quint64 CoreLibraryBackend::analyse(bool force, QString* error) { return startAnalysis(force, error); }
 
-quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
+quint64 CoreLibraryBackend::reanalyseTracks(const QVector<qint64>& trackIds, QString* error)
+{
+    if (trackIds.isEmpty()) {
+        if (error) *error = tr("Select the tracks to analyse again first.");
+        return 0;
+    }
+    return startAnalysis(true, error, 0, trackIds);
+}
+
+quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64, const QVector<qint64>& only)
 {
     std::shared_ptr<LibrarySession> session;
     JobEngine* engine = nullptr;
@@ -342,7 +351,11 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64)
     options.redo = force;
     options.retryErrors = force;
     options.segments.silenceDb = settings.silenceDb;
-    const quint64 ui = newUiJob(force ? tr("Re-analyse library") : tr("Analyse new tracks"), true);
+    options.tracks.assign(only.begin(), only.end());
+    const QString title = !only.isEmpty() ? tr("Re-analyse %n track(s)", nullptr, int(only.size()))
+                          : force         ? tr("Re-analyse library")
+                                          : tr("Analyse new tracks");
+    const quint64 ui = newUiJob(title, true);
     AnalysisBatch batch;
     try {
         batch = session->submitAnalysis(*engine, std::move(options), [this, ui](const BatchProgress& p) {

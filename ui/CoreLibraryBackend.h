@@ -46,6 +46,7 @@ public:
     void cancelQueries() override;
     QVector<MapPoint> mapPoints(const QString& focus, MapLevel level, const std::function<bool()>& cancelled,
                                 QString* message, const std::function<void(double)>& progress = {}) override;
+    quint64 reanalyseTracks(const QVector<qint64>& trackIds, QString* error) override;
     quint64 rescanFolders(QString* error) override;
     int removeTracks(const QVector<qint64>& trackIds, QString* error) override;
     QVector<MapPoint> trackSegmentsOnMap(const QString& focus, qint64 trackId, QString* message) override;
@@ -71,7 +72,7 @@ private:
     void attach(quint64 uiJob, JobId engineJob);
     void onEngineUpdate(const JobInfo& info);
     void finishUiJob(quint64 uiJob, JobsPanel::Outcome outcome, const QString& message);
-    quint64 startAnalysis(bool force, QString* error, quint64 reuseUiJob = 0);
+    quint64 startAnalysis(bool force, QString* error, quint64 reuseUiJob = 0, const QVector<qint64>& only = {});
     std::shared_ptr<LibrarySession> session() const;
     DistanceMatrix distanceMatrix(const QString& focus, const std::vector<int64_t>& only, int maxTracks);
 

@@ -175,6 +175,14 @@ public:
         return false;
     }
 
+    // Analyses these tracks again under every focus (e.g. after a file was edited), as a job.
+    virtual quint64 reanalyseTracks(const QVector<qint64>& trackIds, QString* error)
+    {
+        Q_UNUSED(trackIds);
+        if (error) *error = QStringLiteral("re-analysis of single tracks is not available");
+        return 0;
+    }
+
     // Imports every folder imported before again (new, changed, moved and vanished files), as an
     // import job; 0 with *error set when there is none.
     virtual quint64 rescanFolders(QString* error)

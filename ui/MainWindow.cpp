@@ -924,6 +924,10 @@ void MainWindow::showTrackMenu(const QPoint& pos)
     auto* stems = menu->addAction(tr("Export S&tems…"), this, &MainWindow::exportStemsDialog);
     stems->setEnabled(ids.size() == 1);
     menu->addAction(tr("Export &Playlist…"), this, &MainWindow::exportPlaylistDialog);
+    menu->addAction(tr("Analyse &Again"), this, [this, ids] {
+        QString error;
+        if (!backend_->reanalyseTracks(ids, &error) && !error.isEmpty()) showError(tr("Analyse again"), error);
+    });
     const TrackRow* row = tracks_->track(at.data(TrackTableModel::TrackIdRole).toLongLong());
     const QString path = row ? row->path : QString();
     auto* folder = menu->addAction(tr("Show in &Folder"), this, [path] {

@@ -15,7 +15,9 @@ std::vector<int64_t> AnalysisScheduler::pendingTracks(LibraryStore& store) const
     const auto statuses = store.analysisStatuses(models);
     static const std::map<Focus, std::string> none;
     std::vector<int64_t> out;
+    const auto& only = analyzer_->options().tracks;
     for (const auto& t : store.tracks()) {
+        if (!only.empty() && std::find(only.begin(), only.end(), t.id) == only.end()) continue;
         auto it = statuses.find(t.id);
         const auto& done = it == statuses.end() ? none : it->second;
         if (analyzer_->needsWork(t.status, done)) {

@@ -23,6 +23,7 @@ class Separator;
 
 struct AnalysisOptions {
     std::vector<Focus> focuses;     // empty: every focus with an embedder
+    std::vector<int64_t> tracks;    // empty: every track that needs work; else only these
     bool redo = false;              // recompute focuses that already have a result
     bool retryErrors = false;       // also analyse tracks/focuses recorded as errors
     bool retrySkipped = false;      // also retry focuses skipped for lack of stems

@@ -171,6 +171,18 @@ private Q_SLOTS:
         }
         QVERIFY(sawNew);
         QVERIFY(sawMissing);
+
+        // One track analysed again: a job of its own, titled for it.
+        QSignalSpy started(&b, &LibraryBackend::jobStarted);
+        finished.clear();
+        qint64 present = -1;
+        for (const auto& r : rows)
+            if (r.path.endsWith("b.wav")) present = r.id;
+        QVERIFY(b.reanalyseTracks({present}, &error) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(b.activeJobs() == 0 && finished.count() >= 1, 30000);
+        QVERIFY2(started.count() >= 1 && started.at(0).at(1).toString().contains("1 track"),
+                 qPrintable(started.value(0).value(1).toString()));
+        QVERIFY(!b.reanalyseTracks({}, &error));
     }
 
     void badLibraryPathKeepsState()

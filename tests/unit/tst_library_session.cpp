@@ -417,6 +417,16 @@ private Q_SLOTS:
         QCOMPARE(int(session.neighbours(kept, Focus::Mix, 10).size()), 4);
         QCOMPARE(session.removeTracks({gone}), 0);
         QVERIFY(session.store()->checkConsistency().empty());
+
+        // Analysing chosen tracks again: only those get jobs, even with everything done already.
+        AnalysisOptions again = session.defaultAnalysisOptions();
+        again.redo = true;
+        again.tracks = {kept};
+        JobEngine one(1);
+        const auto batch = session.submitAnalysis(one, again);
+        QCOMPARE(int(batch.jobs.size()), 1);
+        one.waitAll();
+        QCOMPARE(session.store()->track(kept)->status, std::string(track_status::kAnalysed));
     }
 
     void noModelsSaysWhereItLooked()
