@@ -108,6 +108,9 @@ int analyze(int argc, char** argv)
     opts.retryErrors = args.has("retry-errors");
     opts.retrySkipped = args.has("retry-skipped");
     opts.redo = args.has("redo");
+    // --tracks A,B (ids or paths): only these, every focus again (the window's "Analyse Again").
+    for (const auto& ref : splitList(args.get("tracks"))) opts.tracks.push_back(session.resolveTrack(ref));
+    if (!opts.tracks.empty()) opts.redo = true;
     const auto run = runAnalysis(session, workersArg(args), args.has("quiet"), opts);
     const auto& p = run.progress;
     std::cout << (run.interrupted ? "cancelled" : "done") << ": "
@@ -386,6 +389,7 @@ const CommandRegistration regAnalyze(
      "  --embedder baseline  a model-free random projection of log-mel statistics (for trying things out)\n"
      "  --separator PATH     separator model for tracks without stem files (default models/separator);\n"
      "  --no-separator       analyse such tracks' mix focus only. Separated stems are cached in LIB.sqlite.stems/\n"
+     "  --tracks A,B         only these tracks (ids or paths), every focus again\n"
      "  Results are committed per track and focus; interrupting and re-running resumes.",
      analyze});
 const CommandRegistration regStatus({"library status", "summarise a library (tracks, analyses, errors)",
