@@ -753,13 +753,19 @@ void MainWindow::refreshMap()
 
 void MainWindow::refreshMapOverlay()
 {
-    const quint64 gen = ++overlayGen_;
     auto* act = findChild<QAction*>(QStringLiteral("trackSegmentsOnMap"));
     // Only over the drawn track map of the current focus (one still computing would not match it).
     if (!act || !act->isChecked() || currentTrack_ < 0 || mapShown_.isEmpty() || mapShown_ != currentFocus()) {
+        ++overlayGen_;
         map_->setOverlay({});
         return;
     }
+    // Computed when the map is looked at (the tab switch asks again), and once per track and map.
+    if (tabs_->currentIndex() != 0) return;
+    const QString key = mapShown_ + QLatin1Char('|') + QString::number(currentTrack_);
+    if (!map_->overlay().isEmpty() && map_->overlay().front().trackId == currentTrack_ && overlayKey_ == key) return;
+    overlayKey_ = key;
+    const quint64 gen = ++overlayGen_;
     LibraryBackend* b = backend_.get();
     const QString focus = currentFocus();
     const qint64 track = currentTrack_;
@@ -817,7 +823,10 @@ void MainWindow::onCurrentTabChanged()
 {
     // The map and the heatmap are only computed when looked at.
     switch (tabs_->currentIndex()) {
-    case 0: refreshMap(); break;
+    case 0:
+        refreshMap();
+        refreshMapOverlay();
+        break;
     case 1: refreshHeatmap(); break;
     default: break;
     }

@@ -210,6 +210,7 @@ private:
     quint64 neighbourGen_ = 0, compareGen_ = 0, mapGen_ = 0, overlayGen_ = 0, heatGen_ = 0, matchGen_ = 0;
     std::shared_ptr<std::atomic<bool>> mapCancel_;
     QString mapShown_; // the focus whose track map is drawn ("" = none, or a segment map)
+    QString overlayKey_; // focus|track of the segment overlay last asked for
     QString mapFocus_, heatFocus_; // what the map/heatmap currently show ("" = stale); heatFocus_ includes the selection
     QString lastError_;
     bool demoOffered_ = false;

@@ -2,6 +2,8 @@
 // an audio device (transport bar disabled), playing a neighbour's matching segment, heatmap of a
 // multi-selection, bad input, filter shortcut. No engine, no models, no sound card needed.
 #include <QApplication>
+
+#include <atomic>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -115,8 +117,10 @@ public:
         for (int i = 0; i < 12; ++i) pts << MapPoint{double(i % 4), double(i / 4), 100 + i % 6, i, QStringLiteral("Song %1").arg(i % 6), "rock", 0.25 * i};
         return pts;
     }
+    std::atomic<int> overlayCalls{0};
     QVector<MapPoint> trackSegmentsOnMap(const QString&, qint64 trackId, QString*) override
     {
+        ++overlayCalls;
         QVector<MapPoint> pts;
         for (int s = 0; s < 3; ++s) pts << MapPoint{0.3 + 0.7 * s, 0.5, trackId, s, QStringLiteral("Song"), "rock", 1.5 * s};
         return pts;
@@ -234,6 +238,21 @@ private Q_SLOTS:
         // Clicking a segment keeps the track and plays from that moment.
         QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, map->overlayViewPosOf(2));
         QCOMPARE(w_->currentTrack(), 102);
+        QVERIFY(w_->waitUntilIdle(20000));
+        // Asked once per track and only while the map is looked at.
+        const int calls = backend_->overlayCalls;
+        w_->tabs()->setCurrentIndex(1);
+        QVERIFY(w_->selectTrack(104));
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(backend_->overlayCalls.load(), calls);
+        w_->tabs()->setCurrentIndex(0);
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(backend_->overlayCalls.load(), calls + 1);
+        QCOMPARE(map->overlay().front().trackId, 104);
+        w_->tabs()->setCurrentIndex(1);
+        w_->tabs()->setCurrentIndex(0);
+        QVERIFY(w_->waitUntilIdle(20000));
+        QCOMPARE(backend_->overlayCalls.load(), calls + 1);  // the same track: not asked again
     }
 
     void mapClickSelectsTrackAndTriesSegment()
