@@ -36,6 +36,21 @@ TrackMeta metaOf(const TrackRecord& t)
     return out;
 }
 
+// The window's map point of a stored one: `segment` is the point's index within its track (-1: a
+// whole track), title and first tag from `meta`.
+MapPoint mapPointOf(const SegmentMapPoint& p, const TrackMeta& meta, int segment)
+{
+    MapPoint m;
+    m.x = p.x;
+    m.y = p.y;
+    m.trackId = p.trackId;
+    m.segment = segment;
+    m.track = meta.title;
+    m.tag = meta.tags.value(0);
+    m.startSeconds = p.startSeconds;
+    return m;
+}
+
 TrackMeta metaOf(LibraryStore& store, int64_t id)
 {
     const auto t = store.track(id);
@@ -630,15 +645,7 @@ QVector<MapPoint> CoreLibraryBackend::mapPoints(const QString& focusId, MapLevel
         for (const auto& p : points) {
             auto it = meta.find(p.trackId);
             if (it == meta.end()) it = meta.emplace(p.trackId, TrackMeta{QString::number(p.trackId), {}, {}}).first;
-            MapPoint m;
-            m.x = p.x;
-            m.y = p.y;
-            m.trackId = p.trackId;
-            m.segment = tracks ? -1 : segIndex[p.trackId]++;
-            m.track = it->second.title;
-            m.tag = it->second.tags.value(0);
-            m.startSeconds = p.startSeconds;
-            out.push_back(m);
+            out.push_back(mapPointOf(p, it->second, tracks ? -1 : segIndex[p.trackId]++));
         }
     } catch (const std::exception& e) {
         if (message) *message = qs(e.what());
@@ -692,17 +699,7 @@ QVector<MapPoint> CoreLibraryBackend::trackSegmentsOnMap(const QString& focusId,
         const auto points = s->trackSegmentsOnMap(*focus, trackId);
         const TrackMeta meta = metaOf(*s->store(), trackId);
         out.reserve(int(points.size()));
-        for (size_t i = 0; i < points.size(); ++i) {
-            MapPoint m;
-            m.x = points[i].x;
-            m.y = points[i].y;
-            m.trackId = trackId;
-            m.segment = int(i);
-            m.track = meta.title;
-            m.tag = meta.tags.value(0);
-            m.startSeconds = points[i].startSeconds;
-            out.push_back(m);
-        }
+        for (size_t i = 0; i < points.size(); ++i) out.push_back(mapPointOf(points[i], meta, int(i)));
     } catch (const std::exception& e) {
         if (message) *message = qs(e.what());
         return {};

@@ -226,10 +226,11 @@ int LibraryStore::removeTracks(const std::vector<int64_t>& ids)
     Lock l(mutex_);
     sql::Transaction tx(*db_);
     int removed = 0;
+    Statement d(*db_, "DELETE FROM tracks WHERE id = ?");
     for (int64_t id : ids) {
-        Statement d(*db_, "DELETE FROM tracks WHERE id = ?");
         d.bind(1, id).run();
         removed += db_->changes();
+        d.reset();
     }
     tx.commit();
     return removed;
