@@ -195,7 +195,7 @@ QString CoreLibraryBackend::playablePath(qint64 trackId, const QString& focus)
     try {
         const auto t = s->store()->track(trackId);
         if (!t) return {};
-        if (focus != QLatin1String("mix")) {
+        if (FocusSelector::hasStem(focus)) {
             const auto stems = s->store()->stems(trackId);
             if (auto it = stems.find(focus.toStdString()); it != stems.end() && QFileInfo::exists(qs(it->second)))
                 return qs(it->second);

@@ -186,7 +186,7 @@ void ListeningTestPanel::buildSetupPage()
     mode_->addItem(tr("ABX discrimination (is X = A or B?)"), QStringLiteral("abx"));
     form->addRow(tr("Test:"), mode_);
     focus_ = new QComboBox(setupBox);
-    for (const QString& f : FocusSelector::builtinFocuses()) focus_->addItem(focusLabel(f), f);
+    for (const QString& f : FocusSelector::instrumentFocuses()) focus_->addItem(focusLabel(f), f);
     focus_->setCurrentIndex(1);
     form->addRow(tr("Focus:"), focus_);
     trials_ = new QSpinBox(setupBox);

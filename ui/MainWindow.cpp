@@ -598,7 +598,7 @@ void MainWindow::onTrackSelected(qint64 id)
 void MainWindow::onFocusChanged(const QString& focus)
 {
     statusBar()->showMessage(tr("Focus: %1").arg(focusLabel(focus)), 3000);
-    neighbours_->setStemLabel(focus == QLatin1String("mix") ? QString() : focusLabel(focus));
+    neighbours_->setStemLabel(FocusSelector::hasStem(focus) ? focusLabel(focus) : QString());
     refreshNeighbours();
     onCurrentTabChanged();
     updateStatus();
@@ -1182,7 +1182,7 @@ void MainWindow::startPlayback(qint64 trackId, const QString& focus, double star
     const QString title = row && !row->title.isEmpty() ? row->title : QFileInfo(row ? row->path : path).completeBaseName();
     // Say what is heard: the mix, the focus's stem, or the mix standing in for a missing stem.
     QString source = tr("mix");
-    if (focus != QLatin1String("mix")) {
+    if (FocusSelector::hasStem(focus)) {
         const bool stem = !path.isEmpty() && (!row || QFileInfo(path).absoluteFilePath() != QFileInfo(row->path).absoluteFilePath());
         source = stem ? tr("%1 stem").arg(focusLabel(focus)) : tr("mix (no %1 stem)").arg(focusLabel(focus).toLower());
     }

@@ -249,7 +249,7 @@ QWizardPage* TrainingWizard::buildModelPage()
     auto* what = new QGroupBox(tr("What to learn"));
     auto* f1 = new QFormLayout(what);
     focus_ = new QComboBox;
-    for (Focus f : kAllFocuses) focus_->addItem(QString::fromLatin1(focusName(f)), QString::fromLatin1(focusName(f)));
+    for (Focus f : kInstrumentFocuses) focus_->addItem(QString::fromLatin1(focusName(f)), QString::fromLatin1(focusName(f)));
     focus_->setToolTip(tr("The instrument the model listens to: its stem of every song (the mix for 'mix')."));
     mode_ = new QComboBox;
     mode_->addItem(tr("Track-based triplets"), QString::fromLatin1(trainModeName(TrainMode::TrackTriplets)));

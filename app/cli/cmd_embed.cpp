@@ -30,7 +30,7 @@ int run(int argc, char** argv)
     CliArgs args(argc, argv, {"json"});
     if (args.positional().empty()) throw UsageError("expected: embed AUDIO [AUDIO...] --focus F [--out X.npy] [--json]");
     const auto focus = focusFromName(args.get("focus", "mix"));
-    if (!focus) throw UsageError("unknown focus '" + args.get("focus") + "' (mix, drums, bass, piano, guitar)");
+    if (!focus) throw UsageError("unknown focus '" + args.get("focus") + "' (mix, drums, bass, piano, guitar, style)");
     const std::string root = args.get("models", defaultModelsRoot());
     std::vector<std::string> problems;
     const auto pipelines = standardMixPipelines(root, *focus, {"default"}, &problems);
@@ -38,6 +38,7 @@ int run(int argc, char** argv)
         throw std::runtime_error("no " + std::string(focusName(*focus)) + " pipeline under " + root +
                                  (problems.empty() ? std::string() : ": " + problems.front()));
     const auto& p = pipelines.front();
+    const SegmentConfig grid = segmentConfigFor(*p.embedder);
     DecodeOptions d;
     d.targetSampleRate = kAnalysisSampleRate;
     const std::string out = args.get("out");
@@ -66,11 +67,11 @@ int run(int argc, char** argv)
             nlohmann::json j{{"file", input},
                              {"focus", focusName(*focus)},
                              {"model", p.embedder->modelId()},
-                             {"input", pipelineInputName(p.input == PipelineInput::SeparatedPart && *focus == Focus::Mix
+                             {"input", pipelineInputName(p.input == PipelineInput::SeparatedPart && !focusHasStem(*focus)
                                                              ? PipelineInput::Mix
                                                              : p.input)},
-                             {"segment_seconds", 3.0},
-                             {"hop_seconds", 1.5}};
+                             {"segment_seconds", grid.lengthSeconds},
+                             {"hop_seconds", grid.hopSeconds}};
             auto& segs = j["segments"] = nlohmann::json::array();
             for (int r = 0; r < e.segments.rows; ++r)
                 segs.push_back({{"start", e.startSeconds[size_t(r)]},

@@ -2,6 +2,7 @@
 
 #include "analysis/ModelsRoot.h"
 #include "embedding/TorchEmbedder.h"
+#include "ranking/RankEmbedder.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -21,10 +22,16 @@ std::mutex& factoryMutex()
 // LibTorch models: the CLI and the GUI then load them without any set-up of their own.
 EmbedderFactory& factorySlot()
 {
-    static EmbedderFactory f = &makeTorchEmbedder;
+    static EmbedderFactory f = &makeModelEmbedder;
     return f;
 }
 }  // namespace
+
+std::shared_ptr<const Embedder> makeModelEmbedder(Focus focus, const std::string& modelDir)
+{
+    if (auto e = makeRankEmbedder(focus, modelDir)) return e;
+    return makeTorchEmbedder(focus, modelDir);
+}
 
 void setEmbedderFactory(EmbedderFactory factory)
 {

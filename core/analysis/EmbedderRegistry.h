@@ -1,8 +1,8 @@
 #pragma once
 // Where embedders come from. The engine only ever sees an EmbedderSet (one embedder per focus).
 // Model files live in <models root>/<focus>/ ; turning such a folder into an Embedder is the job
-// of the installed factory: the LibTorch loader (makeTorchEmbedder) unless another one was set with
-// setEmbedderFactory (tests install their own).
+// of the installed factory: makeModelEmbedder (the shipped model kinds) unless another one was set
+// with setEmbedderFactory (tests install their own).
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,7 +19,11 @@ using EmbedderSet = std::map<Focus, std::shared_ptr<const Embedder>>;
 using EmbedderFactory = std::function<std::shared_ptr<const Embedder>(Focus focus, const std::string& modelDir)>;
 
 void setEmbedderFactory(EmbedderFactory factory);
-EmbedderFactory embedderFactory();  // makeTorchEmbedder unless replaced (may be set to empty)
+EmbedderFactory embedderFactory();  // makeModelEmbedder unless replaced (may be set to empty)
+
+// The default factory: a folder with model.rank holds a learning-to-rank model (RankEmbedder, the
+// style focus), one with model.pt an instrument-similarity CNN (TorchEmbedder); nullptr otherwise.
+std::shared_ptr<const Embedder> makeModelEmbedder(Focus focus, const std::string& modelDir);
 
 // findModelsRoot().root: $STEMSCOPE_MODELS, else the installed models, else the source tree's.
 std::string defaultModelsRoot();

@@ -4,6 +4,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <cmath>
 
 #include "dsp/MelSpectrogram.h"
 
@@ -51,6 +54,56 @@ std::vector<Matrix> segmentLogMels(const std::vector<float>& signal, const Segme
             std::copy(m.row(src), m.row(src) + bands, fixed.row(r));
         }
         out.push_back(std::move(fixed));
+    }
+    return out;
+}
+
+CqtConfig cqtConfigAt(double sampleRate)
+{
+    CqtConfig c;
+    c.hop = int(std::lround(double(c.hop) * sampleRate / c.sampleRate));
+    c.sampleRate = sampleRate;
+    return c;
+}
+
+SegmentConfig segmentConfigFor(const Embedder& embedder, const SegmentConfig& base)
+{
+    const double len = embedder.segmentSeconds();
+    if (!(len > 0) || len == base.lengthSeconds) return base;
+    SegmentConfig c = base;
+    c.hopSeconds = base.hopSeconds * len / base.lengthSeconds;
+    c.lengthSeconds = len;
+    return c;
+}
+
+SegmentFeatureReader::SegmentFeatureReader(const std::vector<float>& signal, const SegmentPlan& plan,
+                                           const Embedder& embedder)
+    : signal_(signal), plan_(plan), kind_(embedder.features()), bands_(embedder.featureBands()),
+      frames_(embedder.segmentFrames())
+{
+}
+
+std::vector<Matrix> SegmentFeatureReader::read(size_t first, size_t count)
+{
+    if (kind_ == EmbedderFeatures::LogMel) return segmentLogMels(signal_, plan_, first, count, bands_, frames_);
+    const CqtConfig cfg = cqtConfigAt(plan_.sampleRate);
+    if (!haveCqt_) {
+        cqt_ = Cqt(cfg).compute(signal_);
+        haveCqt_ = true;
+    }
+    if (cqt_.cols != bands_)
+        throw std::runtime_error("the model reads " + std::to_string(bands_) + " CQT bins; the analysis computes " +
+                                 std::to_string(cqt_.cols));
+    std::vector<Matrix> out;
+    const size_t end = std::min(plan_.segments.size(), first + count);
+    for (size_t i = first; i < end; ++i) {
+        const long long row0 = std::llround(double(plan_.segments[i].startSample) / double(cfg.hop));
+        Matrix m(frames_, bands_);
+        for (int r = 0; r < frames_; ++r) {
+            const long long src = std::min<long long>(row0 + r, cqt_.rows - 1);
+            std::copy(cqt_.row(int(src)), cqt_.row(int(src)) + bands_, m.row(r));
+        }
+        out.push_back(std::move(m));
     }
     return out;
 }

@@ -225,7 +225,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
     auto signalFor = [&](Focus f) -> FocusSignal {
         FocusSignal s;
         // The mix model listens to the mix for every focus: no stems, no separation.
-        if (f == Focus::Mix || embedders_.at(f)->input() == EmbedderInput::Mix) {
+        if (!focusHasStem(f) || embedders_.at(f)->input() == EmbedderInput::Mix) {
             s.borrowed = &mix.samples;
             s.source = "mix";
             return s;
@@ -293,12 +293,12 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
             done[f] = sig.error ? analysis_status::kError : analysis_status::kSkipped;
             continue;
         }
-        const auto plan = planSegments(sig.samples(), kAnalysisSampleRate, options_.segments);
+        const SegmentConfig grid = segmentConfigFor(emb, options_.segments);
+        const auto plan = planSegments(sig.samples(), kAnalysisSampleRate, grid);
         if (plan.segments.empty()) {
-            store_->saveAnalysisOutcome(trackId, f, emb.modelId(), analysis_status::kSilent,
-                                        "no non-silent " + std::to_string(int(options_.segments.lengthSeconds)) +
-                                            " s segment",
-                                        sig.source);
+            char what[96];
+            std::snprintf(what, sizeof what, "no non-silent %.3g s segment", grid.lengthSeconds);
+            store_->saveAnalysisOutcome(trackId, f, emb.modelId(), analysis_status::kSilent, what, sig.source);
             done[f] = analysis_status::kSilent;
             ++result.focusesDone;
             continue;
@@ -306,11 +306,12 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         Matrix all(0, emb.dimension());
         std::vector<double> starts;
         const size_t batch = size_t(std::max(1, options_.batchSegments));
+        SegmentFeatureReader features(sig.samples(), plan, emb);
         for (size_t first = 0; first < plan.segments.size(); first += batch) {
             progress(base + span * double(first) / double(plan.segments.size()),
                      std::string(focusName(f)) + ": embedding " + std::to_string(first) + "/" +
                          std::to_string(plan.segments.size()));
-            const auto mels = segmentLogMels(sig.samples(), plan, first, batch, emb.featureBands(), emb.segmentFrames());
+            const auto mels = features.read(first, batch);
             const Matrix e = emb.embed(mels);
             if (e.rows != int(mels.size()) || e.cols != emb.dimension())
                 throw std::runtime_error("embedder " + emb.modelId() + " returned a wrong-shaped matrix");

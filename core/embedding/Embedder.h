@@ -12,6 +12,10 @@ namespace stemscope {
 // mix for the mix focus), or the whole mix whatever the focus (the multi-focus mix model).
 enum class EmbedderInput { FocusSignal, Mix };
 
+// What each input segment is: log-mel frames (the instrument-similarity models) or constant-Q
+// frames (the learning-to-rank model). The engine computes them (analysis/SegmentFeatures).
+enum class EmbedderFeatures { LogMel, Cqt };
+
 class Embedder {
 public:
     virtual ~Embedder() = default;
@@ -22,6 +26,9 @@ public:
     // One L2-normalised row per segment (each segment: segmentFrames() x featureBands()).
     virtual Matrix embed(const std::vector<Matrix>& segments) const = 0;
     virtual EmbedderInput input() const { return EmbedderInput::FocusSignal; }
+    virtual EmbedderFeatures features() const { return EmbedderFeatures::LogMel; }
+    // Audio seconds per segment; 0: the analysis's own segments (3 s).
+    virtual double segmentSeconds() const { return 0; }
 };
 
 // Mean of the rows, re-normalised to unit length: the paper's per-track centroid.

@@ -25,7 +25,7 @@ struct ModelSpec {
     int dim = 128;                                 // embedding size
     std::array<int, 4> channels{128, 128, 128, 128}; // conv block widths
     // > 0: the output is `subspaces` equal blocks of dim / subspaces, each L2-normalised on its own
-    // (the multi-focus mix model: one block per Focus, in kAllFocuses order). 0: one unit vector.
+    // (the multi-focus mix model: one block per Focus, in kInstrumentFocuses order). 0: one unit vector.
     int subspaces = 0;
     int subspaceDim() const { return subspaces > 0 ? dim / subspaces : dim; }
     bool operator==(const ModelSpec& o) const

@@ -15,7 +15,7 @@ EvaluationRun evaluateRun(const std::map<Focus, FeatureSet>& features,
                           const std::map<Focus, std::shared_ptr<const Embedder>>& embedders, int k, int mrrTopK)
 {
     EvaluationRun run;
-    for (Focus f : kAllFocuses)
+    for (Focus f : kInstrumentFocuses)
         if (features.count(f) && embedders.count(f) && embedders.at(f)) run.focuses.push_back(f);
     if (run.focuses.empty()) throw std::runtime_error("evaluation: no focus has both features and a model");
     // Songs present in every focus (a silent stem yields no segments).

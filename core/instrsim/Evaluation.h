@@ -29,7 +29,7 @@ struct FocusResult {
 struct EvaluationRun {
     std::string label;                          // e.g. the models folder
     std::vector<std::string> songs;             // songs present in every evaluated focus
-    std::vector<Focus> focuses;                 // evaluated, in kAllFocuses order
+    std::vector<Focus> focuses;                 // evaluated, in kInstrumentFocuses order
     std::map<Focus, FocusResult> results;
     std::map<std::pair<Focus, Focus>, double> pearson;  // (a, b) with a before b
     std::map<std::pair<Focus, Focus>, double> spearman;

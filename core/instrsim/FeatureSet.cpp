@@ -20,7 +20,7 @@ std::vector<std::string> listCorpusSongs(const std::string& corpusDir)
     for (const auto& e : fs::directory_iterator(corpusDir)) {
         if (!e.is_directory()) continue;
         bool any = false;
-        for (Focus f : kAllFocuses) any = any || !stemFileFor(e.path().string(), f).empty();
+        for (Focus f : kInstrumentFocuses) any = any || !stemFileFor(e.path().string(), f).empty();
         if (any) out.push_back(e.path().filename().string());
     }
     std::sort(out.begin(), out.end());

@@ -145,7 +145,7 @@ std::string LibraryListening::playablePath(int64_t trackId, Focus focus, bool* i
     if (isStem) *isStem = false;
     const auto t = library_->track(trackId);
     if (!t) return {};
-    if (focus != Focus::Mix) {
+    if (focusHasStem(focus)) {
         const std::string name = focusName(focus);
         auto stems = library_->stems(trackId);
         if (stems.find(name) == stems.end()) stems = findCorpusStems(t->path);
@@ -183,7 +183,7 @@ TrialAudio LibraryListening::prepareTrial(const Trial& t, double excerptSeconds,
     for (auto [id, start] : {std::pair{t.x, t.xStart}, std::pair{t.a, t.aStart}, std::pair{t.b, t.bStart}}) {
         bool stem = false;
         const std::string path = playablePath(id, t.focus, &stem);
-        if (t.focus != Focus::Mix && !stem) missing.push_back(trackName(id));
+        if (focusHasStem(t.focus) && !stem) missing.push_back(trackName(id));
         sources.push_back({path, start});
     }
     if (!missing.empty()) {

@@ -76,7 +76,7 @@ TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<
     if (p.input == PipelineInput::CleanPart) {
         if (!cleanPart) throw std::invalid_argument("pipeline " + p.name + " needs the clean part");
         signal = cleanPart;
-    } else if (p.input == PipelineInput::SeparatedPart && focus != Focus::Mix) {
+    } else if (p.input == PipelineInput::SeparatedPart && focusHasStem(focus)) {
         if (!p.separator) throw std::invalid_argument("pipeline " + p.name + " has no separator");
         auto in = mix;
         const double rate = p.separator->sampleRate();
@@ -87,12 +87,13 @@ TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<
         separated = rate != kAnalysisSampleRate ? resample(it->second, rate, kAnalysisSampleRate) : std::move(it->second);
         signal = &separated;
     }
-    const auto plan = planSegments(*signal);
+    const auto plan = planSegments(*signal, kAnalysisSampleRate, segmentConfigFor(*p.embedder));
     TrackEmbedding out;
     out.segments = Matrix(0, p.embedder->dimension());
     const size_t batch = 64;
+    SegmentFeatureReader features(*signal, plan, *p.embedder);
     for (size_t first = 0; first < plan.segments.size(); first += batch) {
-        const auto mels = segmentLogMels(*signal, plan, first, batch, p.embedder->featureBands(), p.embedder->segmentFrames());
+        const auto mels = features.read(first, batch);
         const Matrix e = p.embedder->embed(mels);
         out.segments.data.insert(out.segments.data.end(), e.data.begin(), e.data.end());
         out.segments.rows += e.rows;
@@ -164,7 +165,7 @@ std::vector<MixPipeline> standardMixPipelines(const std::string& root, Focus foc
             std::vector<std::string> why;
             const auto set = loadEmbedders(root, {focus}, &why);
             if (auto it = set.find(focus); it != set.end()) p.embedder = it->second;
-            if (p.embedder && p.embedder->input() == EmbedderInput::FocusSignal && focus != Focus::Mix) {
+            if (p.embedder && p.embedder->input() == EmbedderInput::FocusSignal && focusHasStem(focus)) {
                 p.input = PipelineInput::SeparatedPart;
                 p.separator = sep();
             }

@@ -1,6 +1,6 @@
 #pragma once
 // Trainer of the multi-focus mix model: one EmbeddingNet on the mix log-mel whose output is split
-// into one unit-length block per focus (ModelSpec::subspaces = 5, kAllFocuses order), trained with
+// into one unit-length block per focus (ModelSpec::subspaces = 5, kInstrumentFocuses order), trained with
 // the masked triplet loss: for focus f only f's block enters the cosine distance. Batches come from
 // PseudoMixSampler; per focus, every (anchor, positive, negative) of the batch under the focus's
 // labels enters the loss (batch-all, mean over the active ones), so the designed hard negative

@@ -5,7 +5,7 @@
 // (the first sometimes A's own real mix; the others the same segment or another one), and one hard
 // negative: another song's f-part under the first item's accompaniment. A group for the mix focus
 // is K segments of A's mix and one of another song's. Every item carries one label per focus
-// (kAllFocuses order): for its group's focus, the song that focus's part (or mix) comes from; for
+// (kInstrumentFocuses order): for its group's focus, the song that focus's part (or mix) comes from; for
 // the other focuses a unique negative id, so an item is a positive only where it shares the part
 // its group is about. The masked triplet loss compares items focus by focus in that focus's
 // subspace, with these labels.
@@ -46,7 +46,7 @@ struct PseudoMixBatch {
     int groupSize = 0;                            // K + 1: items of group g are [g * groupSize, (g + 1) * groupSize)
     std::vector<float> logMel;                    // items x frames x bands, dB
     std::array<std::vector<int64_t>, 5> labels;   // per focus, per item
-    std::vector<int> groupFocus;                  // per group: index into kAllFocuses
+    std::vector<int> groupFocus;                  // per group: index into kInstrumentFocuses
 };
 
 class PseudoMixSampler {

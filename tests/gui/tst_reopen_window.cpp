@@ -113,7 +113,7 @@ private Q_SLOTS:
         auto w = openWindow();
         QVERIFY(w);
         expectPopulated(*w, 5);
-        QCOMPARE(w->backend()->capabilities(), QStringLiteral("analysis ready; no model installed for Bass, Piano, Guitar"));
+        QCOMPARE(w->backend()->capabilities(), QStringLiteral("analysis ready; no model installed for Bass, Piano, Guitar, Style (tags)"));
     }
 
     void exclusionsAndPlaylistFromTheWindow()

@@ -82,7 +82,7 @@ private Q_SLOTS:
     {
         shots_ = qEnvironmentVariable("STEMSCOPE_SCREENSHOT_DIR");
         qputenv("STEMSCOPE_MODELS", dir_.filePath("models").toUtf8());
-        setEmbedderFactory(&makeTorchEmbedder);
+        setEmbedderFactory(&makeModelEmbedder);
         corpus_ = dir_.filePath("corpus");
         test::writeSyntheticMultitrack(corpus_.toStdString());  // 6 songs x 8 s, mix + bass
         ModelSpec spec;  // the "installed" bass model: untrained, same input shape

@@ -348,12 +348,15 @@ private Q_SLOTS:
         QCOMPARE(f.currentFocus(), QString("bass"));
         QCOMPARE(changed.count(), 1);
         f.setExtraFocuses({"my-model", "drums"});
-        QCOMPARE(f.focuses().size(), 6);
+        QCOMPARE(f.focuses().size(), 7);  // six built-ins, one new extra (drums is already there)
         QVERIFY(f.setCurrentFocus("my-model"));
         QVERIFY(!f.setCurrentFocus("nonsense"));
         f.setExtraFocuses({});
         QCOMPARE(f.currentFocus(), QString("mix")); // the removed extra falls back to Mix
         QCOMPARE(FocusSelector::displayName("guitar"), QString("Guitar"));
+        QCOMPARE(FocusSelector::displayName("style"), QString("Style (tags)"));
+        QVERIFY(FocusSelector::hasStem("bass") && !FocusSelector::hasStem("style") && !FocusSelector::hasStem("mix"));
+        QVERIFY(!FocusSelector::instrumentFocuses().contains("style"));
     }
 
     void jobsPanelProgressAndCancel()

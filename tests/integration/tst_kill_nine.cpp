@@ -171,7 +171,7 @@ private Q_SLOTS:
         spec.channels = {8, 8, 8, 8};
         spec.dim = 16;
         writeUntrainedModel(spec, 3, path("models/bass/model.pt"));
-        setEmbedderFactory(&makeTorchEmbedder);
+        setEmbedderFactory(&makeModelEmbedder);
         TrainingJob job = test::tinyTrainingJob(corpus, path("work"));
         job.epochs = 40;
         TrainingEnvironment env;

@@ -45,7 +45,7 @@ private Q_SLOTS:
         spec.channels = {8, 8, 8, 8};
         spec.dim = 16;
         writeUntrainedModel(spec, 3, dir_.filePath("models/bass/model.pt").toStdString());
-        setEmbedderFactory(&makeTorchEmbedder);
+        setEmbedderFactory(&makeModelEmbedder);
     }
 
     void pauseResumeInstallRegister()

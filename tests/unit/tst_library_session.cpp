@@ -95,7 +95,7 @@ private Q_SLOTS:
         LibrarySession session(root("lib.sqlite"));
         session.loadInstalledModels(root("models"));
         QCOMPARE(int(session.embedders().size()), 2);
-        QCOMPARE(int(session.modelProblems().size()), 3);  // bass, piano, guitar: no folder
+        QCOMPARE(int(session.modelProblems().size()), 4);  // bass, piano, guitar, style: no folder
         // Installed but nothing analysed: the installed model, without results.
         FocusModel m = session.modelFor(Focus::Mix);
         QCOMPARE(m.modelId, std::string("fake-mix:v1"));

@@ -87,7 +87,7 @@ private Q_SLOTS:
         QVERIFY(whole.input() == EmbedderInput::Mix);
         const Matrix all = whole.embed(segs);
         int block = 0;
-        for (Focus f : kAllFocuses) {
+        for (Focus f : kInstrumentFocuses) {
             const TorchEmbedder e(model_, "", f);
             QCOMPARE(e.dimension(), 4);
             QVERIFY(e.input() == EmbedderInput::Mix);
@@ -175,7 +175,7 @@ private Q_SLOTS:
     void pipelinesFileChoosesEachFocusModel()
     {
         const std::string root = dir_.path().toStdString();
-        setEmbedderFactory(&makeTorchEmbedder);
+        setEmbedderFactory(&makeModelEmbedder);
         QCOMPARE(modelFolderFor(root, Focus::Drums), std::string("drums"));  // no file: the focus's own folder
         std::ofstream(fs::path(root) / "pipelines.json") << R"({"focus_models": {"drums": "mixfocus", "bass": "mixfocus"}})";
         QCOMPARE(modelFolderFor(root, Focus::Drums), std::string("mixfocus"));

@@ -32,8 +32,22 @@ QStringList FocusSelector::builtinFocuses()
     return ids;
 }
 
+QStringList FocusSelector::instrumentFocuses()
+{
+    QStringList ids;
+    for (Focus f : kInstrumentFocuses) ids << QString::fromLatin1(focusName(f));
+    return ids;
+}
+
+bool FocusSelector::hasStem(const QString& id)
+{
+    const auto f = focusFromName(id.toStdString());
+    return f && focusHasStem(*f);
+}
+
 QString FocusSelector::displayName(const QString& id)
 {
+    if (id == QLatin1String("style")) return tr("Style (tags)");
     if (builtinFocuses().contains(id) && !id.isEmpty()) return id.left(1).toUpper() + id.mid(1);
     return id;
 }
@@ -44,8 +58,13 @@ QAction* FocusSelector::addFocus(const QString& id)
     a->setCheckable(true);
     a->setData(id);
     a->setObjectName(QStringLiteral("focus_") + id);
-    a->setToolTip(id == QLatin1String("mix") ? tr("Mix: compare whole songs")
-                                             : tr("%1: compare songs by their %2 stem").arg(displayName(id), id));
+    if (id == QLatin1String("mix"))
+        a->setToolTip(tr("Mix: compare whole songs"));
+    else if (id == QLatin1String("style"))
+        a->setToolTip(tr("Style (tags): compare whole songs as the learning-to-rank model does, trained on tag "
+                         "similarity (style, groove, tempo, instruments)"));
+    else
+        a->setToolTip(tr("%1: compare songs by their %2 stem").arg(displayName(id), id));
     return a;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// Focus selector: Mix, Drums, Bass, Piano, Guitar, plus any extra model names (e.g. a model the
-// user trained). Exposes one exclusive, checkable QAction per focus so the same choice can live in
-// a toolbar, a menu and keyboard shortcuts (the main window gives the first five Ctrl+1..5).
+// Focus selector: Mix, Drums, Bass, Piano, Guitar, Style (tags), plus any extra model names (e.g. a
+// model the user trained). Exposes one exclusive, checkable QAction per focus so the same choice can
+// live in a toolbar, a menu and keyboard shortcuts (the main window gives the built-ins Ctrl+1..6).
 #include <QActionGroup>
 #include <QStringList>
 #include <QWidget>
@@ -15,8 +15,10 @@ class FocusSelector : public QWidget {
 public:
     explicit FocusSelector(QWidget* parent = nullptr);
 
-    static QStringList builtinFocuses();           // "mix", "drums", "bass", "piano", "guitar"
-    static QString displayName(const QString& id); // "Drums"; extra names are shown as given
+    static QStringList builtinFocuses();           // "mix", "drums", "bass", "piano", "guitar", "style"
+    static QStringList instrumentFocuses();        // the first five (the listening test's)
+    static QString displayName(const QString& id); // "Drums", "Style (tags)"; extra names as given
+    static bool hasStem(const QString& id);        // an instrument focus (played from its stem)
 
     void setExtraFocuses(const QStringList& ids);  // replaces previous extras; duplicates ignored
     QStringList focuses() const;                   // built-ins then extras
