@@ -33,7 +33,7 @@ RankFolds foldsArg(const CliArgs& a)
 
 int train(int argc, char** argv)
 {
-    CliArgs a(argc, argv);
+    CliArgs a(argc, argv, {"resume"});
     RankTrainRequest r;
     r.corpusDir = a.get("corpus");
     r.out = a.get("out");
@@ -60,10 +60,16 @@ int train(int argc, char** argv)
     r.train.timeBudgetSeconds = a.getDouble("budget", 0);
     r.train.threads = a.getInt("threads", 2);
     r.train.seed = uint64_t(a.getInt("seed", 1));
+    r.validateSongs = a.getInt("validate-songs", 0);
+    r.curvePath = a.get("curve");
+    if (!r.curvePath.empty() && r.validateSongs == 0) throw UsageError("--curve needs --validate-songs N");
+    r.resume = a.has("resume");
+    r.checkpoint = a.getInt("checkpoint", 1) != 0 || r.resume;
     r.log = [](const std::string& s) { std::cerr << s << std::endl; };
     const auto res = runRankTraining(r);
     std::cout << "trained " << r.mode << " on " << res.trainTracks << " songs: " << res.report.steps << " steps in "
               << res.report.seconds << " s (features " << res.featureSeconds << " s"
+              << (res.report.resumedFromEpoch > 0 ? ", resumed after epoch " + std::to_string(res.report.resumedFromEpoch) : "")
               << (res.report.stoppedByBudget ? ", stopped by --budget" : "") << ") -> " << r.out << "\n";
     return 0;
 }
@@ -140,6 +146,9 @@ const CommandRegistration regTrain(
      "  --holdout-every N                   every N-th song (sorted) is held out for evaluation (6)\n"
      "  --folds K --fold I [--fold-seed S]  cross-validation instead: --corpus A,B,... all songs dealt to K\n"
      "                                      folds (seeded shuffle); train on every fold but I\n"
+     "  --validate-songs N [--curve FILE.csv]  set N training songs aside; validation MAP/nDCG@20 after every\n"
+     "                                      epoch (the learning curve; never the evaluation's songs)\n"
+     "  --resume                            continue from OUT.ckpt (written after every epoch; --checkpoint 0: none)\n"
      "  --width N --threads N --seed N --cache DIR",
      train});
 const CommandRegistration regEval(

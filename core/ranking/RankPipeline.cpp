@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -102,15 +104,34 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
     else
         for (int i = 0; i < int(all.size()); ++i)
             if (!isHeldOut(i, r.holdoutEvery)) songs.push_back(all[size_t(i)]);
+    RankTrainResult res;
+    std::vector<RankSong> validation;
+    if (r.validateSongs > 0) {
+        if (r.validateSongs < 3 || size_t(r.validateSongs) * 2 > songs.size())
+            throw std::runtime_error("--validate-songs must be between 3 and half of the " + std::to_string(songs.size()) +
+                                     " training songs");
+        std::vector<RankSong> keep;
+        const double step = double(songs.size()) / r.validateSongs;
+        size_t next = 0;
+        for (size_t i = 0; i < songs.size(); ++i) {
+            const bool val = next < size_t(r.validateSongs) && i == size_t(step * double(next) + step / 2);
+            (val ? validation : keep).push_back(songs[i]);
+            if (val) ++next;
+        }
+        songs = std::move(keep);
+        res.validationSongs = int(validation.size());
+    }
     if (songs.size() < 3) throw std::runtime_error("need at least 3 training songs in " + r.corpusDir);
     say(r.log, std::to_string(songs.size()) + " training songs (" + std::to_string(all.size() - songs.size()) +
-                   " held out), focus " + r.focus);
+                   " held out" + (validation.empty() ? "" : ", " + std::to_string(validation.size()) + " of them for validation") +
+                   "), focus " + r.focus);
 
-    RankTrainResult res;
     res.trainTracks = int(songs.size());
     const auto t0 = Clock::now();
     const auto features = loadFeatures(songs, r.focus, r.cacheDir, r.log);
+    const auto valFeatures = validation.empty() ? std::vector<Matrix>{} : loadFeatures(validation, r.focus, r.cacheDir, r.log);
     res.featureSeconds = since(t0);
+    const Matrix valOracle = validation.empty() ? Matrix() : oracleFor(validation, TagVocabulary(tagsOf(validation)));
 
     const TagVocabulary vocab(tagsOf(songs));
     RankNetConfig cfg;
@@ -121,38 +142,69 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
     info.mode = r.mode;
     info.focus = r.focus;
     info.vocabulary = vocab.tags();
+    if (r.mode == "at") cfg.outputs = vocab.size();
+    info.net = cfg;
+    if (r.mode == "tl") info.mining = miningName(r.mining.strategy);
+    RankNet net(cfg, r.train.seed);
+
     TrainOptions opts = r.train;
-    if (!opts.onEpoch && r.log)
-        opts.onEpoch = [&](int e, double loss, double s) {
-            char b[128];
-            std::snprintf(b, sizeof b, "epoch %d loss %.4f (%.0f s)", e, loss, s);
-            r.log(b);
-        };
+    if (r.checkpoint) opts.checkpointPath = r.out + ".ckpt";
+    opts.resume = r.resume;
+    const bool appendCurve = r.resume && r.checkpoint && std::filesystem::exists(opts.checkpointPath);
+    std::ofstream curve;
+    if (!r.curvePath.empty() && !validation.empty()) {
+        curve.open(r.curvePath, appendCurve ? std::ios::app : std::ios::trunc);
+        if (!curve) throw std::runtime_error("cannot write " + r.curvePath);
+        if (!appendCurve) curve << "epoch,steps,seconds,loss,val_map,val_ndcg,val_rr,val_recall\n";
+    }
+    const auto userOnEpoch = r.train.onEpoch;
+    opts.onEpoch = [&](int e, double loss, double seconds) {
+        RankCurvePoint p;
+        p.epoch = e;
+        p.steps = e * opts.stepsPerEpoch;
+        p.seconds = seconds;
+        p.loss = loss;
+        char b[200];
+        if (!validation.empty()) {
+            std::vector<std::vector<float>> reps;
+            for (const auto& f : valFeatures) {
+                const auto mean = meanRow(net.infer(evenPatches(f, cfg.frames, 8)));
+                reps.push_back(r.mode == "at" ? vocab.vectorFromScores(mean) : mean);
+            }
+            const auto sc = evaluateRanking(valOracle, cosineSimilarity(stackRows(reps)));
+            p.map = sc.map.mean;
+            p.ndcg = sc.ndcg.mean;
+            p.rr = sc.rr.mean;
+            p.recall = sc.recall.mean;
+            res.curve.push_back(p);
+            if (curve.is_open()) {
+                curve << e << "," << p.steps << "," << seconds << "," << loss << "," << p.map << "," << p.ndcg << ","
+                      << p.rr << "," << p.recall << "\n";
+                curve.flush();
+            }
+            std::snprintf(b, sizeof b, "epoch %d loss %.4f (%.0f s)  validation MAP@20 %.3f nDCG@20 %.3f", e, loss,
+                          seconds, p.map, p.ndcg);
+        } else {
+            std::snprintf(b, sizeof b, "epoch %d loss %.4f (%.0f s)", e, loss, seconds);
+        }
+        say(r.log, b);
+        if (userOnEpoch) userOnEpoch(e, loss, seconds);
+    };
     if (r.mode == "tl") {
         const Matrix s = oracleFor(songs, vocab);
         const auto triplets = mineTriplets(s, rankedLists(s), r.mining);
         res.triplets = int(triplets.size());
         say(r.log, std::to_string(triplets.size()) + " triplets (" + miningName(r.mining.strategy) + ")");
-        info.mining = miningName(r.mining.strategy);
-        info.net = cfg;
-        RankNet net(cfg, r.train.seed);
         res.report = trainTriplets(net, features, triplets, opts);
-        info.trainSeconds = res.report.seconds;
-        info.steps = res.report.steps;
-        info.trainTracks = res.trainTracks;
-        saveRankModel(r.out, info, net);
     } else {
-        cfg.outputs = vocab.size();
-        info.net = cfg;
         std::vector<std::vector<float>> targets;
         for (const auto& s : songs) targets.push_back(vocab.multiHot(s.tags));
-        RankNet net(cfg, r.train.seed);
         res.report = trainTagger(net, features, targets, opts);
-        info.trainSeconds = res.report.seconds;
-        info.steps = res.report.steps;
-        info.trainTracks = res.trainTracks;
-        saveRankModel(r.out, info, net);
     }
+    info.trainSeconds = res.report.seconds;
+    info.steps = res.report.steps;
+    info.trainTracks = res.trainTracks;
+    saveRankModel(r.out, info, net);
     return res;
 }
 

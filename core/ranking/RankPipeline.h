@@ -46,10 +46,28 @@ struct RankTrainRequest {
     int width = 8;
     int dim = 128;
     TrainOptions train;
+    // Learning curve: validateSongs > 0 sets that many of the training songs aside (evenly spaced
+    // in name order, never the evaluation's held-out songs) and after every epoch scores the
+    // model's ranking of them against their own tag oracle; rows go to curvePath (CSV) if set.
+    int validateSongs = 0;
+    std::string curvePath;
+    // Checkpoint after every epoch at <out>.ckpt; resume continues from it (and appends to the curve).
+    bool checkpoint = false;
+    bool resume = false;
     RankLog log;
 };
 
+struct RankCurvePoint {
+    int epoch = 0;
+    int steps = 0;
+    double seconds = 0;
+    double loss = 0;
+    double map = 0, ndcg = 0, rr = 0, recall = 0; // validation, mean over the validation queries
+};
+
 struct RankTrainResult {
+    std::vector<RankCurvePoint> curve;  // this run's epochs (empty without validateSongs)
+    int validationSongs = 0;
     int trainTracks = 0;
     int triplets = 0;
     double featureSeconds = 0;

@@ -1,6 +1,8 @@
 #include "ranking/RankTrainer.h"
 
 #include <chrono>
+#include <filesystem>
+#include <sstream>
 #include <random>
 #include <stdexcept>
 
@@ -15,21 +17,88 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// The network's shape: torch loads parameters of another shape without complaint, so a checkpoint
+// says which network it belongs to.
+std::vector<int64_t> configSignature(const RankNetConfig& c)
+{
+    return {c.bins, c.frames, c.width, c.dim, c.outputs, int64_t(c.pooling)};
+}
+
+// One file: the network's archive bytes, the optimiser's state and the progress so far.
+void saveCheckpoint(const std::string& path, const RankNet& net, torch::optim::Adam& opt, const TrainReport& r,
+                    double seconds)
+{
+    std::ostringstream netBytes;
+    net.save(netBytes);
+    const std::string b = netBytes.str();
+    torch::serialize::OutputArchive a, optArchive;
+    a.write("net", torch::from_blob(const_cast<char*>(b.data()), {int64_t(b.size())}, torch::kUInt8).clone());
+    a.write("config", torch::tensor(configSignature(net.config())));
+    opt.save(optArchive);
+    a.write("optimizer", optArchive);
+    a.write("epochs", torch::tensor(int64_t(r.epochs)));
+    a.write("steps", torch::tensor(int64_t(r.steps)));
+    a.write("seconds", torch::tensor(seconds, torch::kFloat64));
+    a.write("loss", torch::tensor(r.epochLoss, torch::kFloat64));
+    const std::string tmp = path + ".tmp";
+    a.save_to(tmp);
+    std::filesystem::rename(tmp, path);
+}
+
+// Returns the training seconds stored with the checkpoint; throws std::runtime_error with the reason.
+double loadCheckpoint(const std::string& path, RankNet& net, torch::optim::Adam& opt, TrainReport& r)
+{
+    try {
+        torch::serialize::InputArchive a, optArchive;
+        a.load_from(path);
+        // read() fills a tensor of the stored type only when handed an undefined one: one each.
+        auto get = [&](const char* key) {
+            torch::Tensor t;
+            a.read(key, t);
+            return t.contiguous();
+        };
+        const auto sig = get("config");
+        if (std::vector<int64_t>(sig.data_ptr<int64_t>(), sig.data_ptr<int64_t>() + sig.numel()) !=
+            configSignature(net.config()))
+            throw std::runtime_error("cannot resume from " + path + ": it holds another network (shape or pooling)");
+        const auto bytes = get("net");
+        std::istringstream netBytes(std::string(static_cast<const char*>(bytes.data_ptr()), size_t(bytes.numel())));
+        net.load(netBytes);
+        a.read("optimizer", optArchive);
+        opt.load(optArchive);
+        r.epochs = int(get("epochs").item<int64_t>());
+        r.steps = int(get("steps").item<int64_t>());
+        const auto loss = get("loss");
+        r.epochLoss.assign(loss.data_ptr<double>(), loss.data_ptr<double>() + loss.numel());
+        return get("seconds").item<double>();
+    } catch (const c10::Error& e) {
+        throw std::runtime_error("cannot resume from " + path + " (another network or a damaged file): " +
+                                 e.what_without_backtrace());
+    }
+}
+
 // Shared epoch/step/budget bookkeeping; `step` returns the batch loss.
 TrainReport loop(RankNet& net, const TrainOptions& o, const std::function<torch::Tensor(std::mt19937_64&)>& lossOf)
 {
     if (o.threads > 0) torch::set_num_threads(o.threads);
-    torch::manual_seed(o.seed);
-    std::mt19937_64 rng(o.seed);
     torch::optim::Adam opt(net.parameters(), torch::optim::AdamOptions(o.learningRate));
-    net.setTraining(true);
     TrainReport r;
+    double before = 0;  // training seconds of the runs this one resumes
+    if (o.resume && !o.checkpointPath.empty() && std::filesystem::exists(o.checkpointPath)) {
+        before = loadCheckpoint(o.checkpointPath, net, opt, r);
+        r.resumedFromEpoch = r.epochs;
+    }
+    net.setTraining(true);
     const auto t0 = Clock::now();
-    for (int e = 0; e < o.epochs && !r.stoppedByBudget; ++e) {
+    auto elapsed = [&] { return before + since(t0); };
+    std::mt19937_64 rng;
+    for (int e = r.epochs; e < o.epochs && !r.stoppedByBudget; ++e) {
+        rng.seed(o.seed * 1000003u + uint64_t(e));
+        torch::manual_seed(o.seed * 1000003u + uint64_t(e));
         double sum = 0;
         int n = 0;
         for (int s = 0; s < o.stepsPerEpoch; ++s) {
-            if (o.timeBudgetSeconds > 0 && since(t0) > o.timeBudgetSeconds) {
+            if (o.timeBudgetSeconds > 0 && elapsed() > o.timeBudgetSeconds) {
                 r.stoppedByBudget = true;
                 break;
             }
@@ -44,10 +113,13 @@ TrainReport loop(RankNet& net, const TrainOptions& o, const std::function<torch:
         if (n == 0) break;
         r.epochLoss.push_back(sum / n);
         r.epochs = e + 1;
-        if (o.onEpoch) o.onEpoch(e + 1, sum / n, since(t0));
+        const double seconds = elapsed();
+        if (!o.checkpointPath.empty()) saveCheckpoint(o.checkpointPath, net, opt, r, seconds);
+        if (o.onEpoch) o.onEpoch(e + 1, sum / n, seconds);
+        net.setTraining(true);  // onEpoch may have validated in eval mode
     }
     net.setTraining(false);
-    r.seconds = since(t0);
+    r.seconds = elapsed();
     return r;
 }
 

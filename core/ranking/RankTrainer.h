@@ -5,8 +5,11 @@
 //                  one random patch per track and per use (random crops are the augmentation);
 //   trainTagger:   binary cross-entropy on the tag logits, one random patch per sampled track.
 // Both use Adam and stop after epochs x stepsPerEpoch steps or when the time budget runs out.
+// Each epoch draws from its own seed (seed, epoch), so a run resumed from a checkpoint takes the
+// same draws as one that was never stopped; the budget counts training time across resumes.
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "dsp/Matrix.h"
@@ -24,7 +27,12 @@ struct TrainOptions {
     double timeBudgetSeconds = 0; // 0: no limit
     int threads = 0;             // > 0: torch::set_num_threads
     uint64_t seed = 1;
+    // Called after each epoch (seconds: training time so far, resumed runs included).
     std::function<void(int epoch, double meanLoss, double seconds)> onEpoch;
+    // Non-empty: network, optimiser and progress are written here after every epoch (atomically);
+    // with resume, a run continues from the file when it exists.
+    std::string checkpointPath;
+    bool resume = false;
 };
 
 struct TrainReport {
@@ -32,6 +40,7 @@ struct TrainReport {
     int epochs = 0;
     double seconds = 0;
     bool stoppedByBudget = false;
+    int resumedFromEpoch = 0;     // > 0: the epochs before came from the checkpoint
     std::vector<double> epochLoss;
 };
 

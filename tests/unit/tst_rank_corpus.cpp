@@ -6,6 +6,7 @@
 #include <map>
 
 #include "ranking/RankCorpus.h"
+#include "ranking/RankModelFile.h"
 #include "ranking/RankPipeline.h"
 #include "ranking/SyntheticCorpus.h"
 
@@ -92,6 +93,54 @@ private Q_SLOTS:
         QCOMPARE(int(asQuery.size()), 8);
         for (const auto& [song, n] : asQuery) QCOMPARE(n, 1);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, foldSongs(all, RankFolds{4, 4, 7}, true));
+    }
+
+    void learningCurveAndResume()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        SyntheticCorpusConfig c;
+        c.songs = 12;
+        c.seconds = 3.0;
+        writeSyntheticRankCorpus(dir + "/corpus", c);
+        RankTrainRequest r;
+        r.corpusDir = dir + "/corpus";
+        r.out = dir + "/m.rank";
+        r.cacheDir = dir + "/cache";
+        r.width = 2;
+        r.dim = 8;
+        r.train.epochs = 2;
+        r.train.stepsPerEpoch = 2;
+        r.train.batchSize = 4;
+        r.train.threads = 2;
+        r.validateSongs = 3;
+        r.curvePath = dir + "/curve.csv";
+        r.checkpoint = true;
+        auto res = runRankTraining(r);
+        QCOMPARE(res.validationSongs, 3);
+        QCOMPARE(res.trainTracks, 12 - 2 - 3);  // every 6th held out for evaluation, 3 set aside for validation
+        QCOMPARE(int(res.curve.size()), 2);
+        for (const auto& p : res.curve) QVERIFY(p.map > 0 && p.map <= 1 && p.ndcg > 0 && p.ndcg <= 1);
+        QVERIFY(std::filesystem::exists(r.out + ".ckpt"));
+        // Resumed for a third epoch: the curve file gets one more row, the model file its steps.
+        r.train.epochs = 3;
+        r.resume = true;
+        res = runRankTraining(r);
+        QCOMPARE(res.report.resumedFromEpoch, 2);
+        QCOMPARE(int(res.curve.size()), 1);
+        QCOMPARE(res.curve[0].epoch, 3);
+        std::ifstream in(r.curvePath);
+        std::vector<std::string> lines;
+        for (std::string l; std::getline(in, l);) lines.push_back(l);
+        QCOMPARE(int(lines.size()), 4);
+        QCOMPARE(lines[0], std::string("epoch,steps,seconds,loss,val_map,val_ndcg,val_rr,val_recall"));
+        QVERIFY(lines[3].rfind("3,6,", 0) == 0);
+        RankModelInfo info;
+        loadRankModel(r.out, info);
+        QCOMPARE(info.steps, 6);
+        // Too few songs to set aside is a clear error.
+        r.validateSongs = 20;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, runRankTraining(r));
     }
 
     void holdoutRule()

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include <QTemporaryDir>
+
 #include <torch/torch.h>
 
 #include "ranking/PatchSampling.h"
@@ -171,7 +173,56 @@ private Q_SLOTS:
         QVERIFY(r.seconds < 5.0);
     }
 
+    void resumeContinuesAsIfNeverStopped()
+    {
+        QTemporaryDir tmp;
+        const Matrix s = oracleOf(train_.tags);
+        const auto triplets = mineTriplets(s, rankedLists(s), MiningConfig{});
+        TrainOptions o = quickOptions();
+        o.stepsPerEpoch = 10;
+        o.checkpointPath = (tmp.path() + "/straight.ckpt").toStdString();
+        RankNet straight(tinyConfig(), 1);
+        const TrainReport all = trainTriplets(straight, train_.features, triplets, o);
+        QCOMPARE(all.epochs, 4);
+
+        // Two epochs, stop; a fresh process (a fresh network) resumes for the other two.
+        o.checkpointPath = (tmp.path() + "/split.ckpt").toStdString();
+        o.epochs = 2;
+        RankNet first(tinyConfig(), 1);
+        QCOMPARE(trainTriplets(first, train_.features, triplets, o).epochs, 2);
+        o.epochs = 4;
+        o.resume = true;
+        RankNet resumed(tinyConfig(), 99);  // other initial weights: the checkpoint replaces them
+        const TrainReport rest = trainTriplets(resumed, train_.features, triplets, o);
+        QCOMPARE(rest.resumedFromEpoch, 2);
+        QCOMPARE(rest.epochs, 4);
+        QCOMPARE(rest.steps, all.steps);
+        QCOMPARE(int(rest.epochLoss.size()), 4);
+        for (int e = 0; e < 4; ++e) QVERIFY2(std::abs(rest.epochLoss[size_t(e)] - all.epochLoss[size_t(e)]) < 1e-4,
+                                             qPrintable(QString("epoch %1: %2 vs %3").arg(e).arg(rest.epochLoss[size_t(e)]).arg(all.epochLoss[size_t(e)])));
+        const Matrix a = straight.infer({randomPatchFree(test_.features[0])});
+        const Matrix b = resumed.infer({randomPatchFree(test_.features[0])});
+        for (int k = 0; k < a.cols; ++k) QVERIFY(std::abs(a(0, k) - b(0, k)) < 1e-4);
+
+        // A checkpoint of another network is refused with the reason, not half-loaded.
+        RankNetConfig other = tinyConfig();
+        other.dim = 8;
+        RankNet wrong(other, 1);
+        try {
+            trainTriplets(wrong, train_.features, triplets, o);
+            QFAIL("resumed another network");
+        } catch (const std::runtime_error& e) {
+            QVERIFY(std::string(e.what()).find("cannot resume") != std::string::npos);
+        }
+    }
+
 private:
+    static Matrix randomPatchFree(const Matrix& track)
+    {
+        Matrix m(kFrames, kBins);
+        std::copy(track.data.begin(), track.data.begin() + kFrames * kBins, m.data.begin());
+        return m;
+    }
     Synthetic train_, test_;
     Matrix oracleTest_;
     RankingScores chance_;
