@@ -783,6 +783,13 @@ bool CoreLibraryBackend::exportPlaylist(const QString& path, const QString& titl
     }
 }
 
+double CoreLibraryBackend::segmentSeconds(const QString& focus) const
+{
+    const auto s = session();
+    const auto f = focusFromName(focus.toStdString());
+    return s && f ? s->segmentSeconds(*f) : LibraryBackend::segmentSeconds(focus);
+}
+
 void CoreLibraryBackend::reloadModels()
 {
     const auto s = session();

@@ -52,6 +52,7 @@ public:
     QVector<MapPoint> trackSegmentsOnMap(const QString& focus, qint64 trackId, QString* message) override;
     std::shared_ptr<listening::LibraryListening> listening() override;
     void reloadModels() override;
+    double segmentSeconds(const QString& focus) const override;
     void setNeighbourFilter(const NeighbourFilter& filter) override;
     void forgetMap(const QString& focus) override;
     quint64 exportStems(qint64 trackId, const QStringList& stems, const QString& folder, QString* error) override;

@@ -204,6 +204,13 @@ public:
     // training wizard installed a new model for a focus). No-op by default.
     virtual void reloadModels() {}
 
+    // Seconds per stored segment of `focus` (what playing one of its segments plays).
+    virtual double segmentSeconds(const QString& focus) const
+    {
+        Q_UNUSED(focus);
+        return 3.0;
+    }
+
 Q_SIGNALS:
     void jobStarted(quint64 id, const QString& title, bool cancellable);
     void jobProgress(quint64 id, double fraction, double etaSeconds, const QString& status);

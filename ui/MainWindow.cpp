@@ -1172,7 +1172,7 @@ void MainWindow::togglePlayback()
 
 void MainWindow::playSegment(qint64 trackId, double startSeconds)
 {
-    startPlayback(trackId, currentFocus(), startSeconds, kSegmentSeconds);
+    startPlayback(trackId, currentFocus(), startSeconds, backend_->segmentSeconds(currentFocus()));
 }
 
 void MainWindow::startPlayback(qint64 trackId, const QString& focus, double startSeconds, double lengthSeconds, const QString& note)
@@ -1186,7 +1186,9 @@ void MainWindow::startPlayback(qint64 trackId, const QString& focus, double star
         const bool stem = !path.isEmpty() && (!row || QFileInfo(path).absoluteFilePath() != QFileInfo(row->path).absoluteFilePath());
         source = stem ? tr("%1 stem").arg(focusLabel(focus)) : tr("mix (no %1 stem)").arg(focusLabel(focus).toLower());
     }
-    QString what = lengthSeconds > 0 ? tr("%1 · %2 · 3 s segment at %3").arg(title, source, TransportBar::formatTime(startSeconds))
+    QString what = lengthSeconds > 0 ? tr("%1 · %2 · %4 s segment at %3")
+                                           .arg(title, source, TransportBar::formatTime(startSeconds))
+                                           .arg(lengthSeconds, 0, 'g', 3)
                                      : tr("%1 · %2").arg(title, source);
     if (!note.isEmpty()) what += QStringLiteral(" · ") + note;
     Q_EMIT playRequested(trackId, startSeconds, lengthSeconds, what);
@@ -1216,7 +1218,7 @@ void MainWindow::playMatchingSegment(qint64 neighbourId)
     double at = queryAnchor_;
     if (at < 0 && player_->isPlaying() && nowPlayingTrack_ == query) at = player_->positionSeconds();
     const quint64 gen = ++matchGen_;
-    statusBar()->showMessage(tr("Finding the matching 3 s segment…"), 3000);
+    statusBar()->showMessage(tr("Finding the matching segment…"), 3000);
     LibraryBackend* b = backend_.get();
     runQuery<SegmentMatch>([b, query, at, neighbourId, focus] { return b->matchingSegment(query, at, neighbourId, focus); },
                            [this, gen, neighbourId, focus](const SegmentMatch& m) {
@@ -1227,7 +1229,7 @@ void MainWindow::playMatchingSegment(qint64 neighbourId)
                                              false);
                                    return;
                                }
-                               startPlayback(neighbourId, focus, m.startSeconds, kSegmentSeconds,
+                               startPlayback(neighbourId, focus, m.startSeconds, backend_->segmentSeconds(focus),
                                              tr("matches the query at %1 (distance %2)")
                                                  .arg(TransportBar::formatTime(m.queryStartSeconds))
                                                  .arg(m.distance, 0, 'f', 3));

@@ -9,6 +9,7 @@
 #include "embedding/Focus.h"
 #include "ranking/RankPipeline.h"
 #include "ranking/SyntheticCorpus.h"
+#include "ranking/TagVector.h"
 
 namespace stemscope::cli {
 namespace {
@@ -18,6 +19,15 @@ std::string focusArg(const CliArgs& a, const std::string& fallback)
     const std::string f = a.get("focus", fallback);
     if (!f.empty() && !focusFromName(f)) throw UsageError("unknown focus '" + f + "'");
     return f;
+}
+
+std::vector<std::string> oracleArg(const CliArgs& a)
+{
+    try {
+        return parseFieldList(a.get("oracle", "all"));
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--oracle: ") + e.what());
+    }
 }
 
 RankFolds foldsArg(const CliArgs& a)
@@ -49,6 +59,7 @@ int train(int argc, char** argv)
     if (!poolingFromName(a.get("pooling", "max"), r.pooling)) throw UsageError("--pooling must be max or autopool");
     r.focus = focusArg(a, "mix");
     r.cacheDir = a.get("cache", defaultRankCacheDir());
+    r.oracleFields = oracleArg(a);
     r.holdoutEvery = a.getInt("holdout-every", 6);
     r.cv = foldsArg(a);
     r.width = a.getInt("width", 8);
@@ -86,6 +97,7 @@ int evaluate(int argc, char** argv)
     r.holdoutEvery = a.getInt("holdout-every", 6);
     r.cv = foldsArg(a);
     r.focus = focusArg(a, "");
+    r.oracleFields = oracleArg(a);
     r.cacheDir = a.get("cache", defaultRankCacheDir());
     r.protocol.k = a.getInt("k", 20);
     r.protocol.relevantCount = a.getInt("relevant", 5);
@@ -148,6 +160,7 @@ const CommandRegistration regTrain(
      "                                      folds (seeded shuffle); train on every fold but I\n"
      "  --validate-songs N [--curve FILE.csv]  set N training songs aside; validation MAP/nDCG@20 after every\n"
      "                                      epoch (the learning curve; never the evaluation's songs)\n"
+     "  --oracle all|FIELD,...              tag fields of the oracle and the tagger's outputs (e.g. style,groove)\n"
      "  --resume                            continue from OUT.ckpt (written after every epoch; --checkpoint 0: none)\n"
      "  --width N --threads N --seed N --cache DIR",
      train});
@@ -157,6 +170,7 @@ const CommandRegistration regEval(
      "  pool = held-out songs of TRAIN_DIR (see rank train --holdout-every) + all of TEST_DIR;\n"
      "  every pool song queries the rest; relevant = the 5 first of its oracle (tag) ranking\n"
      "  --focus F        override the models' audio focus\n"
+     "  --oracle all|FIELD,...  the oracle's tag fields (default all; e.g. style,groove)\n"
      "  --k N --relevant N --holdout-every N --cache DIR --no-chance\n"     "  --folds K --fold I [--fold-seed S]  the pool is fold I of --corpus A,B,... (as rank train dealt them)\n"
      "  --out FILE       also write the markdown table there\n"
      "  --json FILE      also write every method's per-query AP/Recall/RR/nDCG (for rank compare)",

@@ -13,7 +13,7 @@ void saveRankModel(const std::string& path, const RankModelInfo& i, const RankNe
     std::ofstream o(path, std::ios::binary);
     if (!o) throw std::runtime_error("cannot write " + path);
     o << "stemscope-rank-model 1\n"
-      << "mode " << i.mode << "\nmining " << i.mining << "\nfocus " << i.focus << "\n"
+      << "mode " << i.mode << "\nmining " << i.mining << "\nfocus " << i.focus << "\noracle " << i.oracle << "\n"
       << "bins " << i.net.bins << "\nframes " << i.net.frames << "\nwidth " << i.net.width << "\ndim " << i.net.dim
       << "\noutputs " << i.net.outputs << "\npooling " << poolingName(i.net.pooling) << "\n"
       << "train_seconds " << i.trainSeconds << "\nsteps " << i.steps << "\ntrain_tracks " << i.trainTracks << "\n"
@@ -49,6 +49,7 @@ std::unique_ptr<RankNet> loadRankModel(const std::string& path, RankModelInfo& i
     i.mode = kv.count("mode") ? kv["mode"] : "tl";
     i.mining = kv.count("mining") ? kv["mining"] : "-";
     i.focus = kv.count("focus") ? kv["focus"] : "mix";
+    i.oracle = kv.count("oracle") ? kv["oracle"] : "all";
     i.net.bins = int(num("bins", 96));
     i.net.frames = int(num("frames", 512));
     i.net.width = int(num("width", 8));

@@ -2,6 +2,7 @@
 // A trained learning-to-rank model on disk: a text header, then the network's torch archive.
 //   stemscope-rank-model 1
 //   mode tl|at              mining neighbors|random|distance|-     focus mix|drums|...
+//   oracle all|FIELD,FIELD  the tag fields of the training oracle (absent in older files: all)
 //   bins / frames / width / dim / outputs / pooling   (RankNetConfig)
 //   train_seconds / steps / train_tracks              (provenance)
 //   vocab N, then N tag lines (the auto-tagger's outputs, in order; also saved for tl)
@@ -19,6 +20,7 @@ struct RankModelInfo {
     std::string mode = "tl"; // "tl" (triplet loss) or "at" (auto-tagger)
     std::string mining = "-";
     std::string focus = "mix";
+    std::string oracle = "all";  // the tag fields the training oracle used ("style,groove"; "all")
     RankNetConfig net;
     std::vector<std::string> vocabulary;
     double trainSeconds = 0;

@@ -98,7 +98,8 @@ std::string defaultRankCacheDir()
 RankTrainResult runRankTraining(const RankTrainRequest& r)
 {
     if (r.mode != "tl" && r.mode != "at") throw std::invalid_argument("mode must be tl or at");
-    const auto all = r.cv.folds > 0 ? scanRankCorpora(r.corpusDir) : scanRankCorpus(r.corpusDir);
+    auto all = r.cv.folds > 0 ? scanRankCorpora(r.corpusDir) : scanRankCorpus(r.corpusDir);
+    for (auto& s : all) s.tags = keepFields(s.tags, r.oracleFields);
     std::vector<RankSong> songs;
     if (r.cv.folds > 0) songs = foldSongs(all, r.cv, false);
     else
@@ -142,6 +143,11 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
     info.mode = r.mode;
     info.focus = r.focus;
     info.vocabulary = vocab.tags();
+    if (vocab.size() == 0) throw std::runtime_error("the training songs have no tags of the oracle's fields");
+    if (!r.oracleFields.empty()) {
+        info.oracle.clear();
+        for (const auto& f : r.oracleFields) info.oracle += (info.oracle.empty() ? "" : ",") + f;
+    }
     if (r.mode == "at") cfg.outputs = vocab.size();
     info.net = cfg;
     if (r.mode == "tl") info.mining = miningName(r.mining.strategy);
@@ -221,7 +227,10 @@ std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& r)
     if (!r.testCorpusDir.empty() && r.cv.folds == 0)
         for (auto& s : scanRankCorpus(r.testCorpusDir)) pool.push_back(std::move(s));
     if (pool.size() < 3) throw std::runtime_error("evaluation pool has fewer than 3 songs");
-    for (auto& s : pool) s.name = s.dir; // unique cache keys across the two corpora
+    for (auto& s : pool) {
+        s.name = s.dir; // unique cache keys across the two corpora
+        s.tags = keepFields(s.tags, r.oracleFields);
+    }
     say(r.log, "evaluation pool: " + std::to_string(pool.size()) + " songs");
     const Matrix oracle = oracleFor(pool, TagVocabulary(tagsOf(pool)));
 

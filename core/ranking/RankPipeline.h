@@ -41,6 +41,9 @@ struct RankTrainRequest {
     TemporalPooling pooling = TemporalPooling::Max;
     std::string focus = "mix";
     std::string cacheDir;    // CQT cache ("" = no cache)
+    // Tag fields the oracle (and the auto-tagger's outputs) use: empty = every field; e.g.
+    // {"style", "groove"} for the musically narrower oracle of the issue #20 ablation.
+    std::vector<std::string> oracleFields;
     int holdoutEvery = 6;
     RankFolds cv;            // folds > 0: train on every fold but cv.fold
     int width = 8;
@@ -83,6 +86,7 @@ struct RankEvalRequest {
     int holdoutEvery = 6;
     RankFolds cv;               // folds > 0: the pool is fold cv.fold of trainCorpusDir's songs (testCorpusDir unused)
     std::string focus;          // "" = each model's own focus
+    std::vector<std::string> oracleFields;  // the evaluation oracle's tag fields (empty = all)
     std::string cacheDir;
     RankingProtocol protocol;
     int patchesPerTrack = 8;

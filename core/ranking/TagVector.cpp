@@ -127,6 +127,36 @@ void walk(const Json& v, TagList& out)
 
 }  // namespace
 
+TagList keepFields(const TagList& tags, const std::vector<std::string>& fields)
+{
+    if (fields.empty()) return tags;
+    TagList out;
+    for (const auto& t : tags) {
+        const std::string base = t.field.substr(0, t.field.find('.'));
+        if (std::find(fields.begin(), fields.end(), base) != fields.end() ||
+            std::find(fields.begin(), fields.end(), t.field) != fields.end())
+            out.push_back(t);
+    }
+    return out;
+}
+
+std::vector<std::string> parseFieldList(const std::string& text)
+{
+    std::vector<std::string> out;
+    if (text.empty() || text == "all") return out;
+    std::string item;
+    for (size_t i = 0; i <= text.size(); ++i) {
+        if (i == text.size() || text[i] == ',') {
+            if (item.empty()) throw std::invalid_argument("empty field name in '" + text + "'");
+            out.push_back(item);
+            item.clear();
+        } else if (!std::isspace(static_cast<unsigned char>(text[i]))) {
+            item += char(std::tolower(static_cast<unsigned char>(text[i])));
+        }
+    }
+    return out;
+}
+
 double TagWeights::weight(const std::string& field) const
 {
     const std::string base = field.substr(0, field.find('.'));

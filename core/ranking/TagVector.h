@@ -58,6 +58,11 @@ std::string normaliseTagValue(const std::string& v);
 // Throws std::invalid_argument on an item without '='.
 TagList parseTagList(const std::string& text);
 std::string tagTempoBucket(double bpm);
+// The tags of the listed fields only ("program" keeps "program.bass" too); an empty list keeps all.
+// What an oracle restricted to some fields (e.g. style and groove) is computed from.
+TagList keepFields(const TagList& tags, const std::vector<std::string>& fields);
+// "style,groove" -> {"style", "groove"}; "" or "all" -> {} (every field).
+std::vector<std::string> parseFieldList(const std::string& text);
 TagList tagsFromMeta(const nlohmann::ordered_json& meta);
 TagList tagsFromMetaFile(const std::string& path); // throws std::runtime_error
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audio/AudioDecoder.h"
+#include "analysis/SegmentFeatures.h"
 #include "audio/AudioWriter.h"
 #include "separation/ChunkedSeparation.h"
 #include "index/NeighbourIndex.h"
@@ -91,6 +92,13 @@ EmbedderSet LibrarySession::embedders() const
 {
     std::lock_guard<std::mutex> lock(mutex_);
     return embedders_;
+}
+
+double LibrarySession::segmentSeconds(Focus focus) const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = embedders_.find(focus);
+    return it != embedders_.end() && it->second ? segmentConfigFor(*it->second).lengthSeconds : SegmentConfig{}.lengthSeconds;
 }
 
 std::vector<std::string> LibrarySession::modelProblems() const

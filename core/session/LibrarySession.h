@@ -90,6 +90,9 @@ public:
     void useEmbedders(EmbedderSet embedders);
     EmbedderSet embedders() const;
     std::vector<std::string> modelProblems() const;  // per focus: why no model was loaded
+    // Seconds of audio per stored segment of `focus` (what playing "a segment" plays): the loaded
+    // model's grid (the style model's 11.9 s patches), else the analysis's 3 s.
+    double segmentSeconds(Focus focus) const;
     // "models from DIR" / "no models found (looked in A, B)"; plus problems, one per line.
     std::string modelsDescription() const;
     // The loaded model when the library holds its results or none at all for the focus; else the

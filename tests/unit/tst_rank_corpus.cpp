@@ -114,6 +114,7 @@ private Q_SLOTS:
         r.train.batchSize = 4;
         r.train.threads = 2;
         r.validateSongs = 3;
+        r.oracleFields = {"style", "groove"};
         r.curvePath = dir + "/curve.csv";
         r.checkpoint = true;
         auto res = runRankTraining(r);
@@ -138,6 +139,9 @@ private Q_SLOTS:
         RankModelInfo info;
         loadRankModel(r.out, info);
         QCOMPARE(info.steps, 6);
+        QCOMPARE(info.oracle, std::string("style,groove"));
+        QVERIFY(!info.vocabulary.empty());
+        for (const auto& t : info.vocabulary) QVERIFY2(t.rfind("style=", 0) == 0 || t.rfind("groove=", 0) == 0, t.c_str());
         // Too few songs to set aside is a clear error.
         r.validateSongs = 20;
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, runRankTraining(r));

@@ -117,6 +117,20 @@ private Q_SLOTS:
         QCOMPARE(tagTempoBucket(150), std::string("veryfast"));
     }
 
+    void oracleFieldSelection()
+    {
+        const auto t = parseTagList("style=funk groove=shuffle tempo=fast program.bass=34 program.guitar=28");
+        QCOMPARE(int(keepFields(t, {}).size()), 5);  // no list: every field
+        const auto sg = keepFields(t, parseFieldList("style, Groove"));
+        QCOMPARE(int(sg.size()), 2);
+        QCOMPARE(sg[0].text(), std::string("style=funk"));
+        QCOMPARE(sg[1].text(), std::string("groove=shuffle"));
+        QCOMPARE(int(keepFields(t, {"program"}).size()), 2);       // a field family
+        QCOMPARE(int(keepFields(t, {"program.bass"}).size()), 1);  // one member of it
+        QVERIFY(parseFieldList("all").empty());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseFieldList("style,,groove"));
+    }
+
     void weightedVectorsAndCosine()
     {
         TagWeights w;
