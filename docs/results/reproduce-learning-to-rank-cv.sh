@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Issue #20: the learning-to-rank methods compared on every song of the train and test splits
+# (K-fold cross-validation: each song is a query exactly once per seed), S seeds per method, each
+# model trained for the same budget (seconds of training on 2 threads; pick it from the validation
+# curves: every model writes <method>.curve.csv, validation MAP/nDCG@20 on 16 of its own training
+# songs, never the fold's queries). Then paired bootstrap intervals of every difference.
+#
+#   docs/results/reproduce-learning-to-rank-cv.sh [CLI] [CORPORA] [OUT] [BUDGET] [FOLDS] [SEEDS] [ORACLE]
+#   e.g. ... build/app/stemscope-cli /work/corpus/train,/work/corpus/test build/rank-cv 1200 5 3 all
+#        ... (same) style,groove      the oracle ablation: style and groove tags only
+#
+# Resumable: a finished model is skipped, an interrupted one continues from its checkpoint
+# (rank train --resume), a fold already evaluated is not evaluated again. Stop it any time.
+set -euo pipefail
+CLI=${1:-build/app/stemscope-cli}
+CORPORA=${2:-/work/corpus/train,/work/corpus/test}
+OUT=${3:-build/rank-cv}
+BUDGET=${4:-1200}
+FOLDS=${5:-5}
+SEEDS=${6:-3}
+ORACLE=${7:-all}
+VALIDATE=${VALIDATE:-16}  # training songs set aside for the validation curve
+ROOT="$OUT/oracle-${ORACLE//,/-}"
+methods=(
+  "at:--mode at --pooling max"
+  "tl-neighbors:--mode tl --mining neighbors --pooling max"
+  "tl-random:--mode tl --mining random --pooling max"
+  "tl-distance:--mode tl --mining distance --pooling max"
+  "tl-distance-autopool:--mode tl --mining distance --pooling autopool"
+)
+for seed in $(seq 1 "$SEEDS"); do
+  for fold in $(seq 0 $((FOLDS - 1))); do
+    dir="$ROOT/seed$seed/fold$fold"
+    mkdir -p "$dir"
+    models=()
+    for m in "${methods[@]}"; do
+      name=${m%%:*}
+      read -r -a args <<<"${m#*:}"
+      models+=("$dir/$name.rank")
+      [ -f "$dir/$name.done" ] && continue
+      echo "seed $seed fold $fold $name ($BUDGET s)" >&2
+      "$CLI" rank train --corpus "$CORPORA" --folds "$FOLDS" --fold "$fold" --fold-seed 1 --seed "$seed" \
+        --oracle "$ORACLE" --threads 2 --budget "$BUDGET" --epochs 100000 --steps 50 \
+        --validate-songs "$VALIDATE" --curve "$dir/$name.curve.csv" --resume "${args[@]}" --out "$dir/$name.rank" \
+        2>>"$dir/$name.log"
+      touch "$dir/$name.done"
+    done
+    [ -f "$dir/eval.json" ] || "$CLI" rank evaluate "${models[@]}" --corpus "$CORPORA" --folds "$FOLDS" --fold "$fold" \
+      --fold-seed 1 --oracle "$ORACLE" --json "$dir/eval.json" --out "$dir/table.md" 2>>"$dir/eval.log"
+  done
+done
+for metric in ap ndcg rr; do
+  "$CLI" rank compare "$ROOT"/seed*/fold*/eval.json --metric "$metric" >"$ROOT/compare-$metric.md"
+done
+echo "paired comparisons: $ROOT/compare-{ap,ndcg,rr}.md" >&2
