@@ -180,7 +180,10 @@ private Q_SLOTS:
     void focusShortcutsSwitchFocus()
     {
         const QStringList expected = FocusSelector::builtinFocuses();
-        for (int i = 4; i >= 0; --i) {
+        QCOMPARE(expected.size(), 6);
+        QCOMPARE(expected.last(), QString("style"));
+        QCOMPARE(w_->focusSelector()->actionFor("style")->text(), QString("Style (tags)"));
+        for (int i = 5; i >= 0; --i) {
             QTest::keyClick(w_.get(), Qt::Key(Qt::Key_1 + i), Qt::ControlModifier);
             QCOMPARE(w_->currentFocus(), expected[i]);
         }

@@ -20,6 +20,8 @@
 #include "dsp/Resampler.h"
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
+#include "jobs/JobEngine.h"
+#include "session/LibrarySession.h"
 #include "ranking/RankEmbedder.h"
 #include "ranking/RankModelFile.h"
 #include "ranking/RankNet.h"
@@ -237,6 +239,34 @@ private Q_SLOTS:
             QVERIFY(std::abs(seg.startSeconds[1] - 32 * 512 / 22050.0) < 1e-6);
         }
         QCOMPARE(analysed, 1);
+    }
+
+    void styleFocusThroughTheSession()
+    {
+        // The installed-models path the CLI and the window share: models/style/model.rank is found
+        // by the default factory, analysed, and answers neighbour and heatmap queries.
+        const std::string root = test::u8(dir_.filePath("session"));
+        saveModel(dir_.filePath("session/models/style"), small_);
+        for (int i = 0; i < 5; ++i) test::writeVoice(root + "/music/tone " + std::to_string(i) + ".wav", 110.0 * (i + 1), 6.0);
+        setEmbedderFactory(&makeModelEmbedder);
+        LibrarySession session(root + "/lib.sqlite");
+        session.loadInstalledModels(root + "/models", {Focus::Style});
+        QCOMPARE(int(session.embedders().size()), 1);
+        QVERIFY(std::abs(session.segmentSeconds(Focus::Style) - 64 * 1024 / 44100.0) < 1e-9);
+        QCOMPARE(session.segmentSeconds(Focus::Drums), 3.0);  // no model loaded: the analysis's grid
+        JobEngine engine(2);
+        engine.wait(session.submitImport(engine, {root + "/music"}, {}));
+        session.submitAnalysis(engine, {});
+        engine.waitAll();
+        session.invalidate();
+        const int64_t first = session.resolveTrack(root + "/music/tone 0.wav");
+        const auto n = session.neighbours(first, Focus::Style, 10);
+        QCOMPARE(int(n.size()), 4);
+        for (const auto& x : n) QVERIFY(x.trackId != first && x.distance >= 0);
+        const auto d = session.centroidDistances(Focus::Style, {}, 100);
+        QCOMPARE(int(d.trackIds.size()), 5);
+        const auto seg = session.store()->segments(first, Focus::Style, session.modelFor(Focus::Style).modelId);
+        QCOMPARE(int(seg.startSeconds.size()), 7);  // 6 s, 1.486 s segments every 0.743 s
     }
 };
 
