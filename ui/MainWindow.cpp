@@ -1396,6 +1396,17 @@ bool MainWindow::saveScreenshots(const QString& dir, QString* error)
     if (!save(compare_, QStringLiteral("compare.png"))) return false;
     restoreState(layout);
     tabs_->setCurrentIndex(0);
+    // The Style (tags) focus, when a style model is loaded (its segments are its own, longer than
+    // the analysis's 3 s): the whole window.
+    const QString before_focus = currentFocus();
+    if (auto* style = focus_->actionFor(QStringLiteral("style")); style && backend_->segmentSeconds(QStringLiteral("style")) > 3.0) {
+        style->trigger();
+        waitUntilIdle(120000);
+        map_->resetZoom();
+        if (!save(this, QStringLiteral("style.png"))) return false;
+        if (auto* back = focus_->actionFor(before_focus)) back->trigger();
+        waitUntilIdle(60000);
+    }
     return true;
 }
 
