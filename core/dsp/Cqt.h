@@ -22,6 +22,15 @@
 // group uses its own FFT length (next power of two >= the group's longest window; the first
 // group's is next_pow2(N_0)), so high bins do not pay for the lowest bin's resolution. Setting
 // fftPerOctave = false uses the single FFT of next_pow2(N_0) for every bin (the textbook variant).
+//
+// Multirate (multirate = true, the default): an octave whose top frequency lies below 0.37 of a
+// lower rate sr / D (D a power of two dividing hop) is computed from the signal decimated by D,
+// with the kernels of that rate (N_k and the window sum at sr / D; frame n centred on sample
+// n * hop / D). Decimation is a cascade of half-band stages (63-tap Kaiser-windowed sinc, zero
+// phase, zero padding at the edges, as the definition). Every octave then needs an FFT of about
+// the top octave's length instead of up to next_pow2(N_0): at 22050 Hz, hop 512, about 40x less
+// work, for a mean deviation from the definition of a few hundredths of a dB where there is energy
+// (tests/unit/tst_cqt). multirate = false evaluates the definition at the full rate.
 #include <memory>
 #include <vector>
 
@@ -38,6 +47,7 @@ struct CqtConfig {
     double filterScale = 1.0;  // Q = filterScale / (2^(1/B) - 1)
     double sparsity = 1e-6;    // kernel band edge, relative to each kernel's peak magnitude
     bool fftPerOctave = true;
+    bool multirate = true;     // low octaves from the decimated signal (see above)
     float amin = 1e-10f;       // floor before the log
     bool toDb = true;
 
@@ -59,8 +69,9 @@ public:
     int frameCount(long long signalLength) const;
     // Stored kernel coefficients summed over all bins (a cost measure: complex MACs per frame).
     long long kernelSize() const;
-    // FFT lengths used, one per bin group.
+    // FFT lengths used, one per bin group, and the decimation factor of each group (1: full rate).
     std::vector<int> fftSizes() const;
+    std::vector<int> decimations() const;
 
     struct Kernels; // opaque, shared between Cqt objects of equal configuration
 

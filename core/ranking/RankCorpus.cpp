@@ -13,7 +13,8 @@ namespace fs = std::filesystem;
 
 namespace stemscope {
 namespace {
-constexpr char kMagic[8] = {'S', 'S', 'R', 'K', 'C', 'Q', 'T', '1'};
+// Version 2: the multirate CQT (version-1 files hold the full-rate one and are computed again).
+constexpr char kMagic[8] = {'S', 'S', 'R', 'K', 'C', 'Q', 'T', '2'};
 
 template <typename T>
 void put(std::ostream& o, T v)

@@ -1,5 +1,6 @@
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 #include "TestSignals.h"
@@ -47,11 +48,59 @@ private Q_SLOTS:
         QVERIFY(std::abs(c.binFrequency(95) - 32.70 * std::pow(2.0, 95.0 / 12)) < 1e-9);
         QCOMPARE(c.windowLength(0), int(std::ceil(c.q() * 44100.0 / 32.70)));
         QCOMPARE(c.windowLength(0), 22681);
-        const Cqt cqt(c);
+        CqtConfig exact = c;
+        exact.multirate = false;
+        const Cqt cqt(exact);
         // One FFT per octave; the first is next_pow2(N_0).
         QCOMPARE(cqt.fftSizes().size(), size_t(8));
         QCOMPARE(cqt.fftSizes().front(), 32768);
+        QCOMPARE(cqt.decimations(), std::vector<int>(8, 1));
         QVERIFY(cqt.kernelSize() > 96);
+        // Multirate (the default): octave o of 8 runs at 44100 / 2^(8 - o), every FFT is short.
+        const Cqt fast(c);
+        QCOMPARE(fast.decimations(), (std::vector<int>{256, 128, 64, 32, 16, 8, 4, 2}));
+        for (int n : fast.fftSizes()) QVERIFY(n <= 256);
+        // At 22050 Hz, hop 512: the top octave stays at the full rate.
+        CqtConfig half;
+        half.sampleRate = 22050;
+        half.hop = 512;
+        QCOMPARE(Cqt(half).decimations(), (std::vector<int>{128, 64, 32, 16, 8, 4, 2, 1}));
+        // A hop that is not divisible stops the halving (frame centres must stay on samples).
+        half.hop = 500;
+        QCOMPARE(Cqt(half).decimations().front(), 4);
+    }
+
+    void multirateStaysCloseToTheDefinition()
+    {
+        // Against the full-rate evaluation of the definition, away from the signal's ends (where
+        // the lowest windows see the zero padding), on every cell within 60 dB of the maximum.
+        for (const double rate : {44100.0, 22050.0}) {
+            const auto x = test::fixtureSignal(rate, 4.0);
+            CqtConfig exact;
+            exact.sampleRate = rate;
+            exact.hop = rate > 30000 ? 1024 : 512;
+            exact.multirate = false;
+            CqtConfig fast = exact;
+            fast.multirate = true;
+            const Matrix a = Cqt(exact).compute(x), b = Cqt(fast).compute(x);
+            QCOMPARE(b.rows, a.rows);
+            float top = -1e9f;
+            for (float v : a.data) top = std::max(top, v);
+            const int edge = exact.windowLength(0) / 2 / exact.hop + 1;
+            std::vector<double> err;
+            for (int f = edge; f < a.rows - edge; ++f)
+                for (int k = 0; k < a.cols; ++k)
+                    if (a(f, k) >= top - 60.f) err.push_back(std::abs(double(a(f, k)) - b(f, k)));
+            std::sort(err.begin(), err.end());
+            double mean = 0;
+            for (double e : err) mean += e;
+            mean /= double(err.size());
+            const double median = err[err.size() / 2], p99 = err[err.size() * 99 / 100];
+            qInfo("multirate vs definition at %.0f Hz: %zu cells, mean %.4f dB, median %.4f, 99th percentile %.3f, max %.2f",
+                  rate, err.size(), mean, median, p99, err.back());
+            QVERIFY(err.size() > 5000);
+            QVERIFY2(mean < 0.06 && median < 0.01 && p99 < 1.0, qPrintable(QString("mean %1 median %2 p99 %3").arg(mean).arg(median).arg(p99)));
+        }
     }
 
     void matchesDirectReference_data()
@@ -67,6 +116,7 @@ private Q_SLOTS:
         const auto x = test::fixtureSignal(44100.0, 1.5);
         CqtConfig cfg;
         cfg.fftPerOctave = perOctave;
+        cfg.multirate = false;  // the definition, at the full rate
         const Cqt cqt(cfg);
         const Matrix got = cqt.compute(x);
         QCOMPARE(got.rows, ref.rows);
