@@ -33,7 +33,7 @@ std::vector<Focus> parseFocuses(const std::string& list)
     std::stringstream in(list);
     for (std::string w; std::getline(in, w, ',');) {
         const auto f = focusFromName(w);
-        if (!f) throw UsageError("unknown focus '" + w + "' (mix, drums, bass, piano, guitar)");
+        if (!f) throw UsageError("unknown focus '" + w + "' (mix, drums, bass, piano, guitar, style)");
         out.push_back(*f);
     }
     return out;

@@ -36,7 +36,7 @@ int run(int argc, char** argv)
     std::vector<Focus> focuses;
     for (const auto& n : splitList(args.get("focus", "drums,bass,piano,guitar"))) {
         const auto f = focusFromName(n);
-        if (!f || *f == Focus::Mix) throw UsageError("--focus takes drums, bass, piano, guitar; not '" + n + "'");
+        if (!f || !focusHasStem(*f)) throw UsageError("--focus takes drums, bass, piano, guitar; not '" + n + "'");
         focuses.push_back(*f);
     }
     auto names = splitList(args.get("pipelines", ""));

@@ -17,7 +17,9 @@ namespace {
 std::string focusArg(const CliArgs& a, const std::string& fallback)
 {
     const std::string f = a.get("focus", fallback);
-    if (!f.empty() && !focusFromName(f)) throw UsageError("unknown focus '" + f + "'");
+    const auto focus = f.empty() ? std::nullopt : focusFromName(f);
+    if (!f.empty() && (!focus || *focus == Focus::Style))  // the input is <focus>.flac of each song
+        throw UsageError("--focus takes mix, drums, bass, piano or guitar; not '" + f + "'");
     return f;
 }
 
