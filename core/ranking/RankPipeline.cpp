@@ -164,10 +164,10 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
         if (!appendCurve) curve << "epoch,steps,seconds,loss,val_map,val_ndcg,val_rr,val_recall\n";
     }
     const auto userOnEpoch = r.train.onEpoch;
-    opts.onEpoch = [&](int e, double loss, double seconds) {
+    opts.onEpoch = [&](int e, double loss, double seconds, int steps) {
         RankCurvePoint p;
         p.epoch = e;
-        p.steps = e * opts.stepsPerEpoch;
+        p.steps = steps;
         p.seconds = seconds;
         p.loss = loss;
         char b[200];
@@ -194,7 +194,7 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
             std::snprintf(b, sizeof b, "epoch %d loss %.4f (%.0f s)", e, loss, seconds);
         }
         say(r.log, b);
-        if (userOnEpoch) userOnEpoch(e, loss, seconds);
+        if (userOnEpoch) userOnEpoch(e, loss, seconds, steps);
     };
     if (r.mode == "tl") {
         const Matrix s = oracleFor(songs, vocab);

@@ -115,7 +115,7 @@ TrainReport loop(RankNet& net, const TrainOptions& o, const std::function<torch:
         r.epochs = e + 1;
         const double seconds = elapsed();
         if (!o.checkpointPath.empty()) saveCheckpoint(o.checkpointPath, net, opt, r, seconds);
-        if (o.onEpoch) o.onEpoch(e + 1, sum / n, seconds);
+        if (o.onEpoch) o.onEpoch(e + 1, sum / n, seconds, r.steps);
         net.setTraining(true);  // onEpoch may have validated in eval mode
     }
     net.setTraining(false);

@@ -28,7 +28,7 @@ struct TrainOptions {
     int threads = 0;             // > 0: torch::set_num_threads
     uint64_t seed = 1;
     // Called after each epoch (seconds: training time so far, resumed runs included).
-    std::function<void(int epoch, double meanLoss, double seconds)> onEpoch;
+    std::function<void(int epoch, double meanLoss, double seconds, int steps)> onEpoch;  // steps: so far
     // Non-empty: network, optimiser and progress are written here after every epoch (atomically);
     // with resume, a run continues from the file when it exists.
     std::string checkpointPath;

@@ -439,7 +439,7 @@ TrainingOutcome TrainingRunner::runRanked(const Validation& v, const TrainingCal
     req.train.seed = job_.seed;
     req.log = [&](const std::string& s) { say(cb, s); };
     double last = 0;
-    req.train.onEpoch = [&](int epoch, double loss, double seconds) {
+    req.train.onEpoch = [&](int epoch, double loss, double seconds, int) {
         EpochReport e;
         e.epoch = epoch;
         e.epochs = job_.epochs;
