@@ -59,6 +59,21 @@ private Q_SLOTS:
         QCOMPARE(r.rendered, 4);
     }
 
+    void styleModelLoadsAndListensToTheMix()
+    {
+        // The shipped ranking model is found by the default factory as the sixth focus.
+        setEmbedderFactory(&makeModelEmbedder);
+        std::vector<std::string> problems;
+        const auto set = loadEmbedders(defaultModelsRoot(), {Focus::Style}, &problems);
+        for (const auto& p : problems) qWarning("%s", p.c_str());
+        QCOMPARE(int(set.size()), 1);
+        const auto& e = *set.at(Focus::Style);
+        QCOMPARE(e.features(), EmbedderFeatures::Cqt);
+        QCOMPARE(e.input(), EmbedderInput::Mix);
+        QVERIFY(e.modelId().rfind("rank-", 0) == 0);
+        QVERIFY(e.segmentSeconds() > 11.0 && e.segmentSeconds() < 12.0);
+    }
+
     void focusModelsTellSongsApart()
     {
         setEmbedderFactory(&makeTorchEmbedder);
