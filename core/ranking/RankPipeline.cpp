@@ -133,6 +133,16 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
     const auto valFeatures = validation.empty() ? std::vector<Matrix>{} : loadFeatures(validation, r.focus, r.cacheDir, r.log);
     res.featureSeconds = since(t0);
     const Matrix valOracle = validation.empty() ? Matrix() : oracleFor(validation, TagVocabulary(tagsOf(validation)));
+    if (!validation.empty()) {
+        const auto c = randomRankingScores(valOracle);
+        res.validationChance.map = c.map.mean;
+        res.validationChance.ndcg = c.ndcg.mean;
+        res.validationChance.rr = c.rr.mean;
+        res.validationChance.recall = c.recall.mean;
+        char b[160];
+        std::snprintf(b, sizeof b, "validation chance (random rankings): MAP@20 %.3f nDCG@20 %.3f", c.map.mean, c.ndcg.mean);
+        say(r.log, b);
+    }
 
     const TagVocabulary vocab(tagsOf(songs));
     RankNetConfig cfg;
@@ -268,8 +278,10 @@ std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& r)
         RankEvalRow row;
         row.model = path;
         row.focus = focus;
-        row.name = info.mode == "at" ? std::string("AT baseline (") + poolingName(info.net.pooling) + ")"
-                                     : "TL " + info.mining + " (" + poolingName(info.net.pooling) + ")";
+        // A network that never took a step is the floor any training must beat (random CNN features).
+        row.name = info.steps == 0      ? std::string("untrained network (") + poolingName(info.net.pooling) + ")"
+                   : info.mode == "at" ? std::string("AT baseline (") + poolingName(info.net.pooling) + ")"
+                                       : "TL " + info.mining + " (" + poolingName(info.net.pooling) + ")";
         row.scores = evaluateRanking(oracle, cosineSimilarity(stackRows(reps)), r.protocol);
         row.trainSeconds = info.trainSeconds;
         row.steps = info.steps;

@@ -71,6 +71,7 @@ struct RankCurvePoint {
 struct RankTrainResult {
     std::vector<RankCurvePoint> curve;  // this run's epochs (empty without validateSongs)
     int validationSongs = 0;
+    RankCurvePoint validationChance;    // random rankings of the validation songs (the curve's floor)
     int trainTracks = 0;
     int triplets = 0;
     double featureSeconds = 0;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue #20: the learning-to-rank methods compared on every song of the train and test splits
+# Issue #20: the learning-to-rank methods (and an untrained network, the floor training must beat) compared on every song of the train and test splits
 # (K-fold cross-validation: each song is a query exactly once per seed), S seeds per method, each
 # model trained for the same budget (seconds of training on 2 threads; pick it from the validation
 # curves: every model writes <method>.curve.csv, validation MAP/nDCG@20 on 16 of its own training
@@ -21,12 +21,14 @@ SEEDS=${6:-3}
 ORACLE=${7:-all}
 VALIDATE=${VALIDATE:-16}  # training songs set aside for the validation curve
 ROOT="$OUT/oracle-${ORACLE//,/-}"
+TRAIN="--budget $BUDGET --epochs 100000 --steps 50"
 methods=(
-  "at:--mode at --pooling max"
-  "tl-neighbors:--mode tl --mining neighbors --pooling max"
-  "tl-random:--mode tl --mining random --pooling max"
-  "tl-distance:--mode tl --mining distance --pooling max"
-  "tl-distance-autopool:--mode tl --mining distance --pooling autopool"
+  "untrained:--mode tl --mining random --pooling max --epochs 0"  # the floor: the network as initialised
+  "at:--mode at --pooling max $TRAIN"
+  "tl-neighbors:--mode tl --mining neighbors --pooling max $TRAIN"
+  "tl-random:--mode tl --mining random --pooling max $TRAIN"
+  "tl-distance:--mode tl --mining distance --pooling max $TRAIN"
+  "tl-distance-autopool:--mode tl --mining distance --pooling autopool $TRAIN"
 )
 for seed in $(seq 1 "$SEEDS"); do
   for fold in $(seq 0 $((FOLDS - 1))); do
@@ -40,7 +42,7 @@ for seed in $(seq 1 "$SEEDS"); do
       [ -f "$dir/$name.done" ] && continue
       echo "seed $seed fold $fold $name ($BUDGET s)" >&2
       "$CLI" rank train --corpus "$CORPORA" --folds "$FOLDS" --fold "$fold" --fold-seed 1 --seed "$seed" \
-        --oracle "$ORACLE" --threads 2 --budget "$BUDGET" --epochs 100000 --steps 50 \
+        --oracle "$ORACLE" --threads 2 \
         --validate-songs "$VALIDATE" --curve "$dir/$name.curve.csv" --resume "${args[@]}" --out "$dir/$name.rank" \
         2>>"$dir/$name.log"
       touch "$dir/$name.done"
