@@ -54,3 +54,19 @@ done
   --init models/mixfocus/model.pt --steps 6000 --lr 0.0005 --curriculum-db 6 --curriculum-fraction 0.05 \
   --checkpoint-every 500 --threads 1 --validate "$C/sepval" --validate-songs 16 --validate-seconds 14 \
   --validate-part-db -6 --quiet-part-prob 0.5 --quiet-part-db 12
+# Sessions 26-28: the hybrid model (2-D front end + wide temporal stack) on all 1164 songs, validated
+# on 48 songs no model trains on (val48 = sepval + valextra, songs 1000-1031), then chosen per focus.
+"$CLI" corpus render --split separation --first 1000 --songs 32 --out "$C/valextra" --jobs 2
+mkdir -p "$C/val48" && ln -sfn "$C"/sepval/* "$C"/valextra/* "$C/val48/"
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-all.bank" --out models/mixhybrid \
+  --arch hybrid --channels 8,384,384,384 --steps 16000 --curriculum-fraction 0.25 --quiet-part-prob 0.25 \
+  --quiet-part-db 12 --checkpoint-every 500 --threads 2 --validate "$C/val48" --validate-songs 48 \
+  --validate-seconds 14 --resume
+/usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py models/mixhybrid/learning_curve.csv \
+  docs/results/focus-on-mixes/learning-curve-hybrid.png 48 0.88,0.58,0.31,0.29
+hyb=build/models-hybrid && rm -rf "$hyb" && mkdir -p "$hyb" && cp -rs "$PWD"/models/* "$hyb"/ && rm -rf "$hyb/mixfocus" \
+  && ln -s "$PWD/models/mixhybrid" "$hyb/mixfocus"   # the mixfocus pipeline then runs the hybrid
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$hyb" --pipelines mixfocus
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines mixfocus,separated
+# (then models/pipelines.json: drums, bass, guitar -> mixhybrid; piano -> mixfocus; and the test
+# table above, run again.)
