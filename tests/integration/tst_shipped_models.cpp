@@ -126,8 +126,11 @@ private Q_SLOTS:
                 QVERIFY(s.acc1 + s.distractor1 <= 1.0);
                 if (p.name == "clean") QCOMPARE(s.acc1, 1.0);
                 if (p.name == "default") {
-                    const bool mixModel = modelFolderFor(defaultModelsRoot(), f) == "mixfocus";
+                    // A focus served by a multi-focus mix model (whichever folder pipelines.json names)
+                    // embeds the mix; one served by a stem model embeds the separated part.
+                    const bool mixModel = p.embedder && p.embedder->input() == EmbedderInput::Mix;
                     QCOMPARE(p.input == PipelineInput::Mix, mixModel);
+                    QCOMPARE(p.input == PipelineInput::SeparatedPart, !mixModel);
                 }
             }
         }
