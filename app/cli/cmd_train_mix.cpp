@@ -110,7 +110,9 @@ int run(int argc, char** argv)
             lossSum.fill(0);
             lossCount = 0;
             for (const auto& set : valSets) {
-                MixPipeline pipe{"mixfocus", PipelineInput::Mix, std::make_shared<TorchEmbedder>(modelFile, "", set.focus), nullptr};
+                MixPipeline pipe;
+                pipe.name = "mixfocus";
+                pipe.embedder = std::make_shared<TorchEmbedder>(modelFile, "", set.focus);
                 std::vector<TrackEmbedding> q, g;
                 for (const auto& t : set.queries) q.push_back(embedPseudoMix(t, set.focus, pipe));
                 for (const auto& t : set.gallery) g.push_back(embedPseudoMix(t, set.focus, pipe));
