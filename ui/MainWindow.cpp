@@ -1396,10 +1396,13 @@ bool MainWindow::saveScreenshots(const QString& dir, QString* error)
     if (!save(compare_, QStringLiteral("compare.png"))) return false;
     restoreState(layout);
     tabs_->setCurrentIndex(0);
-    // The Style (tags) focus, when a style model is loaded (its segments are its own, longer than
-    // the analysis's 3 s): the whole window.
+    // The Style (tags) focus, when the library has style results: the whole window.
     const QString before_focus = currentFocus();
-    if (auto* style = focus_->actionFor(QStringLiteral("style")); style && backend_->segmentSeconds(QStringLiteral("style")) > 3.0) {
+    const auto& rows = tracks_->tracks();
+    const bool haveStyle = std::any_of(rows.begin(), rows.end(), [](const TrackRow& r) {
+        return r.analysis.value(QStringLiteral("style"), AnalysisState::None) == AnalysisState::Done;
+    });
+    if (auto* style = focus_->actionFor(QStringLiteral("style")); style && haveStyle) {
         style->trigger();
         waitUntilIdle(120000);
         map_->resetZoom();
