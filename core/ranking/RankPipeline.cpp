@@ -43,6 +43,15 @@ std::vector<Matrix> loadFeatures(const std::vector<RankSong>& songs, const std::
     return out;
 }
 
+// A track for ranking: the mean of the model's outputs on `patches` evenly spaced patches; for the
+// auto-tagger, the weighted tag vector of those mean probabilities (cosine then compares tags).
+std::vector<float> trackRepresentation(RankNet& net, const Matrix& features, bool tagger, const TagVocabulary& vocab,
+                                       int patches)
+{
+    const auto mean = meanRow(net.infer(evenPatches(features, net.config().frames, patches)));
+    return tagger ? vocab.vectorFromScores(mean) : mean;
+}
+
 Matrix oracleFor(const std::vector<RankSong>& songs, const TagVocabulary& vocab)
 {
     std::vector<std::vector<float>> rows;
@@ -183,10 +192,7 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
         char b[200];
         if (!validation.empty()) {
             std::vector<std::vector<float>> reps;
-            for (const auto& f : valFeatures) {
-                const auto mean = meanRow(net.infer(evenPatches(f, cfg.frames, 8)));
-                reps.push_back(r.mode == "at" ? vocab.vectorFromScores(mean) : mean);
-            }
+            for (const auto& f : valFeatures) reps.push_back(trackRepresentation(net, f, r.mode == "at", vocab, 8));
             const auto sc = evaluateRanking(valOracle, cosineSimilarity(stackRows(reps)));
             p.map = sc.map.mean;
             p.ndcg = sc.ndcg.mean;
@@ -271,10 +277,8 @@ std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& r)
         const auto& features = featureCache[focus];
         const TagVocabulary modelVocab(info.vocabulary);
         std::vector<std::vector<float>> reps;
-        for (const auto& f : features) {
-            const auto mean = meanRow(net->infer(evenPatches(f, info.net.frames, r.patchesPerTrack)));
-            reps.push_back(info.mode == "at" ? modelVocab.vectorFromScores(mean) : mean);
-        }
+        for (const auto& f : features)
+            reps.push_back(trackRepresentation(*net, f, info.mode == "at", modelVocab, r.patchesPerTrack));
         RankEvalRow row;
         row.model = path;
         row.focus = focus;
