@@ -15,6 +15,7 @@
 #include "cli/CliCommands.h"
 #include "cli/LearningCurveCsv.h"
 #include "cli/ModelSpecCliOptions.h"
+#include "analysis/SegmentFeatures.h"
 #include "embedding/TorchEmbedder.h"
 #include "instrsim/FeatureSet.h"
 #include "mixfocus/MultiFocusTrainer.h"
@@ -55,6 +56,27 @@ int run(int argc, char** argv)
     c.stopAfterSeconds = args.getDouble("stop-after-minutes", 0) * 60.0;
     readModelShape(args, c.spec, {{ModelArch::Hybrid, {16, 384, 384, 384}}});
     c.spec.dim = 5 * args.getInt("subspace-dim", c.spec.subspaceDim());
+    const std::string features = args.get("features", "mel");
+    if (features == "cqt") {
+        c.spec.features = EmbedderFeatures::Cqt;
+        c.spec.bands = cqtConfigAt(kAnalysisSampleRate).nBins;
+    } else if (features != "mel") {
+        throw UsageError("--features takes mel or cqt, not '" + features + "'");
+    }
+    // --focuses piano,guitar: a specialist; validation and the curve cover the trained parts only.
+    std::vector<bool> trained(5, true);
+    if (args.has("focuses")) {
+        trained.assign(5, false);
+        for (const auto& name : splitList(args.get("focuses"))) {
+            const auto f = focusFromName(name);
+            int index = -1;
+            for (size_t i = 0; f && i < kInstrumentFocuses.size(); ++i)
+                if (kInstrumentFocuses[i] == *f) index = int(i);
+            if (index < 0) throw UsageError("--focuses takes mix, drums, bass, piano, guitar; not '" + name + "'");
+            c.mix.focusCycle.push_back(index);
+            trained[size_t(index)] = true;
+        }
+    }
     c.mix.augment = !args.has("no-augment");
     c.mix.quietPartProb = args.getDouble("quiet-part-prob", c.mix.quietPartProb);
     c.mix.quietPartDb = args.getDouble("quiet-part-db", c.mix.quietPartDb);
@@ -66,9 +88,12 @@ int run(int argc, char** argv)
 
     std::signal(SIGINT, onTrainMixSignal);
     std::signal(SIGTERM, onTrainMixSignal);
-    const StemBank bank = cachedStemBank(corpora, c.spec.bands, bankPath, c.threads, [&](int done, int total, const std::string&) {
-        if (!quiet && (done % 20 == 0 || done == total)) std::cerr << "stem bank " << done << "/" << total << "\n";
-    });
+    const StemBank bank = cachedStemBank(
+        corpora, c.spec.bands, bankPath, c.threads,
+        [&](int done, int total, const std::string&) {
+            if (!quiet && (done % 20 == 0 || done == total)) std::cerr << "stem bank " << done << "/" << total << "\n";
+        },
+        c.spec.features);
     const std::string valDir = args.get("validate");
     const std::vector<int> songs = bankSongsExcept(bank, valDir.empty() ? std::vector<std::string>{} : listCorpusSongs(valDir));
     std::cerr << "stem bank: " << bank.songs.size() << " songs (" << bankPath << "), " << songs.size()
@@ -81,7 +106,8 @@ int run(int argc, char** argv)
     if (!valDir.empty()) {
         const auto corpus = loadPseudoMixCorpus(valDir, valSeconds, args.getInt("validate-songs", 16));
         const double valPartDb = args.getDouble("validate-part-db", 0.0);
-        for (Focus f : kParts) valSets.push_back(makePseudoMixSet(corpus, f, 1, 3, valPartDb));
+        for (size_t i = 0; i < kParts.size(); ++i)
+            if (trained[i + 1]) valSets.push_back(makePseudoMixSet(corpus, kParts[i], 1, 3, valPartDb));
         std::cerr << "validation: " << corpus.songs.size() << " songs of " << valDir << ", T = " << valSeconds
                   << " s, part " << valPartDb << " dB\n";
     }
@@ -109,7 +135,13 @@ int run(int argc, char** argv)
             for (int f = 0; f < 5; ++f) curve << "," << lossSum[size_t(f)] / std::max(1, lossCount);
             lossSum.fill(0);
             lossCount = 0;
-            for (const auto& set : valSets) {
+            size_t next = 0;  // valSets holds the trained parts, in kParts order
+            for (Focus part : kParts) {
+                if (next == valSets.size() || valSets[next].focus != part) {
+                    curve << ",,";
+                    continue;
+                }
+                const auto& set = valSets[next++];
                 MixPipeline pipe;
                 pipe.name = "mixfocus";
                 pipe.embedder = std::make_shared<TorchEmbedder>(modelFile, "", set.focus);
@@ -120,7 +152,6 @@ int run(int argc, char** argv)
                 curve << "," << s.acc1 << "," << s.distractor1;
                 if (!quiet) std::fprintf(stderr, "  val %s acc@1 %.3f distractor@1 %.3f\n", focusName(set.focus), s.acc1, s.distractor1);
             }
-            for (size_t i = valSets.size(); i < kParts.size(); ++i) curve << ",,";
             curve << "\n" << std::flush;
         },
         &gCancel);
@@ -143,6 +174,8 @@ int run(int argc, char** argv)
     info["quiet_part_prob"] = c.mix.quietPartProb;
     info["quiet_part_db"] = c.mix.quietPartDb;
     info["threads"] = c.threads;
+    info["features"] = features;
+    if (!c.mix.focusCycle.empty()) info["focuses"] = splitList(args.get("focuses"));
     info["seconds_this_call"] = r.seconds;
     info["resumed_from_step"] = r.resumedFromStep;
     if (!c.initModelPath.empty()) info["initialised_from"] = c.initModelPath;
@@ -170,6 +203,9 @@ const CommandRegistration reg(
      "  --init MODEL.pt   start from these weights (same shape; ignored when a checkpoint is resumed)\n"
      "  --arch temporal|hybrid|conv2d (temporal)  --channels a,b,c,d (256,256,256,256; hybrid 16,384,384,384)\n"
      "  --subspace-dim D (64)  --lr X (0.001)  --margin X (0.2)\n"
+     "  --features mel|cqt (mel: 64 log-mel bands; cqt: the analysis CQT, 96 bins, 12 per octave, which\n"
+     "                    resolves the notes below 1 kHz; needs a bank of its own)\n"
+     "  --focuses F,...   train only these focuses' blocks (e.g. piano,guitar: a specialist; default all)\n"
      "  --batch-hard      hardest positive/negative per anchor (default: batch-all)\n"
      "  --curriculum-db D (18)  --curriculum-fraction F (0.4): accompaniment D dB down at first, at its\n"
      "                    own level after F of the steps\n"

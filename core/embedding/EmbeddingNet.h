@@ -115,21 +115,25 @@ struct EmbeddingNetImpl : torch::nn::Module {
 TORCH_MODULE(EmbeddingNet);
 
 // Model file: a torch::serialize archive with the parameters/buffers under "net/" and the spec as
-// an int64 tensor "spec" = [version, bands, frames, dim, c0, c1, c2, c3, arch, subspaces] (version 1
-// files have no arch entry and are Conv2d; version 2 files have no subspaces entry: one space).
-// Single-space models are still written as version 2, so older builds keep reading them.
+// an int64 tensor "spec" = [version, bands, frames, dim, c0, c1, c2, c3, arch, subspaces, features]
+// (version 1 files have no arch entry and are Conv2d; version 2 files have no subspaces entry: one
+// space; versions 1-3 have no features entry: log-mel). Each file is written at the lowest version
+// that holds its spec, so older builds keep reading the models they can run.
 inline torch::Tensor specTensor(const ModelSpec& s)
 {
-    std::vector<int64_t> v{s.subspaces > 0 ? 3 : 2, s.bands, s.frames, s.dim, s.channels[0],
+    const bool cqt = s.features != EmbedderFeatures::LogMel;
+    std::vector<int64_t> v{cqt ? 4 : s.subspaces > 0 ? 3 : 2, s.bands, s.frames, s.dim, s.channels[0],
                            s.channels[1], s.channels[2], s.channels[3], int64_t(s.arch)};
-    if (s.subspaces > 0) v.push_back(s.subspaces);
+    if (s.subspaces > 0 || cqt) v.push_back(s.subspaces);
+    if (cqt) v.push_back(int64_t(s.features));
     return torch::tensor(v, torch::kLong);
 }
 
 inline ModelSpec specFromTensor(const torch::Tensor& t)
 {
     const int64_t version = t.numel() > 0 ? t[0].item<int64_t>() : 0;
-    if (!((version == 1 && t.numel() == 8) || (version == 2 && t.numel() == 9) || (version == 3 && t.numel() == 10)))
+    if (!((version == 1 && t.numel() == 8) || (version == 2 && t.numel() == 9) || (version == 3 && t.numel() == 10) ||
+          (version == 4 && t.numel() == 11)))
         throw std::runtime_error("model file: unknown spec version");
     ModelSpec s;
     s.arch = version == 1 ? ModelArch::Conv2d : ModelArch(t[8].item<int64_t>());
@@ -141,6 +145,15 @@ inline ModelSpec specFromTensor(const torch::Tensor& t)
     if (version == 3) {
         s.subspaces = int(t[9].item<int64_t>());
         if (s.subspaces <= 0 || s.dim % s.subspaces != 0) throw std::runtime_error("model file: bad subspace count");
+    }
+    if (version == 4) {
+        s.subspaces = int(t[9].item<int64_t>());
+        if (s.subspaces < 0 || (s.subspaces > 0 && s.dim % s.subspaces != 0))
+            throw std::runtime_error("model file: bad subspace count");
+        const int64_t f = t[10].item<int64_t>();
+        if (f != int64_t(EmbedderFeatures::LogMel) && f != int64_t(EmbedderFeatures::Cqt))
+            throw std::runtime_error("model file: unknown input features");
+        s.features = EmbedderFeatures(f);
     }
     return s;
 }

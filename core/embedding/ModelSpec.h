@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 
+#include "embedding/Embedder.h"
+
 namespace stemscope {
 
 enum class ModelArch { Conv2d = 0, Temporal = 1, Hybrid = 2 };
@@ -27,15 +29,20 @@ struct ModelSpec {
     // > 0: the output is `subspaces` equal blocks of dim / subspaces, each L2-normalised on its own
     // (the multi-focus mix model: one block per Focus, in kInstrumentFocuses order). 0: one unit vector.
     int subspaces = 0;
+    // What a frame holds: log-mel bands, or constant-Q bins (analysis/SegmentFeatures' CQT at the
+    // analysis rate: 96 bins from C1, 12 per octave, the same hop as the mel) that keep the pitch
+    // resolution below 1 kHz which 64 mel bands lose (chords of a piano or a guitar).
+    EmbedderFeatures features = EmbedderFeatures::LogMel;
     int subspaceDim() const { return subspaces > 0 ? dim / subspaces : dim; }
     bool operator==(const ModelSpec& o) const
     {
         return arch == o.arch && bands == o.bands && frames == o.frames && dim == o.dim && channels == o.channels &&
-               subspaces == o.subspaces;
+               subspaces == o.subspaces && features == o.features;
     }
     std::string describe() const
     {
-        return std::to_string(frames) + "x" + std::to_string(bands) + " log-mel -> " +
+        return std::to_string(frames) + "x" + std::to_string(bands) +
+               (features == EmbedderFeatures::Cqt ? " CQT -> " : " log-mel -> ") +
                (arch == ModelArch::Temporal ? "conv1d[" : arch == ModelArch::Conv2d ? "conv2d[" : "conv2d+conv1d[") +
                std::to_string(channels[0]) +
                "," + std::to_string(channels[1]) + "," + std::to_string(channels[2]) + "," +

@@ -30,6 +30,7 @@ public:
     Matrix embed(const std::vector<Matrix>& segments) const override;
     // Multi-focus models are trained on mixes: they listen to the mix for every focus.
     EmbedderInput input() const override { return spec_.subspaces > 0 ? EmbedderInput::Mix : EmbedderInput::FocusSignal; }
+    EmbedderFeatures features() const override { return spec_.features; }
     const ModelSpec& spec() const { return spec_; }
     // "mixfocus-cnn" (multi-focus mix model) or "instrsim-cnn" (one focus): the first part of model ids.
     std::string family() const { return spec_.subspaces > 0 ? "mixfocus-cnn" : "instrsim-cnn"; }

@@ -20,6 +20,14 @@ std::vector<float> bandMapForRatio(int bands, double ratio, double sampleRate)
     return map;
 }
 
+std::vector<float> logBandMapForRatio(int bins, int binsPerOctave, double ratio)
+{
+    const double shift = double(binsPerOctave) * std::log2(ratio);
+    std::vector<float> map(static_cast<size_t>(std::max(0, bins)));
+    for (int k = 0; k < bins; ++k) map[size_t(k)] = float(double(k) - shift);
+    return map;
+}
+
 MelBlock extractBlock(const float* src, int srcFrames, int bands, double start, double step, int frames,
                       const std::vector<float>& bandMap)
 {

@@ -1,5 +1,5 @@
 #pragma once
-// Augmentations applied to mel POWER blocks (frames x bands, row-major), the cheap stand-ins for
+// Augmentations applied to mel (or constant-Q) POWER blocks (frames x bands, row-major), the cheap stand-ins for
 // waveform effects used when the multi-focus model is trained on pseudo-mixes: level, EQ, reverb
 // (a per-band exponential energy decay, faster in high bands), compression (frame-level gain
 // computer with attack/release), overdrive (dynamics squashed, energy spread to 2nd/3rd harmonics),
@@ -21,6 +21,8 @@ struct MelBlock {
 // Fractional source band for each output band when every frequency is multiplied by `ratio`
 // (Slaney mel bands of a 22050 Hz, nFft 2048 front end, as the analysis uses).
 std::vector<float> bandMapForRatio(int bands, double ratio, double sampleRate = 22050.0);
+// The same for log-spaced bins (constant-Q): a shift by binsPerOctave * log2(ratio) bins.
+std::vector<float> logBandMapForRatio(int bins, int binsPerOctave, double ratio);
 
 // Reads `frames` output frames from `src` (srcFrames x bands) starting at fractional frame `start`
 // and advancing `step` source frames per output frame (tempo), resampling bands through `bandMap`

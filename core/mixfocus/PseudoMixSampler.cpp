@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "analysis/SegmentFeatures.h"
 #include "mixfocus/MelAugment.h"
 
 namespace stemscope {
@@ -32,8 +33,17 @@ PseudoMixSampler::PseudoMixSampler(const StemBank& bank, std::vector<int> songs,
             }
         }
     }
-    octaveMap_ = bandMapForRatio(bank_.bands, 2.0);
-    twelfthMap_ = bandMapForRatio(bank_.bands, 3.0);
+    for (int f : cfg_.focusCycle)
+        if (f < 0 || f > 4) throw std::invalid_argument("pseudo-mix focus index out of range");
+    octaveMap_ = bandMap(2.0);
+    twelfthMap_ = bandMap(3.0);
+}
+
+std::vector<float> PseudoMixSampler::bandMap(double ratio) const
+{
+    if (bank_.features == EmbedderFeatures::Cqt)
+        return logBandMapForRatio(bank_.bands, cqtConfigAt(kAnalysisSampleRate).binsPerOctave, ratio);
+    return bandMapForRatio(bank_.bands, ratio);
 }
 
 double PseudoMixSampler::activeStart(int song, int track, double tempo, std::mt19937_64& rng) const
@@ -67,7 +77,7 @@ void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out
         // One tempo and pitch per source song, so the parts of one song stay together.
         const double tempo = aug && u(rng) < cfg_.tempoProb ? 1.0 + cfg_.tempoRange * sym(rng) : 1.0;
         std::vector<float> map;
-        if (aug && u(rng) < cfg_.pitchProb) map = bandMapForRatio(bank_.bands, std::pow(2.0, cfg_.pitchSemitones * sym(rng) / 12.0));
+        if (aug && u(rng) < cfg_.pitchProb) map = bandMap(std::pow(2.0, cfg_.pitchSemitones * sym(rng) / 12.0));
         for (int track : g.tracks) {
             MelBlock b = extractBlock(song.power[size_t(track)].data(), song.frames, bank_.bands, g.start, tempo, L, map);
             if (g.gainDb != 0) applyGainDb(b, g.gainDb);
@@ -104,8 +114,9 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
     out.bands = bank_.bands;
     int64_t unique = -1;
     // Instrument focuses twice as often as the mix focus (the mix is the easy one).
-    static constexpr std::array<int, 9> kCycle{1, 2, 3, 4, 0, 1, 2, 3, 4};
-    const int firstFocus = int(rng() % kCycle.size());
+    static const std::vector<int> kDefaultCycle{1, 2, 3, 4, 0, 1, 2, 3, 4};
+    const std::vector<int>& cycle = cfg_.focusCycle.empty() ? kDefaultCycle : cfg_.focusCycle;
+    const int firstFocus = int(rng() % cycle.size());
     auto other = [&](const std::vector<int>& used) {
         for (;;) {
             const int s = songs_[pickSong(rng)];
@@ -126,7 +137,7 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
         it.labels[size_t(focus)] = song;
     };
     for (int k = 0; k < n; ++k) {
-        const int fi = kCycle[size_t(firstFocus + k) % kCycle.size()];
+        const int fi = cycle[size_t(firstFocus + k) % cycle.size()];
         out.groupFocus.push_back(fi);
         const int A = songs_[pickSong(rng)];
         std::vector<int> used{A};

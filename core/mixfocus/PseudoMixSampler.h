@@ -39,6 +39,10 @@ struct PseudoMixConfig {
     double overdriveProb = 0.3;  // guitar parts only
     double pitchProb = 0.2, pitchSemitones = 1.0;
     double tempoProb = 0.2, tempoRange = 0.08;
+    // Focuses the batches train (kInstrumentFocuses indices), cycled in this order; empty: every
+    // instrument twice per turn and the mix once. A specialist (e.g. {3, 4}: piano and guitar) spends
+    // every group on its parts; the other blocks stay untrained.
+    std::vector<int> focusCycle;
 };
 
 struct PseudoMixBatch {
@@ -72,6 +76,7 @@ private:
     double activeStart(int song, int track, double tempo, std::mt19937_64& rng) const;
     int span(double tempo) const { return int(std::ceil((cfg_.leadIn + cfg_.frames) * tempo)) + 2; }
     void render(const Item& item, std::mt19937_64& rng, float* out) const;
+    std::vector<float> bandMap(double ratio) const;  // frequency axis scaled by `ratio`
 
     const StemBank& bank_;
     std::vector<int> songs_;

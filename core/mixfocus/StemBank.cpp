@@ -8,6 +8,7 @@
 
 #include "analysis/SegmentFeatures.h"
 #include "audio/AudioDecoder.h"
+#include "dsp/Cqt.h"
 #include "dsp/MelSpectrogram.h"
 #include "embedding/TrackEmbedding.h"
 #include "instrsim/FeatureSet.h"
@@ -33,8 +34,8 @@ std::string stemPath(const fs::path& song, const std::string& name)
     return {};
 }
 
-// Fills `out` (false: a required stem is missing).
-bool loadSong(const fs::path& dir, const MelSpectrogram& mel, StemBankSong& out)
+// Fills `out` (false: a required stem is missing). `spectrum` returns a power spectrogram.
+bool loadSong(const fs::path& dir, const std::function<Matrix(const std::vector<float>&)>& spectrum, StemBankSong& out)
 {
     std::array<std::vector<float>, 6> audio;
     size_t length = 0;
@@ -54,7 +55,7 @@ bool loadSong(const fs::path& dir, const MelSpectrogram& mel, StemBankSong& out)
         for (int k = 0; k < kBankStems; ++k)
             for (size_t i = 0; i < length; ++i) audio[kBankMix][i] += audio[size_t(k)][i];
     for (size_t k = 0; k < kBankTracks.size(); ++k) {
-        const Matrix m = mel.compute(audio[k]);
+        const Matrix m = spectrum(audio[k]);
         out.frames = m.rows;
         out.power[k] = m.data;
     }
@@ -73,8 +74,12 @@ template <typename T> T take(std::ifstream& in)
 }  // namespace
 
 StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, int threads,
-                       const StemBankProgress& progress, const std::atomic<bool>* cancel)
+                       const StemBankProgress& progress, const std::atomic<bool>* cancel, EmbedderFeatures features)
 {
+    CqtConfig cq = cqtConfigAt(kAnalysisSampleRate);
+    cq.toDb = false;
+    if (features == EmbedderFeatures::Cqt && bands != cq.nBins)
+        throw std::invalid_argument("a CQT stem bank has " + std::to_string(cq.nBins) + " bins, not " + std::to_string(bands));
     std::vector<fs::path> dirs;
     std::vector<std::string> names;
     for (const auto& corpus : corpusDirs)
@@ -87,13 +92,17 @@ StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, in
     c.nMels = bands;
     c.toDb = false;
     const MelSpectrogram mel(c);
+    const Cqt cqt(cq);
+    const std::function<Matrix(const std::vector<float>&)> spectrum = [&](const std::vector<float>& x) {
+        return features == EmbedderFeatures::Cqt ? cqt.compute(x) : mel.compute(x);
+    };
     std::vector<StemBankSong> songs(dirs.size());
     std::vector<char> ok(dirs.size(), 0);
     parallelForEach(
         dirs.size(), threads,
         [&](size_t i) {
             songs[i].name = names[i];
-            ok[i] = loadSong(dirs[i], mel, songs[i]);
+            ok[i] = loadSong(dirs[i], spectrum, songs[i]);
         },
         [&](size_t i) { return names[i]; },
         [&](size_t done, size_t i) {
@@ -103,6 +112,7 @@ StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, in
     if (cancel && *cancel) throw std::runtime_error("cancelled");
     StemBank bank;
     bank.bands = bands;
+    bank.features = features;
     for (size_t i = 0; i < songs.size(); ++i)
         if (ok[i]) bank.songs.push_back(std::move(songs[i]));
     return bank;
@@ -115,8 +125,9 @@ void saveStemBank(const StemBank& bank, const std::string& path)
     {
         std::ofstream o(tmp, std::ios::binary);
         if (!o) throw std::runtime_error("cannot write " + tmp);
-        o.write("SSSTEM01", 8);
+        o.write("SSSTEM02", 8);
         put<int32_t>(o, bank.bands);
+        put<int32_t>(o, int32_t(bank.features));
         put<int32_t>(o, int32_t(bank.songs.size()));
         for (const auto& s : bank.songs) {
             put<int32_t>(o, int32_t(s.name.size()));
@@ -136,9 +147,16 @@ StemBank loadStemBank(const std::string& path)
     if (!in) throw std::runtime_error("cannot read " + path);
     char magic[8];
     in.read(magic, 8);
-    if (!in || std::string(magic, 8) != "SSSTEM01") throw std::runtime_error(path + ": not a stem bank");
+    const std::string m(magic, in ? 8 : 0);
+    if (m != "SSSTEM01" && m != "SSSTEM02") throw std::runtime_error(path + ": not a stem bank");
     StemBank bank;
     bank.bands = take<int32_t>(in);
+    if (m == "SSSTEM02") {
+        const int f = take<int32_t>(in);
+        if (f != int(EmbedderFeatures::LogMel) && f != int(EmbedderFeatures::Cqt))
+            throw std::runtime_error(path + ": unknown feature kind");
+        bank.features = EmbedderFeatures(f);
+    }
     const int n = take<int32_t>(in);
     if (bank.bands <= 0 || n < 0) throw std::runtime_error(path + ": bad header");
     bank.songs.resize(size_t(n));
@@ -159,13 +177,19 @@ StemBank loadStemBank(const std::string& path)
 }
 
 StemBank cachedStemBank(const std::vector<std::string>& corpusDirs, int bands, const std::string& cachePath,
-                        int threads, const StemBankProgress& progress)
+                        int threads, const StemBankProgress& progress, EmbedderFeatures features)
 {
     if (!cachePath.empty() && fs::exists(cachePath)) {
         StemBank b = loadStemBank(cachePath);
-        if (b.bands == bands) return b;
+        if (b.bands == bands && b.features == features) return b;
+        // Not rebuilt in place: a bank takes tens of minutes and gigabytes to make again.
+        auto what = [](int n, EmbedderFeatures f) {
+            return std::to_string(n) + (f == EmbedderFeatures::Cqt ? " CQT bins" : " mel bands");
+        };
+        throw std::runtime_error(cachePath + " holds " + what(b.bands, b.features) + "; this model reads " +
+                                 what(bands, features) + " (give another bank file)");
     }
-    StemBank b = buildStemBank(corpusDirs, bands, threads, progress);
+    StemBank b = buildStemBank(corpusDirs, bands, threads, progress, nullptr, features);
     if (!cachePath.empty()) saveStemBank(b, cachePath);
     return b;
 }

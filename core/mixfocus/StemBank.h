@@ -1,6 +1,6 @@
 #pragma once
 // Training material of the multi-focus mix model: for every song of one or more corpora, the whole
-// track's mel POWER spectrogram (not dB) of each stem and of the mix. Pseudo-mixes are built from it
+// track's mel (or constant-Q) POWER spectrogram (not dB) of each stem and of the mix. Pseudo-mixes are built from it
 // on the fly (PseudoMixSampler): sources that do not share a phase add in power on average, so a
 // mix of stems from different songs costs a few additions instead of an STFT. Computed once and
 // kept in a binary cache file.
@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "embedding/Embedder.h"
 
 namespace stemscope {
 
@@ -27,6 +29,9 @@ struct StemBankSong {
 
 struct StemBank {
     int bands = 64;
+    // LogMel: `bands` Slaney mel bands of the analysis STFT. Cqt: the analysis CQT (cqtConfigAt at
+    // 22050 Hz; bands = its bins), same hop, so frames line up with the mel's.
+    EmbedderFeatures features = EmbedderFeatures::LogMel;
     std::vector<StemBankSong> songs;
 };
 
@@ -34,20 +39,25 @@ using StemBankProgress = std::function<void(int done, int total, const std::stri
 
 // Every song folder (listCorpusSongs) of every corpus in `corpusDirs` that has all five stems.
 // A song missing `other` gets a silent one; a song missing any of drums/bass/piano/guitar is skipped.
+// For Cqt, `bands` must equal the analysis CQT's bin count (std::invalid_argument otherwise).
 StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, int threads = 2,
-                       const StemBankProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
+                       const StemBankProgress& progress = {}, const std::atomic<bool>* cancel = nullptr,
+                       EmbedderFeatures features = EmbedderFeatures::LogMel);
 
 // Indices of the bank's songs whose song folder is not one of `heldOut` (folder names, e.g. the
 // validation corpus's songs): training never sees a song the validation curve scores.
 std::vector<int> bankSongsExcept(const StemBank& bank, const std::vector<std::string>& heldOut);
 
-// "SSSTEM01", int32 bands, int32 songs, per song (int32 name length, name, int32 frames), then the
-// float32 data song by song, track by track. Throws std::runtime_error on I/O errors.
+// "SSSTEM02", int32 bands, int32 features, int32 songs, per song (int32 name length, name, int32
+// frames), then the float32 data song by song, track by track ("SSSTEM01" files, without the
+// features entry, are log-mel). Throws std::runtime_error on I/O errors.
 void saveStemBank(const StemBank& bank, const std::string& path);
 StemBank loadStemBank(const std::string& path);
 
-// Loads `cachePath` if it exists, else builds and writes it (empty path: no cache).
+// Loads `cachePath` if it exists, else builds and writes it (empty path: no cache). A cache of other
+// features or bands is an error (std::runtime_error), not overwritten.
 StemBank cachedStemBank(const std::vector<std::string>& corpusDirs, int bands, const std::string& cachePath,
-                        int threads = 2, const StemBankProgress& progress = {});
+                        int threads = 2, const StemBankProgress& progress = {},
+                        EmbedderFeatures features = EmbedderFeatures::LogMel);
 
 }  // namespace stemscope

@@ -12,8 +12,10 @@
 
 #include "SyntheticStemBank.h"
 #include "analysis/EmbedderRegistry.h"
+#include "analysis/SegmentFeatures.h"
 #include "embedding/TorchEmbedder.h"
 #include "instrsim/TripletTrainer.h"
+#include "mixfocus/MixPipelines.h"
 #include "mixfocus/MultiFocusTrainer.h"
 #include "mixfocus/PseudoMixSampler.h"
 
@@ -154,6 +156,48 @@ private Q_SLOTS:
         QVERIFY(diff > 1e-3);
         QVERIFY(modelArchFromName("hybrid") == ModelArch::Hybrid);
         QVERIFY(!modelArchFromName("resnet"));
+    }
+
+    // A constant-Q model (the piano/guitar specialist's input): the spec records the features, the
+    // embedder asks the analysis for CQT frames, and the engine's pipeline feeds it the whole-track
+    // CQT cut at each 3 s segment.
+    void cqtModelDeclaresItsFeaturesAndRunsInThePipeline()
+    {
+        auto c = tinyConfig();
+        const int bins = cqtConfigAt(kAnalysisSampleRate).nBins;
+        c.spec.features = EmbedderFeatures::Cqt;
+        c.spec.bands = bins;
+        c.spec.frames = 129;
+        c.mix.frames = 129;
+        c.mix.focusCycle = {3, 4};
+        auto bank = test::syntheticStemBank(6, 400, bins);
+        bank.features = EmbedderFeatures::Cqt;
+        const PseudoMixSampler sampler(bank, {0, 1, 2, 3, 4, 5}, c.mix);
+        std::mt19937_64 rng(3);
+        for (int g : sampler.batch(8, rng).groupFocus) QVERIFY(g == 3 || g == 4);  // the specialist's parts only
+        const auto file = dir_.filePath("cqt/model.pt").toStdString();
+        QVERIFY(trainMultiFocusModel(sampler, c, file).finished);
+        const auto piano = makeTorchEmbedder(Focus::Piano, fs::path(file).parent_path().string());
+        QVERIFY(piano->features() == EmbedderFeatures::Cqt);
+        QCOMPARE(piano->featureBands(), bins);
+        QVERIFY(static_cast<const TorchEmbedder&>(*piano).spec() == c.spec);
+        QVERIFY(static_cast<const TorchEmbedder&>(*piano).spec().describe().find("CQT") != std::string::npos);
+        MixPipeline pipe;
+        pipe.name = "cqt";
+        pipe.embedder = piano;
+        std::vector<float> mix(size_t(kAnalysisSampleRate * 7));
+        for (size_t i = 0; i < mix.size(); ++i) mix[i] = 0.2f * float(std::sin(2 * M_PI * 261.6 * double(i) / kAnalysisSampleRate));
+        const auto e = runPipeline(pipe, Focus::Piano, mix);
+        QCOMPARE(e.segments.rows, 3);  // 7 s: segments at 0, 1.5 and 3 s
+        QCOMPARE(e.segments.cols, 4);
+        // A log-mel model file is still written as before (version 3), so older builds read it.
+        QVERIFY(TorchEmbedder(model_).features() == EmbedderFeatures::LogMel);
+        // A focus index outside the five is refused.
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, PseudoMixSampler(bank, {0, 1, 2, 3}, [] {
+            PseudoMixConfig m;
+            m.focusCycle = {7};
+            return m;
+        }()));
     }
 
     void singleFocusModelsStillLoadAsBefore()

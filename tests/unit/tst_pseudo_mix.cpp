@@ -12,7 +12,9 @@
 #include "SyntheticStemBank.h"
 #include "TestEmbedder.h"
 #include "TestSignals.h"
+#include "analysis/SegmentFeatures.h"
 #include "audio/AudioDecoder.h"
+#include "dsp/Cqt.h"
 #include "mixfocus/MelAugment.h"
 #include "mixfocus/PseudoMixBenchmark.h"
 #include "mixfocus/PseudoMixSampler.h"
@@ -256,6 +258,51 @@ private Q_SLOTS:
         double parts = 0;
         for (int k = 0; k < 4; ++k) parts += total(k);
         QVERIFY(std::abs(total(kBankMix) - parts) < 0.05 * parts);  // distinct sines: powers add
+    }
+
+    // The constant-Q bank: each stem's notes land in their own bin (the pitch resolution 64 mel bands
+    // lack below 1 kHz), powers add in the mix, the kind survives the file, and a cache of the other
+    // kind is refused rather than rebuilt over.
+    void cqtStemBankResolvesNotes()
+    {
+        QTemporaryDir dir;
+        writeCorpus(dir.path(), 2, 4.0);
+        const CqtConfig cq = cqtConfigAt(kAnalysisSampleRate);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 buildStemBank({dir.path().toStdString()}, 64, 2, {}, nullptr, EmbedderFeatures::Cqt));
+        const auto bank = buildStemBank({dir.path().toStdString()}, cq.nBins, 2, {}, nullptr, EmbedderFeatures::Cqt);
+        QVERIFY(bank.features == EmbedderFeatures::Cqt);
+        QCOMPARE(bank.bands, cq.nBins);
+        QCOMPARE(int(bank.songs.size()), 2);
+        const auto& s = bank.songs[0];
+        QCOMPARE(s.frames, Cqt(cq).frameCount(static_cast<long long>(4.0 * kAnalysisSampleRate)));
+        for (int k = 0; k < 4; ++k) {  // stem k of song 0: a sine at 110 (k + 1) Hz
+            const float* row = s.frame(k, s.frames / 2);
+            const int peak = int(std::max_element(row, row + bank.bands) - row);
+            const int expected = int(std::lround(12.0 * std::log2(110.0 * (k + 1) / cq.fMin)));
+            QCOMPARE(peak, expected);
+        }
+        const auto total = [&](int track) { return std::accumulate(s.power[size_t(track)].begin(), s.power[size_t(track)].end(), 0.0); };
+        double parts = 0;
+        for (int k = 0; k < 5; ++k) parts += total(k);
+        QVERIFY(std::abs(total(kBankMix) - parts) < 0.05 * parts);
+        const auto path = dir.filePath("cqt.bank").toStdString();
+        saveStemBank(bank, path);
+        QVERIFY(loadStemBank(path).features == EmbedderFeatures::Cqt);
+        const auto size = fs::file_size(path);
+        bool refused = false;
+        try {
+            cachedStemBank({dir.path().toStdString()}, 64, path);
+        } catch (const std::runtime_error& e) {
+            refused = std::string(e.what()).find("CQT") != std::string::npos;
+        }
+        QVERIFY(refused);
+        QCOMPARE(fs::file_size(path), size);
+        QCOMPARE(cachedStemBank({dir.path().toStdString()}, cq.nBins, path, 2, {}, EmbedderFeatures::Cqt).songs.size(), size_t(2));
+        // Pitch augmentation on log-spaced bins is a shift: up one semitone reads one bin lower.
+        const auto up = logBandMapForRatio(96, 12, std::pow(2.0, 1.0 / 12));
+        for (int k = 0; k < 96; ++k) QVERIFY(std::abs(up[size_t(k)] - float(k - 1)) < 1e-4f);
+        QVERIFY(std::abs(logBandMapForRatio(96, 12, 2.0)[30] - 18.f) < 1e-4f);
     }
 
     void validationSongsAreHeldOutOfTraining()
