@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "CliRunner.h"
 #include "CoreLibraryBackend.h"
 #include "FakeModels.h"
 #include "LibraryFixtures.h"
@@ -26,14 +27,9 @@ class TestCliGuiParity : public QObject {
 
     QString cli(const QStringList& args, int* rc = nullptr)
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("STEMSCOPE_MODELS", dir_.filePath("models"));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(STEMSCOPE_CLI), args);
-        if (!p.waitForFinished(120000)) return {};
-        if (rc) *rc = p.exitCode();
-        return QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+        return test::runCli(args, rc, env, 120000);
     }
 
 private Q_SLOTS:

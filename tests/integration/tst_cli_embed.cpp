@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "CliRunner.h"
 #include "LibraryFixtures.h"
 #include "dsp/MatrixIO.h"
 
@@ -16,14 +17,7 @@ class CliEmbedTest : public QObject {
     Q_OBJECT
     QTemporaryDir dir_;
 
-    QString cli(const QStringList& args, int* rc)
-    {
-        QProcess p;
-        p.start(QStringLiteral(STEMSCOPE_CLI), args);
-        if (!p.waitForFinished(300000)) return {};
-        *rc = p.exitCode();
-        return QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
-    }
+    QString cli(const QStringList& args, int* rc) { return test::runCli(args, rc); }
     QString path(const QString& name) const { return dir_.filePath(name); }
 
 private Q_SLOTS:

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "CliRunner.h"
 #include "LibraryFixtures.h"
 
 using namespace stemscope;
@@ -21,14 +22,7 @@ class CliTrainMixTest : public QObject {
     Q_OBJECT
     QTemporaryDir dir_;
 
-    QString cli(const QStringList& args, int* rc)
-    {
-        QProcess p;
-        p.start(QStringLiteral(STEMSCOPE_CLI), args);
-        if (!p.waitForFinished(300000)) return {};
-        *rc = p.exitCode();
-        return QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
-    }
+    QString cli(const QStringList& args, int* rc) { return test::runCli(args, rc); }
     QString path(const QString& name) const { return dir_.filePath(name); }
 
     // `n` songs of 10 s: every stem its own tone, songs a few semitones apart.
