@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "dsp/MelSpectrogram.h"
+#include "util/ContentHash.h"
 
 namespace stemscope {
 
@@ -76,10 +77,25 @@ SegmentConfig segmentConfigFor(const Embedder& embedder, const SegmentConfig& ba
     return c;
 }
 
+std::shared_ptr<const Matrix> SignalCqtCache::of(const std::vector<float>& signal, const CqtConfig& c)
+{
+    ContentHasher h;
+    h.update(signal.data(), signal.size() * sizeof(float));
+    const double params[] = {c.sampleRate, c.fMin, double(c.hop), double(c.nBins), double(c.binsPerOctave)};
+    h.update(params, sizeof params);
+    const uint64_t key = h.digest();
+    for (const auto& e : entries_)
+        if (e.key == key) return e.cqt;
+    if (entries_.size() >= 4) entries_.erase(entries_.begin());
+    entries_.push_back(Entry{key, std::make_shared<const Matrix>(Cqt(c).compute(signal))});
+    ++computed_;
+    return entries_.back().cqt;
+}
+
 SegmentFeatureReader::SegmentFeatureReader(const std::vector<float>& signal, const SegmentPlan& plan,
-                                           const Embedder& embedder)
+                                           const Embedder& embedder, SignalCqtCache* cache)
     : signal_(signal), plan_(plan), kind_(embedder.features()), bands_(embedder.featureBands()),
-      frames_(embedder.segmentFrames())
+      frames_(embedder.segmentFrames()), cache_(cache ? cache : &own_)
 {
 }
 
@@ -87,21 +103,19 @@ std::vector<Matrix> SegmentFeatureReader::read(size_t first, size_t count)
 {
     if (kind_ == EmbedderFeatures::LogMel) return segmentLogMels(signal_, plan_, first, count, bands_, frames_);
     const CqtConfig cfg = cqtConfigAt(plan_.sampleRate);
-    if (!haveCqt_) {
-        cqt_ = Cqt(cfg).compute(signal_);
-        haveCqt_ = true;
-    }
-    if (cqt_.cols != bands_)
+    if (!cqt_) cqt_ = cache_->of(signal_, cfg);
+    const Matrix& cqt = *cqt_;
+    if (cqt.cols != bands_)
         throw std::runtime_error("the model reads " + std::to_string(bands_) + " CQT bins; the analysis computes " +
-                                 std::to_string(cqt_.cols));
+                                 std::to_string(cqt.cols));
     std::vector<Matrix> out;
     const size_t end = std::min(plan_.segments.size(), first + count);
     for (size_t i = first; i < end; ++i) {
         const long long row0 = std::llround(double(plan_.segments[i].startSample) / double(cfg.hop));
         Matrix m(frames_, bands_);
         for (int r = 0; r < frames_; ++r) {
-            const long long src = std::min<long long>(row0 + r, cqt_.rows - 1);
-            std::copy(cqt_.row(int(src)), cqt_.row(int(src)) + bands_, m.row(r));
+            const long long src = std::min<long long>(row0 + r, cqt.rows - 1);
+            std::copy(cqt.row(int(src)), cqt.row(int(src)) + bands_, m.row(r));
         }
         out.push_back(std::move(m));
     }

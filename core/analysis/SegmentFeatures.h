@@ -3,6 +3,8 @@
 // silent ones dropped (dsp/Segmenter) -> one log-mel matrix per segment (dsp/MelSpectrogram),
 // computed on the segment's own samples and cut/padded to exactly `frames` rows. An embedder may
 // ask for longer segments and constant-Q input instead (the style model): SegmentFeatureReader.
+#include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "dsp/Cqt.h"
@@ -35,13 +37,30 @@ CqtConfig cqtConfigAt(double sampleRate);
 // its own segment length (the style model's 11.9 s CQT patches), then at the same overlap.
 SegmentConfig segmentConfigFor(const Embedder& embedder, const SegmentConfig& base = {});
 
+// The whole-signal CQT of the signals asked for, by content: the focuses of one track that hear the
+// same mix through CQT models (the style model, the piano/guitar specialist) compute it once.
+class SignalCqtCache {
+public:
+    std::shared_ptr<const Matrix> of(const std::vector<float>& signal, const CqtConfig& config);
+    int computations() const { return computed_; }
+
+private:
+    struct Entry {
+        uint64_t key = 0;
+        std::shared_ptr<const Matrix> cqt;
+    };
+    std::vector<Entry> entries_;  // a few per track at most (the mix, perhaps a stem)
+    int computed_ = 0;
+};
+
 // The input segments of one embedder over one signal's plan, in batches. Log-mel is computed per
 // segment; the CQT once for the whole signal (its lowest bins need half a second of context either
 // side, as in training on whole songs) and then cut at each segment's first frame.
 class SegmentFeatureReader {
 public:
-    // `signal` and `plan` must outlive the reader.
-    SegmentFeatureReader(const std::vector<float>& signal, const SegmentPlan& plan, const Embedder& embedder);
+    // `signal`, `plan` and `cache` (optional) must outlive the reader.
+    SegmentFeatureReader(const std::vector<float>& signal, const SegmentPlan& plan, const Embedder& embedder,
+                         SignalCqtCache* cache = nullptr);
     std::vector<Matrix> read(size_t first, size_t count);
 
 private:
@@ -50,8 +69,9 @@ private:
     EmbedderFeatures kind_;
     int bands_ = 0;
     int frames_ = 0;
-    Matrix cqt_;  // whole-signal CQT, computed on the first read
-    bool haveCqt_ = false;
+    SignalCqtCache own_;
+    SignalCqtCache* cache_;
+    std::shared_ptr<const Matrix> cqt_;  // whole-signal CQT, computed (or found) on the first read
 };
 
 }  // namespace stemscope

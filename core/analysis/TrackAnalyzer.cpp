@@ -280,6 +280,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
     };
 
     // 2. One focus at a time, each committed on its own.
+    SignalCqtCache cqtCache;  // CQT models hearing the same signal share its transform
     for (size_t k = 0; k < todo.size(); ++k) {
         const Focus f = todo[k];
         const auto& emb = *embedders_.at(f);
@@ -306,7 +307,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         Matrix all(0, emb.dimension());
         std::vector<double> starts;
         const size_t batch = size_t(std::max(1, options_.batchSegments));
-        SegmentFeatureReader features(sig.samples(), plan, emb);
+        SegmentFeatureReader features(sig.samples(), plan, emb, &cqtCache);
         for (size_t first = 0; first < plan.segments.size(); first += batch) {
             progress(base + span * double(first) / double(plan.segments.size()),
                      std::string(focusName(f)) + ": embedding " + std::to_string(first) + "/" +

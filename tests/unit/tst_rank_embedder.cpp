@@ -123,6 +123,20 @@ private Q_SLOTS:
             for (int r = 0; r < 64; r += 7)
                 for (int b = 0; b < 96; b += 11) QCOMPARE(batch[size_t(k)](r, b), whole(int(row0) + r, b));
         }
+        // Readers sharing a cache compute one CQT per signal (by content, not by address).
+        SignalCqtCache cache;
+        SegmentFeatureReader a(x, plan, e, &cache), b(x, plan, e, &cache);
+        QCOMPARE(a.read(2, 3)[1].data, batch[1].data);
+        QCOMPARE(b.read(0, 1).size(), size_t(1));
+        const auto copy = x;
+        SegmentFeatureReader c(copy, plan, e, &cache);
+        c.read(0, 1);
+        QCOMPARE(cache.computations(), 1);
+        auto louder = x;
+        for (auto& v : louder) v *= 2;
+        SegmentFeatureReader d(louder, plan, e, &cache);
+        QVERIFY(d.read(2, 1)[0](10, 40) != batch[0](10, 40));
+        QCOMPARE(cache.computations(), 2);
         // The embedding of those features is the network's output, unit length.
         const Matrix y = e.embed(batch);
         QCOMPARE(y.rows, 3);
