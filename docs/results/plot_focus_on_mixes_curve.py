@@ -23,18 +23,23 @@ parts = ["drums", "bass", "piano", "guitar"]
 colour = {"mix": "black", "drums": "C0", "bass": "C1", "piano": "C2", "guitar": "C3"}
 fig, ax = plt.subplots(1, 3, figsize=(15, 4))
 for f in ["mix"] + parts:
-    ax[0].plot(step, [float(r["loss_" + f]) for r in rows], label=f, color=colour[f])
+    loss = [float(r["loss_" + f]) for r in rows]
+    if any(loss):  # a specialist (train-mix --focuses) leaves the other blocks untrained
+        ax[0].plot(step, loss, label=f, color=colour[f])
 ax[0].set_xlabel("step")
 ax[0].set_ylabel("training triplet loss (mean over active triplets)")
 ax[0].legend()
 for f in parts:
     xs = [(s, float(r["val_acc1_" + f])) for s, r in zip(step, rows) if r.get("val_acc1_" + f)]
+    if not xs:
+        continue
     ax[1].plot([x for x, _ in xs], [y for _, y in xs], marker="o", label=f, color=colour[f])
     ds = [(m, float(r["val_distractor1_" + f])) for m, r in zip(minutes, rows) if r.get("val_distractor1_" + f)]
     ax[2].plot([x for x, _ in ds], [y for _, y in ds], marker="o", label=f, color=colour[f])
 if reference:
     for f, v in zip(parts, reference):
-        ax[1].axhline(v, color=colour[f], linestyle="--", linewidth=1)
+        if any(r.get("val_acc1_" + f) for r in rows):
+            ax[1].axhline(v, color=colour[f], linestyle="--", linewidth=1)
 for a, title in ((ax[1], f"held-out pseudo-mix acc@1 ({n} songs, T = 14 s)" + (", dashed: reference" if reference else "")),
                  (ax[2], "held-out distractor@1")):
     a.axhline(1 / n, color="grey", linestyle=":", label=f"chance (1/{n})")
