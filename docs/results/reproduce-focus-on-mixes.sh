@@ -70,3 +70,18 @@ hyb=build/models-hybrid && rm -rf "$hyb" && mkdir -p "$hyb" && cp -rs "$PWD"/mod
 "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines mixfocus,separated
 # (then models/pipelines.json: drums, bass, guitar -> mixhybrid; piano -> mixfocus; and the test
 # table above, run again.)
+# Session 29: the constant-Q piano/guitar specialist (its own CQT stem bank), then the choice on the
+# 48 validation songs, then the test table and the clean-stem table again.
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out models/mixcqt \
+  --features cqt --focuses piano,guitar --channels 384,384,384,384 --steps 10000 --curriculum-fraction 0.25 \
+  --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 1000 --threads 2 --validate "$C/val48" \
+  --validate-songs 48 --validate-seconds 14 --resume
+/usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py models/mixcqt/learning_curve.csv \
+  docs/results/focus-on-mixes/learning-curve-cqt.png 48 0.92,0.67,0.31,0.40
+cqt=build/models-cqt && rm -rf "$cqt" && mkdir -p "$cqt" && cp -rs "$PWD"/models/* "$cqt"/ && rm -rf "$cqt/mixfocus" \
+  && ln -s "$PWD/models/mixcqt" "$cqt/mixfocus"   # the mixfocus pipeline then runs the specialist
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$cqt" --pipelines mixfocus --focus piano,guitar
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default --focus piano,guitar  # run before pipelines.json changed
+# (then models/pipelines.json: piano, guitar -> mixcqt)
+"$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
+"$CLI" evaluate --corpus "$C/test" --models models --out docs/results/focus-on-mixes/clean-stem-knn
