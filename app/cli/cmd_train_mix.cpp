@@ -69,9 +69,7 @@ int run(int argc, char** argv)
         trained.assign(5, false);
         for (const auto& name : splitList(args.get("focuses"))) {
             const auto f = focusFromName(name);
-            int index = -1;
-            for (size_t i = 0; f && i < kInstrumentFocuses.size(); ++i)
-                if (kInstrumentFocuses[i] == *f) index = int(i);
+            const int index = f ? instrumentFocusIndex(*f) : -1;
             if (index < 0) throw UsageError("--focuses takes mix, drums, bass, piano, guitar; not '" + name + "'");
             c.mix.focusCycle.push_back(index);
             trained[size_t(index)] = true;

@@ -32,6 +32,14 @@ inline const char* focusName(Focus f)
 
 // Does this focus listen to one instrument's stem? (Mix and style listen to the whole mix, so
 // they are played, and separated, as the mix.)
+// Position of `f` in kInstrumentFocuses (a multi-focus model's block), -1 for the others (style).
+inline int instrumentFocusIndex(Focus f)
+{
+    for (size_t i = 0; i < kInstrumentFocuses.size(); ++i)
+        if (kInstrumentFocuses[i] == f) return int(i);
+    return -1;
+}
+
 inline bool focusHasStem(Focus f) { return f != Focus::Mix && f != Focus::Style; }
 
 inline std::optional<Focus> focusFromName(const std::string& name)

@@ -71,8 +71,7 @@ TorchEmbedder::TorchEmbedder(const std::string& path, std::string modelId, std::
     }
     spec_ = impl_->shared->net->spec();
     if (focus && spec_.subspaces > 0) {
-        for (size_t i = 0; i < kInstrumentFocuses.size(); ++i)
-            if (kInstrumentFocuses[i] == *focus) block_ = int(i);
+        block_ = instrumentFocusIndex(*focus);
         if (block_ >= spec_.subspaces) throw std::runtime_error(file + " has no block for focus " + focusName(*focus));
     }
     id_ = modelId.empty() ? family() + ":" + std::filesystem::path(file).parent_path().filename().string() +

@@ -91,11 +91,15 @@ StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, in
     c.sampleRate = kAnalysisSampleRate;
     c.nMels = bands;
     c.toDb = false;
-    const MelSpectrogram mel(c);
-    const Cqt cqt(cq);
-    const std::function<Matrix(const std::vector<float>&)> spectrum = [&](const std::vector<float>& x) {
-        return features == EmbedderFeatures::Cqt ? cqt.compute(x) : mel.compute(x);
-    };
+    // Only the transform the bank holds is built (its filterbank or kernels take a while).
+    std::function<Matrix(const std::vector<float>&)> spectrum;
+    if (features == EmbedderFeatures::Cqt) {
+        auto cqt = std::make_shared<const Cqt>(cq);
+        spectrum = [cqt](const std::vector<float>& x) { return cqt->compute(x); };
+    } else {
+        auto mel = std::make_shared<const MelSpectrogram>(c);
+        spectrum = [mel](const std::vector<float>& x) { return mel->compute(x); };
+    }
     std::vector<StemBankSong> songs(dirs.size());
     std::vector<char> ok(dirs.size(), 0);
     parallelForEach(
