@@ -75,6 +75,9 @@ int runTrain(int argc, char** argv)
     c.threads = args.getInt("threads", 2);
     c.spec.hidden = args.getInt("hidden", c.spec.hidden);
     c.spec.blocks = args.getInt("blocks", c.spec.blocks);
+    const std::string arch = args.get("arch", "tcn");
+    if (arch == "bandsplit") c.spec.arch = SeparatorArch::BandSplit;
+    else if (arch != "tcn") throw UsageError("--arch takes tcn or bandsplit, not '" + arch + "'");
     c.checkpointPath = args.get("checkpoint", out + ".ckpt");
     c.checkpointEvery = args.getInt("checkpoint-every", c.checkpointEvery);
     c.resume = args.has("resume");
@@ -142,7 +145,7 @@ int runTrain(int argc, char** argv)
          << ",\n  \"batch\": " << c.batch << ",\n  \"excerpt_seconds\": " << c.excerptSeconds
          << ",\n  \"remix_probability\": " << c.remixProbability << ",\n  \"lr\": " << c.learningRate
          << ",\n  \"seed\": " << c.seed << ",\n  \"threads\": " << c.threads << ",\n  \"hidden\": " << c.spec.hidden
-         << ",\n  \"blocks\": " << c.spec.blocks << ",\n  \"augment\": " << (c.augment ? "true" : "false")
+         << ",\n  \"blocks\": " << c.spec.blocks << ",\n  \"arch\": \"" << separatorArchName(c.spec.arch) << "\",\n  \"augment\": " << (c.augment ? "true" : "false")
          << ",\n  \"resumed_from_step\": " << r.resumedFromStep
          << ",\n  \"train_seconds_this_call\": " << r.seconds << ",\n  \"loss_per_50_steps\": [";
     for (size_t i = 0; i < r.lossCurve.size(); ++i) info << (i ? ", " : "") << r.lossCurve[i];
@@ -295,7 +298,9 @@ const CommandRegistration regTrain(
     {"separation train", "train the mask separator on a multitrack corpus (on-the-fly remixing)",
      "stemscope-cli separation train --corpus DIR [--out DIR|FILE.pt] [options]\n"
      "  --steps N (2000)  --batch N (16)  --excerpt SECONDS (3)  --remix P (0.5)  --lr X (0.001)\n"
-     "  --hidden N (256)  --blocks N (4)  --seed S (1)  --threads N (2)  --max-songs N (all)\n"
+     "  --arch tcn|bandsplit (tcn: temporal convolutions over all bins; bandsplit: per-band features,\n"
+     "                    convolutions over time and across bands)\n"
+     "  --hidden N (256; bandsplit: features per band)  --blocks N (4)  --seed S (1)  --threads N (2)  --max-songs N (all)\n"
      "  --resume          continue from OUT.ckpt (written every 100 steps and on Ctrl-C)\n"
      "  --checkpoint-every N (100)  --stop-after-minutes M (checkpointed; --resume continues)\n"
      "  --init MODEL.pt   start from these weights (same shape), fresh optimiser; ignored with --resume\n"

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "separation/BandSplitNet.h"
 #include "separation/SeparatorSpec.h"
 
 namespace stemscope::detail {
@@ -13,6 +14,10 @@ namespace stemscope::detail {
 struct MaskNetImpl : torch::nn::Module {
     explicit MaskNetImpl(const SeparatorSpec& spec) : spec_(spec)
     {
+        if (spec.arch == SeparatorArch::BandSplit) {
+            band = register_module("band", BandSplitNet(spec));
+            return;
+        }
         const int F = spec.bins(), H = spec.hidden;
         inNorm = register_module("in_norm", torch::nn::BatchNorm1d(F));
         inConv = register_module("in_conv", torch::nn::Conv1d(torch::nn::Conv1dOptions(F, H, 1).bias(false)));
@@ -30,6 +35,7 @@ struct MaskNetImpl : torch::nn::Module {
     // mag: [N, bins, frames] mixture magnitude -> masks [N, sources, bins, frames], summing to 1 over sources.
     torch::Tensor forward(const torch::Tensor& mag)
     {
+        if (band) return band->forward(mag);
         auto x = inNorm(torch::log(mag + 1e-5));
         x = torch::relu(inBn(inConv(x)));
         for (size_t i = 0; i < convs->size(); ++i)
@@ -44,19 +50,25 @@ struct MaskNetImpl : torch::nn::Module {
     torch::nn::BatchNorm1d inBn{nullptr};
     torch::nn::ModuleList convs, bns;
     torch::nn::Conv1d outConv{nullptr};
+    BandSplitNet band{nullptr};  // set for SeparatorArch::BandSplit (then the layers above are unused)
 };
 TORCH_MODULE(MaskNet);
 
 // Model file: torch::serialize archive, parameters under "net/", the spec as int64 tensor
-// "spec" = [version 1, rate, nFft, hop, hidden, blocks] and the source names as a
+// "spec" = [version 1, rate, nFft, hop, hidden, blocks] (temporal convolutions; files of older
+// builds) or [version 2, ..., blocks, arch] (arch 1 = band split), and the source names as a
 // newline-joined uint8 tensor "sources". Checkpoints add "optim" and "step" to the same archive.
 inline void writeMaskNet(MaskNet& net, torch::serialize::OutputArchive& root)
 {
     const auto& s = net->spec_;
     torch::serialize::OutputArchive sub;
     net->save(sub);
-    root.write("spec", torch::tensor({int64_t(1), int64_t(s.sampleRate), int64_t(s.nFft), int64_t(s.hop),
-                                      int64_t(s.hidden), int64_t(s.blocks)}, torch::kLong));
+    std::vector<int64_t> spec{1, int64_t(s.sampleRate), int64_t(s.nFft), int64_t(s.hop), int64_t(s.hidden), int64_t(s.blocks)};
+    if (s.arch != SeparatorArch::Tcn) {
+        spec[0] = 2;
+        spec.push_back(1);
+    }
+    root.write("spec", torch::tensor(spec, torch::kLong));
     std::string names;
     for (const auto& n : s.sources) names += n + "\n";
     root.write("sources", torch::tensor(std::vector<uint8_t>(names.begin(), names.end()), torch::kUInt8));
@@ -67,8 +79,14 @@ inline SeparatorSpec readSeparatorSpec(torch::serialize::InputArchive& root)
 {
     torch::Tensor t, names;
     root.read("spec", t);
-    if (t.numel() != 6 || t[0].item<int64_t>() != 1) throw std::runtime_error("separator model: unknown spec version");
+    const int64_t version = t.numel() > 0 ? t[0].item<int64_t>() : 0;
+    if (!(version == 1 && t.numel() == 6) && !(version == 2 && t.numel() == 7))
+        throw std::runtime_error("separator model: unknown spec version (written by a newer build?)");
     SeparatorSpec s;
+    if (version == 2) {
+        if (t[6].item<int64_t>() != 1) throw std::runtime_error("separator model: unknown network kind");
+        s.arch = SeparatorArch::BandSplit;
+    }
     s.sampleRate = double(t[1].item<int64_t>());
     s.nFft = int(t[2].item<int64_t>());
     s.hop = int(t[3].item<int64_t>());
