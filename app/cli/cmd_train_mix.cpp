@@ -19,6 +19,7 @@
 #include "embedding/TorchEmbedder.h"
 #include "instrsim/FeatureSet.h"
 #include "mixfocus/MultiFocusTrainer.h"
+#include "mixfocus/PartTimbre.h"
 #include "mixfocus/PseudoMixBenchmark.h"
 #include "mixfocus/PseudoMixSampler.h"
 #include "mixfocus/StemBank.h"
@@ -78,6 +79,7 @@ int run(int argc, char** argv)
     c.mix.augment = !args.has("no-augment");
     c.mix.quietPartProb = args.getDouble("quiet-part-prob", c.mix.quietPartProb);
     c.mix.quietPartDb = args.getDouble("quiet-part-db", c.mix.quietPartDb);
+    c.mix.sameTimbreNegativeProb = args.getDouble("same-timbre-negatives", 0.0);
     c.batchHard = args.has("batch-hard");
     c.curriculumDb = args.getDouble("curriculum-db", c.curriculumDb);
     c.curriculumFraction = args.getDouble("curriculum-fraction", c.curriculumFraction);
@@ -96,7 +98,15 @@ int run(int argc, char** argv)
     const std::vector<int> songs = bankSongsExcept(bank, valDir.empty() ? std::vector<std::string>{} : listCorpusSongs(valDir));
     std::cerr << "stem bank: " << bank.songs.size() << " songs (" << bankPath << "), " << songs.size()
               << " for training (" << bank.songs.size() - songs.size() << " held out: in the validation set)\n";
-    const PseudoMixSampler sampler(bank, songs, c.mix);
+    std::vector<std::array<int, kBankStems>> timbre;
+    if (c.mix.sameTimbreNegativeProb > 0) {
+        timbre = readPartTimbres(bank, corpora);
+        int known = 0;
+        for (const auto& t : timbre) known += t[3] >= 0;
+        std::cerr << "same-timbre negatives: instrument sounds known for " << known << " of " << timbre.size()
+                  << " songs (meta.json tags)\n";
+    }
+    const PseudoMixSampler sampler(bank, songs, c.mix, timbre);
 
     // Validation: pseudo-mix benchmark on held-out songs, mix input, at every checkpoint.
     const double valSeconds = args.getDouble("validate-seconds", 14.0);
@@ -171,6 +181,7 @@ int run(int argc, char** argv)
     info["augment"] = c.mix.augment;
     info["quiet_part_prob"] = c.mix.quietPartProb;
     info["quiet_part_db"] = c.mix.quietPartDb;
+    info["same_timbre_negatives"] = c.mix.sameTimbreNegativeProb;
     info["threads"] = c.threads;
     info["features"] = features;
     if (!c.mix.focusCycle.empty()) info["focuses"] = splitList(args.get("focuses"));
@@ -209,6 +220,8 @@ const CommandRegistration reg(
      "                    own level after F of the steps\n"
      "  --quiet-part-prob P (0)  --quiet-part-db D (12): with probability P an item's focus part a further\n"
      "                    0..D dB down (parts buried in the band)\n"
+     "  --same-timbre-negatives P (0): with probability P a group's hard negative plays the part with the\n"
+     "                    same instrument sound (patch + soundfont, from meta.json tags) as the anchor's\n"
      "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",
      run});
 

@@ -13,10 +13,17 @@ namespace {
 constexpr double kMaxTempo = 1.12;  // spans are sized for the fastest tempo change
 }
 
-PseudoMixSampler::PseudoMixSampler(const StemBank& bank, std::vector<int> songs, PseudoMixConfig config)
-    : bank_(bank), songs_(std::move(songs)), cfg_(config)
+PseudoMixSampler::PseudoMixSampler(const StemBank& bank, std::vector<int> songs, PseudoMixConfig config,
+                                   std::vector<std::array<int, kBankStems>> timbre)
+    : bank_(bank), songs_(std::move(songs)), cfg_(config), timbre_(std::move(timbre))
 {
     if (songs_.size() < 4) throw std::runtime_error("pseudo-mix training needs at least 4 songs");
+    if (!timbre_.empty() && timbre_.size() != bank_.songs.size())
+        throw std::invalid_argument("timbre keys: one entry per bank song");
+    if (!timbre_.empty())
+        for (int s : songs_)
+            for (int part = 0; part < kBankStems; ++part)
+                if (timbre_[size_t(s)][size_t(part)] >= 0) songsByTimbre_[size_t(part)][timbre_[size_t(s)][size_t(part)]].push_back(s);
     energyPrefix_.resize(bank_.songs.size());
     for (int s : songs_) {
         const auto& song = bank_.songs.at(size_t(s));
@@ -189,7 +196,16 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
             pseudo(A, t, acc, activeStart(acc, kBankMix, kMaxTempo, rng));
         }
         // The hard negative: another song's part under the first item's accompaniment.
-        const int D = other(used);
+        int D = -1;
+        if (cfg_.sameTimbreNegativeProb > 0 && !timbre_.empty() && u(rng) < cfg_.sameTimbreNegativeProb) {
+            const auto it = songsByTimbre_[size_t(part)].find(timbre_[size_t(A)][size_t(part)]);
+            std::vector<int> alike;
+            if (it != songsByTimbre_[size_t(part)].end())
+                for (int s : it->second)
+                    if (std::find(used.begin(), used.end(), s) == used.end()) alike.push_back(s);
+            if (!alike.empty()) D = alike[std::uniform_int_distribution<size_t>(0, alike.size() - 1)(rng)];
+        }
+        if (D < 0) D = other(used);
         pseudo(D, activeStart(D, part, kMaxTempo, rng), accSong, accStart);
     }
     const size_t per = size_t(cfg_.frames) * size_t(bank_.bands);

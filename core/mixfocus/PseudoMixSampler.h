@@ -13,6 +13,7 @@
 // overdrive on guitars, small pitch and tempo changes, solo parts. Torch-free.
 #include <array>
 #include <cstdint>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -43,6 +44,10 @@ struct PseudoMixConfig {
     // instrument twice per turn and the mix once. A specialist (e.g. {3, 4}: piano and guitar) spends
     // every group on its parts; the other blocks stay untrained.
     std::vector<int> focusCycle;
+    // With this probability a group's hard negative is a song whose part has the same timbre key as
+    // A's (same patch and soundfont: PartTimbre.h), when the sampler knows the keys and one exists:
+    // then only what the part plays tells the two apart, not which instrument plays it.
+    double sameTimbreNegativeProb = 0.0;
 };
 
 struct PseudoMixBatch {
@@ -55,8 +60,10 @@ struct PseudoMixBatch {
 
 class PseudoMixSampler {
 public:
-    // `songs`: indices into bank.songs this sampler draws from (at least 4).
-    PseudoMixSampler(const StemBank& bank, std::vector<int> songs, PseudoMixConfig config);
+    // `songs`: indices into bank.songs this sampler draws from (at least 4). `timbre`: empty, or per
+    // bank song a timbre key per part (drums..other; -1 unknown), for sameTimbreNegativeProb.
+    PseudoMixSampler(const StemBank& bank, std::vector<int> songs, PseudoMixConfig config,
+                     std::vector<std::array<int, kBankStems>> timbre = {});
     // `groups` groups, focuses in turn from a random start (each instrument focus twice as often as
     // the mix focus); items = groups * (K + 1), group by group, the negative last.
     PseudoMixBatch batch(int groups, std::mt19937_64& rng, double accompanimentDb = 0) const;
@@ -83,6 +90,8 @@ private:
     PseudoMixConfig cfg_;
     std::vector<std::array<std::vector<double>, 6>> energyPrefix_;  // per song, track: prefix sums of frame power
     std::vector<float> octaveMap_, twelfthMap_;
+    std::vector<std::array<int, kBankStems>> timbre_;
+    std::array<std::map<int, std::vector<int>>, kBankStems> songsByTimbre_;  // per part: key -> sampler songs
 };
 
 }  // namespace stemscope

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <random>
 
@@ -16,6 +17,7 @@
 #include "audio/AudioDecoder.h"
 #include "dsp/Cqt.h"
 #include "mixfocus/MelAugment.h"
+#include "mixfocus/PartTimbre.h"
 #include "mixfocus/PseudoMixBenchmark.h"
 #include "mixfocus/PseudoMixSampler.h"
 #include "mixfocus/StemBank.h"
@@ -360,6 +362,70 @@ private Q_SLOTS:
         // The stream depends on the RNG only.
         std::mt19937_64 again(5);
         QCOMPARE(sampler.batch(10, again).logMel, b.logMel);
+    }
+
+    // Same-timbre hard negatives: with probability 1 every group's negative plays A's part with A's
+    // sound (when another such song exists); the keys come from the corpus's meta.json tags.
+    void sameTimbreNegativesShareTheSound()
+    {
+        // 16 songs, two sounds per part: a group uses at most 4 songs, so 4 alike ones are always left.
+        const auto bank = test::syntheticStemBank(16, 200, 16);
+        PseudoMixConfig c;
+        c.frames = 32;
+        c.leadIn = 8;
+        c.augment = false;
+        c.realMixProb = 0.0;
+        std::vector<int> songs(16);
+        std::iota(songs.begin(), songs.end(), 0);
+        std::vector<std::array<int, kBankStems>> keys(16);
+        for (int s = 0; s < 16; ++s) keys[size_t(s)].fill(s % 2 ? 7 : 9);
+        keys[0][3] = -1;  // song 0's guitar sound is unknown
+        auto alikeNegatives = [&](double prob, int* groups) {
+            c.sameTimbreNegativeProb = prob;
+            const PseudoMixSampler sampler(bank, songs, c, keys);
+            std::mt19937_64 rng(11);
+            const auto b = sampler.batch(60, rng);
+            int alike = 0;
+            *groups = 0;
+            for (int g = 0; g < 60; ++g) {
+                const int fi = b.groupFocus[size_t(g)];
+                const int64_t a = b.labels[size_t(fi)][size_t(g) * 4], neg = b.labels[size_t(fi)][size_t(g) * 4 + 3];
+                if (fi == 0 || (fi == 4 && a == 0)) continue;  // the mix has no part; song 0's guitar no key
+                ++*groups;
+                alike += keys[size_t(a)][size_t(fi - 1)] == keys[size_t(neg)][size_t(fi - 1)];
+            }
+            return alike;
+        };
+        int groups = 0;
+        const int alike = alikeNegatives(1.0, &groups);
+        QCOMPARE(alike, groups);
+        QVERIFY(groups > 30);
+        const int byChance = alikeNegatives(0.0, &groups);
+        QVERIFY(byChance < groups);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, PseudoMixSampler(bank, songs, c, {keys[0]}));
+
+        QTemporaryDir dir;
+        const auto root = writeCorpus(dir.path(), 3, 4.0);
+        auto meta = [&](int song, const char* font, int guitar) {
+            std::ofstream(fs::path(root) / ("song" + std::to_string(song)) / "meta.json")
+                << "{\"tags\": {\"soundfont\": \"" << font << "\", \"guitarProgram\": " << guitar
+                << ", \"pianoProgram\": 2}}";
+        };
+        meta(0, "A.sf2", 25);
+        meta(1, "A.sf2", 25);
+        meta(2, "B.sf2", 25);
+        const auto stems = buildStemBank({root}, 32, 2);
+        auto read = readPartTimbres(stems, {root});
+        QCOMPARE(int(read.size()), 3);
+        QVERIFY(read[0][3] >= 0);
+        QCOMPARE(read[1][3], read[0][3]);  // same patch, same soundfont
+        QVERIFY(read[2][3] != read[0][3]); // same patch, another soundfont
+        QCOMPARE(read[0][0], -1);          // no drumKit tag
+        QVERIFY(read[0][2] >= 0 && read[0][2] != read[0][3]);
+        fs::remove(fs::path(root) / "song1" / "meta.json");
+        read = readPartTimbres(stems, {root});
+        QCOMPARE(read[1][3], -1);
+        QCOMPARE(readPartTimbres(stems, {})[0][3], -1);  // corpus folder unknown
     }
 
     void quietPartsAreQuieterAndOnlyThePart()

@@ -1,0 +1,18 @@
+#pragma once
+// Which instrument sound plays each part of a corpus song, as a key for mining: songs whose guitar
+// is the same patch of the same soundfont share the guitar key. Read from the song's meta.json tags
+// (soundfont, drumKit, bassProgram, pianoProgram, guitarProgram, otherProgram: written by the
+// corpus renderer); -1 where a song has no meta.json or no such tag (users' own stems).
+#include <array>
+#include <string>
+#include <vector>
+
+#include "mixfocus/StemBank.h"
+
+namespace stemscope {
+
+// Per bank song (its name is "<corpus folder>/<song folder>"; the folder is looked up among
+// `corpusDirs` by name), per part drums..other.
+std::vector<std::array<int, kBankStems>> readPartTimbres(const StemBank& bank, const std::vector<std::string>& corpusDirs);
+
+}  // namespace stemscope
