@@ -76,6 +76,12 @@ hyb=build/models-hybrid && rm -rf "$hyb" && mkdir -p "$hyb" && cp -rs "$PWD"/mod
   --features cqt --focuses piano,guitar --channels 384,384,384,384 --steps 10000 --curriculum-fraction 0.25 \
   --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 1000 --threads 2 --validate "$C/val48" \
   --validate-songs 48 --validate-seconds 14 --resume
+# Session 30: the same run continued to the end of a schedule stretched to 20 000 steps (resumes the
+# step-10 000 checkpoint; the learning rate rises to about half its peak and decays again).
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out models/mixcqt \
+  --features cqt --focuses piano,guitar --channels 384,384,384,384 --steps 20000 --curriculum-fraction 0.25 \
+  --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 1000 --threads 2 --validate "$C/val48" \
+  --validate-songs 48 --validate-seconds 14 --resume
 /usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py models/mixcqt/learning_curve.csv \
   docs/results/focus-on-mixes/learning-curve-cqt.png 48 0.92,0.67,0.31,0.40
 cqt=build/models-cqt && rm -rf "$cqt" && mkdir -p "$cqt" && cp -rs "$PWD"/models/* "$cqt"/ && rm -rf "$cqt/mixfocus" \
