@@ -53,6 +53,12 @@ int run(int argc, char** argv)
     c.checkpointPath = args.get("checkpoint", (fs::path(outDir) / "train.ckpt").string());
     c.resume = args.has("resume");
     c.initModelPath = args.get("init");
+    for (const auto& name : splitList(args.get("fresh-blocks"))) {
+        const auto f = focusFromName(name);
+        const int index = f ? instrumentFocusIndex(*f) : -1;
+        if (index < 0) throw UsageError("--fresh-blocks takes mix, drums, bass, piano, guitar; not '" + name + "'");
+        c.freshBlocks.push_back(index);
+    }
     c.stopAfterSteps = args.getInt("stop-after-steps", 0);
     c.stopAfterSeconds = args.getDouble("stop-after-minutes", 0) * 60.0;
     readModelShape(args, c.spec, {{ModelArch::Hybrid, {16, 384, 384, 384}}});
@@ -188,6 +194,7 @@ int run(int argc, char** argv)
     info["seconds_this_call"] = r.seconds;
     info["resumed_from_step"] = r.resumedFromStep;
     if (!c.initModelPath.empty()) info["initialised_from"] = c.initModelPath;
+    if (!c.freshBlocks.empty()) info["fresh_blocks"] = splitList(args.get("fresh-blocks"));
     info["validation"] = valDir.empty() ? nlohmann::json() : nlohmann::json(valDir);
     std::ofstream(fs::path(outDir) / "model.train.json") << info.dump(2) << "\n";
     if (!r.finished) {
@@ -210,6 +217,8 @@ const CommandRegistration reg(
      "  --validate-seconds T (14)  --validate-songs N (16)  --validate-part-db D (0: parts at their own level)\n"
      "  --checkpoint-every N (200)  --resume  --stop-after-steps N  --stop-after-minutes M\n"
      "  --init MODEL.pt   start from these weights (same shape; ignored when a checkpoint is resumed)\n"
+     "  --fresh-blocks F,... with --init: these focuses' output blocks start fresh (e.g. a block the\n"
+     "                    init model never trained: weight decay left it near zero, where it cannot learn)\n"
      "  --arch temporal|hybrid|conv2d (temporal)  --channels a,b,c,d (256,256,256,256; hybrid 16,384,384,384)\n"
      "  --subspace-dim D (64)  --lr X (0.001)  --margin X (0.2)\n"
      "  --features mel|cqt (mel: 64 log-mel bands; cqt: the analysis CQT, 96 bins, 12 per octave, which\n"

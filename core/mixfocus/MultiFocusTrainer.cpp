@@ -43,7 +43,14 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
             throw std::runtime_error(c.initModelPath + " has another model shape than the one being trained");
         torch::NoGradGuard noGrad;
         const auto from = init->named_parameters(), to = net->named_parameters();
+        const auto freshW = to["fc.weight"].clone(), freshB = to["fc.bias"].clone();
         for (const auto& p : from) to[p.key()].copy_(p.value());
+        const int rows = c.spec.subspaceDim();
+        for (int f : c.freshBlocks) {
+            if (f < 0 || f > 4) throw std::invalid_argument("fresh block index out of range");
+            to["fc.weight"].narrow(0, f * rows, rows).copy_(freshW.narrow(0, f * rows, rows));
+            to["fc.bias"].narrow(0, f * rows, rows).copy_(freshB.narrow(0, f * rows, rows));
+        }
         const auto fromB = init->named_buffers(), toB = net->named_buffers();
         for (const auto& b : fromB) toB[b.key()].copy_(b.value());
     }

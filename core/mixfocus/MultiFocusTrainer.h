@@ -41,6 +41,11 @@ struct MultiFocusTrainConfig {
     // Non-empty: start from these weights (a model file of the same shape, e.g. the shipped model)
     // instead of a random network, unless a checkpoint is resumed. The optimiser starts fresh.
     std::string initModelPath;
+    // With initModelPath: focus blocks (kInstrumentFocuses indices) whose output rows keep their
+    // fresh random start instead of the init model's. A block a specialist never trained was only
+    // ever pulled by weight decay and sits near zero, where its embeddings are all alike and the
+    // triplet loss cannot move it.
+    std::vector<int> freshBlocks;
     int stopAfterSteps = 0;      // > 0: stop (checkpointed) after this many steps in this call
     double stopAfterSeconds = 0; // > 0: same, after this wall time
     static ModelSpec defaultSpec()

@@ -287,6 +287,22 @@ private Q_SLOTS:
             dInit += std::abs(i.data[k] - b.data[k]);
         }
         QVERIFY2(dInit < 0.3 * dFresh, qPrintable(QString("%1 vs %2").arg(dInit).arg(dFresh)));
+        // A fresh bass block: the bass subspace starts over, the drums subspace is the base model's.
+        c.freshBlocks = {instrumentFocusIndex(Focus::Bass)};
+        const auto part = dir_.filePath("fresh-bass.pt").toStdString();
+        trainMultiFocusModel(sampler, c, part);
+        auto blockDistance = [&](const std::string& model, Focus f) {
+            const Matrix x = TorchEmbedder(model, "", f).embed(segs), y = TorchEmbedder(base, "", f).embed(segs);
+            double d = 0;
+            for (size_t k = 0; k < x.data.size(); ++k) d += std::abs(x.data[k] - y.data[k]);
+            return d;
+        };
+        const double bassMoved = blockDistance(part, Focus::Bass), drumsMoved = blockDistance(part, Focus::Drums);
+        QVERIFY2(bassMoved > 3 * drumsMoved, qPrintable(QString("%1 vs %2").arg(bassMoved).arg(drumsMoved)));
+        QVERIFY2(drumsMoved < 0.3 * blockDistance(fresh, Focus::Drums), qPrintable(QString::number(drumsMoved)));
+        c.freshBlocks = {7};
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainMultiFocusModel(sampler, c, {}));
+        c.freshBlocks.clear();
         // Another shape is refused.
         c.spec.channels = {8, 8, 8, 12};
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, trainMultiFocusModel(sampler, c, {}));
