@@ -86,6 +86,7 @@ int run(int argc, char** argv)
     c.mix.quietPartProb = args.getDouble("quiet-part-prob", c.mix.quietPartProb);
     c.mix.quietPartDb = args.getDouble("quiet-part-db", c.mix.quietPartDb);
     c.mix.sameTimbreNegativeProb = args.getDouble("same-timbre-negatives", 0.0);
+    c.mix.soloProb = args.getDouble("solo-prob", c.mix.soloProb);
     c.batchHard = args.has("batch-hard");
     c.curriculumDb = args.getDouble("curriculum-db", c.curriculumDb);
     c.curriculumFraction = args.getDouble("curriculum-fraction", c.curriculumFraction);
@@ -188,6 +189,7 @@ int run(int argc, char** argv)
     info["quiet_part_prob"] = c.mix.quietPartProb;
     info["quiet_part_db"] = c.mix.quietPartDb;
     info["same_timbre_negatives"] = c.mix.sameTimbreNegativeProb;
+    info["solo_prob"] = c.mix.soloProb;
     info["threads"] = c.threads;
     info["features"] = features;
     if (!c.mix.focusCycle.empty()) info["focuses"] = splitList(args.get("focuses"));
@@ -229,6 +231,7 @@ const CommandRegistration reg(
      "                    own level after F of the steps\n"
      "  --quiet-part-prob P (0)  --quiet-part-db D (12): with probability P an item's focus part a further\n"
      "                    0..D dB down (parts buried in the band)\n"
+     "  --solo-prob P (0.08): an item's accompaniment muted (the part alone, as clean stems sound)\n"
      "  --same-timbre-negatives P (0): with probability P a group's hard negative plays the part with the\n"
      "                    same instrument sound (patch + soundfont, from meta.json tags) as the anchor's\n"
      "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",

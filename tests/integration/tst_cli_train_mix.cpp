@@ -51,7 +51,7 @@ private Q_SLOTS:
                                  "--steps", "2", "--checkpoint-every", "2", "--groups", "2", "--channels", "8,8,8,8",
                                  "--threads", "1", "--validate", path("val"), "--validate-songs", "4",
                                  "--validate-seconds", "4", "--quiet"};
-        QString out = cli(common + QStringList{"--features", "cqt", "--focuses", "piano,guitar", "--same-timbre-negatives", "0.5"}, &rc);
+        QString out = cli(common + QStringList{"--features", "cqt", "--focuses", "piano,guitar", "--same-timbre-negatives", "0.5", "--solo-prob", "0.2"}, &rc);
         QVERIFY2(rc == 0, qPrintable(out));
         QVERIFY2(out.contains("instrument sounds known for 0 of 6 songs"), qPrintable(out));  // no meta.json here
         std::ifstream info(test::u8(path("out/model.train.json")));
@@ -59,6 +59,7 @@ private Q_SLOTS:
         QCOMPARE(j["features"].get<std::string>(), std::string("cqt"));
         QCOMPARE(j["focuses"], nlohmann::json({"piano", "guitar"}));
         QCOMPARE(j["same_timbre_negatives"].get<double>(), 0.5);
+        QCOMPARE(j["solo_prob"].get<double>(), 0.2);
         QVERIFY(j["model"].get<std::string>().find("129x96 CQT") == 0);
         QFile curve(path("out/learning_curve.csv"));
         QVERIFY(curve.open(QIODevice::ReadOnly));
