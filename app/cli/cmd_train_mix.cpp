@@ -59,6 +59,7 @@ int run(int argc, char** argv)
         if (index < 0) throw UsageError("--fresh-blocks takes mix, drums, bass, piano, guitar; not '" + name + "'");
         c.freshBlocks.push_back(index);
     }
+    if (!c.freshBlocks.empty() && c.initModelPath.empty()) throw UsageError("--fresh-blocks needs --init MODEL.pt");
     c.stopAfterSteps = args.getInt("stop-after-steps", 0);
     c.stopAfterSeconds = args.getDouble("stop-after-minutes", 0) * 60.0;
     readModelShape(args, c.spec, {{ModelArch::Hybrid, {16, 384, 384, 384}}});

@@ -81,6 +81,8 @@ private Q_SLOTS:
         QVERIFY(rc != 0 && out.contains("--features"));
         out = cli(common + QStringList{"--features", "cqt", "--focuses", "piano,tuba"}, &rc);
         QVERIFY(rc != 0 && out.contains("tuba"));
+        out = cli(common + QStringList{"--features", "cqt", "--fresh-blocks", "bass"}, &rc);
+        QVERIFY(rc != 0 && out.contains("--fresh-blocks needs --init"));
     }
 };
 
