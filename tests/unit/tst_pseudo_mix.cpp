@@ -42,6 +42,24 @@ std::string writeCorpus(const QString& root, int n, double seconds)
     return root.toStdString();
 }
 
+// Short items, no augmentation, every first item a pseudo-mix: what the sampler tests read.
+PseudoMixConfig plainConfig()
+{
+    PseudoMixConfig c;
+    c.frames = 32;
+    c.leadIn = 8;
+    c.augment = false;
+    c.realMixProb = 0.0;
+    return c;
+}
+
+std::vector<int> firstSongs(int n)
+{
+    std::vector<int> songs(static_cast<size_t>(n), 0);
+    std::iota(songs.begin(), songs.end(), 0);
+    return songs;
+}
+
 TrackEmbedding oneHot(int hot, int dim, int segments = 2)
 {
     TrackEmbedding e;
@@ -321,13 +339,8 @@ private Q_SLOTS:
     void samplerLabelsEncodeWhoPlaysWhat()
     {
         const auto bank = test::syntheticStemBank(8, 200, 16);
-        PseudoMixConfig c;
-        c.frames = 32;
-        c.leadIn = 8;
-        c.augment = false;
-        c.realMixProb = 0.0;
-        std::vector<int> songs(8);
-        std::iota(songs.begin(), songs.end(), 0);
+        PseudoMixConfig c = plainConfig();
+        const std::vector<int> songs = firstSongs(8);
         const PseudoMixSampler sampler(bank, songs, c);
         std::mt19937_64 rng(5);
         const auto b = sampler.batch(10, rng);
@@ -370,13 +383,8 @@ private Q_SLOTS:
     {
         // 16 songs, two sounds per part: a group uses at most 4 songs, so 4 alike ones are always left.
         const auto bank = test::syntheticStemBank(16, 200, 16);
-        PseudoMixConfig c;
-        c.frames = 32;
-        c.leadIn = 8;
-        c.augment = false;
-        c.realMixProb = 0.0;
-        std::vector<int> songs(16);
-        std::iota(songs.begin(), songs.end(), 0);
+        PseudoMixConfig c = plainConfig();
+        const std::vector<int> songs = firstSongs(16);
         std::vector<std::array<int, kBankStems>> keys(16);
         for (int s = 0; s < 16; ++s) keys[size_t(s)].fill(s % 2 ? 7 : 9);
         keys[0][3] = -1;  // song 0's guitar sound is unknown
