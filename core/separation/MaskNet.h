@@ -50,7 +50,7 @@ struct MaskNetImpl : torch::nn::Module {
     torch::nn::BatchNorm1d inBn{nullptr};
     torch::nn::ModuleList convs, bns;
     torch::nn::Conv1d outConv{nullptr};
-    BandSplitNet band{nullptr};  // set for SeparatorArch::BandSplit (then the layers above are unused)
+    BandSplitNet band{nullptr};  // set for SeparatorArch::BandSplit (the layers above then stay null)
 };
 TORCH_MODULE(MaskNet);
 
