@@ -1,6 +1,7 @@
 // `stemscope-cli evaluate-mix`: focus fidelity on pseudo-mixes (the part of one song under another
 // song's accompaniment), per focus and pipeline: acc@1, distractor@1, MRR, segment kNN.
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -24,6 +25,12 @@ std::string fixed(double v, int digits = 2)
     std::ostringstream o;
     o << std::fixed << std::setprecision(digits) << v;
     return o.str();
+}
+
+// JSON has no infinities: a part with nothing under it (or a silent one) is written as null.
+nlohmann::json jsonNumber(double v)
+{
+    return std::isfinite(v) ? nlohmann::json(std::round(v * 100) / 100) : nlohmann::json(nullptr);
 }
 
 int run(int argc, char** argv)
@@ -68,13 +75,24 @@ int run(int argc, char** argv)
             for (const auto& t : set.gallery) g.push_back(embedPseudoMix(t, f, p));
             const auto s = scorePseudoMix(q, g, set.distractor, k);
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            // Which songs fail, and how buried their part was (for diagnosis on validation songs).
+            nlohmann::json perQuery = nlohmann::json::array();
+            for (size_t i = 0; i < set.queries.size(); ++i) {
+                const int near = s.nearest[i];
+                perQuery.push_back({{"song", corpus.songs[size_t(set.queries[i].partSong)]},
+                                    {"rank", s.rank[i]},
+                                    {"nearest", near < 0 ? "" : corpus.songs[size_t(set.gallery[size_t(near)].partSong)]},
+                                    {"nearest_is_distractor", near >= 0 && near == set.distractor[i]},
+                                    {"query_part_db", jsonNumber(partToAccompanimentDb(set.queries[i]))},
+                                    {"gallery_part_db", jsonNumber(partToAccompanimentDb(set.gallery[i]))}});
+            }
             md << "| " << focusName(f) << " | " << p.name << " | " << pipelineInputName(p.input) << " | `"
                << p.embedder->modelId() << "` | " << fixed(s.acc1) << " | " << fixed(s.distractor1) << " | " << fixed(s.mrr)
                << " | " << fixed(s.segmentKnn) << " |\n";
             rows.push_back({{"focus", focusName(f)}, {"pipeline", p.name}, {"input", pipelineInputName(p.input)},
                             {"model", p.embedder->modelId()}, {"acc1", s.acc1}, {"distractor1", s.distractor1},
                             {"mrr", s.mrr}, {"segment_knn", s.segmentKnn}, {"queries", s.queries},
-                            {"query_segments", s.querySegments}, {"seconds", secs}});
+                            {"query_segments", s.querySegments}, {"seconds", secs}, {"per_query", perQuery}});
             std::cerr << focusName(f) << " " << p.name << ": acc@1 " << fixed(s.acc1) << " distractor@1 "
                       << fixed(s.distractor1) << " MRR " << fixed(s.mrr) << " seg kNN " << fixed(s.segmentKnn) << " ("
                       << fixed(secs, 1) << " s)\n";

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <numeric>
+#include <limits>
 #include <stdexcept>
 
 #include "analysis/SegmentFeatures.h"
@@ -121,6 +122,20 @@ TrackEmbedding embedPseudoMix(const PseudoMixTrack& track, Focus focus, const Mi
     return runPipeline(p, focus, track.mix, &track.part);
 }
 
+double partToAccompanimentDb(const PseudoMixTrack& track)
+{
+    double part = 0, rest = 0;
+    const size_t n = std::min(track.mix.size(), track.part.size());
+    for (size_t i = 0; i < n; ++i) {
+        const double p = track.part[i], a = double(track.mix[i]) - p;
+        part += p * p;
+        rest += a * a;
+    }
+    if (rest <= 0) return part > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+    if (part <= 0) return -std::numeric_limits<double>::infinity();
+    return 10.0 * std::log10(part / rest);
+}
+
 namespace {
 double cosineDistance(const std::vector<float>& a, const float* b, size_t d)
 {
@@ -151,6 +166,8 @@ PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& q, const std::
         int rank = best < 0 ? n : 1;
         for (int j = 0; j < n && best >= 0; ++j)
             if (j != i && d[size_t(j)] <= d[size_t(i)] && (d[size_t(j)] < d[size_t(i)] || d[size_t(i)] >= 2.0)) ++rank;
+        s.rank.push_back(rank);
+        s.nearest.push_back(best);
         s.acc1 += best == i;
         s.distractor1 += best == distractor[size_t(i)];
         s.mrr += 1.0 / rank;

@@ -49,6 +49,10 @@ struct PseudoMixSet {
 PseudoMixSet makePseudoMixSet(const PseudoMixCorpus& corpus, Focus focus, int sShift = 1, int rShift = 3,
                               double partDb = 0);
 
+// The focus part's level against the rest of the pseudo-mix, dB (energy over the whole track):
+// how buried the part is that a query asks for (-inf for a silent part, +inf without accompaniment).
+double partToAccompanimentDb(const PseudoMixTrack& track);
+
 // The pipeline's segment embeddings of one pseudo-mix (its mix, or its clean part for CleanPart).
 TrackEmbedding embedPseudoMix(const PseudoMixTrack& track, Focus focus, const MixPipeline& pipeline);
 
@@ -56,6 +60,9 @@ struct PseudoMixScores {
     int queries = 0;
     double acc1 = 0, distractor1 = 0, mrr = 0, segmentKnn = 0;
     int querySegments = 0;
+    // Per query (the diagnosis of which songs fail): the right item's rank (1 = found) and the
+    // nearest gallery item (-1 when nothing was comparable).
+    std::vector<int> rank, nearest;
 };
 PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& queries, const std::vector<TrackEmbedding>& gallery,
                                const std::vector<int>& distractor, int k = 5);

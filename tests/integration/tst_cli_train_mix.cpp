@@ -1,6 +1,7 @@
 // `stemscope-cli train-mix` end to end on a tiny corpus: a constant-Q piano/guitar specialist
 // trains, records its features and focuses, validates only the parts it trains (the learning curve
 // keeps every column in place), and a stem bank of the other kind is refused, not rebuilt over.
+// Also evaluate-mix's per-query report on the same corpus (which songs fail, how buried their part).
 #include <QtTest>
 
 #include <QFile>
@@ -83,6 +84,32 @@ private Q_SLOTS:
         QVERIFY(rc != 0 && out.contains("tuba"));
         out = cli(common + QStringList{"--features", "cqt", "--fresh-blocks", "bass"}, &rc);
         QVERIFY(rc != 0 && out.contains("--fresh-blocks needs --init"));
+    }
+
+    void evaluateMixReportsEveryQuery()
+    {
+        int rc = -1;
+        const QString out = cli({"evaluate-mix", "--corpus", path("val"), "--seconds", "4", "--models", path("no-models"),
+                                 "--pipelines", "mel-stats", "--focus", "guitar", "--out", path("eval")}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        std::ifstream in(test::u8(path("eval/focus_on_mixes.json")));
+        const auto j = nlohmann::json::parse(in);
+        QCOMPARE(j["rows"].size(), size_t(1));
+        const auto& row = j["rows"][0];
+        const auto& perQuery = row["per_query"];
+        QCOMPARE(perQuery.size(), size_t(4));
+        int found = 0;
+        for (const auto& q : perQuery) {
+            const int rank = q["rank"].get<int>();
+            QVERIFY(rank >= 1 && rank <= 4);
+            found += rank == 1;
+            QVERIFY((rank == 1) == (q["nearest"] == q["song"]));
+            // Every stem here is one tone at the same level: the guitar is one part against four
+            // (some sharing its harmonics), so well below the rest but not silent.
+            const double db = q["query_part_db"].get<double>();
+            QVERIFY2(db < -3 && db > -12, qPrintable(QString::number(db)));
+        }
+        QCOMPARE(found / 4.0, row["acc1"].get<double>());
     }
 };
 

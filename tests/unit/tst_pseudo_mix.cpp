@@ -119,6 +119,23 @@ private Q_SLOTS:
         }
     }
 
+    void partLevelIsMeasuredAgainstTheRestOfTheMix()
+    {
+        PseudoMixTrack t;
+        t.part = {1.f, -1.f, 1.f, -1.f};
+        t.mix = {1.1f, -1.1f, 1.1f, -1.1f};  // the rest is 20 dB down
+        QVERIFY(std::abs(partToAccompanimentDb(t) - 20.0) < 1e-4);
+        // A quieter part reads lower, by exactly its gain.
+        PseudoMixTrack quiet = t;
+        for (size_t i = 0; i < quiet.part.size(); ++i) quiet.part[i] *= 0.5f, quiet.mix[i] = quiet.part[i] + 0.1f * t.part[i];
+        QVERIFY(std::abs(partToAccompanimentDb(quiet) - (20.0 - 20 * std::log10(2.0))) < 1e-4);
+        t.mix = t.part;
+        QVERIFY(std::isinf(partToAccompanimentDb(t)) && partToAccompanimentDb(t) > 0);
+        t.part.assign(4, 0.f);
+        t.mix = {0.5f, 0.5f, 0.5f, 0.5f};
+        QVERIFY(std::isinf(partToAccompanimentDb(t)) && partToAccompanimentDb(t) < 0);
+    }
+
     void shiftsAreMovedWhenASongWouldMeetItsOwnAccompaniment()
     {
         QTemporaryDir dir;
@@ -176,10 +193,16 @@ private Q_SLOTS:
         QCOMPARE(s.acc1, 0.0);
         QCOMPARE(s.distractor1, 1.0);
         QVERIFY(s.mrr < 1.0);
+        // Per query: the nearest item is the distractor, the right one is not first.
+        QCOMPARE(s.nearest, distractor);
+        for (int r : s.rank) QVERIFY(r > 1);
         // A query without segments is never right.
         q[0] = TrackEmbedding{};
         s = scorePseudoMix(q, g, distractor);
         QCOMPARE(s.acc1, 0.8);
+        QCOMPARE(s.nearest[0], -1);
+        QCOMPARE(s.rank[0], n);
+        QCOMPARE(s.rank[1], 1);
         const auto c = chancePseudoMix(4);
         QCOMPARE(c.acc1, 0.25);
         QVERIFY(std::abs(c.mrr - (1 + 0.5 + 1.0 / 3 + 0.25) / 4) < 1e-12);
