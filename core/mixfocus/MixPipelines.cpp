@@ -10,6 +10,7 @@
 #include "dsp/Resampler.h"
 #include "embedding/BaselineEmbedder.h"
 #include "embedding/TorchEmbedder.h"
+#include "separation/SeparationBaselines.h"
 #include "separation/Separator.h"
 #include "separation/TorchSeparator.h"
 
@@ -22,6 +23,7 @@ const char* pipelineInputName(PipelineInput in)
     case PipelineInput::CleanPart: return "clean part";
     case PipelineInput::SeparatedPart: return "separated part";
     case PipelineInput::Mix: return "mix";
+    case PipelineInput::OracleMaskedPart: return "oracle-masked part";
     }
     return "mix";
 }
@@ -73,9 +75,16 @@ TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<
     if (!p.embedder) throw std::invalid_argument("pipeline " + p.name + " has no embedder");
     std::vector<float> separated;
     const std::vector<float>* signal = &mix;
-    if (p.input == PipelineInput::CleanPart) {
+    if (p.input == PipelineInput::CleanPart || p.input == PipelineInput::OracleMaskedPart) {
         if (!cleanPart) throw std::invalid_argument("pipeline " + p.name + " needs the clean part");
         signal = cleanPart;
+        if (p.input == PipelineInput::OracleMaskedPart && focusHasStem(focus)) {
+            std::vector<float> part(*cleanPart), rest(mix.size());
+            part.resize(mix.size());
+            for (size_t i = 0; i < rest.size(); ++i) rest[i] = mix[i] - part[i];
+            separated = std::move(oracleRatioMask({part, rest}).front());
+            signal = &separated;
+        }
     } else if (p.input == PipelineInput::SeparatedPart && focusHasStem(focus)) {
         if (!p.separator) throw std::invalid_argument("pipeline " + p.name + " has no separator");
         auto in = mix;
@@ -106,7 +115,7 @@ TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<
 const std::vector<std::string>& standardPipelineNames()
 {
     static const std::vector<std::string> names{"clean",    "separated", "focus-on-mix", "mix-model",
-                                                "mel-stats", "mixfocus",  "default"};
+                                                "mel-stats", "mixfocus",  "default", "oracle-mask"};
     return names;
 }
 
@@ -150,10 +159,12 @@ std::vector<MixPipeline> standardMixPipelines(const std::string& root, Focus foc
             out.push_back(std::move(p));
             continue;
         }
-        if (name == "clean" || name == "separated" || name == "focus-on-mix") {
+        if (name == "clean" || name == "separated" || name == "focus-on-mix" || name == "oracle-mask") {
             p.embedder = load(focusName(focus), focus);
-            p.input = name == "clean" ? PipelineInput::CleanPart
-                                      : name == "separated" ? PipelineInput::SeparatedPart : PipelineInput::Mix;
+            p.input = name == "clean"       ? PipelineInput::CleanPart
+                      : name == "separated" ? PipelineInput::SeparatedPart
+                      : name == "oracle-mask" ? PipelineInput::OracleMaskedPart
+                                            : PipelineInput::Mix;
             if (name == "separated") p.separator = sep();
         } else if (name == "mix-model") {
             p.embedder = load("mix", Focus::Mix);

@@ -228,6 +228,13 @@ private Q_SLOTS:
         QCOMPARE(clean.acc1, 1.0);
         const auto mix = run(PipelineInput::Mix);
         QVERIFY2(mix.distractor1 > mix.acc1, "the mix pulls toward the accompaniment");
+        // The oracle ratio mask recovers each sine from the mix: as good as the clean part here.
+        const auto oracle = run(PipelineInput::OracleMaskedPart);
+        QCOMPARE(oracle.acc1, 1.0);
+        QCOMPARE(oracle.distractor1, 0.0);
+        QVERIFY_EXCEPTION_THROWN(runPipeline(MixPipeline{"o", PipelineInput::OracleMaskedPart, emb, nullptr}, Focus::Drums,
+                                             set.queries[0].mix),
+                                 std::invalid_argument);
         bool needsSeparator = false;
         try {
             embedPseudoMix(set.queries[0], Focus::Drums, MixPipeline{"s", PipelineInput::SeparatedPart, emb, nullptr});
