@@ -24,6 +24,7 @@ const char* pipelineInputName(PipelineInput in)
     case PipelineInput::SeparatedPart: return "separated part";
     case PipelineInput::Mix: return "mix";
     case PipelineInput::OracleMaskedPart: return "oracle-masked part";
+    case PipelineInput::OracleGlimpsedPart: return "oracle-glimpsed part";
     }
     return "mix";
 }
@@ -75,14 +76,17 @@ TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<
     if (!p.embedder) throw std::invalid_argument("pipeline " + p.name + " has no embedder");
     std::vector<float> separated;
     const std::vector<float>* signal = &mix;
-    if (p.input == PipelineInput::CleanPart || p.input == PipelineInput::OracleMaskedPart) {
+    const bool oracle = p.input == PipelineInput::OracleMaskedPart || p.input == PipelineInput::OracleGlimpsedPart;
+    if (p.input == PipelineInput::CleanPart || oracle) {
         if (!cleanPart) throw std::invalid_argument("pipeline " + p.name + " needs the clean part");
         signal = cleanPart;
-        if (p.input == PipelineInput::OracleMaskedPart && focusHasStem(focus)) {
+        if (oracle && focusHasStem(focus)) {
             std::vector<float> part(*cleanPart), rest(mix.size());
             part.resize(mix.size());
             for (size_t i = 0; i < rest.size(); ++i) rest[i] = mix[i] - part[i];
-            separated = std::move(oracleRatioMask({part, rest}).front());
+            auto estimates = p.input == PipelineInput::OracleMaskedPart ? oracleRatioMask({part, rest})
+                                                                        : oracleBinaryMask({part, rest});
+            separated = std::move(estimates.front());
             signal = &separated;
         }
     } else if (p.input == PipelineInput::SeparatedPart && focusHasStem(focus)) {
@@ -115,7 +119,7 @@ TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<
 const std::vector<std::string>& standardPipelineNames()
 {
     static const std::vector<std::string> names{"clean",    "separated", "focus-on-mix", "mix-model",
-                                                "mel-stats", "mixfocus",  "default", "oracle-mask"};
+                                                "mel-stats", "mixfocus",  "default", "oracle-mask", "oracle-binary-mask"};
     return names;
 }
 
@@ -159,12 +163,14 @@ std::vector<MixPipeline> standardMixPipelines(const std::string& root, Focus foc
             out.push_back(std::move(p));
             continue;
         }
-        if (name == "clean" || name == "separated" || name == "focus-on-mix" || name == "oracle-mask") {
+        if (name == "clean" || name == "separated" || name == "focus-on-mix" || name == "oracle-mask" ||
+            name == "oracle-binary-mask") {
             p.embedder = load(focusName(focus), focus);
-            p.input = name == "clean"       ? PipelineInput::CleanPart
-                      : name == "separated" ? PipelineInput::SeparatedPart
-                      : name == "oracle-mask" ? PipelineInput::OracleMaskedPart
-                                            : PipelineInput::Mix;
+            p.input = name == "clean"                ? PipelineInput::CleanPart
+                      : name == "separated"          ? PipelineInput::SeparatedPart
+                      : name == "oracle-mask"        ? PipelineInput::OracleMaskedPart
+                      : name == "oracle-binary-mask" ? PipelineInput::OracleGlimpsedPart
+                                                     : PipelineInput::Mix;
             if (name == "separated") p.separator = sep();
         } else if (name == "mix-model") {
             p.embedder = load("mix", Focus::Mix);

@@ -18,8 +18,10 @@ class Separator;
 // OracleMaskedPart: the part recovered from the mix by its oracle ratio mask against everything
 // else (the separator's STFT, the mix's phase): what a perfect mask-based separator would hand the
 // focus model, so the ceiling of separate-then-embed on mixes (the clean part is the ceiling of all).
-enum class PipelineInput { CleanPart, SeparatedPart, Mix, OracleMaskedPart };
-const char* pipelineInputName(PipelineInput in);  // "clean part", "separated part", "mix", "oracle-masked part"
+// OracleGlimpsedPart: the same with the ideal binary mask (the bins where the part is louder than
+// everything else): how much of the part a listener can glimpse where it dominates.
+enum class PipelineInput { CleanPart, SeparatedPart, Mix, OracleMaskedPart, OracleGlimpsedPart };
+const char* pipelineInputName(PipelineInput in);  // "clean part", "separated part", "mix", "oracle-masked part", "oracle-glimpsed part"
 
 struct MixPipeline {
     std::string name;
@@ -33,8 +35,8 @@ struct MixPipeline {
 };
 
 // Segment embeddings of `mix` (mono, 22050 Hz) through `pipeline` with the engine's front end (3 s
-// segments, 50 % overlap, silent ones dropped). `cleanPart` is required for CleanPart and
-// OracleMaskedPart. For the mix
+// segments, 50 % overlap, silent ones dropped). `cleanPart` is required for CleanPart and the
+// oracle inputs. For the mix
 // focus a SeparatedPart pipeline hears the mix. Throws when the separator yields no stem of the focus.
 TrackEmbedding runPipeline(const MixPipeline& pipeline, Focus focus, const std::vector<float>& mix,
                            const std::vector<float>* cleanPart = nullptr);
@@ -43,6 +45,7 @@ TrackEmbedding runPipeline(const MixPipeline& pipeline, Focus focus, const std::
 //   clean          the focus model on the clean part (the ceiling)
 //   separated      the separator, then the focus model on the separated part (separate-then-embed)
 //   oracle-mask    the focus model on the oracle-masked part (the ceiling of separate-then-embed)
+//   oracle-binary-mask  the focus model on the part's bins where it dominates (ideal binary mask)
 //   focus-on-mix   the focus model straight on the mix
 //   mix-model      the mix model on the mix
 //   mel-stats      model-free baseline: per-band log-mel mean and spread of the mix, randomly projected

@@ -14,9 +14,7 @@ std::vector<float> masked(const ComplexSpectrogram& mix, const std::vector<float
     return istft(s, c, n);
 }
 
-}  // namespace
-
-std::vector<std::vector<float>> oracleRatioMask(const std::vector<std::vector<float>>& stems, const StftConfig& c)
+std::vector<std::vector<float>> oracleMask(const std::vector<std::vector<float>>& stems, const StftConfig& c, bool binary)
 {
     if (stems.empty()) return {};
     const size_t n = stems.front().size();
@@ -34,12 +32,33 @@ std::vector<std::vector<float>> oracleRatioMask(const std::vector<std::vector<fl
         for (size_t i = 0; i < m.size(); ++i) total[i] += (m[i] = std::abs(S.data[i]));
         mags.push_back(std::move(m));
     }
-    std::vector<std::vector<float>> out;
-    for (auto& m : mags) {
-        for (size_t i = 0; i < m.size(); ++i) m[i] = total[i] > 1e-12f ? m[i] / total[i] : 1.f / float(stems.size());
-        out.push_back(masked(X, m, c, (long long)n));
+    if (binary) {
+        // Ties (silent bins) go to the first source: the masks still partition every bin.
+        for (size_t i = 0; i < total.size(); ++i) {
+            size_t best = 0;
+            for (size_t k = 1; k < mags.size(); ++k)
+                if (mags[k][i] > mags[best][i]) best = k;
+            for (size_t k = 0; k < mags.size(); ++k) mags[k][i] = k == best ? 1.f : 0.f;
+        }
+    } else {
+        for (auto& m : mags)
+            for (size_t i = 0; i < m.size(); ++i) m[i] = total[i] > 1e-12f ? m[i] / total[i] : 1.f / float(stems.size());
     }
+    std::vector<std::vector<float>> out;
+    for (auto& m : mags) out.push_back(masked(X, m, c, (long long)n));
     return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<float>> oracleRatioMask(const std::vector<std::vector<float>>& stems, const StftConfig& c)
+{
+    return oracleMask(stems, c, false);
+}
+
+std::vector<std::vector<float>> oracleBinaryMask(const std::vector<std::vector<float>>& stems, const StftConfig& c)
+{
+    return oracleMask(stems, c, true);
 }
 
 std::vector<float> hpssPercussive(const std::vector<float>& mix, const StftConfig& c, int kernel)

@@ -17,6 +17,10 @@ inline StftConfig separatorStft() { return StftConfig{1024, 256, true}; }
 // stems: the true sources (same length); returns one estimate per source, each of that length.
 std::vector<std::vector<float>> oracleRatioMask(const std::vector<std::vector<float>>& stems,
                                                 const StftConfig& config = separatorStft());
+// The ideal binary mask: each time-frequency bin goes whole to the source loudest in it. What a
+// listener can "glimpse" of a source where it dominates; a buried part keeps few bins.
+std::vector<std::vector<float>> oracleBinaryMask(const std::vector<std::vector<float>>& stems,
+                                                 const StftConfig& config = separatorStft());
 
 // The percussive part of `mix`: soft mask P^2 / (H^2 + P^2), H = median of |X| over `kernel` frames,
 // P = median over `kernel` bins.

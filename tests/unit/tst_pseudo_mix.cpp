@@ -229,9 +229,11 @@ private Q_SLOTS:
         const auto mix = run(PipelineInput::Mix);
         QVERIFY2(mix.distractor1 > mix.acc1, "the mix pulls toward the accompaniment");
         // The oracle ratio mask recovers each sine from the mix: as good as the clean part here.
-        const auto oracle = run(PipelineInput::OracleMaskedPart);
-        QCOMPARE(oracle.acc1, 1.0);
-        QCOMPARE(oracle.distractor1, 0.0);
+        for (auto in : {PipelineInput::OracleMaskedPart, PipelineInput::OracleGlimpsedPart}) {
+            const auto oracle = run(in);
+            QCOMPARE(oracle.acc1, 1.0);
+            QCOMPARE(oracle.distractor1, 0.0);
+        }
         QVERIFY_EXCEPTION_THROWN(runPipeline(MixPipeline{"o", PipelineInput::OracleMaskedPart, emb, nullptr}, Focus::Drums,
                                              set.queries[0].mix),
                                  std::invalid_argument);

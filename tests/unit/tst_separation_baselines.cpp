@@ -51,6 +51,31 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, oracleRatioMask({tone(110, 1, 0.1), tone(110, 2, 0.1)}));
     }
 
+    void binaryMaskGivesEachBinToItsLoudestSource()
+    {
+        // Disjoint tones: each keeps its own bins, so the binary mask separates them too.
+        const std::vector<std::vector<float>> stems{tone(110, 3, 0.4), tone(2500, 3, 0.2)};
+        const auto est = oracleBinaryMask(stems);
+        QCOMPARE(int(est.size()), 2);
+        for (size_t k = 0; k < 2; ++k) QVERIFY(bssEvalSdr(stems[k], est[k]) > 15);
+        // The masks partition every bin: the estimates still add up to the mixture.
+        double err = 0;
+        for (size_t i = 0; i < est[0].size(); ++i) err = std::max(err, double(std::abs(est[0][i] + est[1][i] - stems[0][i] - stems[1][i])));
+        QVERIFY2(err < 1e-4, qPrintable(QString::number(err)));
+        // A quiet tone on the same frequency as a loud one owns no bin: nothing of it is glimpsed,
+        // where the ratio mask still hands it its share.
+        const std::vector<std::vector<float>> same{tone(440, 2, 0.05), tone(440, 2, 0.5)};
+        const auto glimpsed = oracleBinaryMask(same);
+        const auto shared = oracleRatioMask(same);
+        auto rms = [](const std::vector<float>& x) {
+            double e = 0;
+            for (float v : x) e += double(v) * v;
+            return std::sqrt(e / double(x.size()));
+        };
+        QVERIFY2(rms(glimpsed[0]) < 1e-3, qPrintable(QString::number(rms(glimpsed[0]))));
+        QVERIFY(rms(shared[0]) > 0.02);
+    }
+
     void percussivePartHearsTheClicks()
     {
         const auto drums = clicks(3, 0.25), pad = tone(330, 3, 0.3);
