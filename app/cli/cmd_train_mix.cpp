@@ -88,6 +88,11 @@ int run(int argc, char** argv)
     c.mix.quietPartDb = args.getDouble("quiet-part-db", c.mix.quietPartDb);
     c.mix.sameTimbreNegativeProb = args.getDouble("same-timbre-negatives", 0.0);
     c.mix.soloProb = args.getDouble("solo-prob", c.mix.soloProb);
+    c.maskLossWeight = args.getDouble("mask-loss", 0.0);
+    c.maskLayer = args.getInt("mask-layer", c.maskLayer);
+    if (c.maskLossWeight < 0) throw UsageError("--mask-loss takes a weight >= 0");
+    if (c.maskLayer < 0 || c.maskLayer > 3) throw UsageError("--mask-layer takes 0..3 (a temporal layer)");
+    c.mix.maskTargets = c.maskLossWeight > 0;
     c.batchHard = args.has("batch-hard");
     c.curriculumDb = args.getDouble("curriculum-db", c.curriculumDb);
     c.curriculumFraction = args.getDouble("curriculum-fraction", c.curriculumFraction);
@@ -143,9 +148,9 @@ int run(int argc, char** argv)
             if (!quiet)
                 std::fprintf(stderr,
                              "step %d/%d  loss/active mix %.3f/%.2f drums %.3f/%.2f bass %.3f/%.2f piano %.3f/%.2f "
-                             "guitar %.3f/%.2f  %.0f s\n",
+                             "guitar %.3f/%.2f  mask %.3f  %.0f s\n",
                              p.step, p.steps, p.loss[0], p.active[0], p.loss[1], p.active[1], p.loss[2], p.active[2],
-                             p.loss[3], p.active[3], p.loss[4], p.active[4], p.elapsedSeconds);
+                             p.loss[3], p.active[3], p.loss[4], p.active[4], p.maskLoss, p.elapsedSeconds);
             if (!p.checkpoint) return;
             curve << p.step << "," << secondsBefore + p.elapsedSeconds;
             for (int f = 0; f < 5; ++f) curve << "," << lossSum[size_t(f)] / std::max(1, lossCount);
@@ -191,6 +196,7 @@ int run(int argc, char** argv)
     info["quiet_part_db"] = c.mix.quietPartDb;
     info["same_timbre_negatives"] = c.mix.sameTimbreNegativeProb;
     info["solo_prob"] = c.mix.soloProb;
+    if (c.maskLossWeight > 0) info["mask_loss"] = {{"weight", c.maskLossWeight}, {"layer", c.maskLayer}};
     info["threads"] = c.threads;
     info["features"] = features;
     if (!c.mix.focusCycle.empty()) info["focuses"] = splitList(args.get("focuses"));
@@ -235,6 +241,8 @@ const CommandRegistration reg(
      "  --solo-prob P (0.08): an item's accompaniment muted (the part alone, as clean stems sound)\n"
      "  --same-timbre-negatives P (0): with probability P a group's hard negative plays the part with the\n"
      "                    same instrument sound (patch + soundfont, from meta.json tags) as the anchor's\n"
+     "  --mask-loss W (0)  --mask-layer L (1): auxiliary loss (weight W) of a training-only head on temporal\n"
+     "                    layer L that predicts where each item's focus part is (its ratio mask)\n"
      "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",
      run});
 

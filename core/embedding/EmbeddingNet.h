@@ -60,8 +60,14 @@ struct EmbeddingNetImpl : torch::nn::Module {
     }
 
     // x: [N, frames, bands] -> [N, dim], rows of unit length.
-    torch::Tensor forward(torch::Tensor x)
+    torch::Tensor forward(torch::Tensor x) { return forward(x, nullptr, 0); }
+
+    // The same, and (temporal stacks only) the activation of temporal layer `layer` after its ReLU,
+    // before its pooling, into *hidden ([N, channels, frames / 2^layer]): what an auxiliary head
+    // reads during training.
+    torch::Tensor forward(torch::Tensor x, torch::Tensor* hidden, int layer)
     {
+        if (hidden && spec_.arch == ModelArch::Conv2d) throw std::invalid_argument("a 2-D network has no temporal layers to read");
         torch::Tensor pooled;
         if (spec_.arch == ModelArch::Conv2d) {
             // Channels-last: the layout LibTorch's CPU convolutions run fastest on.
@@ -89,6 +95,7 @@ struct EmbeddingNetImpl : torch::nn::Module {
             for (size_t i = 0; i < convs->size(); ++i) {
                 x = convs[i]->as<torch::nn::Conv1d>()->forward(x);
                 x = torch::relu(bns[i]->as<torch::nn::BatchNorm1d>()->forward(x));
+                if (hidden && int(i) == layer) *hidden = x;
                 x = torch::max_pool1d(x, 2);
             }
             pooled = torch::cat({x.mean({2}), x.amax({2})}, 1);
@@ -183,14 +190,19 @@ inline EmbeddingNet loadModel(const std::string& path)
 // Training checkpoint of an EmbeddingNet: spec, parameters, optimiser state and one progress
 // counter stored under `counter` ("epoch" for the focus trainer, "step" for the mix-model trainer).
 // Written to a temporary file and renamed, so a kill never leaves half a checkpoint.
+// `aux` (optional): a training-only module (an auxiliary head) saved beside the network.
 inline void saveTrainingCheckpoint(EmbeddingNet& net, torch::optim::Optimizer& opt, const std::string& counter,
-                                   int value, const std::string& path)
+                                   int value, const std::string& path, torch::nn::Module* aux = nullptr)
 {
-    torch::serialize::OutputArchive root, netA, optA;
+    torch::serialize::OutputArchive root, netA, optA, auxA;
     net->save(netA);
     opt.save(optA);
     root.write("spec", specTensor(net->spec()));
     root.write("net", netA);
+    if (aux) {
+        aux->save(auxA);
+        root.write("aux", auxA);
+    }
     root.write("optim", optA);
     root.write(counter, torch::tensor({int64_t(value)}, torch::kLong));
     const std::filesystem::path p(path);
@@ -202,9 +214,9 @@ inline void saveTrainingCheckpoint(EmbeddingNet& net, torch::optim::Optimizer& o
 
 // Restores `net` and `opt` from a checkpoint written for the same spec; returns its counter.
 inline int loadTrainingCheckpoint(EmbeddingNet& net, torch::optim::Optimizer& opt, const std::string& counter,
-                                  const std::string& path)
+                                  const std::string& path, torch::nn::Module* aux = nullptr)
 {
-    torch::serialize::InputArchive root, netA, optA;
+    torch::serialize::InputArchive root, netA, optA, auxA;
     root.load_from(path);
     torch::Tensor spec, value;
     root.read("spec", spec);
@@ -212,6 +224,11 @@ inline int loadTrainingCheckpoint(EmbeddingNet& net, torch::optim::Optimizer& op
         throw std::runtime_error("checkpoint " + path + " was written for another model shape");
     root.read("net", netA);
     net->load(netA);
+    if (aux) {
+        if (!root.try_read("aux", auxA))
+            throw std::runtime_error("checkpoint " + path + " was written without the auxiliary head this run trains");
+        aux->load(auxA);
+    }
     root.read("optim", optA);
     opt.load(optA);
     root.read(counter, value);

@@ -18,6 +18,35 @@ void ensureParent(const std::string& path)
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
 }
 
+// Channels of temporal layer `layer` (what the auxiliary mask head reads).
+int temporalLayerChannels(const ModelSpec& spec, int layer)
+{
+    if (layer < 0 || layer > 3) throw std::invalid_argument("mask layer: 0..3");
+    if (spec.arch == ModelArch::Conv2d) throw std::invalid_argument("the mask loss needs a temporal or hybrid network");
+    return spec.channels[size_t(spec.arch == ModelArch::Hybrid ? std::min(layer + 1, 3) : layer)];
+}
+
+// Binary cross-entropy of the head's mask for each instrument item's own focus against its part's
+// ratio mask (pooled to the layer's frame rate); undefined when the batch has no such item.
+torch::Tensor maskLoss(const torch::Tensor& logits, const PseudoMixBatch& b, int layer)
+{
+    std::vector<int64_t> rows, focus;
+    const size_t per = size_t(b.frames) * size_t(b.bands);
+    for (int i = 0; i < b.items; ++i) {
+        const int fi = b.groupFocus[size_t(i / b.groupSize)];
+        if (fi > 0 && b.partMask[size_t(i) * per] >= 0) rows.push_back(i), focus.push_back(fi - 1);
+    }
+    if (rows.empty()) return {};
+    const auto r = torch::tensor(rows, torch::kLong), f = torch::tensor(focus, torch::kLong);
+    const int64_t n = logits.size(0), t = logits.size(2);
+    auto pred = logits.view({n, 4, b.bands, t}).index({r, f});  // [M, bands, t]
+    auto target = torch::from_blob(const_cast<float*>(b.partMask.data()), {b.items, b.frames, b.bands}, torch::kFloat)
+                      .index_select(0, r)
+                      .transpose(1, 2);  // [M, bands, frames]
+    if (layer > 0) target = torch::avg_pool1d(target, 1 << layer);
+    return torch::nn::functional::binary_cross_entropy_with_logits(pred, target.narrow(2, 0, t));
+}
+
 }  // namespace
 
 MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, const MultiFocusTrainConfig& c,
@@ -31,11 +60,21 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     torch::set_num_threads(std::max(1, c.threads));
     torch::manual_seed(c.seed);
     detail::EmbeddingNet net(c.spec);
-    torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(c.learningRate).weight_decay(c.weightDecay));
+    const bool withMask = c.maskLossWeight > 0;
+    if (withMask && !sampler.config().maskTargets) throw std::invalid_argument("the mask loss needs the sampler's mask targets");
+    // The head: one 1x1 convolution from the layer's channels to a mask per instrument focus and bin.
+    torch::nn::Conv1d maskHead{nullptr};
+    auto params = net->parameters();
+    if (withMask) {
+        maskHead = torch::nn::Conv1d(torch::nn::Conv1dOptions(temporalLayerChannels(c.spec, c.maskLayer), 4 * c.spec.bands, 1));
+        for (const auto& p : maskHead->parameters()) params.push_back(p);
+    }
+    torch::nn::Module* aux = withMask ? maskHead.ptr().get() : nullptr;
+    torch::optim::Adam opt(params, torch::optim::AdamOptions(c.learningRate).weight_decay(c.weightDecay));
     MultiFocusTrainResult r;
     int start = 0;
     if (c.resume && !c.checkpointPath.empty() && fs::exists(c.checkpointPath)) {
-        start = detail::loadTrainingCheckpoint(net, opt, "step", c.checkpointPath);
+        start = detail::loadTrainingCheckpoint(net, opt, "step", c.checkpointPath, aux);
         r.resumedFromStep = start;
     } else if (!c.initModelPath.empty()) {
         detail::EmbeddingNet init = detail::loadModel(c.initModelPath);
@@ -66,7 +105,9 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     std::array<int, 5> counts{};
     const int sub = c.spec.subspaceDim();
     net->train();
+    if (withMask) maskHead->train();
     int thisCall = 0;
+    int maskCount = 0;
     for (int step = start; step < c.steps; ++step) {
         const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
         if ((cancel && *cancel) || (c.stopAfterSteps > 0 && thisCall >= c.stopAfterSteps) ||
@@ -79,8 +120,17 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
         const double ramp = c.curriculumFraction > 0 ? std::min(1.0, step / (c.curriculumFraction * c.steps)) : 1.0;
         PseudoMixBatch b = sampler.batch(c.groups, rng, -c.curriculumDb * (1.0 - ramp));
         auto x = torch::from_blob(b.logMel.data(), {b.items, b.frames, b.bands}, torch::kFloat);
-        auto e = net->forward(x);
+        torch::Tensor hidden;
+        auto e = net->forward(x, withMask ? &hidden : nullptr, c.maskLayer);
         torch::Tensor loss;
+        if (withMask) {
+            auto m = maskLoss(maskHead->forward(hidden), b, c.maskLayer);
+            if (m.defined()) {
+                rep.maskLoss += m.item<double>();
+                ++maskCount;
+                loss = c.maskLossWeight * m;
+            }
+        }
         for (int f = 0; f < 5; ++f) {
             auto lab = torch::tensor(b.labels[size_t(f)], torch::kLong);
             // Masked: focus f's block only. Batch-hard collapsed from a fresh start here (every
@@ -101,7 +151,7 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
         r.stepsDone = step + 1;
         const bool ckpt = (r.stepsDone % std::max(1, c.checkpointEvery) == 0) || r.stepsDone == c.steps;
         if (ckpt) {
-            if (!c.checkpointPath.empty()) detail::saveTrainingCheckpoint(net, opt, "step", r.stepsDone, c.checkpointPath);
+            if (!c.checkpointPath.empty()) detail::saveTrainingCheckpoint(net, opt, "step", r.stepsDone, c.checkpointPath, aux);
             writeModel();
         }
         if (progress && (ckpt || r.stepsDone % 20 == 0)) {
@@ -109,6 +159,8 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
                 rep.loss[size_t(f)] /= std::max(1, counts[size_t(f)]);
                 rep.active[size_t(f)] /= std::max(1, counts[size_t(f)]);
             }
+            rep.maskLoss /= std::max(1, maskCount);
+            maskCount = 0;
             rep.step = r.stepsDone;
             rep.steps = c.steps;
             rep.elapsedSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -120,7 +172,7 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     }
     // A stopped call leaves a checkpoint at the step it reached, so --resume continues there.
     if (r.stepsDone > start && r.stepsDone % std::max(1, c.checkpointEvery) != 0 && r.stepsDone != c.steps) {
-        if (!c.checkpointPath.empty()) detail::saveTrainingCheckpoint(net, opt, "step", r.stepsDone, c.checkpointPath);
+        if (!c.checkpointPath.empty()) detail::saveTrainingCheckpoint(net, opt, "step", r.stepsDone, c.checkpointPath, aux);
         writeModel();
     }
     r.finished = r.stepsDone >= c.steps;

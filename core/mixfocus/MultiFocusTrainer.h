@@ -46,6 +46,13 @@ struct MultiFocusTrainConfig {
     // ever pulled by weight decay and sits near zero, where its embeddings are all alike and the
     // triplet loss cannot move it.
     std::vector<int> freshBlocks;
+    // > 0: an auxiliary loss (this weight) on a training-only head that reads temporal layer
+    // `maskLayer` and predicts, for each instrument item, where its focus part is: its ratio mask
+    // (PseudoMixBatch::partMask; the sampler must render them), binary cross-entropy. It asks the
+    // shared layers to localise a buried part, not only to rank songs. The head is not in the model
+    // file (inference does not change); it is in the checkpoint.
+    double maskLossWeight = 0.0;
+    int maskLayer = 1;
     int stopAfterSteps = 0;      // > 0: stop (checkpointed) after this many steps in this call
     double stopAfterSeconds = 0; // > 0: same, after this wall time
     static ModelSpec defaultSpec()
@@ -62,6 +69,7 @@ struct MultiFocusProgress {
     int step = 0, steps = 0;                 // 1-based step just done
     std::array<double, 5> loss{};            // running mean per focus since the last report
     std::array<double, 5> active{};          // share of anchors with positive loss
+    double maskLoss = 0;                     // running mean of the auxiliary mask loss (0 when off)
     double elapsedSeconds = 0;               // in this call
     bool checkpoint = false;                 // a checkpoint (and the model file) was just written
 };

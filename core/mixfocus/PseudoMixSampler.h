@@ -48,6 +48,9 @@ struct PseudoMixConfig {
     // A's (same patch and soundfont: PartTimbre.h), when the sampler knows the keys and one exists:
     // then only what the part plays tells the two apart, not which instrument plays it.
     double sameTimbreNegativeProb = 0.0;
+    // Also render each instrument item's ratio mask (PseudoMixBatch::partMask), the target of the
+    // trainer's auxiliary mask loss: where in time and frequency the part is.
+    bool maskTargets = false;
 };
 
 struct PseudoMixBatch {
@@ -56,6 +59,10 @@ struct PseudoMixBatch {
     std::vector<float> logMel;                    // items x frames x bands, dB
     std::array<std::vector<int64_t>, 5> labels;   // per focus, per item
     std::vector<int> groupFocus;                  // per group: index into kInstrumentFocuses
+    // With PseudoMixConfig::maskTargets: per item, frames x bands, the group's part's share of the
+    // item's power (before the whole-mix effects), in [0, 1]; -1 throughout where unknown (mix
+    // groups, and an item that is a song's real mix).
+    std::vector<float> partMask;
 };
 
 class PseudoMixSampler {
@@ -82,7 +89,8 @@ private:
     };
     double activeStart(int song, int track, double tempo, std::mt19937_64& rng) const;
     int span(double tempo) const { return int(std::ceil((cfg_.leadIn + cfg_.frames) * tempo)) + 2; }
-    void render(const Item& item, std::mt19937_64& rng, float* out) const;
+    // `mask` (frames x bands, or null): the first group's share of the power when partTrack >= 0.
+    void render(const Item& item, std::mt19937_64& rng, float* out, float* mask = nullptr, int partTrack = -1) const;
     std::vector<float> bandMap(double ratio) const;  // frequency axis scaled by `ratio`
 
     const StemBank& bank_;

@@ -264,6 +264,55 @@ private Q_SLOTS:
         for (size_t i = 0; i < a.data.size(); ++i) QVERIFY(std::abs(a.data[i] - b.data[i]) < 1e-5f);
     }
 
+    // The auxiliary mask loss: it learns (its loss falls), a resumed run equals an uninterrupted
+    // one (the head travels in the checkpoint), the model file stays the plain network, and a
+    // checkpoint without the head is refused by name.
+    void maskLossTrainsItsHeadAndResumes()
+    {
+        auto c = tinyConfig();
+        c.mix.maskTargets = true;
+        c.maskLossWeight = 1.0;
+        c.maskLayer = 1;
+        c.steps = 40;
+        c.learningRate = 0.02;  // Adam moves each weight ~lr a step: enough to see the head learn in 40
+        const PseudoMixSampler sampler = tinySampler(c);
+        std::vector<double> losses;
+        const auto straight = dir_.filePath("mask-straight.pt").toStdString();
+        trainMultiFocusModel(sampler, c, straight, [&](const MultiFocusProgress& p) { losses.push_back(p.maskLoss); });
+        QCOMPARE(int(losses.size()), 2);  // every 20 steps
+        // (Binary cross-entropy of soft targets has their entropy as its floor, ~0.5 here.)
+        QVERIFY2(losses[0] > 0 && losses[1] < losses[0] - 0.02,
+                 qPrintable(QString("%1 -> %2").arg(losses[0]).arg(losses[1])));
+        QCOMPARE(TorchEmbedder(straight).dimension(), 20);
+
+        const auto resumed = dir_.filePath("mask-resumed.pt").toStdString();
+        c.checkpointPath = dir_.filePath("mask-resumed.ckpt").toStdString();
+        c.stopAfterSteps = 25;
+        QVERIFY(!trainMultiFocusModel(sampler, c, resumed).finished);
+        c.resume = true;
+        c.stopAfterSteps = 0;
+        QVERIFY(trainMultiFocusModel(sampler, c, resumed).finished);
+        const auto segs = probeSegments();
+        const Matrix a = TorchEmbedder(straight).embed(segs), b = TorchEmbedder(resumed).embed(segs);
+        for (size_t i = 0; i < a.data.size(); ++i) QVERIFY(std::abs(a.data[i] - b.data[i]) < 1e-4f);
+
+        // A run without the mask loss wrote this checkpoint: resuming it with the loss is refused.
+        auto plain = tinyConfig();
+        plain.checkpointPath = dir_.filePath("plain.ckpt").toStdString();
+        trainMultiFocusModel(tinySampler(plain), plain, {});
+        c.checkpointPath = plain.checkpointPath;
+        bool refused = false;
+        try {
+            trainMultiFocusModel(sampler, c, {});
+        } catch (const std::runtime_error& e) {
+            refused = std::string(e.what()).find("auxiliary head") != std::string::npos;
+        }
+        QVERIFY(refused);
+        // Without mask targets from the sampler the loss has nothing to learn from.
+        c.resume = false;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainMultiFocusModel(tinySampler(plain), c, {}));
+    }
+
     void initialisesFromAModelFile()
     {
         // One step at a vanishing learning rate: a run started from a model file stays that model

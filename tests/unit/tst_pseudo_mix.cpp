@@ -468,6 +468,63 @@ private Q_SLOTS:
         QCOMPARE(readPartTimbres(stems, {})[0][3], -1);  // corpus folder unknown
     }
 
+    // The auxiliary loss's targets: each instrument item's part share of its power, per frame and
+    // bin; unknown (-1) for mix groups and real mixes; rendering them changes nothing else.
+    void maskTargetsAreThePartsShare()
+    {
+        const auto bank = test::syntheticStemBank(8, 200, 16);
+        PseudoMixConfig c = plainConfig();
+        c.realMixProb = 0.5;
+        const PseudoMixSampler plain(bank, firstSongs(8), c);
+        c.maskTargets = true;
+        const PseudoMixSampler masked(bank, firstSongs(8), c);
+        std::mt19937_64 r1(11), r2(11);
+        const auto a = plain.batch(18, r1), b = masked.batch(18, r2);
+        QVERIFY(a.partMask.empty());
+        QCOMPARE(b.logMel, a.logMel);  // the same random stream, the same items
+        QCOMPARE(b.partMask.size(), b.logMel.size());
+        const size_t per = size_t(b.frames) * size_t(b.bands);
+        int known = 0, unknownInstrument = 0, partial = 0;
+        for (int i = 0; i < b.items; ++i) {
+            const int fi = b.groupFocus[size_t(i / b.groupSize)];
+            const float* m = b.partMask.data() + size_t(i) * per;
+            if (m[0] < 0) {
+                for (size_t k = 0; k < per; ++k) QCOMPARE(m[k], -1.f);
+                unknownInstrument += fi > 0;  // a real mix (first item of a group)
+                if (fi > 0) QCOMPARE(i % b.groupSize, 0);
+                continue;
+            }
+            QVERIFY(fi > 0);
+            ++known;
+            double inside = 0;
+            for (size_t k = 0; k < per; ++k) {
+                QVERIFY(m[k] >= 0.f && m[k] <= 1.f);
+                inside += m[k] > 0.05f && m[k] < 0.95f;
+            }
+            // The part's own bins carry it (the synthetic part is two bins a frame); others not.
+            partial += inside > 0;
+        }
+        QVERIFY(known > 40);
+        QVERIFY(unknownInstrument > 0);
+        QVERIFY(partial > 0);
+        // A solo item (accompaniment muted) owns every bin it sounds in: its mask is 1 there.
+        c.augment = true;  // solo items are an augmentation; every other one off
+        c.soloProb = 1.0;
+        c.realMixProb = 0.0;
+        c.stemGainDb = c.globalGainDb = 0;
+        c.eqProb = c.stemReverbProb = c.roomReverbProb = c.compressProb = c.overdriveProb = c.pitchProb = c.tempoProb = 0;
+        const PseudoMixSampler solo(bank, firstSongs(8), c);
+        std::mt19937_64 r3(4);
+        const auto s = solo.batch(6, r3);
+        for (int i = 0; i < s.items; ++i) {
+            if (s.groupFocus[size_t(i / s.groupSize)] == 0) continue;
+            const float* m = s.partMask.data() + size_t(i) * per;
+            const float* db = s.logMel.data() + size_t(i) * per;
+            for (size_t k = 0; k < per; ++k)
+                if (db[k] > -50) QVERIFY2(m[k] > 0.999f, qPrintable(QString::number(m[k])));
+        }
+    }
+
     void quietPartsAreQuieterAndOnlyThePart()
     {
         const auto bank = test::syntheticStemBank(8, 200, 16);
