@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders every corpus the reports and training commands name (docs/results/*.md), on a machine
 # that has none of them: a new machine starts with the repository only. Resumable (corpus render
-# skips finished songs), so stop and rerun it any time. About 50 min on 2 cores, ~16 GB.
+# skips finished songs), so stop and rerun it any time. 30 min on 2 cores (session 31), 20 GB.
 #
 #   tools/render-workspace.sh [CLI] [ROOT] [WHICH]
 #   e.g. tools/render-workspace.sh build/app/stemscope-cli /work/corpus all
