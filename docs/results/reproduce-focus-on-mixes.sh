@@ -91,3 +91,14 @@ cqt=build/models-cqt && rm -rf "$cqt" && mkdir -p "$cqt" && cp -rs "$PWD"/models
 # (then models/pipelines.json: piano, guitar -> mixcqt)
 "$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
 "$CLI" evaluate --corpus "$C/test" --models models --out docs/results/focus-on-mixes/clean-stem-knn
+# Session 31: which songs fail and why (validation songs; per-query ranks and part levels), with the
+# oracle-mask ceilings; then the mask-loss A/B from the shipped specialist (control, treatment).
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models \
+  --pipelines default,oracle-mask,oracle-binary-mask,clean --focus bass,piano,guitar --out build/diag-val48
+/usr/bin/python3 docs/results/focus_on_mixes_by_level.py build/diag-val48/focus_on_mixes.json "$C/val48"
+for arm in control:0 treatment:0.5; do
+  "$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out "build/mask-${arm%%:*}" \
+    --features cqt --focuses guitar --channels 384,384,384,384 --init models/mixcqt/model.pt --steps 3000 \
+    --lr 0.0003 --curriculum-fraction 0 --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 500 \
+    --threads 1 --mask-loss "${arm#*:}" --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
+done
