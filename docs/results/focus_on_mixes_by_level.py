@@ -27,11 +27,11 @@ def main():
     songs = r["songs"]
     cut = a.split_db
     print(f"| focus | pipeline | acc@1 | part >= {cut:g} dB: found / n | part < {cut:g} dB: found / n "
-          "| median part level, found / missed (dB) | misses whose nearest has the same program (any two songs) |")
+          "| median part level, found / missed (dB) | misses whose nearest has the same program or kit (any two songs) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for row in r["rows"]:
         f, pq = row["focus"], row["per_query"]
-        key = f + "Program"
+        key = "drumKit" if f == "drums" else f + "Program"
         level = [q for q in pq if q["query_part_db"] is not None]
         hi = [q for q in level if q["query_part_db"] >= cut]
         lo = [q for q in level if q["query_part_db"] < cut]
