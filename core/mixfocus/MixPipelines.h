@@ -36,8 +36,8 @@ struct MixPipeline {
 
 // Segment embeddings of `mix` (mono, 22050 Hz) through `pipeline` with the engine's front end (3 s
 // segments, 50 % overlap, silent ones dropped). `cleanPart` is required for CleanPart and the
-// oracle inputs. For the mix
-// focus a SeparatedPart pipeline hears the mix. Throws when the separator yields no stem of the focus.
+// oracle inputs. For the mix focus a SeparatedPart pipeline hears the mix. Throws when the
+// separator yields no stem of the focus.
 TrackEmbedding runPipeline(const MixPipeline& pipeline, Focus focus, const std::vector<float>& mix,
                            const std::vector<float>* cleanPart = nullptr);
 
