@@ -65,6 +65,12 @@ int run(int argc, char** argv)
     const auto chance = chancePseudoMix(n);
     for (Focus f : focuses) {
         const auto set = makePseudoMixSet(corpus, f, 1, 3, partDb);
+        // How buried each query's and gallery item's part is: the same for every pipeline.
+        std::vector<nlohmann::json> queryDb, galleryDb;
+        for (size_t i = 0; i < set.queries.size(); ++i) {
+            queryDb.push_back(jsonNumber(partToAccompanimentDb(set.queries[i])));
+            galleryDb.push_back(jsonNumber(partToAccompanimentDb(set.gallery[i])));
+        }
         std::vector<std::string> problems;
         const auto pipelines = standardMixPipelines(root, f, names, &problems);
         for (const auto& p : problems) std::cerr << focusName(f) << ": " << p << "\n";
@@ -83,8 +89,8 @@ int run(int argc, char** argv)
                                     {"rank", s.rank[i]},
                                     {"nearest", near < 0 ? "" : corpus.songs[size_t(set.gallery[size_t(near)].partSong)]},
                                     {"nearest_is_distractor", near >= 0 && near == set.distractor[i]},
-                                    {"query_part_db", jsonNumber(partToAccompanimentDb(set.queries[i]))},
-                                    {"gallery_part_db", jsonNumber(partToAccompanimentDb(set.gallery[i]))}});
+                                    {"query_part_db", queryDb[i]},
+                                    {"gallery_part_db", galleryDb[i]}});
             }
             md << "| " << focusName(f) << " | " << p.name << " | " << pipelineInputName(p.input) << " | `"
                << p.embedder->modelId() << "` | " << fixed(s.acc1) << " | " << fixed(s.distractor1) << " | " << fixed(s.mrr)

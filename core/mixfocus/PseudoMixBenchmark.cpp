@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <numeric>
-#include <limits>
 #include <stdexcept>
 
 #include "analysis/SegmentFeatures.h"

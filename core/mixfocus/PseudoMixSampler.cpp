@@ -73,7 +73,7 @@ double PseudoMixSampler::activeStart(int song, int track, double tempo, std::mt1
     return best;
 }
 
-void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out, float* mask, int partTrack) const
+void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out, float* partMask) const
 {
     std::uniform_real_distribution<double> u(0.0, 1.0), sym(-1.0, 1.0);
     const int L = cfg_.leadIn + cfg_.frames;
@@ -94,19 +94,18 @@ void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out
                 if (track == kBankGuitar && u(rng) < cfg_.overdriveProb) applyOverdrive(b, 0.3 + 0.7 * u(rng), octaveMap_, twelfthMap_);
                 if (u(rng) < cfg_.stemReverbProb) applyReverb(b, 0.2 + 1.3 * u(rng), 0.2 + 0.8 * u(rng));
             }
-            if (mask && partTrack >= 0 && &g == &item.groups.front() && track == partTrack) part = b;
+            if (partMask && &g == &item.groups.front()) part = b;
             addInto(total, b);
         }
     }
-    if (mask) {
+    if (partMask) {
         // The part's share before the whole-mix effects (room, compression): where it is, not how
         // the bus coloured it. Silent bins (both under the dB floor) count as not the part's.
         for (int t = 0; t < cfg_.frames; ++t) {
             const float* all = total.row(cfg_.leadIn + t);
-            const float* mine = part.p.empty() ? nullptr : part.row(cfg_.leadIn + t);
-            float* m = mask + size_t(t) * size_t(bank_.bands);
-            for (int k = 0; k < bank_.bands; ++k)
-                m[k] = !mine ? -1.f : all[k] > 1e-10f ? std::clamp(mine[k] / all[k], 0.f, 1.f) : 0.f;
+            const float* mine = part.row(cfg_.leadIn + t);
+            float* m = partMask + size_t(t) * size_t(bank_.bands);
+            for (int k = 0; k < bank_.bands; ++k) m[k] = all[k] > 1e-10f ? std::clamp(mine[k] / all[k], 0.f, 1.f) : 0.f;
         }
     }
     if (aug) {
@@ -224,12 +223,13 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
     out.logMel.resize(items.size() * per);
     if (cfg_.maskTargets) out.partMask.assign(items.size() * per, -1.f);
     for (size_t i = 0; i < items.size(); ++i) {
-        // An instrument item's first group is its part (one track), unless the item is a real mix.
+        // An instrument item's first group is its part (one track), unless the item is a real mix:
+        // those, and mix-focus items, keep the -1 of "no target".
         const int fi = out.groupFocus[i / size_t(out.groupSize)];
         const auto& first = items[i].groups.front();
-        const int partTrack = fi > 0 && first.tracks.size() == 1 && first.tracks[0] == fi - 1 ? fi - 1 : -1;
-        render(items[i], rng, out.logMel.data() + i * per, cfg_.maskTargets ? out.partMask.data() + i * per : nullptr,
-               partTrack);
+        const bool hasPart = fi > 0 && first.tracks.size() == 1 && first.tracks[0] == fi - 1;
+        render(items[i], rng, out.logMel.data() + i * per,
+               cfg_.maskTargets && hasPart ? out.partMask.data() + i * per : nullptr);
         for (int f = 0; f < 5; ++f) out.labels[size_t(f)].push_back(items[i].labels[size_t(f)]);
     }
     return out;

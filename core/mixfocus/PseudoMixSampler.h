@@ -89,8 +89,8 @@ private:
     };
     double activeStart(int song, int track, double tempo, std::mt19937_64& rng) const;
     int span(double tempo) const { return int(std::ceil((cfg_.leadIn + cfg_.frames) * tempo)) + 2; }
-    // `mask` (frames x bands, or null): the first group's share of the power when partTrack >= 0.
-    void render(const Item& item, std::mt19937_64& rng, float* out, float* mask = nullptr, int partTrack = -1) const;
+    // `partMask` (frames x bands, or null): where to write the first group's (the part's) share of the power.
+    void render(const Item& item, std::mt19937_64& rng, float* out, float* partMask = nullptr) const;
     std::vector<float> bandMap(double ratio) const;  // frequency axis scaled by `ratio`
 
     const StemBank& bank_;
