@@ -146,7 +146,20 @@ std::vector<MixPipeline> standardMixPipelines(const std::string& root, Focus foc
     for (const auto& name : names) {
         MixPipeline p;
         p.name = name;
-        if (name.find('+') != std::string::npos) {
+        if (name.rfind("separated:", 0) == 0) {
+            // A mix embedder on the separated part: the separator lifts the part towards the
+            // front, the mix model is trained to hear a part under a band (the residue).
+            const auto inner = name.substr(10);
+            std::vector<std::string> why;
+            auto found = standardMixPipelines(root, focus, {inner}, &why);
+            if (found.empty() || found.front().input != PipelineInput::Mix || !found.front().parts.empty()) {
+                note(name + ": " + (why.empty() ? inner + " does not hear the mix" : why.front()));
+                continue;
+            }
+            p.embedder = found.front().embedder;
+            p.input = PipelineInput::SeparatedPart;
+            p.separator = sep();
+        } else if (name.find('+') != std::string::npos) {
             std::vector<std::string> partNames;
             for (size_t a = 0, b; a <= name.size(); a = b + 1) {
                 b = std::min(name.find('+', a), name.size());
@@ -162,8 +175,7 @@ std::vector<MixPipeline> standardMixPipelines(const std::string& root, Focus foc
             p.input = PipelineInput::Mix;
             out.push_back(std::move(p));
             continue;
-        }
-        if (name == "clean" || name == "separated" || name == "focus-on-mix" || name == "oracle-mask" ||
+        } else if (name == "clean" || name == "separated" || name == "focus-on-mix" || name == "oracle-mask" ||
             name == "oracle-binary-mask") {
             p.embedder = load(focusName(focus), focus);
             p.input = name == "clean"                ? PipelineInput::CleanPart

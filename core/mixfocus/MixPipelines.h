@@ -51,7 +51,9 @@ TrackEmbedding runPipeline(const MixPipeline& pipeline, Focus focus, const std::
 //   mel-stats      model-free baseline: per-band log-mel mean and spread of the mix, randomly projected
 //   mixfocus       the multi-focus mix model's block for the focus, on the mix
 //   default        whatever the engine uses for the focus (EmbedderRegistry + default separator)
-// and any of them joined with '+' (e.g. separated+mixfocus): their combination (MixPipeline::parts).
+// any of them joined with '+' (e.g. separated+mixfocus): their combination (MixPipeline::parts);
+// and "separated:NAME" for a NAME that hears the mix (e.g. separated:default): its embedder on the
+// separated part instead.
 const std::vector<std::string>& standardPipelineNames();
 
 // The named pipelines for `focus`; those whose models are missing are skipped with a reason in

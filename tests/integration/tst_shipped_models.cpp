@@ -133,6 +133,13 @@ private Q_SLOTS:
                     QCOMPARE(p.input == PipelineInput::SeparatedPart, !mixModel);
                 }
             }
+            // The served mix model on the separated part (session 32's comparison).
+            const auto onSeparated = standardMixPipelines(defaultModelsRoot(), f, {"separated:default"}, &problems);
+            QCOMPARE(int(onSeparated.size()), 1);
+            QCOMPARE(onSeparated.front().input, PipelineInput::SeparatedPart);
+            QVERIFY(onSeparated.front().separator);
+            const auto e = embedPseudoMix(set.queries[0], f, onSeparated.front());
+            QVERIFY(e.segments.rows >= 3);
         }
     }
 

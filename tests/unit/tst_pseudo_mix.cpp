@@ -267,6 +267,19 @@ private Q_SLOTS:
         QVERIFY(std::abs(j.segments(0, 32 + 5) - unit(m.segments.row(0), 32, 5) / std::sqrt(2.f)) < 1e-5f);
         QVERIFY_EXCEPTION_THROWN(standardMixPipelines(dir.path().toStdString(), Focus::Drums, {"clean+nonsense"}),
                                  std::invalid_argument);
+
+        // "separated:NAME": NAME's mix embedder on the separated part; it needs a separator, and
+        // NAME must hear the mix (not a combination, not the clean part).
+        auto why = [&](const std::string& name) {
+            std::vector<std::string> problems;
+            const auto found = standardMixPipelines(dir.path().toStdString(), Focus::Drums, {name}, &problems);
+            return found.empty() && problems.size() == 1 ? problems.front() : std::string("resolved");
+        };
+        QVERIFY2(why("separated:mel-stats").find("no separator") != std::string::npos, why("separated:mel-stats").c_str());
+        QVERIFY2(why("separated:mel-stats+mel-stats").find("does not hear the mix") != std::string::npos,
+                 why("separated:mel-stats+mel-stats").c_str());
+        QVERIFY_EXCEPTION_THROWN(standardMixPipelines(dir.path().toStdString(), Focus::Drums, {"separated:nonsense"}),
+                                 std::invalid_argument);
     }
 
     void stemBankFileRoundTrips()
