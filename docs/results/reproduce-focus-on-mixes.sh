@@ -102,3 +102,8 @@ for arm in control:0 treatment:0.5; do
     --lr 0.0003 --curriculum-fraction 0 --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 500 \
     --threads 1 --mask-loss "${arm#*:}" --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
 done
+# Session 32: the served mix model on the separated part, alone and joined with its view of the mix.
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default,separated:default,separated \
+  --focus guitar,bass,piano,drums --out build/sep-mix-model
+/usr/bin/python3 docs/results/focus_on_mixes_by_level.py build/sep-mix-model/focus_on_mixes.json "$C/val48"
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default+separated:default --focus guitar,bass,piano
