@@ -1,5 +1,6 @@
 // `stemscope-cli evaluate-mix`: focus fidelity on pseudo-mixes (the part of one song under another
 // song's accompaniment), per focus and pipeline: acc@1, distractor@1, MRR, segment kNN.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "analysis/EmbedderRegistry.h"
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "dsp/MatrixIO.h"
 #include "mixfocus/MixPipelines.h"
 #include "mixfocus/PseudoMixBenchmark.h"
 
@@ -33,6 +35,39 @@ nlohmann::json jsonNumber(double v)
     return std::isfinite(v) ? nlohmann::json(std::round(v * 100) / 100) : nlohmann::json(nullptr);
 }
 
+// FOCUS.PIPELINE.{query,gallery}_{centroids,segments,segment_track}.npy and FOCUS.PIPELINE.distractor.npy.
+void writePseudoMixEmbeddings(const std::string& dir, const std::string& focus, const std::string& pipeline,
+                              const std::vector<TrackEmbedding>& q, const std::vector<TrackEmbedding>& g,
+                              const std::vector<int>& distractor)
+{
+    fs::create_directories(fs::u8path(dir));
+    auto write = [&](const std::string& side, const std::vector<TrackEmbedding>& tracks) {
+        int dim = 0;
+        for (const auto& t : tracks) dim = std::max(dim, t.segments.cols);
+        Matrix centroids(0, dim), segments(0, dim), track(0, 1);
+        for (size_t i = 0; i < tracks.size(); ++i) {
+            const auto& t = tracks[i];
+            std::vector<float> c(t.centroid);
+            c.resize(size_t(dim), 0.f);  // a track without segments: a zero row
+            centroids.data.insert(centroids.data.end(), c.begin(), c.end());
+            ++centroids.rows;
+            segments.data.insert(segments.data.end(), t.segments.data.begin(), t.segments.data.end());
+            segments.rows += t.segments.rows;
+            for (int r = 0; r < t.segments.rows; ++r) track.data.push_back(float(i));
+            track.rows += t.segments.rows;
+        }
+        const auto stem = (fs::u8path(dir) / (focus + "." + pipeline + "." + side)).u8string();
+        writeNpy(stem + "_centroids.npy", centroids);
+        writeNpy(stem + "_segments.npy", segments);
+        writeNpy(stem + "_segment_track.npy", track);
+    };
+    write("query", q);
+    write("gallery", g);
+    Matrix d(1, int(distractor.size()));
+    for (size_t i = 0; i < distractor.size(); ++i) d.data[i] = float(distractor[i]);
+    writeNpy((fs::u8path(dir) / (focus + "." + pipeline + ".distractor.npy")).u8string(), d);
+}
+
 int run(int argc, char** argv)
 {
     CliArgs args(argc, argv, {"json"});
@@ -51,6 +86,7 @@ int run(int argc, char** argv)
     const int k = args.getInt("k", 5);
     const double partDb = args.getDouble("part-db", 0.0);
     const std::string outDir = args.get("out");
+    const std::string embeddingsDir = args.get("embeddings");
 
     std::vector<std::string> skipped;
     const auto corpus = loadPseudoMixCorpus(corpusDir, seconds, args.getInt("songs", 0), &skipped);
@@ -80,6 +116,7 @@ int run(int argc, char** argv)
             for (const auto& t : set.queries) q.push_back(embedPseudoMix(t, f, p));
             for (const auto& t : set.gallery) g.push_back(embedPseudoMix(t, f, p));
             const auto s = scorePseudoMix(q, g, set.distractor, k);
+            if (!embeddingsDir.empty()) writePseudoMixEmbeddings(embeddingsDir, focusName(f), p.name, q, g, set.distractor);
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             // Which songs fail, and how buried their part was (for diagnosis on validation songs).
             nlohmann::json perQuery = nlohmann::json::array();
@@ -131,6 +168,8 @@ const CommandRegistration reg(
      "  --seconds T         30 (songs need 2T seconds);  --songs N  first N songs only;  --k K  (5)\n"
      "  --part-db D         the focus part D dB louder (negative: quieter) than in the songs (default 0)\n"
      "  --out DIR           also write focus_on_mixes.json and focus_on_mixes.md there\n"
+     "  --embeddings DIR    also write each focus and pipeline's embeddings there as .npy (centroids,\n"
+     "                      segments and their track, distractors), for studies of the scoring\n"
      "  --json              print the JSON report instead of the table",
      run});
 

@@ -107,3 +107,6 @@ done
   --focus guitar,bass,piano,drums --out build/sep-mix-model
 /usr/bin/python3 docs/results/focus_on_mixes_by_level.py build/sep-mix-model/focus_on_mixes.json "$C/val48"
 "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default+separated:default --focus guitar,bass,piano
+# Session 32: the same embeddings under other scorings (centering, CSLS).
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default,mel-stats --embeddings build/emb-val48
+/usr/bin/python3 docs/results/focus_on_mixes_scoring.py build/emb-val48 > docs/results/focus-on-mixes/scoring/validation.md

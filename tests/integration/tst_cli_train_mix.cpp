@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dsp/MatrixIO.h"
+
 #include "CliRunner.h"
 #include "LibraryFixtures.h"
 
@@ -94,7 +96,9 @@ private Q_SLOTS:
     {
         int rc = -1;
         const QString out = cli({"evaluate-mix", "--corpus", path("val"), "--seconds", "4", "--models", path("no-models"),
-                                 "--pipelines", "mel-stats", "--focus", "guitar", "--out", path("eval")}, &rc);
+                                 "--pipelines", "mel-stats", "--focus", "guitar", "--out", path("eval"), "--embeddings",
+                                 path("emb")},
+                                &rc);
         QVERIFY2(rc == 0, qPrintable(out));
         std::ifstream in(test::u8(path("eval/focus_on_mixes.json")));
         const auto j = nlohmann::json::parse(in);
@@ -114,6 +118,22 @@ private Q_SLOTS:
             QVERIFY2(db < -3 && db > -12, qPrintable(QString::number(db)));
         }
         QCOMPARE(found / 4.0, row["acc1"].get<double>());
+
+        // --embeddings: the centroids the scores came from (one unit row per track), each segment
+        // with its track, and the distractors (song i's accompaniment under gallery item i+1-3).
+        const auto stem = path("emb/guitar.mel-stats.").toStdString();
+        const Matrix qc = readMatrix(stem + "query_centroids.npy"), gs = readMatrix(stem + "gallery_segments.npy");
+        const Matrix gt = readMatrix(stem + "gallery_segment_track.npy"), d = readMatrix(stem + "distractor.npy");
+        QCOMPARE(qc.rows, 4);
+        QCOMPARE(gs.rows, gt.rows);
+        QVERIFY(gs.rows >= 4);
+        QCOMPARE(gt.data.front(), 0.f);
+        QCOMPARE(gt.data.back(), 3.f);
+        double norm = 0;
+        for (int c = 0; c < qc.cols; ++c) norm += double(qc(0, c)) * qc(0, c);
+        QVERIFY(std::abs(norm - 1) < 1e-4);
+        QCOMPARE(d.cols, 4);
+        for (int i = 0; i < 4; ++i) QVERIFY(d.data[size_t(i)] != float(i));
     }
 };
 

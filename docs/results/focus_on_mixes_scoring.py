@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""How the pseudo-mix benchmark's ranking depends on the scoring, not the model.
+
+Reads the embeddings `stemscope-cli evaluate-mix --embeddings DIR` writes and scores each focus and
+pipeline under several ways of comparing two tracks:
+
+  centroid   cosine of the track centroids (the benchmark's and the engine's scoring; this row
+             must reproduce evaluate-mix's acc@1, a check of the files)
+  centered   the same after subtracting the mean of the gallery's segment embeddings (what every
+             item shares: in the app, the library's mean), then re-normalising
+  csls       cross-domain similarity local scaling (Lample et al. 2018): 2 cos - r_q - r_g, r the
+             mean cosine to the k nearest of the other side; penalises "hub" items near everything
+  centered+csls  both
+
+  docs/results/focus_on_mixes_scoring.py DIR [--k 5]
+"""
+import argparse
+import glob
+import os
+
+import numpy as np
+
+
+def unit(x):
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(n, 1e-12)
+
+
+def centroids(seg, track, n):
+    c = np.zeros((n, seg.shape[1]), dtype=np.float64)
+    for i in range(n):
+        rows = seg[track == i]
+        if len(rows):
+            c[i] = rows.mean(axis=0)
+    return unit(c)
+
+
+def scores(sim, distractor):
+    n = sim.shape[0]
+    nearest = sim.argmax(axis=1)
+    acc = float(np.mean(nearest == np.arange(n)))
+    dis = float(np.mean(nearest == distractor))
+    # rank of the right item: 1 + how many score strictly higher
+    rank = 1 + (sim > sim[np.arange(n), np.arange(n)][:, None]).sum(axis=1)
+    return acc, dis, float(np.mean(1.0 / rank))
+
+
+def csls(sim, k):
+    k = min(k, sim.shape[0] - 1)
+    rq = np.sort(sim, axis=1)[:, -k:].mean(axis=1)
+    rg = np.sort(sim, axis=0)[-k:, :].mean(axis=0)
+    return 2 * sim - rq[:, None] - rg[None, :]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dir")
+    ap.add_argument("--k", type=int, default=5)
+    a = ap.parse_args()
+    print("| focus | pipeline | scoring | acc@1 | distractor@1 | MRR |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for dfile in sorted(glob.glob(os.path.join(a.dir, "*.distractor.npy"))):
+        stem = dfile[: -len(".distractor.npy")]
+        focus, pipeline = os.path.basename(stem).split(".", 1)
+        load = lambda side, what: np.load(f"{stem}.{side}_{what}.npy").astype(np.float64)
+        distractor = np.load(dfile).astype(int).ravel()
+        n = len(distractor)
+        qs, qt = load("query", "segments"), load("query", "segment_track").ravel().astype(int)
+        gs, gt = load("gallery", "segments"), load("gallery", "segment_track").ravel().astype(int)
+        variants = {}
+        variants["centroid"] = centroids(qs, qt, n) @ centroids(gs, gt, n).T
+        mean = gs.mean(axis=0, keepdims=True)
+        cq, cg = centroids(unit(qs - mean), qt, n), centroids(unit(gs - mean), gt, n)
+        variants["centered"] = cq @ cg.T
+        variants["csls"] = csls(variants["centroid"], a.k)
+        variants["centered+csls"] = csls(variants["centered"], a.k)
+        for name, sim in variants.items():
+            acc, dis, mrr = scores(sim, distractor)
+            print(f"| {focus} | {pipeline} | {name} | {acc:.2f} | {dis:.2f} | {mrr:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
