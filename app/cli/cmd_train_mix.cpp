@@ -93,6 +93,9 @@ int run(int argc, char** argv)
     if (c.maskLossWeight < 0) throw UsageError("--mask-loss takes a weight >= 0");
     if (c.maskLayer < 0 || c.maskLayer > 3) throw UsageError("--mask-layer takes 0..3 (a temporal layer)");
     c.mix.maskTargets = c.maskLossWeight > 0;
+    c.soloTeacherWeight = args.getDouble("solo-teacher", 0.0);
+    if (c.soloTeacherWeight < 0) throw UsageError("--solo-teacher takes a weight >= 0");
+    c.mix.soloTargets = c.soloTeacherWeight > 0;
     c.batchHard = args.has("batch-hard");
     c.curriculumDb = args.getDouble("curriculum-db", c.curriculumDb);
     c.curriculumFraction = args.getDouble("curriculum-fraction", c.curriculumFraction);
@@ -148,9 +151,9 @@ int run(int argc, char** argv)
             if (!quiet)
                 std::fprintf(stderr,
                              "step %d/%d  loss/active mix %.3f/%.2f drums %.3f/%.2f bass %.3f/%.2f piano %.3f/%.2f "
-                             "guitar %.3f/%.2f  mask %.3f  %.0f s\n",
+                             "guitar %.3f/%.2f  mask %.3f  solo %.3f  %.0f s\n",
                              p.step, p.steps, p.loss[0], p.active[0], p.loss[1], p.active[1], p.loss[2], p.active[2],
-                             p.loss[3], p.active[3], p.loss[4], p.active[4], p.maskLoss, p.elapsedSeconds);
+                             p.loss[3], p.active[3], p.loss[4], p.active[4], p.maskLoss, p.soloLoss, p.elapsedSeconds);
             if (!p.checkpoint) return;
             curve << p.step << "," << secondsBefore + p.elapsedSeconds;
             for (int f = 0; f < 5; ++f) curve << "," << lossSum[size_t(f)] / std::max(1, lossCount);
@@ -197,6 +200,7 @@ int run(int argc, char** argv)
     info["same_timbre_negatives"] = c.mix.sameTimbreNegativeProb;
     info["solo_prob"] = c.mix.soloProb;
     if (c.maskLossWeight > 0) info["mask_loss"] = {{"weight", c.maskLossWeight}, {"layer", c.maskLayer}};
+    if (c.soloTeacherWeight > 0) info["solo_teacher"] = c.soloTeacherWeight;
     info["threads"] = c.threads;
     info["features"] = features;
     if (!c.mix.focusCycle.empty()) info["focuses"] = splitList(args.get("focuses"));
@@ -243,6 +247,8 @@ const CommandRegistration reg(
      "                    same instrument sound (patch + soundfont, from meta.json tags) as the anchor's\n"
      "  --mask-loss W (0)  --mask-layer L (1): auxiliary loss (weight W) of a training-only head on temporal\n"
      "                    layer L that predicts where each item's focus part is (its ratio mask)\n"
+     "  --solo-teacher W (0): pull each item's focus block (1 - cosine, weight W) toward the network's own\n"
+     "                    embedding of the item's part alone (no gradient through it)\n"
      "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",
      run});
 

@@ -47,6 +47,32 @@ torch::Tensor maskLoss(const torch::Tensor& logits, const PseudoMixBatch& b, int
     return torch::nn::functional::binary_cross_entropy_with_logits(pred, target.narrow(2, 0, t));
 }
 
+// 1 - cosine between each instrument item's block for its group's focus and the same block of
+// the network's embedding of its part alone (eval mode, no gradient); undefined without such items.
+torch::Tensor soloTeacherLoss(detail::EmbeddingNet& net, const torch::Tensor& e, PseudoMixBatch& b, int sub)
+{
+    std::vector<int64_t> rows, cols;
+    for (int i = 0; i < b.items; ++i) {
+        if (!b.soloKnown[size_t(i)]) continue;
+        rows.push_back(i);
+        const int fi = b.groupFocus[size_t(i / b.groupSize)];
+        for (int j = 0; j < sub; ++j) cols.push_back(int64_t(fi) * sub + j);
+    }
+    if (rows.empty()) return {};
+    const auto r = torch::tensor(rows, torch::kLong);
+    const auto c = torch::tensor(cols, torch::kLong).view({int64_t(rows.size()), sub});
+    torch::Tensor teacher;
+    {
+        torch::NoGradGuard noGrad;
+        net->eval();
+        auto solo = torch::from_blob(b.soloLogMel.data(), {b.items, b.frames, b.bands}, torch::kFloat).index_select(0, r);
+        teacher = net->forward(solo).gather(1, c);  // unit blocks
+        net->train();
+    }
+    const auto student = e.index_select(0, r).gather(1, c);
+    return (1 - (student * teacher).sum(1)).mean();
+}
+
 }  // namespace
 
 MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, const MultiFocusTrainConfig& c,
@@ -62,6 +88,8 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     detail::EmbeddingNet net(c.spec);
     const bool withMask = c.maskLossWeight > 0;
     if (withMask && !sampler.config().maskTargets) throw std::invalid_argument("the mask loss needs the sampler's mask targets");
+    const bool withSolo = c.soloTeacherWeight > 0;
+    if (withSolo && !sampler.config().soloTargets) throw std::invalid_argument("the solo teacher needs the sampler's solo parts");
     // The head: one 1x1 convolution from the layer's channels to a mask per instrument focus and bin.
     torch::nn::Conv1d maskHead{nullptr};
     auto params = net->parameters();
@@ -107,7 +135,7 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     net->train();
     if (withMask) maskHead->train();
     int thisCall = 0;
-    int maskCount = 0;
+    int maskCount = 0, soloCount = 0;
     for (int step = start; step < c.steps; ++step) {
         const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
         if ((cancel && *cancel) || (c.stopAfterSteps > 0 && thisCall >= c.stopAfterSteps) ||
@@ -129,6 +157,14 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
                 rep.maskLoss += m.item<double>();
                 ++maskCount;
                 loss = c.maskLossWeight * m;
+            }
+        }
+        if (withSolo) {
+            auto t = soloTeacherLoss(net, e, b, sub);
+            if (t.defined()) {
+                rep.soloLoss += t.item<double>();
+                ++soloCount;
+                loss = loss.defined() ? loss + c.soloTeacherWeight * t : c.soloTeacherWeight * t;
             }
         }
         for (int f = 0; f < 5; ++f) {
@@ -161,6 +197,8 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
             }
             rep.maskLoss /= std::max(1, maskCount);
             maskCount = 0;
+            rep.soloLoss /= std::max(1, soloCount);
+            soloCount = 0;
             rep.step = r.stepsDone;
             rep.steps = c.steps;
             rep.elapsedSeconds = std::chrono::duration<double>(Clock::now() - t0).count();

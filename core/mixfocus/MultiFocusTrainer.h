@@ -53,6 +53,12 @@ struct MultiFocusTrainConfig {
     // file (inference does not change); it is in the checkpoint.
     double maskLossWeight = 0.0;
     int maskLayer = 1;
+    // > 0: the solo teacher (this weight): each instrument item's block for its group's focus is
+    // pulled (1 - cosine) toward the same network's embedding of the item's part alone
+    // (PseudoMixBatch::soloLogMel; the sampler must render them), computed in eval mode without
+    // gradient: "the same as if the band were silent", a target per item where the triplet loss only
+    // orders pairs. (The teacher is the clean-stem model; this one shares the input features.)
+    double soloTeacherWeight = 0.0;
     int stopAfterSteps = 0;      // > 0: stop (checkpointed) after this many steps in this call
     double stopAfterSeconds = 0; // > 0: same, after this wall time
     static ModelSpec defaultSpec()
@@ -70,6 +76,7 @@ struct MultiFocusProgress {
     std::array<double, 5> loss{};            // running mean per focus since the last report
     std::array<double, 5> active{};          // share of anchors with positive loss
     double maskLoss = 0;                     // running mean of the auxiliary mask loss (0 when off)
+    double soloLoss = 0;                     // running mean of the solo teacher's 1 - cosine (0 when off)
     double elapsedSeconds = 0;               // in this call
     bool checkpoint = false;                 // a checkpoint (and the model file) was just written
 };

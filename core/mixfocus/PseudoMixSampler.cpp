@@ -73,7 +73,7 @@ double PseudoMixSampler::activeStart(int song, int track, double tempo, std::mt1
     return best;
 }
 
-void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out, float* partMask) const
+void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out, float* partMask, float* soloOut) const
 {
     std::uniform_real_distribution<double> u(0.0, 1.0), sym(-1.0, 1.0);
     const int L = cfg_.leadIn + cfg_.frames;
@@ -94,7 +94,7 @@ void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out
                 if (track == kBankGuitar && u(rng) < cfg_.overdriveProb) applyOverdrive(b, 0.3 + 0.7 * u(rng), octaveMap_, twelfthMap_);
                 if (u(rng) < cfg_.stemReverbProb) applyReverb(b, 0.2 + 1.3 * u(rng), 0.2 + 0.8 * u(rng));
             }
-            if (partMask && &g == &item.groups.front()) part = b;
+            if ((partMask || soloOut) && &g == &item.groups.front()) part = b;
             addInto(total, b);
         }
     }
@@ -108,13 +108,20 @@ void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out
             for (int k = 0; k < bank_.bands; ++k) m[k] = all[k] > 1e-10f ? std::clamp(mine[k] / all[k], 0.f, 1.f) : 0.f;
         }
     }
+    double recordingDb = 0;
     if (aug) {
         if (u(rng) < cfg_.roomReverbProb) applyReverb(total, 0.3 + 1.7 * u(rng), 0.1 + 0.6 * u(rng));
         if (u(rng) < cfg_.compressProb) applyCompression(total, 3 + 9 * u(rng), 2 + 6 * u(rng));
         if (u(rng) < cfg_.eqProb * 0.5) applyEq(total, rng, cfg_.eqDb * 0.5);
-        applyGainDb(total, cfg_.globalGainDb * sym(rng));
+        recordingDb = cfg_.globalGainDb * sym(rng);
+        applyGainDb(total, recordingDb);
     }
     toDb(total, cfg_.leadIn, cfg_.frames, out);
+    if (soloOut) {
+        // The same recording level as the item (the network's input statistics), nothing else of the bus.
+        applyGainDb(part, recordingDb);
+        toDb(part, cfg_.leadIn, cfg_.frames, soloOut);
+    }
 }
 
 PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double accompanimentDb) const
@@ -222,6 +229,7 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
     const size_t per = size_t(cfg_.frames) * size_t(bank_.bands);
     out.logMel.resize(items.size() * per);
     if (cfg_.maskTargets) out.partMask.assign(items.size() * per, -1.f);
+    if (cfg_.soloTargets) out.soloLogMel.assign(items.size() * per, -100.f), out.soloKnown.assign(items.size(), 0);
     for (size_t i = 0; i < items.size(); ++i) {
         // An instrument item's first group is its part (one track), unless the item is a real mix:
         // those, and mix-focus items, keep the -1 of "no target".
@@ -229,7 +237,9 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
         const auto& first = items[i].groups.front();
         const bool hasPart = fi > 0 && first.tracks.size() == 1 && first.tracks[0] == fi - 1;
         render(items[i], rng, out.logMel.data() + i * per,
-               cfg_.maskTargets && hasPart ? out.partMask.data() + i * per : nullptr);
+               cfg_.maskTargets && hasPart ? out.partMask.data() + i * per : nullptr,
+               cfg_.soloTargets && hasPart ? out.soloLogMel.data() + i * per : nullptr);
+        if (cfg_.soloTargets) out.soloKnown[i] = hasPart;
         for (int f = 0; f < 5; ++f) out.labels[size_t(f)].push_back(items[i].labels[size_t(f)]);
     }
     return out;

@@ -51,6 +51,10 @@ struct PseudoMixConfig {
     // Also render each instrument item's ratio mask (PseudoMixBatch::partMask), the target of the
     // trainer's auxiliary mask loss: where in time and frequency the part is.
     bool maskTargets = false;
+    // Also render each instrument item's part alone (PseudoMixBatch::soloLogMel: its own stem
+    // effects and level, no accompaniment, no whole-mix effects), the input of the trainer's solo
+    // teacher: the model's own view of the clean part, which the item's view of the mix should match.
+    bool soloTargets = false;
 };
 
 struct PseudoMixBatch {
@@ -63,6 +67,10 @@ struct PseudoMixBatch {
     // item's power (before the whole-mix effects), in [0, 1]; -1 throughout where unknown (mix
     // groups, and an item that is a song's real mix).
     std::vector<float> partMask;
+    // With PseudoMixConfig::soloTargets: per item, frames x bands dB of the part alone; soloKnown[i]
+    // is 0 where there is none (mix groups, real mixes) and those rows are left at the dB floor.
+    std::vector<float> soloLogMel;
+    std::vector<char> soloKnown;
 };
 
 class PseudoMixSampler {
@@ -89,8 +97,9 @@ private:
     };
     double activeStart(int song, int track, double tempo, std::mt19937_64& rng) const;
     int span(double tempo) const { return int(std::ceil((cfg_.leadIn + cfg_.frames) * tempo)) + 2; }
-    // `partMask` (frames x bands, or null): where to write the first group's (the part's) share of the power.
-    void render(const Item& item, std::mt19937_64& rng, float* out, float* partMask = nullptr) const;
+    // `partMask`, `soloOut` (frames x bands each, or null): where to write the first group's (the
+    // part's) share of the power, and the part alone in dB.
+    void render(const Item& item, std::mt19937_64& rng, float* out, float* partMask = nullptr, float* soloOut = nullptr) const;
     std::vector<float> bandMap(double ratio) const;  // frequency axis scaled by `ratio`
 
     const StemBank& bank_;

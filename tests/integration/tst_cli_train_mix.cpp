@@ -1,6 +1,6 @@
 // `stemscope-cli train-mix` end to end on a tiny corpus: a constant-Q piano/guitar specialist
 // trains, records its features and focuses, validates only the parts it trains (the learning curve
-// keeps every column in place; the auxiliary mask loss is recorded), and a stem bank of the other kind is refused, not rebuilt over.
+// keeps every column in place; the auxiliary mask loss and the solo teacher are recorded), and a stem bank of the other kind is refused, not rebuilt over.
 // Also evaluate-mix's per-query report on the same corpus (which songs fail, how buried their part).
 #include <QtTest>
 
@@ -54,7 +54,7 @@ private Q_SLOTS:
                                  "--steps", "2", "--checkpoint-every", "2", "--groups", "2", "--channels", "8,8,8,8",
                                  "--threads", "1", "--validate", path("val"), "--validate-songs", "4",
                                  "--validate-seconds", "4", "--quiet"};
-        QString out = cli(common + QStringList{"--features", "cqt", "--focuses", "piano,guitar", "--same-timbre-negatives", "0.5", "--solo-prob", "0.2", "--mask-loss", "0.5"}, &rc);
+        QString out = cli(common + QStringList{"--features", "cqt", "--focuses", "piano,guitar", "--same-timbre-negatives", "0.5", "--solo-prob", "0.2", "--mask-loss", "0.5", "--solo-teacher", "0.25"}, &rc);
         QVERIFY2(rc == 0, qPrintable(out));
         QVERIFY2(out.contains("instrument sounds known for 0 of 6 songs"), qPrintable(out));  // no meta.json here
         std::ifstream info(test::u8(path("out/model.train.json")));
@@ -65,6 +65,7 @@ private Q_SLOTS:
         QCOMPARE(j["solo_prob"].get<double>(), 0.2);
         QCOMPARE(j["mask_loss"]["weight"].get<double>(), 0.5);
         QCOMPARE(j["mask_loss"]["layer"].get<int>(), 1);
+        QCOMPARE(j["solo_teacher"].get<double>(), 0.25);
         QVERIFY(j["model"].get<std::string>().find("129x96 CQT") == 0);
         QFile curve(path("out/learning_curve.csv"));
         QVERIFY(curve.open(QIODevice::ReadOnly));

@@ -313,6 +313,27 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainMultiFocusModel(tinySampler(plain), c, {}));
     }
 
+    // The solo teacher: its 1 - cosine falls as the mix items' blocks move toward their parts'
+    // embeddings, the model file stays the plain network, and it needs the sampler's solo parts.
+    void soloTeacherPullsMixTowardItsPart()
+    {
+        auto c = tinyConfig();
+        c.mix.soloTargets = true;
+        c.soloTeacherWeight = 1.0;
+        c.steps = 40;
+        c.learningRate = 0.02;
+        const PseudoMixSampler sampler = tinySampler(c);
+        std::vector<double> losses;
+        const auto model = dir_.filePath("solo.pt").toStdString();
+        trainMultiFocusModel(sampler, c, model, [&](const MultiFocusProgress& p) { losses.push_back(p.soloLoss); });
+        QCOMPARE(int(losses.size()), 2);
+        QVERIFY2(losses[0] > 0 && losses[1] < losses[0], qPrintable(QString("%1 -> %2").arg(losses[0]).arg(losses[1])));
+        QCOMPARE(TorchEmbedder(model).dimension(), 20);
+        auto plain = tinyConfig();
+        c.steps = 1;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainMultiFocusModel(tinySampler(plain), c, {}));
+    }
+
     void initialisesFromAModelFile()
     {
         // One step at a vanishing learning rate: a run started from a model file stays that model

@@ -538,6 +538,57 @@ private Q_SLOTS:
         }
     }
 
+    // The solo teacher's input: each instrument item's part alone. With the accompaniment far
+    // down the item is its part; real mixes and mix groups have none; the random stream is unchanged.
+    void soloTargetsAreThePartAlone()
+    {
+        const auto bank = test::syntheticStemBank(8, 200, 16);
+        PseudoMixConfig c = plainConfig();
+        c.realMixProb = 0.5;
+        const PseudoMixSampler plain(bank, firstSongs(8), c);
+        c.soloTargets = true;
+        const PseudoMixSampler solo(bank, firstSongs(8), c);
+        std::mt19937_64 r1(5), r2(5);
+        const auto a = plain.batch(18, r1, -200), b = solo.batch(18, r2, -200);  // the band 200 dB down
+        QVERIFY(a.soloLogMel.empty());
+        QCOMPARE(b.logMel, a.logMel);
+        QCOMPARE(b.soloLogMel.size(), b.logMel.size());
+        const size_t per = size_t(b.frames) * size_t(b.bands);
+        int known = 0, realMixes = 0;
+        for (int i = 0; i < b.items; ++i) {
+            const int fi = b.groupFocus[size_t(i / b.groupSize)];
+            const float* mine = b.soloLogMel.data() + size_t(i) * per;
+            const float* item = b.logMel.data() + size_t(i) * per;
+            if (!b.soloKnown[size_t(i)]) {
+                realMixes += fi > 0;
+                if (fi > 0) QCOMPARE(i % b.groupSize, 0);  // a real mix is a group's first item
+                for (size_t k = 0; k < per; ++k) QCOMPARE(mine[k], -100.f);
+                continue;
+            }
+            QVERIFY(fi > 0);
+            ++known;
+            double worst = 0;
+            for (size_t k = 0; k < per; ++k)
+                if (item[k] > -60) worst = std::max(worst, double(std::abs(item[k] - mine[k])));
+            QVERIFY2(worst < 0.01, qPrintable(QString::number(worst)));
+        }
+        QVERIFY(known > 40);
+        QVERIFY(realMixes > 0);
+        // Under the band at its own level the item is louder than its part alone, never quieter.
+        std::mt19937_64 r3(5);
+        const auto full = solo.batch(18, r3);
+        int louder = 0;
+        for (int i = 0; i < full.items; ++i) {
+            if (!full.soloKnown[size_t(i)]) continue;
+            for (size_t k = 0; k < per; ++k) {
+                const float x = full.logMel[size_t(i) * per + k], p = full.soloLogMel[size_t(i) * per + k];
+                QVERIFY(x >= p - 1e-3f);
+                louder += x > p + 3;
+            }
+        }
+        QVERIFY(louder > 0);
+    }
+
     void quietPartsAreQuieterAndOnlyThePart()
     {
         const auto bank = test::syntheticStemBank(8, 200, 16);
