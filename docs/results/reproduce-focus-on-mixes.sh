@@ -110,3 +110,8 @@ done
 # Session 32: the same embeddings under other scorings (centering, CSLS).
 "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default,mel-stats --embeddings build/emb-val48
 /usr/bin/python3 docs/results/focus_on_mixes_scoring.py build/emb-val48 > docs/results/focus-on-mixes/scoring/validation.md
+# Session 32: the solo teacher, treatment arm of the session-31 A/B (its control: build/mask-control).
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out build/solo-treatment \
+  --features cqt --focuses guitar --channels 384,384,384,384 --init models/mixcqt/model.pt --steps 3000 \
+  --lr 0.0003 --curriculum-fraction 0 --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 500 \
+  --threads 2 --solo-teacher 0.5 --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
