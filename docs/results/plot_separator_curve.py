@@ -3,7 +3,9 @@
 steps and wall time (learning_curve.csv from `stemscope-cli separation train --validate`), with the
 oracle-ratio-mask ceiling of the 20 test songs as dotted lines for scale.
 
-usage: plot_separator_curve.py learning_curve.csv docs/results/separation-learning-curve.png
+usage: plot_separator_curve.py learning_curve.csv OUT.png [REFERENCE.csv]
+  REFERENCE.csv: another run's curve, drawn dashed (e.g. the shipped model's, to compare at equal
+  steps and equal wall time)
 """
 import csv
 import sys
@@ -31,11 +33,18 @@ for s in sources:
     if s in oracle:
         for a in ax[1:]:
             a.axhline(oracle[s], color=colour[s], linestyle=":", linewidth=1)
+if len(sys.argv) > 3:
+    ref = list(csv.DictReader(open(sys.argv[3])))
+    for s in sources:
+        ys = [float(r["val_sdr_" + s]) for r in ref]
+        ax[1].plot([int(r["step"]) for r in ref], ys, linestyle="--", linewidth=1, color=colour[s])
+        ax[2].plot([float(r["seconds"]) / 60 for r in ref], ys, linestyle="--", linewidth=1, color=colour[s])
+    ax[0].plot([int(r["step"]) for r in ref], [float(r["loss"]) for r in ref], color="grey", linestyle="--")
 for a in ax[1:]:
     a.set_ylabel("median SDR, 16 held-out songs (dB)")
     a.legend(fontsize=8)
 ax[1].set_xlabel("step")
-ax[1].set_title("validation SDR (dotted: oracle mask on the test songs)")
+ax[1].set_title("validation SDR (dotted: oracle mask on the test songs" + (", dashed: reference run)" if len(sys.argv) > 3 else ")"))
 ax[2].set_xlabel("wall time (min, 2 cores, shared)")
 fig.tight_layout()
 fig.savefig(out, dpi=90)

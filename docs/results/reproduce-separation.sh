@@ -29,3 +29,10 @@ OMP_NUM_THREADS=2 /usr/bin/python3 docs/benchmarks/hdemucs_peer.py "$C/bench-4mi
   --validate "$C/sepval" --validate-songs 16 --validate-seconds 20 --checkpoint-every 250 --lr 0.001 --resume
 /usr/bin/python3 docs/results/plot_separator_curve.py /work/cache/sep-h512/learning_curve.csv \
   docs/results/separation-learning-curve.png
+# Session 32 on: the band-split network (64 features per band x 8 blocks) from scratch on all 984
+# training songs (half floats in memory), resumable over sessions; its curve beside the 512 x 8 run's.
+"$CLI" separation train --corpus "$C/separation" --half-precision --arch bandsplit --hidden 64 --blocks 8 \
+  --out /work/cache/sep-band/model.pt --steps 8000 --batch 12 --excerpt 3 --threads 2 --augment \
+  --validate "$C/sepval" --validate-songs 16 --validate-seconds 20 --checkpoint-every 250 --resume
+/usr/bin/python3 docs/results/plot_separator_curve.py /work/cache/sep-band/learning_curve.csv \
+  docs/results/separation-bandsplit-curve.png docs/results/separation-learning-curve.csv
