@@ -31,10 +31,9 @@ int temporalLayerChannels(const ModelSpec& spec, int layer)
 torch::Tensor maskLoss(const torch::Tensor& logits, const PseudoMixBatch& b, int layer)
 {
     std::vector<int64_t> rows, focus;
-    const size_t per = size_t(b.frames) * size_t(b.bands);
     for (int i = 0; i < b.items; ++i) {
         const int fi = b.groupFocus[size_t(i / b.groupSize)];
-        if (fi > 0 && b.partMask[size_t(i) * per] >= 0) rows.push_back(i), focus.push_back(fi - 1);
+        if (b.hasPart[size_t(i)]) rows.push_back(i), focus.push_back(fi - 1);
     }
     if (rows.empty()) return {};
     const auto r = torch::tensor(rows, torch::kLong), f = torch::tensor(focus, torch::kLong);
@@ -53,7 +52,7 @@ torch::Tensor soloTeacherLoss(detail::EmbeddingNet& net, const torch::Tensor& e,
 {
     std::vector<int64_t> rows, cols;
     for (int i = 0; i < b.items; ++i) {
-        if (!b.soloKnown[size_t(i)]) continue;
+        if (!b.hasPart[size_t(i)]) continue;
         rows.push_back(i);
         const int fi = b.groupFocus[size_t(i / b.groupSize)];
         for (int j = 0; j < sub; ++j) cols.push_back(int64_t(fi) * sub + j);

@@ -229,7 +229,8 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
     const size_t per = size_t(cfg_.frames) * size_t(bank_.bands);
     out.logMel.resize(items.size() * per);
     if (cfg_.maskTargets) out.partMask.assign(items.size() * per, -1.f);
-    if (cfg_.soloTargets) out.soloLogMel.assign(items.size() * per, -100.f), out.soloKnown.assign(items.size(), 0);
+    if (cfg_.soloTargets) out.soloLogMel.assign(items.size() * per, -100.f);
+    out.hasPart.assign(items.size(), 0);
     for (size_t i = 0; i < items.size(); ++i) {
         // An instrument item's first group is its part (one track), unless the item is a real mix:
         // those, and mix-focus items, keep the -1 of "no target".
@@ -239,7 +240,7 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
         render(items[i], rng, out.logMel.data() + i * per,
                cfg_.maskTargets && hasPart ? out.partMask.data() + i * per : nullptr,
                cfg_.soloTargets && hasPart ? out.soloLogMel.data() + i * per : nullptr);
-        if (cfg_.soloTargets) out.soloKnown[i] = hasPart;
+        out.hasPart[i] = hasPart;
         for (int f = 0; f < 5; ++f) out.labels[size_t(f)].push_back(items[i].labels[size_t(f)]);
     }
     return out;

@@ -67,10 +67,12 @@ struct PseudoMixBatch {
     // item's power (before the whole-mix effects), in [0, 1]; -1 throughout where unknown (mix
     // groups, and an item that is a song's real mix).
     std::vector<float> partMask;
-    // With PseudoMixConfig::soloTargets: per item, frames x bands dB of the part alone; soloKnown[i]
-    // is 0 where there is none (mix groups, real mixes) and those rows are left at the dB floor.
+    // With PseudoMixConfig::soloTargets: per item, frames x bands dB of the part alone; rows of
+    // items without a part are left at the dB floor.
     std::vector<float> soloLogMel;
-    std::vector<char> soloKnown;
+    // Per item: 1 where it has a part of its group's focus (an instrument item that is not a real
+    // mix), i.e. where partMask and soloLogMel hold targets.
+    std::vector<char> hasPart;
 };
 
 class PseudoMixSampler {

@@ -501,6 +501,7 @@ private Q_SLOTS:
         for (int i = 0; i < b.items; ++i) {
             const int fi = b.groupFocus[size_t(i / b.groupSize)];
             const float* m = b.partMask.data() + size_t(i) * per;
+            QCOMPARE(bool(b.hasPart[size_t(i)]), m[0] >= 0);
             if (m[0] < 0) {
                 for (size_t k = 0; k < per; ++k) QCOMPARE(m[k], -1.f);
                 unknownInstrument += fi > 0;  // a real mix (first item of a group)
@@ -559,7 +560,7 @@ private Q_SLOTS:
             const int fi = b.groupFocus[size_t(i / b.groupSize)];
             const float* mine = b.soloLogMel.data() + size_t(i) * per;
             const float* item = b.logMel.data() + size_t(i) * per;
-            if (!b.soloKnown[size_t(i)]) {
+            if (!b.hasPart[size_t(i)]) {
                 realMixes += fi > 0;
                 if (fi > 0) QCOMPARE(i % b.groupSize, 0);  // a real mix is a group's first item
                 for (size_t k = 0; k < per; ++k) QCOMPARE(mine[k], -100.f);
@@ -579,7 +580,7 @@ private Q_SLOTS:
         const auto full = solo.batch(18, r3);
         int louder = 0;
         for (int i = 0; i < full.items; ++i) {
-            if (!full.soloKnown[size_t(i)]) continue;
+            if (!full.hasPart[size_t(i)]) continue;
             for (size_t k = 0; k < per; ++k) {
                 const float x = full.logMel[size_t(i) * per + k], p = full.soloLogMel[size_t(i) * per + k];
                 QVERIFY(x >= p - 1e-3f);
