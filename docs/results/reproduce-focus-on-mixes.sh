@@ -115,3 +115,15 @@ done
   --features cqt --focuses guitar --channels 384,384,384,384 --init models/mixcqt/model.pt --steps 3000 \
   --lr 0.0003 --curriculum-fraction 0 --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 500 \
   --threads 2 --solo-teacher 0.5 --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
+# Sessions 30-32: bass on the constant-Q specialist (fresh bass block, same-timbre hard negatives),
+# 15 000 steps over three sessions (--resume), then the final model against the served ones.
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out build/mixcqt-bass \
+  --features cqt --focuses bass,piano,guitar --channels 384,384,384,384 --steps 15000 --lr 0.0005 \
+  --init models/mixcqt/model.pt --fresh-blocks bass --curriculum-fraction 0.1 --quiet-part-prob 0.25 \
+  --quiet-part-db 12 --same-timbre-negatives 0.5 --checkpoint-every 1000 --threads 2 \
+  --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
+/usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py build/mixcqt-bass/learning_curve.csv \
+  docs/results/focus-on-mixes/learning-curve-cqt-bass.png 48 0.92,0.67,0.60,0.67
+cand=build/models-bass && rm -rf "$cand" && mkdir -p "$cand" && cp -rs "$PWD"/models/* "$cand"/ && rm -rf "$cand/mixfocus" \
+  && mkdir "$cand/mixfocus" && cp build/mixcqt-bass/model.pt "$cand/mixfocus/"
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$cand" --pipelines default,mixfocus --focus bass,piano,guitar
