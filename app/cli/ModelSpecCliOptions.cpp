@@ -8,7 +8,7 @@ void readModelShape(const CliArgs& args, ModelSpec& spec, const std::map<ModelAr
 {
     if (args.has("arch")) {
         const auto arch = modelArchFromName(args.get("arch"));
-        if (!arch) throw UsageError("unknown --arch '" + args.get("arch") + "' (temporal, conv2d, hybrid)");
+        if (!arch) throw UsageError("unknown --arch '" + args.get("arch") + "' (temporal, conv2d, hybrid, harmonic)");
         spec.arch = *arch;
     }
     if (auto it = defaultChannels.find(spec.arch); it != defaultChannels.end()) spec.channels = it->second;

@@ -62,7 +62,7 @@ int run(int argc, char** argv)
     if (!c.freshBlocks.empty() && c.initModelPath.empty()) throw UsageError("--fresh-blocks needs --init MODEL.pt");
     c.stopAfterSteps = args.getInt("stop-after-steps", 0);
     c.stopAfterSeconds = args.getDouble("stop-after-minutes", 0) * 60.0;
-    readModelShape(args, c.spec, {{ModelArch::Hybrid, {16, 384, 384, 384}}});
+    readModelShape(args, c.spec, {{ModelArch::Hybrid, {16, 384, 384, 384}}, {ModelArch::Harmonic, {8, 384, 384, 384}}});
     c.spec.dim = 5 * args.getInt("subspace-dim", c.spec.subspaceDim());
     const std::string features = args.get("features", "mel");
     if (features == "cqt") {
@@ -71,6 +71,8 @@ int run(int argc, char** argv)
     } else if (features != "mel") {
         throw UsageError("--features takes mel or cqt, not '" + features + "'");
     }
+    if (c.spec.arch == ModelArch::Harmonic && c.spec.features != EmbedderFeatures::Cqt)
+        throw UsageError("--arch harmonic reads the constant-Q input: add --features cqt");
     // --focuses piano,guitar: a specialist; validation and the curve cover the trained parts only.
     std::vector<bool> trained(5, true);
     if (args.has("focuses")) {
@@ -232,7 +234,8 @@ const CommandRegistration reg(
      "  --init MODEL.pt   start from these weights (same shape; ignored when a checkpoint is resumed)\n"
      "  --fresh-blocks F,... with --init: these focuses' output blocks start fresh (e.g. a block the\n"
      "                    init model never trained: weight decay left it near zero, where it cannot learn)\n"
-     "  --arch temporal|hybrid|conv2d (temporal)  --channels a,b,c,d (256,256,256,256; hybrid 16,384,384,384)\n"
+     "  --arch temporal|hybrid|harmonic|conv2d (temporal)  --channels a,b,c,d (256,256,256,256; hybrid 16,384,384,384;\n"
+     "                    harmonic 8,384,384,384: the constant-Q input stacked at its harmonics, needs --features cqt)\n"
      "  --subspace-dim D (64)  --lr X (0.001)  --margin X (0.2)\n"
      "  --features mel|cqt (mel: 64 log-mel bands; cqt: the analysis CQT, 96 bins, 12 per octave, which\n"
      "                    resolves the notes below 1 kHz; needs a bank of its own)\n"

@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -23,8 +25,14 @@ struct EmbeddingNetImpl : torch::nn::Module {
         } else {
             inNorm2d = register_module("in_norm", torch::nn::BatchNorm2d(1));
         }
-        if (spec.arch == ModelArch::Hybrid) {
-            if (spec.bands % 4 != 0) throw std::runtime_error("hybrid model: mel bands must be a multiple of 4");
+        const bool harmonic = spec.arch == ModelArch::Harmonic;
+        if (harmonic && spec.features != EmbedderFeatures::Cqt)
+            throw std::runtime_error("harmonic model: needs constant-Q input (12 bins per octave), not log-mel");
+        if (spec.arch == ModelArch::Hybrid || harmonic) {
+            if (spec.bands % (harmonic ? 2 : 4) != 0)
+                throw std::runtime_error(harmonic ? "harmonic model: constant-Q bins must be even"
+                                                  : "hybrid model: mel bands must be a multiple of 4");
+            if (harmonic) in = int(kHarmonicShifts.size());
             for (int i = 0; i < 2; ++i) {
                 front->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, spec.channels[0], 3).padding(1).bias(false)));
                 frontBns->push_back(torch::nn::BatchNorm2d(spec.channels[0]));
@@ -32,10 +40,10 @@ struct EmbeddingNetImpl : torch::nn::Module {
             }
             register_module("front", front);
             register_module("front_bns", frontBns);
-            in = spec.channels[0] * (spec.bands / 4);
+            in = spec.channels[0] * (spec.bands / (harmonic ? 2 : 4));
         }
         for (int i = 0; i < 4; ++i) {
-            if (spec.arch == ModelArch::Hybrid) {
+            if (spec.arch == ModelArch::Hybrid || harmonic) {
                 const int out = spec.channels[size_t(std::min(i + 1, 3))];
                 const int dilation = i >= 2 ? 2 : 1;
                 convs->push_back(torch::nn::Conv1d(
@@ -82,12 +90,17 @@ struct EmbeddingNetImpl : torch::nn::Module {
             if (spec_.arch == ModelArch::Temporal) {
                 x = inNorm1d(x.transpose(1, 2)); // [N, bands, frames]: bands are the channels
             } else {
-                // [N, 1, frames, bands] -> two 2-D blocks pooling mel only -> [N, c0 * bands/4, frames]
-                x = inNorm2d(x.unsqueeze(1)).contiguous(torch::MemoryFormat::ChannelsLast);
+                // Hybrid: [N, 1, frames, bands] -> two 2-D blocks pooling mel by 2 each -> [N, c0 * bands/4, frames].
+                // Harmonic: [N, 6, frames, bins] (the harmonic stack) -> two 2-D blocks, pitch pooled by 2
+                // once, after both -> [N, c0 * bins/2, frames].
+                x = inNorm2d(x.unsqueeze(1));
+                const bool harmonic = spec_.arch == ModelArch::Harmonic;
+                if (harmonic) x = harmonicStack(x);
+                x = x.contiguous(torch::MemoryFormat::ChannelsLast);
                 for (size_t i = 0; i < front->size(); ++i) {
                     x = front[i]->as<torch::nn::Conv2d>()->forward(x);
                     x = torch::relu(frontBns[i]->as<torch::nn::BatchNorm2d>()->forward(x));
-                    x = torch::max_pool2d(x, {1, 2});
+                    if (!harmonic || i + 1 == front->size()) x = torch::max_pool2d(x, {1, 2});
                 }
                 const int64_t n = x.size(0), t = x.size(2);
                 x = x.permute({0, 1, 3, 2}).reshape({n, -1, t});
@@ -110,10 +123,33 @@ struct EmbeddingNetImpl : torch::nn::Module {
 
     const ModelSpec& spec() const { return spec_; }
 
+    // Constant-Q bin offsets (12 per octave) of the harmonics 1/2, 1, 2, 3, 4, 5: channel h at bin b holds
+    // the energy at h times bin b's frequency (a harmonic CQT, Bittner et al. 2017, by shifting one
+    // CQT instead of computing six). A 3x3 kernel then sees a note's whole harmonic series in one
+    // place, whatever its pitch, so the detectors of "a guitar-like series here" are shared across pitch.
+    static constexpr std::array<int, 6> kHarmonicShifts{-12, 0, 12, 19, 24, 28};
+    // [N, 1, frames, bins] -> [N, 6, frames, bins]; bins shifted in from outside the range are 0 (the
+    // normalised mean).
+    static torch::Tensor harmonicStack(const torch::Tensor& x)
+    {
+        const int64_t bins = x.size(3);
+        std::vector<torch::Tensor> layers;
+        for (const int s : kHarmonicShifts) {
+            if (s == 0 || std::abs(s) >= bins) {
+                layers.push_back(s == 0 ? x : torch::zeros_like(x));
+                continue;
+            }
+            const auto pad = torch::zeros({x.size(0), 1, x.size(2), std::abs(s)}, x.options());
+            layers.push_back(s > 0 ? torch::cat({x.narrow(3, s, bins - s), pad}, 3)
+                                   : torch::cat({pad, x.narrow(3, 0, bins + s)}, 3));
+        }
+        return torch::cat(layers, 1);
+    }
+
     ModelSpec spec_;
     torch::nn::BatchNorm1d inNorm1d{nullptr}; // Temporal
-    torch::nn::BatchNorm2d inNorm2d{nullptr}; // Conv2d, Hybrid
-    torch::nn::ModuleList front;               // Hybrid: the 2-D layers before the temporal stack
+    torch::nn::BatchNorm2d inNorm2d{nullptr}; // Conv2d, Hybrid, Harmonic
+    torch::nn::ModuleList front;               // Hybrid, Harmonic: the 2-D layers before the temporal stack
     torch::nn::ModuleList frontBns;
     torch::nn::ModuleList convs;
     torch::nn::ModuleList bns;
@@ -144,7 +180,9 @@ inline ModelSpec specFromTensor(const torch::Tensor& t)
         throw std::runtime_error("model file: unknown spec version");
     ModelSpec s;
     s.arch = version == 1 ? ModelArch::Conv2d : ModelArch(t[8].item<int64_t>());
-    if (s.arch != ModelArch::Conv2d && s.arch != ModelArch::Temporal && s.arch != ModelArch::Hybrid) throw std::runtime_error("model file: unknown architecture");
+    if (s.arch != ModelArch::Conv2d && s.arch != ModelArch::Temporal && s.arch != ModelArch::Hybrid &&
+        s.arch != ModelArch::Harmonic)
+        throw std::runtime_error("model file: unknown architecture");
     s.bands = int(t[1].item<int64_t>());
     s.frames = int(t[2].item<int64_t>());
     s.dim = int(t[3].item<int64_t>());

@@ -10,6 +10,9 @@
 //     channels[0] x bands/4 channels, then four temporal blocks of widths channels[1], [2], [3], [3]
 //     (the last two dilated by 2: ~1.4 s receptive field). The 2-D front end shares pattern detectors
 //     across pitch, which a part under someone else's band needs; the temporal stack keeps it cheap.
+//   Harmonic (constant-Q input only): the CQT stacked with copies shifted to its harmonics 1/2, 1, 2, 3,
+//     4, 5 (six channels), two 3x3 Conv2d layers of channels[0] maps, pitch pooled by 2 once (semitone
+//     pairs), flattened to channels[0] x bins/2 channels, then the Hybrid's temporal stack.
 #include <array>
 #include <optional>
 #include <string>
@@ -18,7 +21,7 @@
 
 namespace stemscope {
 
-enum class ModelArch { Conv2d = 0, Temporal = 1, Hybrid = 2 };
+enum class ModelArch { Conv2d = 0, Temporal = 1, Hybrid = 2, Harmonic = 3 };
 
 struct ModelSpec {
     ModelArch arch = ModelArch::Temporal;
@@ -43,7 +46,10 @@ struct ModelSpec {
     {
         return std::to_string(frames) + "x" + std::to_string(bands) +
                (features == EmbedderFeatures::Cqt ? " CQT -> " : " log-mel -> ") +
-               (arch == ModelArch::Temporal ? "conv1d[" : arch == ModelArch::Conv2d ? "conv2d[" : "conv2d+conv1d[") +
+               (arch == ModelArch::Temporal   ? "conv1d["
+                : arch == ModelArch::Conv2d   ? "conv2d["
+                : arch == ModelArch::Harmonic ? "harmonic stack -> conv2d+conv1d["
+                                              : "conv2d+conv1d[") +
                std::to_string(channels[0]) +
                "," + std::to_string(channels[1]) + "," + std::to_string(channels[2]) + "," +
                std::to_string(channels[3]) + "] -> " +
@@ -52,12 +58,13 @@ struct ModelSpec {
     }
 };
 
-// "temporal" | "conv2d" | "hybrid" (command-line and training-config spelling); nullopt otherwise.
+// "temporal" | "conv2d" | "hybrid" | "harmonic" (command-line and training-config spelling); nullopt otherwise.
 inline std::optional<ModelArch> modelArchFromName(const std::string& name)
 {
     if (name == "temporal") return ModelArch::Temporal;
     if (name == "conv2d") return ModelArch::Conv2d;
     if (name == "hybrid") return ModelArch::Hybrid;
+    if (name == "harmonic") return ModelArch::Harmonic;
     return std::nullopt;
 }
 

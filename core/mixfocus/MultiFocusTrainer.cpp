@@ -23,7 +23,8 @@ int temporalLayerChannels(const ModelSpec& spec, int layer)
 {
     if (layer < 0 || layer > 3) throw std::invalid_argument("mask layer: 0..3");
     if (spec.arch == ModelArch::Conv2d) throw std::invalid_argument("the mask loss needs a temporal or hybrid network");
-    return spec.channels[size_t(spec.arch == ModelArch::Hybrid ? std::min(layer + 1, 3) : layer)];
+    const bool frontEnd = spec.arch == ModelArch::Hybrid || spec.arch == ModelArch::Harmonic;
+    return spec.channels[size_t(frontEnd ? std::min(layer + 1, 3) : layer)];
 }
 
 // Binary cross-entropy of the head's mask for each instrument item's own focus against its part's

@@ -13,6 +13,7 @@
 #include "SyntheticStemBank.h"
 #include "analysis/EmbedderRegistry.h"
 #include "analysis/SegmentFeatures.h"
+#include "embedding/EmbeddingNet.h"
 #include "embedding/TorchEmbedder.h"
 #include "instrsim/TripletTrainer.h"
 #include "mixfocus/MixPipelines.h"
@@ -198,6 +199,61 @@ private Q_SLOTS:
             m.focusCycle = {7};
             return m;
         }()));
+    }
+
+    // The harmonic stack: channel h at bin b holds bin b + shift(h), zero beyond the range; the
+    // network on it trains, records its architecture and reads back to the same embeddings.
+    void harmonicModelStacksHarmonicsTrainsAndReadsBack()
+    {
+        auto x = torch::zeros({1, 1, 2, 96});
+        x[0][0][1][30] = 1.0f;
+        const auto h = stemscope::detail::EmbeddingNetImpl::harmonicStack(x);
+        QCOMPARE(h.size(1), 6);
+        const int shifts[6] = {-12, 0, 12, 19, 24, 28};
+        for (int c = 0; c < 6; ++c) {
+            QCOMPARE(h[0][c].sum().item<float>(), 1.0f);       // the one peak, moved, never lost in range
+            QCOMPARE(h[0][c][1][30 - shifts[c]].item<float>(), 1.0f);
+            QCOMPARE(h[0][c][0].sum().item<float>(), 0.0f);    // time untouched
+        }
+        x = torch::zeros({1, 1, 1, 96});
+        x[0][0][0][90] = 1.0f;  // channel 1/2 would show it an octave up, at bin 102: out of range, so it is empty
+        QCOMPARE(stemscope::detail::EmbeddingNetImpl::harmonicStack(x)[0][0].sum().item<float>(), 0.0f);
+
+        auto c = tinyConfig();
+        const int bins = cqtConfigAt(kAnalysisSampleRate).nBins;
+        c.spec.arch = ModelArch::Harmonic;
+        c.spec.features = EmbedderFeatures::Cqt;
+        c.spec.bands = bins;
+        c.spec.frames = 64;
+        c.spec.channels = {4, 8, 8, 8};
+        c.mix.frames = 64;
+        auto bank = test::syntheticStemBank(6, 300, bins);
+        bank.features = EmbedderFeatures::Cqt;
+        const PseudoMixSampler sampler(bank, {0, 1, 2, 3, 4, 5}, c.mix);
+        const auto file = dir_.filePath("harmonic/model.pt").toStdString();
+        QVERIFY(trainMultiFocusModel(sampler, c, file).finished);
+        const TorchEmbedder a(file), b(file);
+        QVERIFY(a.spec() == c.spec);
+        QVERIFY(a.spec().describe().find("harmonic") != std::string::npos);
+        std::vector<Matrix> segs;
+        for (int s = 0; s < 2; ++s) {
+            Matrix m(64, bins);
+            for (int r = 0; r < 64; ++r)
+                for (int k = 0; k < bins; ++k) m(r, k) = float(-50 + 20 * std::sin(0.2 * r + 2 * s + 0.4 * k));
+            segs.push_back(m);
+        }
+        const Matrix ea = a.embed(segs), eb = b.embed(segs);
+        double diff = 0;
+        for (int k = 0; k < ea.cols; ++k) {
+            QCOMPARE(ea(0, k), eb(0, k));
+            diff += std::abs(ea(0, k) - ea(1, k));
+        }
+        QVERIFY(diff > 1e-3);
+        QVERIFY(modelArchFromName("harmonic") == ModelArch::Harmonic);
+        // On log-mel input the shifts would not be harmonics: refused by name.
+        ModelSpec mel = c.spec;
+        mel.features = EmbedderFeatures::LogMel;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, stemscope::detail::EmbeddingNet{mel});
     }
 
     void singleFocusModelsStillLoadAsBefore()
