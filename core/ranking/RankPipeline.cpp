@@ -183,27 +183,40 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
         if (!appendCurve) curve << "epoch,steps,seconds,loss,val_map,val_ndcg,val_rr,val_recall\n";
     }
     const auto userOnEpoch = r.train.onEpoch;
-    opts.onEpoch = [&](int e, double loss, double seconds, int steps) {
+    // One validation point; epoch 0 is the network as initialised (no loss yet: written empty).
+    auto validate = [&](int e, double loss, double seconds, int steps) {
         RankCurvePoint p;
         p.epoch = e;
         p.steps = steps;
         p.seconds = seconds;
         p.loss = loss;
+        std::vector<std::vector<float>> reps;
+        for (const auto& f : valFeatures) reps.push_back(trackRepresentation(net, f, r.mode == "at", vocab, 8));
+        const auto sc = evaluateRanking(valOracle, cosineSimilarity(stackRows(reps)));
+        p.map = sc.map.mean;
+        p.ndcg = sc.ndcg.mean;
+        p.rr = sc.rr.mean;
+        p.recall = sc.recall.mean;
+        res.curve.push_back(p);
+        if (curve.is_open()) {
+            curve << e << "," << p.steps << "," << seconds << ",";
+            if (e > 0) curve << loss;
+            curve << "," << p.map << "," << p.ndcg << "," << p.rr << "," << p.recall << "\n";
+            curve.flush();
+        }
+        return p;
+    };
+    // The floor every later point is read against (a fresh run only: a resumed one has it already).
+    if (!validation.empty() && !appendCurve) {
+        const auto p = validate(0, 0, 0, 0);
+        char b[160];
+        std::snprintf(b, sizeof b, "epoch 0 (untrained)  validation MAP@20 %.3f nDCG@20 %.3f", p.map, p.ndcg);
+        say(r.log, b);
+    }
+    opts.onEpoch = [&](int e, double loss, double seconds, int steps) {
         char b[200];
         if (!validation.empty()) {
-            std::vector<std::vector<float>> reps;
-            for (const auto& f : valFeatures) reps.push_back(trackRepresentation(net, f, r.mode == "at", vocab, 8));
-            const auto sc = evaluateRanking(valOracle, cosineSimilarity(stackRows(reps)));
-            p.map = sc.map.mean;
-            p.ndcg = sc.ndcg.mean;
-            p.rr = sc.rr.mean;
-            p.recall = sc.recall.mean;
-            res.curve.push_back(p);
-            if (curve.is_open()) {
-                curve << e << "," << p.steps << "," << seconds << "," << loss << "," << p.map << "," << p.ndcg << ","
-                      << p.rr << "," << p.recall << "\n";
-                curve.flush();
-            }
+            const auto p = validate(e, loss, seconds, steps);
             std::snprintf(b, sizeof b, "epoch %d loss %.4f (%.0f s)  validation MAP@20 %.3f nDCG@20 %.3f", e, loss,
                           seconds, p.map, p.ndcg);
         } else {

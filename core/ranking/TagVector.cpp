@@ -212,10 +212,57 @@ TagList parseTagList(const std::string& text)
     return out;
 }
 
+namespace {
+
+// Our corpus's meta.json ("format": "stemscope-corpus-*") says what a song is in its "tags" object;
+// the rest of the file is how it was made (per-section groove variants, one record per MIDI track,
+// classes rendered silent), which the generic walk would read as more tags: 400 one-off section
+// grooves, a class's program once per track, the kit twice. So: the tags object, one program per
+// class that sounds, nothing else.
+bool isCorpusMeta(const Json& meta)
+{
+    const auto f = meta.find("format");
+    const auto t = meta.find("tags");
+    return f != meta.end() && f->is_string() && f->get<std::string>().rfind("stemscope-corpus", 0) == 0 && t != meta.end() &&
+           t->is_object();
+}
+
+void corpusTags(const Json& meta, TagList& out)
+{
+    const Json& t = meta.at("tags");
+    auto text = [&](const char* k) { return t.contains(k) && isScalar(t[k]) ? scalarText(t[k]) : std::string(); };
+    if (const auto v = text("family"); !v.empty()) out.push_back({"style", normaliseTagValue(v)});
+    if (const auto v = text("groove"); !v.empty()) out.push_back({"groove", normaliseTagValue(v)});
+    if (t.contains("tempo") && t["tempo"].is_number()) out.push_back({"tempo", tagTempoBucket(t["tempo"].get<double>())});
+    const std::string mode = normaliseTagValue(text("mode"));
+    if (const auto k = normaliseTagValue(text("key")); !k.empty())
+        out.push_back({"key", mode.empty() ? k : k + "_" + mode});
+    if (!mode.empty()) out.push_back({"mode", mode});
+    if (const auto v = text("soundfont"); !v.empty()) out.push_back({"soundfont", normaliseTagValue(fileStem(v))});
+    if (t.contains("melody") && t["melody"].is_boolean()) out.push_back({"melody", t["melody"].get<bool>() ? "yes" : "no"});
+    const Json* classes = meta.contains("classes") && meta["classes"].is_object() ? &meta["classes"] : nullptr;
+    for (const char* cls : {"drums", "bass", "piano", "guitar", "other"}) {
+        // A class the renderer left silent has a program in the recipe but is not in the song.
+        if (classes && classes->contains(cls)) {
+            const Json& c = (*classes)[cls];
+            if (c.contains("present") && c["present"].is_boolean() && !c["present"].get<bool>()) continue;
+        }
+        const std::string key = std::string(cls) == "drums" ? "drumKit" : std::string(cls) + "Program";
+        if (!t.contains(key)) continue;
+        addProgram(out, cls, t[key]);
+        out.push_back({"class", cls});
+    }
+}
+
+}  // namespace
+
 TagList tagsFromMeta(const nlohmann::ordered_json& meta)
 {
     TagList out;
-    walk(meta, out);
+    if (isCorpusMeta(meta))
+        corpusTags(meta, out);
+    else
+        walk(meta, out);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;

@@ -20,6 +20,11 @@
 //                    class=<class>                one per instrument class present
 //   soundfont        soundfont=<file stem>        "soundfont" (path or name)
 //
+// Our own corpus (meta.json "format": "stemscope-corpus-*") is read from its "tags" object only:
+// style, groove, tempo, key_mode and mode, soundfont, melody=yes|no, and program.<class> (drumKit for
+// drums) with class=<class> for each class that sounds ("classes".<c>.present); the recipe and the
+// per-track records beside it describe how the song was made and are not read.
+//
 // Each field has a weight (TagWeights); the vector entry of a tag is weight(field) / (number of
 // tags of that field on the track), so a track with three guitar programs does not outweigh
 // its style. Users may give tags directly as key=value lists (parseTagList), e.g.

@@ -3,7 +3,8 @@
 acc@1 / distractor@1 per focus against steps and wall time (learning_curve.csv from train-mix).
 
 usage: plot_focus_on_mixes_curve.py models/mixfocus/learning_curve.csv docs/results/focus-on-mixes/learning-curve.png \
-           [VALIDATION_SONGS (16)] [REFERENCE acc@1 drums,bass,piano,guitar: dashed lines, e.g. the shipped model]
+           [VALIDATION_SONGS (16)] [REFERENCE acc@1 drums,bass,piano,guitar: dashed lines, e.g. the shipped model; - for none]
+           [REFERENCE_RUN learning_curve.csv: another run's acc@1 against steps, dashed with open markers]
 """
 import csv
 import sys
@@ -15,7 +16,8 @@ import matplotlib.pyplot as plt
 
 src, out = sys.argv[1], sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 16
-reference = [float(v) for v in sys.argv[4].split(",")] if len(sys.argv) > 4 else None
+reference = [float(v) for v in sys.argv[4].split(",")] if len(sys.argv) > 4 and sys.argv[4] != "-" else None
+reference_run = list(csv.DictReader(open(sys.argv[5]))) if len(sys.argv) > 5 else None
 rows = list(csv.DictReader(open(src)))
 step = [int(r["step"]) for r in rows]
 minutes = [float(r["seconds"]) / 60 for r in rows]
@@ -36,11 +38,19 @@ for f in parts:
     ax[1].plot([x for x, _ in xs], [y for _, y in xs], marker="o", label=f, color=colour[f])
     ds = [(m, float(r["val_distractor1_" + f])) for m, r in zip(minutes, rows) if r.get("val_distractor1_" + f)]
     ax[2].plot([x for x, _ in ds], [y for _, y in ds], marker="o", label=f, color=colour[f])
+if reference_run:
+    for f in parts:
+        # Only as far as this run has come, so both share the step axis.
+        xs = [(int(r["step"]), float(r["val_acc1_" + f])) for r in reference_run
+              if r.get("val_acc1_" + f) and any(q.get("val_acc1_" + f) for q in rows) and int(r["step"]) <= max(step)]
+        if xs:
+            ax[1].plot([x for x, _ in xs], [y for _, y in xs], marker="o", markerfacecolor="none", linestyle="--",
+                       linewidth=1, color=colour[f], label=f + " (reference run)")
 if reference:
     for f, v in zip(parts, reference):
         if any(r.get("val_acc1_" + f) for r in rows):
             ax[1].axhline(v, color=colour[f], linestyle="--", linewidth=1)
-for a, title in ((ax[1], f"held-out pseudo-mix acc@1 ({n} songs, T = 14 s)" + (", dashed: reference" if reference else "")),
+for a, title in ((ax[1], f"held-out pseudo-mix acc@1 ({n} songs, T = 14 s)" + (", dashed: reference" if reference or reference_run else "")),
                  (ax[2], "held-out distractor@1")):
     a.axhline(1 / n, color="grey", linestyle=":", label=f"chance (1/{n})")
     a.set_ylim(0, 1.02)

@@ -120,7 +120,9 @@ private Q_SLOTS:
         auto res = runRankTraining(r);
         QCOMPARE(res.validationSongs, 3);
         QCOMPARE(res.trainTracks, 12 - 2 - 3);  // every 6th held out for evaluation, 3 set aside for validation
-        QCOMPARE(int(res.curve.size()), 2);
+        QCOMPARE(int(res.curve.size()), 3);  // epoch 0 (the network as initialised), 1, 2
+        QCOMPARE(res.curve[0].epoch, 0);
+        QCOMPARE(res.curve[0].steps, 0);
         for (const auto& p : res.curve) QVERIFY(p.map > 0 && p.map <= 1 && p.ndcg > 0 && p.ndcg <= 1);
         QVERIFY(std::filesystem::exists(r.out + ".ckpt"));
         // Resumed for a third epoch: the curve file gets one more row, the model file its steps.
@@ -133,9 +135,10 @@ private Q_SLOTS:
         std::ifstream in(r.curvePath);
         std::vector<std::string> lines;
         for (std::string l; std::getline(in, l);) lines.push_back(l);
-        QCOMPARE(int(lines.size()), 4);
+        QCOMPARE(int(lines.size()), 5);
         QCOMPARE(lines[0], std::string("epoch,steps,seconds,loss,val_map,val_ndcg,val_rr,val_recall"));
-        QVERIFY(lines[3].rfind("3,6,", 0) == 0);
+        QVERIFY(lines[1].rfind("0,0,0,,", 0) == 0);  // no loss before the first step
+        QVERIFY(lines[4].rfind("3,6,", 0) == 0);
         RankModelInfo info;
         loadRankModel(r.out, info);
         QCOMPARE(info.steps, 6);
