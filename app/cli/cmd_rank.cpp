@@ -76,6 +76,9 @@ int train(int argc, char** argv)
     r.validateSongs = a.getInt("validate-songs", 0);
     r.curvePath = a.get("curve");
     if (!r.curvePath.empty() && r.validateSongs == 0) throw UsageError("--curve needs --validate-songs N");
+    r.patience = a.getInt("patience", 0);
+    if (r.patience < 0) throw UsageError("--patience takes a number of epochs");
+    if (r.patience > 0 && r.curvePath.empty()) throw UsageError("--patience needs --validate-songs N --curve FILE.csv");
     r.resume = a.has("resume");
     r.checkpoint = a.getInt("checkpoint", 1) != 0 || r.resume;
     r.log = [](const std::string& s) { std::cerr << s << std::endl; };
@@ -83,7 +86,9 @@ int train(int argc, char** argv)
     std::cout << "trained " << r.mode << " on " << res.trainTracks << " songs: " << res.report.steps << " steps in "
               << res.report.seconds << " s (features " << res.featureSeconds << " s"
               << (res.report.resumedFromEpoch > 0 ? ", resumed after epoch " + std::to_string(res.report.resumedFromEpoch) : "")
-              << (res.report.stoppedByBudget ? ", stopped by --budget" : "") << ") -> " << r.out << "\n";
+              << (res.report.stoppedByBudget ? ", stopped by --budget" : "")
+              << (res.report.stoppedEarly ? ", stopped at the plateau" : "")
+              << (res.bestEpoch >= 0 ? "; model = epoch " + std::to_string(res.bestEpoch) : "") << ") -> " << r.out << "\n";
     return 0;
 }
 
@@ -163,6 +168,8 @@ const CommandRegistration regTrain(
      "                                      folds (seeded shuffle); train on every fold but I\n"
      "  --validate-songs N [--curve FILE.csv]  set N training songs aside; validation MAP/nDCG@20 after every\n"
      "                                      epoch (the learning curve; never the evaluation's songs)\n"
+     "  --patience N                        with --curve: train to the plateau: stop when validation MAP@20 has\n"
+     "                                      not beaten its best for N epochs; the model is the best epoch's\n"
      "  --oracle all|FIELD,...              tag fields of the oracle and the tagger's outputs (e.g. style,groove)\n"
      "  --resume                            continue from OUT.ckpt (written after every epoch; --checkpoint 0: none)\n"
      "  --width N --threads N --seed N --cache DIR",

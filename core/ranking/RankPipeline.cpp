@@ -176,6 +176,34 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
     if (r.checkpoint) opts.checkpointPath = r.out + ".ckpt";
     opts.resume = r.resume;
     const bool appendCurve = r.resume && r.checkpoint && std::filesystem::exists(opts.checkpointPath);
+    // Train to the plateau: the best validation MAP so far, where it was, and its weights on disk.
+    struct {
+        double map = -1;
+        int epoch = -1, steps = 0, lastEpoch = -1;
+        double seconds = 0;
+    } best;
+    const std::string bestPath = r.out + ".best";
+    if (r.patience > 0) {
+        if (validation.empty()) throw std::runtime_error("--patience needs --validate-songs N");
+        if (r.curvePath.empty()) throw std::runtime_error("--patience needs --curve FILE (a resumed run reads its plateau there)");
+        if (appendCurve) {
+            std::ifstream in(r.curvePath);
+            std::string line;
+            std::getline(in, line);  // header
+            while (std::getline(in, line)) {
+                std::vector<std::string> cells;
+                std::stringstream ss(line);
+                for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+                if (cells.size() < 5) continue;
+                const int e = std::stoi(cells[0]);
+                const double map = std::stod(cells[4]);
+                best.lastEpoch = e;
+                if (map > best.map) best = {map, e, std::stoi(cells[1]), e, std::stod(cells[2])};
+            }
+            if (best.epoch >= 0 && !std::filesystem::exists(bestPath))
+                throw std::runtime_error("cannot resume to the plateau: " + bestPath + " (the best epoch's weights) is missing");
+        }
+    }
     std::ofstream curve;
     if (!r.curvePath.empty() && !validation.empty()) {
         curve.open(r.curvePath, appendCurve ? std::ios::app : std::ios::trunc);
@@ -198,6 +226,17 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
         p.rr = sc.rr.mean;
         p.recall = sc.recall.mean;
         res.curve.push_back(p);
+        best.lastEpoch = e;
+        if (r.patience > 0 && p.map > best.map) {
+            best = {p.map, e, steps, e, seconds};
+            const std::string tmp = bestPath + ".tmp";
+            {
+                std::ofstream f(tmp, std::ios::binary);
+                net.save(f);
+                if (!f) throw std::runtime_error("cannot write " + tmp);
+            }
+            std::filesystem::rename(tmp, bestPath);
+        }
         if (curve.is_open()) {
             curve << e << "," << p.steps << "," << seconds << ",";
             if (e > 0) curve << loss;
@@ -225,6 +264,8 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
         say(r.log, b);
         if (userOnEpoch) userOnEpoch(e, loss, seconds, steps);
     };
+    if (r.patience > 0)
+        opts.stopAfterEpoch = [&] { return best.epoch >= 0 && best.lastEpoch - best.epoch >= r.patience; };
     if (r.mode == "tl") {
         const Matrix s = oracleFor(songs, vocab);
         const auto triplets = mineTriplets(s, rankedLists(s), r.mining);
@@ -238,6 +279,19 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
     }
     info.trainSeconds = res.report.seconds;
     info.steps = res.report.steps;
+    if (r.patience > 0 && best.epoch >= 0) {
+        // The model is the best epoch's network; the file says how long that one had trained.
+        std::ifstream f(bestPath, std::ios::binary);
+        net.load(f);
+        net.setTraining(false);
+        res.bestEpoch = best.epoch;
+        info.trainSeconds = best.seconds;
+        info.steps = best.steps;
+        char b[160];
+        std::snprintf(b, sizeof b, "best validation MAP@20 %.3f at epoch %d (%d steps): kept as the model", best.map,
+                      best.epoch, best.steps);
+        say(r.log, b);
+    }
     info.trainTracks = res.trainTracks;
     saveRankModel(r.out, info, net);
     return res;

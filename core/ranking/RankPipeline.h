@@ -54,6 +54,10 @@ struct RankTrainRequest {
     // model's ranking of them against their own tag oracle; rows go to curvePath (CSV) if set.
     int validateSongs = 0;
     std::string curvePath;
+    // > 0 (needs validateSongs): train to the plateau. Stop once validation MAP@20 has not beaten its
+    // best for `patience` epochs (or at the budget), and keep the best epoch's weights as the model
+    // (they wait in <out>.best, so a resumed run still knows them).
+    int patience = 0;
     // Checkpoint after every epoch at <out>.ckpt; resume continues from it (and appends to the curve).
     bool checkpoint = false;
     bool resume = false;
@@ -70,6 +74,7 @@ struct RankCurvePoint {
 
 struct RankTrainResult {
     std::vector<RankCurvePoint> curve;  // this run's epochs (empty without validateSongs)
+    int bestEpoch = -1;                 // with patience: the epoch whose weights the model holds
     int validationSongs = 0;
     RankCurvePoint validationChance;    // random rankings of the validation songs (the curve's floor)
     int trainTracks = 0;

@@ -117,6 +117,10 @@ TrainReport loop(RankNet& net, const TrainOptions& o, const std::function<torch:
         if (!o.checkpointPath.empty()) saveCheckpoint(o.checkpointPath, net, opt, r, seconds);
         if (o.onEpoch) o.onEpoch(e + 1, sum / n, seconds, r.steps);
         net.setTraining(true);  // onEpoch may have validated in eval mode
+        if (o.stopAfterEpoch && o.stopAfterEpoch()) {
+            r.stoppedEarly = true;
+            break;
+        }
     }
     net.setTraining(false);
     r.seconds = elapsed();

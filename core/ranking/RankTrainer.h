@@ -29,6 +29,8 @@ struct TrainOptions {
     uint64_t seed = 1;
     // Called after each epoch (seconds: training time so far, resumed runs included).
     std::function<void(int epoch, double meanLoss, double seconds, int steps)> onEpoch;  // steps: so far
+    // Asked after each epoch's onEpoch (and checkpoint): true ends training there (a validation plateau).
+    std::function<bool()> stopAfterEpoch;
     // Non-empty: network, optimiser and progress are written here after every epoch (atomically);
     // with resume, a run continues from the file when it exists.
     std::string checkpointPath;
@@ -40,6 +42,7 @@ struct TrainReport {
     int epochs = 0;
     double seconds = 0;
     bool stoppedByBudget = false;
+    bool stoppedEarly = false;    // stopAfterEpoch said so
     int resumedFromEpoch = 0;     // > 0: the epochs before came from the checkpoint
     std::vector<double> epochLoss;
 };

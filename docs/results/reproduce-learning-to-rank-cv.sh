@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Issue #20: the learning-to-rank methods (and an untrained network, the floor training must beat) compared on every song of the train and test splits
 # (K-fold cross-validation: each song is a query exactly once per seed), S seeds per method, each
-# model trained for the same budget (seconds of training on 2 threads; pick it from the validation
-# curves: every model writes <method>.curve.csv, validation MAP/nDCG@20 on 16 of its own training
-# songs, never the fold's queries). Then paired bootstrap intervals of every difference.
+# model trained to its plateau or for at most the same budget (seconds of training on 2 threads;
+# every model writes <method>.curve.csv, validation MAP/nDCG@20 on 16 of its own training songs,
+# never the fold's queries, from epoch 0). Then paired bootstrap intervals of every difference.
 #
 #   docs/results/reproduce-learning-to-rank-cv.sh [CLI] [CORPORA] [OUT] [BUDGET] [FOLDS] [SEEDS] [ORACLE]
 #   e.g. ... build/app/stemscope-cli /work/corpus/train,/work/corpus/test build/rank-cv 1200 5 3 all
@@ -20,8 +20,11 @@ FOLDS=${5:-5}
 SEEDS=${6:-3}
 ORACLE=${7:-all}
 VALIDATE=${VALIDATE:-16}  # training songs set aside for the validation curve
+# Each trained model stops at its plateau (validation MAP@20 not beaten for PATIENCE epochs of 50
+# steps) or at BUDGET seconds, whichever comes first, and keeps its best epoch (rank train --patience).
+PATIENCE=${PATIENCE:-10}
 ROOT="$OUT/oracle-${ORACLE//,/-}"
-TRAIN="--budget $BUDGET --epochs 100000 --steps 50"
+TRAIN="--budget $BUDGET --epochs 100000 --steps 50 --patience $PATIENCE"
 methods=(
   "untrained:--mode tl --mining random --pooling max --epochs 0"  # the floor: the network as initialised
   "at:--mode at --pooling max $TRAIN"

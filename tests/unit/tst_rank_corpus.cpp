@@ -150,6 +150,59 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, runRankTraining(r));
     }
 
+    // --patience: with a learning rate of 0 the validation MAP never beats epoch 0, so training stops
+    // `patience` epochs later and the model is epoch 0's (zero steps); a resume reads the plateau
+    // back from the curve and goes on only as far as the new patience allows.
+    void trainsToThePlateauAndKeepsTheBestEpoch()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.path().toStdString();
+        SyntheticCorpusConfig c;
+        c.songs = 12;
+        c.seconds = 3.0;
+        writeSyntheticRankCorpus(dir + "/corpus", c);
+        RankTrainRequest r;
+        r.corpusDir = dir + "/corpus";
+        r.out = dir + "/m.rank";
+        r.cacheDir = dir + "/cache";
+        r.width = 2;
+        r.dim = 8;
+        r.train.epochs = 20;
+        r.train.stepsPerEpoch = 2;
+        r.train.batchSize = 4;
+        r.train.threads = 2;
+        r.train.learningRate = 0;
+        r.validateSongs = 3;
+        r.patience = 2;
+        r.checkpoint = true;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, runRankTraining(r));  // no curve to resume the plateau from
+        r.curvePath = dir + "/curve.csv";
+        auto res = runRankTraining(r);
+        QVERIFY(res.report.stoppedEarly);
+        QCOMPARE(res.report.epochs, 2);
+        QCOMPARE(res.bestEpoch, 0);
+        RankModelInfo info;
+        loadRankModel(r.out, info);
+        QCOMPARE(info.steps, 0);
+        QVERIFY(std::filesystem::exists(r.out + ".best"));
+        r.resume = true;
+        r.patience = 3;
+        res = runRankTraining(r);
+        QCOMPARE(res.report.resumedFromEpoch, 2);
+        QCOMPARE(res.report.epochs, 3);
+        QVERIFY(res.report.stoppedEarly);
+        QCOMPARE(res.bestEpoch, 0);
+        // Without the best epoch's weights a resume cannot keep its promise: refused by name.
+        std::filesystem::remove(r.out + ".best");
+        r.patience = 5;
+        try {
+            runRankTraining(r);
+            QFAIL("resumed without the best weights");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(std::string(e.what()).find(".best") != std::string::npos, e.what());
+        }
+    }
+
     void holdoutRule()
     {
         int held = 0;
