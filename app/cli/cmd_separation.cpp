@@ -18,6 +18,7 @@
 #include "instrsim/FeatureSet.h"
 #include "separation/SeparationBaselines.h"
 #include "separation/SeparationData.h"
+#include "separation/SeparationDataCache.h"
 #include "separation/SeparationMetrics.h"
 #include "separation/SeparationEvaluation.h"
 #include "separation/SeparatorTrainer.h"
@@ -89,9 +90,16 @@ int runTrain(int argc, char** argv)
 
     const auto t0 = Clock::now();
     std::vector<std::string> skipped;
-    const auto data = loadSeparationData(corpus, c.spec.sources, c.spec.sampleRate, args.getInt("max-songs", 0),
-                                         c.threads, {}, &skipped, &gCancel, args.has("half-precision"));
+    const std::string dataCache = args.get("data-cache");
+    if (!dataCache.empty() && !args.has("half-precision")) throw UsageError("--data-cache holds half floats: add --half-precision");
+    std::string cacheNote;
+    const auto data = dataCache.empty()
+                          ? loadSeparationData(corpus, c.spec.sources, c.spec.sampleRate, args.getInt("max-songs", 0),
+                                               c.threads, {}, &skipped, &gCancel, args.has("half-precision"))
+                          : loadSeparationDataCached(dataCache, corpus, c.spec.sources, c.spec.sampleRate,
+                                                     args.getInt("max-songs", 0), c.threads, &skipped, &gCancel, &cacheNote);
     for (const auto& s : skipped) std::cerr << "skipped " << s << "\n";
+    if (!cacheNote.empty()) std::cerr << cacheNote << "\n";
     double audio = 0;
     for (const auto& s : data.songs) audio += double(s.length()) / data.sampleRate;
     std::cerr << "loaded " << data.songs.size() << " songs, " << audio / 60 << " min of stems in " << secondsSince(t0)
@@ -307,6 +315,8 @@ const CommandRegistration regTrain(
      "  --augment         EQ, reverb, guitar overdrive and bus compression on the sources (targets stay exact)\n"
      "  --half-precision  hold the training stems as half floats (half the memory: the whole 984-song split\n"
      "                    in about 10 GB); validation and evaluation always use float\n"
+     "  --data-cache FILE (with --half-precision) the decoded stems in one file: read when it matches the corpus\n"
+     "                    (every stem file's size and time), else decoded and written; a resume then loads in seconds\n"
      "  --validate DIR    held-out songs: median SDR per source at every checkpoint into learning_curve.csv\n"
      "  --validate-songs N (16)  --validate-seconds T (20)",
      runTrain});

@@ -43,6 +43,15 @@ void SeparationSong::setStem(int s, const std::vector<float>& x, bool halfPrecis
     }
 }
 
+void SeparationSong::setHalfBits(int s, std::vector<uint16_t> bits)
+{
+    if (s != stemCount()) throw std::out_of_range("SeparationSong::setHalfBits: stems are added in order");
+    if (stemCount() > 0 && (long long)bits.size() != length())
+        throw std::invalid_argument("SeparationSong::setHalfBits: stems of one song must have the same length");
+    full_.emplace_back();
+    half_.push_back(std::move(bits));
+}
+
 std::vector<float> SeparationSong::stem(int s) const
 {
     std::vector<float> out(static_cast<size_t>(length()));

@@ -25,6 +25,9 @@ struct SeparationSong {
     // dst[i] = gain * stem s at (offset + i), for i < n.
     void copyStem(int s, long long offset, long long n, float gain, float* dst) const;
     std::vector<float> mix() const;  // the sum of the stems
+    // Half-float storage as it is (SeparationDataCache writes and reads it without converting).
+    const std::vector<uint16_t>& halfBits(int s) const { return half_.at(size_t(s)); }
+    void setHalfBits(int s, std::vector<uint16_t> bits);  // like setStem(s, x, true), from the bits
 
 private:
     std::vector<std::vector<float>> full_;     // per stem: the samples, or empty when held in half_

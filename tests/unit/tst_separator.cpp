@@ -6,10 +6,13 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <random>
 
+#include "audio/AudioDecoder.h"
 #include "separation/ChunkedSeparation.h"
+#include "separation/SeparationDataCache.h"
 #include "separation/SeparationEvaluation.h"
 #include "separation/SeparationMetrics.h"
 #include "separation/SeparatorTrainer.h"
@@ -150,6 +153,53 @@ private Q_SLOTS:
         song.setStem(1, quiet);
         QCOMPARE(song.stem(1), quiet);  // float stems are kept exactly
         QCOMPARE(song.length(), 1000LL);
+    }
+
+    // The stem cache: a second load reads the file (same bits as decoding), a changed stem file
+    // makes it decode again, and a damaged cache is named and replaced, never trusted.
+    void dataCacheRoundTripsAndNoticesChanges()
+    {
+        QTemporaryDir tmp;
+        const std::string corpus = tmp.filePath("corpus").toStdString(), cache = tmp.filePath("c/stems.bin").toStdString();
+        for (int i = 0; i < 3; ++i) {
+            const auto song = makeSong(i, 1.0);
+            const std::string dir = corpus + "/song" + std::to_string(i);
+            std::filesystem::create_directories(dir);
+            writeMonoAudio(dir + "/bass.wav", song.stem(0), kRate);
+            if (i != 1) writeMonoAudio(dir + "/drums.wav", song.stem(1), kRate);  // song1 has no drums: silence
+        }
+        // Song folders are found by their instrument stems (listCorpusSongs), so the sources are named so.
+        const std::vector<std::string> sources{"bass", "drums"};
+        std::string note;
+        const auto first = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, nullptr, nullptr, &note);
+        QVERIFY2(note.find("written") != std::string::npos, note.c_str());
+        QCOMPARE(int(first.songs.size()), 3);
+        const auto decoded = loadSeparationData(corpus, sources, kRate, 0, 1, {}, nullptr, nullptr, true);
+        note.clear();
+        const auto second = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, nullptr, nullptr, &note);
+        QVERIFY2(note.find("read from the cache") != std::string::npos, note.c_str());
+        QCOMPARE(int(second.songs.size()), 3);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(second.songs[size_t(i)].name, decoded.songs[size_t(i)].name);
+            for (int k = 0; k < 2; ++k) QCOMPARE(second.songs[size_t(i)].halfBits(k), decoded.songs[size_t(i)].halfBits(k));
+        }
+        // Another sample rate or source list is another signature: not read.
+        SeparationData other;
+        QVERIFY(!readSeparationDataCache(cache, separationDataSignature(corpus, sources, kRate * 2, 0), other));
+        QVERIFY(!readSeparationDataCache(cache, separationDataSignature(corpus, {"bass"}, kRate, 0), other));
+        // A stem file rewritten (other size) invalidates it.
+        writeMonoAudio(corpus + "/song0/bass.wav", makeSong(7, 1.5).stem(0), kRate);
+        note.clear();
+        const auto third = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, nullptr, nullptr, &note);
+        QVERIFY2(note.find("written") != std::string::npos, note.c_str());
+        QCOMPARE(third.songs[0].length(), (long long)(1.5 * kRate));
+        // A truncated cache is named as damaged and rebuilt.
+        std::filesystem::resize_file(cache, std::filesystem::file_size(cache) - 100);
+        note.clear();
+        const auto fourth = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, nullptr, nullptr, &note);
+        QVERIFY2(note.find("truncated") != std::string::npos, note.c_str());
+        QCOMPARE(int(fourth.songs.size()), 3);
+        QVERIFY(readSeparationDataCache(cache, separationDataSignature(corpus, sources, kRate, 0), other));
     }
 
     void trainingSeparates()

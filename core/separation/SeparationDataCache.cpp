@@ -1,0 +1,153 @@
+#include "separation/SeparationDataCache.h"
+
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "instrsim/FeatureSet.h"
+
+namespace stemscope {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr char kMagic[] = "STEMSCOPE-SEPDATA-1\n";
+constexpr size_t kMagicSize = sizeof kMagic - 1;
+
+}  // namespace
+
+std::string separationDataSignature(const std::string& corpusDir, const std::vector<std::string>& sources,
+                                    double sampleRate, int maxSongs)
+{
+    auto names = listCorpusSongs(corpusDir);
+    if (maxSongs > 0 && int(names.size()) > maxSongs) names.resize(size_t(maxSongs));
+    nlohmann::json songs = nlohmann::json::array();
+    for (const auto& n : names) {
+        nlohmann::json files = nlohmann::json::array();
+        for (const auto& src : sources) {
+            const std::string f = sourceFile((fs::u8path(corpusDir) / fs::u8path(n)).u8string(), src);
+            if (f.empty()) {
+                files.push_back(nullptr);
+                continue;
+            }
+            std::error_code ec;
+            const auto size = fs::file_size(fs::u8path(f), ec);
+            const auto time = fs::last_write_time(fs::u8path(f), ec).time_since_epoch().count();
+            files.push_back({fs::u8path(f).filename().u8string(), ec ? -1 : int64_t(size), int64_t(time)});
+        }
+        songs.push_back({n, files});
+    }
+    std::error_code ec;
+    const auto abs = fs::absolute(fs::u8path(corpusDir), ec);
+    return nlohmann::json{{"corpus", (ec ? fs::u8path(corpusDir) : abs).lexically_normal().u8string()},
+                          {"sources", sources},
+                          {"sampleRate", sampleRate},
+                          {"maxSongs", maxSongs},
+                          {"songs", songs}}
+        .dump();
+}
+
+bool readSeparationDataCache(const std::string& path, const std::string& signature, SeparationData& out)
+{
+    std::ifstream in(fs::u8path(path), std::ios::binary);
+    if (!in) return false;
+    auto damaged = [&](const std::string& why) { return std::runtime_error("stem cache " + path + ": " + why); };
+    char magic[kMagicSize];
+    uint64_t headerSize = 0;
+    if (!in.read(magic, kMagicSize) || std::memcmp(magic, kMagic, kMagicSize) != 0)
+        throw damaged("not a stem cache (or one of another version)");
+    if (!in.read(reinterpret_cast<char*>(&headerSize), sizeof headerSize) || headerSize > (1u << 30))
+        throw damaged("truncated header");
+    std::string text(size_t(headerSize), '\0');
+    if (!in.read(text.data(), std::streamsize(headerSize))) throw damaged("truncated header");
+    nlohmann::json h;
+    try {
+        h = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw damaged(std::string("unreadable header: ") + e.what());
+    }
+    if (h.value("signature", std::string()) != signature) return false;
+    SeparationData d;
+    d.sources = h.at("sources").get<std::vector<std::string>>();
+    d.sampleRate = h.at("sampleRate").get<double>();
+    for (const auto& s : h.at("songs")) {
+        SeparationSong song;
+        song.name = s.at("name").get<std::string>();
+        const auto length = s.at("length").get<int64_t>();
+        const int stems = s.at("stems").get<int>();
+        for (int k = 0; k < stems; ++k) {
+            std::vector<uint16_t> bits(static_cast<size_t>(length));
+            if (!in.read(reinterpret_cast<char*>(bits.data()), std::streamsize(bits.size() * sizeof(uint16_t))))
+                throw damaged("truncated at song " + song.name);
+            song.setHalfBits(k, std::move(bits));
+        }
+        d.songs.push_back(std::move(song));
+    }
+    out = std::move(d);
+    return true;
+}
+
+void writeSeparationDataCache(const std::string& path, const std::string& signature, const SeparationData& d)
+{
+    nlohmann::json songs = nlohmann::json::array();
+    for (const auto& s : d.songs) {
+        for (int k = 0; k < s.stemCount(); ++k)
+            if ((long long)s.halfBits(k).size() != s.length())
+                throw std::runtime_error("stem cache: song " + s.name + " is not held as half floats");
+        songs.push_back({{"name", s.name}, {"length", s.length()}, {"stems", s.stemCount()}});
+    }
+    const std::string header =
+        nlohmann::json{{"signature", signature}, {"sources", d.sources}, {"sampleRate", d.sampleRate}, {"songs", songs}}.dump();
+    const fs::path target = fs::u8path(path);
+    if (target.has_parent_path()) fs::create_directories(target.parent_path());
+    const fs::path tmp = fs::u8path(path + ".tmp");
+    {
+        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+        const uint64_t n = header.size();
+        o.write(kMagic, kMagicSize);
+        o.write(reinterpret_cast<const char*>(&n), sizeof n);
+        o.write(header.data(), std::streamsize(n));
+        for (const auto& s : d.songs)
+            for (int k = 0; k < s.stemCount(); ++k)
+                o.write(reinterpret_cast<const char*>(s.halfBits(k).data()),
+                        std::streamsize(s.halfBits(k).size() * sizeof(uint16_t)));
+        o.flush();
+        if (!o) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw std::runtime_error("cannot write the stem cache " + path + " (disk full?)");
+        }
+    }
+    fs::rename(tmp, target);
+}
+
+SeparationData loadSeparationDataCached(const std::string& cachePath, const std::string& corpusDir,
+                                        const std::vector<std::string>& sources, double sampleRate, int maxSongs,
+                                        int threads, std::vector<std::string>* skipped,
+                                        const std::atomic<bool>* cancel, std::string* note)
+{
+    const std::string signature = separationDataSignature(corpusDir, sources, sampleRate, maxSongs);
+    SeparationData d;
+    try {
+        if (readSeparationDataCache(cachePath, signature, d)) {
+            if (note) *note = "stems read from the cache " + cachePath;
+            return d;
+        }
+    } catch (const std::runtime_error& e) {
+        if (note) *note = std::string(e.what()) + "; decoding the corpus again";
+    }
+    d = loadSeparationData(corpusDir, sources, sampleRate, maxSongs, threads, {}, skipped, cancel, true);
+    if (cancel && *cancel) return d;
+    try {
+        writeSeparationDataCache(cachePath, signature, d);
+        if (note && note->empty()) *note = "stems decoded and written to the cache " + cachePath;
+    } catch (const std::exception& e) {
+        if (note) *note = std::string(e.what()) + " (training goes on without it)";
+    }
+    return d;
+}
+
+}  // namespace stemscope
