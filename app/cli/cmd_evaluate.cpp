@@ -7,6 +7,7 @@
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
 #include "embedding/TorchEmbedder.h"
+#include "instrsim/CorpusEmbedding.h"
 #include "instrsim/Evaluation.h"
 
 namespace stemscope::cli {
@@ -27,36 +28,21 @@ int run(int argc, char** argv)
         focuses.push_back(*f);
     }
     const std::string outDir = args.get("out", "evaluation");
-    const std::string cacheDir = args.get("cache", defaultFeatureCacheDir());
     const int maxSegments = args.getInt("max-segments", 40);
     const int k = args.getInt("k", 5);
 
-    std::map<std::pair<Focus, int>, FeatureSet> featureCache; // (focus, bands)
     std::vector<EvaluationRun> runs;
     for (const auto& dir : modelDirs) {
-        std::map<Focus, std::shared_ptr<const Embedder>> embedders;
-        std::map<Focus, FeatureSet> features;
-        for (Focus f : focuses) {
-            // The folder the engine would use for the focus (models/pipelines.json), its block when
-            // that is the multi-focus mix model.
-            const std::string file = (fs::path(dir) / modelFolderFor(dir, f) / "model.pt").string();
-            if (!fs::exists(file)) {
-                std::cerr << dir << ": no " << focusName(f) << " model, skipped\n";
-                continue;
-            }
-            auto e = std::make_shared<TorchEmbedder>(file, "", f);
-            embedders[f] = e;
-            const auto key = std::make_pair(f, e->featureBands());
-            if (!featureCache.count(key)) {
-                SegmentFeatureOptions o;
-                o.bands = e->featureBands();
-                o.frames = e->segmentFrames();
-                o.maxSegments = maxSegments;
-                featureCache[key] = cachedCorpusFeatures(corpus, f, o, cacheDir, 2);
-            }
-            features[f] = featureCache[key];
-        }
-        EvaluationRun r = evaluateRun(features, embedders, k, 3);
+        // The engine's embedder for each focus (models/pipelines.json: a focus model, the mix model's
+        // block, or several joined), fed by the engine's own front end: log-mel or constant-Q,
+        // whichever each model reads.
+        std::vector<std::string> problems;
+        const EmbedderSet embedders = loadEmbedders(dir, focuses, &problems);
+        for (const auto& p : problems) std::cerr << dir << ": " << p << ", skipped\n";
+        std::map<Focus, EmbeddedCorpus> sets;
+        for (Focus f : focuses)
+            if (embedders.count(f)) sets[f] = embedCorpusStems(corpus, f, *embedders.at(f), maxSegments);
+        EvaluationRun r = evaluateEmbedded(sets, k, 3);
         r.label = dir;
         std::cerr << dir << ":";
         for (const auto& [f, res] : r.results) std::cerr << " " << focusName(f) << " kNN " << res.knnAccuracy;
@@ -72,14 +58,14 @@ int run(int argc, char** argv)
 const CommandRegistration reg(
     {"evaluate", "evaluate focus models on a test corpus (kNN accuracy, inter-focus correlations, MRR)",
      "stemscope-cli evaluate --corpus DIR --models DIR[,DIR...] [--out DIR] [options]\n"
-     "  --models DIRS     comma-separated; each holds <focus>/model.pt (one run per folder, e.g. one per seed),\n"
-     "                    or the folder its pipelines.json names for the focus (e.g. the mix model mixfocus/)\n"
+     "  --models DIRS     comma-separated models roots (one run per root, e.g. one per seed); each focus is\n"
+     "                    embedded as the engine would: <focus>/ or what the root's pipelines.json names for it\n"
+     "                    (e.g. the mix model's block, or models joined with '+'), on the clean stems\n"
      "  --focus LIST      focuses to evaluate (default mix,drums,bass,piano,guitar)\n"
      "  --out DIR         tables and CSVs (summary.md, knn.csv, correlations.csv, mrr.csv, distances_*.csv,\n"
      "                    embeddings_*.csv); default ./evaluation\n"
      "  --max-segments N  first N non-silent segments per test song (default 40)\n"
-     "  --k N             neighbours for the kNN vote (default 5)\n"
-     "  --cache DIR       feature cache folder",
+     "  --k N             neighbours for the kNN vote (default 5)",
      run});
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "analysis/EmbedderRegistry.h"
 
 #include "analysis/ModelsRoot.h"
+#include "embedding/JoinedEmbedder.h"
 #include "embedding/TorchEmbedder.h"
 #include "ranking/RankEmbedder.h"
 
@@ -47,6 +48,18 @@ EmbedderFactory embedderFactory()
 
 std::string defaultModelsRoot() { return findModelsRoot().root; }
 
+std::vector<std::string> joinedModelFolders(const std::string& folder)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (;;) {
+        const size_t plus = folder.find('+', start);
+        out.push_back(folder.substr(start, plus == std::string::npos ? std::string::npos : plus - start));
+        if (plus == std::string::npos) return out;
+        start = plus + 1;
+    }
+}
+
 std::string modelFolderFor(const std::string& modelsRoot, Focus focus)
 {
     namespace fs = std::filesystem;
@@ -58,8 +71,9 @@ std::string modelFolderFor(const std::string& modelsRoot, Focus focus)
         const auto& map = j.at("focus_models");
         if (auto it = map.find(focusName(focus)); it != map.end()) {
             const auto folder = it->get<std::string>();
-            if (folder.empty() || folder.find("..") != std::string::npos || folder.find('/') != std::string::npos)
-                throw std::runtime_error("'" + folder + "' is not a folder name");
+            for (const auto& name : joinedModelFolders(folder))
+                if (name.empty() || name.find("..") != std::string::npos || name.find('/') != std::string::npos)
+                    throw std::runtime_error("'" + folder + "' is not a folder name (or names joined by '+')");
             return folder;
         }
         return focusName(focus);
@@ -99,19 +113,35 @@ EmbedderSet loadEmbedders(const std::string& modelsRoot, const std::vector<Focus
             if (problems) problems->push_back(std::string(focusName(f)) + ": " + e.what());
             continue;
         }
-        const auto dir = (fs::u8path(modelsRoot) / folder).u8string();
-        std::error_code ec;
-        if (!fs::is_directory(fs::u8path(dir), ec)) {
-            if (problems) problems->push_back(std::string(focusName(f)) + ": no model folder " + dir);
-            continue;
-        }
         if (!factory) {
             if (problems) problems->push_back(std::string(focusName(f)) + ": no embedder factory installed");
             continue;
         }
+        // "a+b": both folders' models joined (JoinedEmbedder); one missing part leaves the focus out.
+        std::vector<std::shared_ptr<const Embedder>> parts;
+        for (const auto& name : joinedModelFolders(folder)) {
+            const auto dir = (fs::u8path(modelsRoot) / fs::u8path(name)).u8string();
+            std::error_code ec;
+            if (!fs::is_directory(fs::u8path(dir), ec)) {
+                if (problems) problems->push_back(std::string(focusName(f)) + ": no model folder " + dir);
+                parts.clear();
+                break;
+            }
+            try {
+                if (auto e = factory(f, dir)) {
+                    parts.push_back(std::move(e));
+                    continue;
+                }
+                if (problems) problems->push_back(std::string(focusName(f)) + ": no usable model in " + dir);
+            } catch (const std::exception& e) {
+                if (problems) problems->push_back(std::string(focusName(f)) + ": " + e.what());
+            }
+            parts.clear();
+            break;
+        }
+        if (parts.empty()) continue;
         try {
-            if (auto e = factory(f, dir)) out[f] = std::move(e);
-            else if (problems) problems->push_back(std::string(focusName(f)) + ": no usable model in " + dir);
+            out[f] = parts.size() == 1 ? parts.front() : std::make_shared<JoinedEmbedder>(std::move(parts));
         } catch (const std::exception& e) {
             if (problems) problems->push_back(std::string(focusName(f)) + ": " + e.what());
         }

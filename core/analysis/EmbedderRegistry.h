@@ -31,7 +31,11 @@ std::string defaultModelsRoot();
 // The folder under `modelsRoot` whose model serves `focus`: what <modelsRoot>/pipelines.json maps
 // the focus to ({"focus_models": {"drums": "mixfocus", ...}}: the pipeline that won the pseudo-mix
 // benchmark), else the focus's own name. Throws std::runtime_error when pipelines.json is malformed.
+// A value may join several folders with '+' ("mixhybrid+mixcqtbass"): the focus is then served
+// by their models side by side (embedding/JoinedEmbedder.h).
 std::string modelFolderFor(const std::string& modelsRoot, Focus focus);
+// "a+b" -> {"a", "b"}; "a" -> {"a"}.
+std::vector<std::string> joinedModelFolders(const std::string& folder);
 // Maps `focus` to `folder` in <modelsRoot>/pipelines.json (created or updated, other keys kept):
 // activating a retrained focus model makes the engine use it again.
 void setModelFolderFor(const std::string& modelsRoot, Focus focus, const std::string& folder);

@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "analysis/SegmentEmbeddingReader.h"
 #include "analysis/SegmentFeatures.h"
 #include "audio/AudioDecoder.h"
 #include "audio/AudioError.h"
@@ -307,18 +308,15 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         Matrix all(0, emb.dimension());
         std::vector<double> starts;
         const size_t batch = size_t(std::max(1, options_.batchSegments));
-        SegmentFeatureReader features(sig.samples(), plan, emb, &cqtCache);
+        SegmentEmbeddingReader embeddings(sig.samples(), plan, emb, &cqtCache);
         for (size_t first = 0; first < plan.segments.size(); first += batch) {
             progress(base + span * double(first) / double(plan.segments.size()),
                      std::string(focusName(f)) + ": embedding " + std::to_string(first) + "/" +
                          std::to_string(plan.segments.size()));
-            const auto mels = features.read(first, batch);
-            const Matrix e = emb.embed(mels);
-            if (e.rows != int(mels.size()) || e.cols != emb.dimension())
-                throw std::runtime_error("embedder " + emb.modelId() + " returned a wrong-shaped matrix");
+            const Matrix e = embeddings.read(first, batch);
             all.data.insert(all.data.end(), e.data.begin(), e.data.end());
             all.rows += e.rows;
-            for (size_t i = first; i < first + mels.size(); ++i) starts.push_back(plan.segments[i].startSeconds(kAnalysisSampleRate));
+            for (size_t i = first; i < first + size_t(e.rows); ++i) starts.push_back(plan.segments[i].startSeconds(kAnalysisSampleRate));
         }
         if (ctx) ctx->checkpoint();  // a cancel now discards this focus: nothing half-written
         store_->saveAnalysis(trackId, f, emb.modelId(), sig.source, all, starts);

@@ -65,28 +65,4 @@ std::string stemFileFor(const std::string& songDir, Focus focus)
     return {};
 }
 
-TrackEmbedding embedTrack(const std::string& audioFile, const Embedder& embedder, int maxSegments)
-{
-    DecodeOptions d;
-    d.targetSampleRate = 22050.0;
-    const auto audio = defaultAudioDecoder()->decodeMono(audioFile, d);
-    SegmentFeatureOptions o;
-    o.bands = embedder.featureBands();
-    o.frames = embedder.segmentFrames();
-    o.maxSegments = maxSegments;
-    TrackEmbedding t;
-    const Matrix stacked = logMelSegments(audio.samples, o, &t.startSeconds);
-    t.segments = embedder.embed(splitSegments(stacked, o.frames));
-    if (t.segments.rows == 0) t.segments = Matrix(0, embedder.dimension());
-    if (t.segments.rows > 0) t.centroid = centroid(t.segments);
-    return t;
-}
-
-TrackEmbedding embedSongFocus(const std::string& songDir, Focus focus, const Embedder& embedder, int maxSegments)
-{
-    const std::string file = stemFileFor(songDir, focus);
-    if (file.empty()) throw std::runtime_error(songDir + ": no audio for focus " + focusName(focus));
-    return embedTrack(file, embedder, maxSegments);
-}
-
 }  // namespace stemscope

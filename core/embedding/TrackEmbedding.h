@@ -37,9 +37,6 @@ struct TrackEmbedding {
 // (any extension the decoder reads; .flac, .wav, .ogg tried in that order). Empty when absent.
 std::string stemFileFor(const std::string& songDir, Focus focus);
 
-// Decodes `audioFile` and embeds every non-silent segment (maxSegments applies) with `embedder`.
-TrackEmbedding embedTrack(const std::string& audioFile, const Embedder& embedder, int maxSegments = 0);
-// Same for a song folder laid out as the corpus (mix.flac, drums.flac, ...): picks the focus's file.
-TrackEmbedding embedSongFocus(const std::string& songDir, Focus focus, const Embedder& embedder, int maxSegments = 0);
+// embedTrack / embedSongFocus (a file through the engine's front end): instrsim/CorpusEmbedding.h.
 
 }  // namespace stemscope

@@ -11,17 +11,25 @@
 
 namespace stemscope {
 
-EvaluationRun evaluateRun(const std::map<Focus, FeatureSet>& features,
-                          const std::map<Focus, std::shared_ptr<const Embedder>>& embedders, int k, int mrrTopK)
+EvaluationRun evaluateEmbedded(const std::map<Focus, EmbeddedCorpus>& sets, int k, int mrrTopK)
 {
     EvaluationRun run;
     for (Focus f : kInstrumentFocuses)
-        if (features.count(f) && embedders.count(f) && embedders.at(f)) run.focuses.push_back(f);
+        if (sets.count(f)) run.focuses.push_back(f);
     if (run.focuses.empty()) throw std::runtime_error("evaluation: no focus has both features and a model");
     // Songs present in every focus (a silent stem yields no segments).
-    std::vector<std::string> common = features.at(run.focuses[0]).songs;
+    auto present = [&](Focus f) {
+        const auto& c = sets.at(f);
+        std::vector<char> has(c.songs.size(), 0);
+        for (int s : c.songOf) has[size_t(s)] = 1;
+        std::vector<std::string> out;
+        for (size_t i = 0; i < c.songs.size(); ++i)
+            if (has[i]) out.push_back(c.songs[i]);
+        return out;
+    };
+    std::vector<std::string> common = present(run.focuses[0]);
     for (Focus f : run.focuses) {
-        std::vector<std::string> s = features.at(f).songs, keep;
+        std::vector<std::string> s = present(f), keep;
         std::sort(s.begin(), s.end());
         for (const auto& n : common)
             if (std::binary_search(s.begin(), s.end(), n)) keep.push_back(n);
@@ -32,22 +40,16 @@ EvaluationRun evaluateRun(const std::map<Focus, FeatureSet>& features,
     for (size_t i = 0; i < common.size(); ++i) songIndex[common[i]] = int(i);
 
     for (Focus f : run.focuses) {
-        const FeatureSet& fs = features.at(f);
-        const Embedder& e = *embedders.at(f);
-        if (fs.bands != e.featureBands() || fs.frames != e.segmentFrames())
-            throw std::runtime_error(std::string("evaluation: feature shape does not match the ") + focusName(f) +
-                                     " model");
-        std::vector<Matrix> segs;
+        const EmbeddedCorpus& c = sets.at(f);
         FocusResult r;
-        for (long long i = 0; i < fs.segmentCount(); ++i) {
-            const auto it = songIndex.find(fs.songs[size_t(fs.songOf[size_t(i)])]);
+        r.embeddings = Matrix(0, c.embeddings.cols);
+        for (int i = 0; i < c.embeddings.rows; ++i) {
+            const auto it = songIndex.find(c.songs[size_t(c.songOf[size_t(i)])]);
             if (it == songIndex.end()) continue;
-            Matrix m(fs.frames, fs.bands);
-            std::copy(fs.segment(i), fs.segment(i) + fs.perSegment(), m.data.begin());
-            segs.push_back(std::move(m));
+            r.embeddings.data.insert(r.embeddings.data.end(), c.embeddings.row(i), c.embeddings.row(i) + c.embeddings.cols);
+            ++r.embeddings.rows;
             r.labels.push_back(it->second);
         }
-        r.embeddings = e.embed(segs);
         r.segments = r.embeddings.rows;
         r.knnAccuracy = knnAccuracy(r.embeddings, r.labels, k);
         r.centroidDistances = centroidDistanceMatrix(labelCentroids(r.embeddings, r.labels, int(common.size())));
@@ -66,6 +68,32 @@ EvaluationRun evaluateRun(const std::map<Focus, FeatureSet>& features,
                 run.mrrInMix[f] = topKMrrInReference(run.results[f].centroidDistances,
                                                      run.results[Focus::Mix].centroidDistances, mrrTopK);
     return run;
+}
+
+EvaluationRun evaluateRun(const std::map<Focus, FeatureSet>& features,
+                          const std::map<Focus, std::shared_ptr<const Embedder>>& embedders, int k, int mrrTopK)
+{
+    std::map<Focus, EmbeddedCorpus> sets;
+    for (Focus f : kInstrumentFocuses) {
+        if (!features.count(f) || !embedders.count(f) || !embedders.at(f)) continue;
+        const FeatureSet& fs = features.at(f);
+        const Embedder& e = *embedders.at(f);
+        if (fs.bands != e.featureBands() || fs.frames != e.segmentFrames())
+            throw std::runtime_error(std::string("evaluation: feature shape does not match the ") + focusName(f) +
+                                     " model");
+        std::vector<Matrix> segs;
+        for (long long i = 0; i < fs.segmentCount(); ++i) {
+            Matrix m(fs.frames, fs.bands);
+            std::copy(fs.segment(i), fs.segment(i) + fs.perSegment(), m.data.begin());
+            segs.push_back(std::move(m));
+        }
+        EmbeddedCorpus c;
+        c.songs = fs.songs;
+        c.songOf.assign(fs.songOf.begin(), fs.songOf.end());
+        c.embeddings = e.embed(segs);
+        sets[f] = std::move(c);
+    }
+    return evaluateEmbedded(sets, k, mrrTopK);
 }
 
 EvaluationSummary summarize(const std::vector<EvaluationRun>& runs)

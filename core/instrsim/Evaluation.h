@@ -36,6 +36,17 @@ struct EvaluationRun {
     std::map<Focus, double> mrrInMix;                   // focus != mix
 };
 
+// One focus's segment embeddings over a corpus: row i belongs to songs[songOf[i]].
+struct EmbeddedCorpus {
+    std::vector<std::string> songs;
+    Matrix embeddings;
+    std::vector<int> songOf;
+};
+
+// The protocol on embeddings already computed (e.g. by the engine's own front end,
+// instrsim/CorpusEmbedding.h), over the songs present in every focus.
+EvaluationRun evaluateEmbedded(const std::map<Focus, EmbeddedCorpus>& sets, int k = 5, int mrrTopK = 3);
+
 // features[f]: the test corpus features for focus f (same bands/frames as the embedder).
 EvaluationRun evaluateRun(const std::map<Focus, FeatureSet>& features,
                           const std::map<Focus, std::shared_ptr<const Embedder>>& embedders, int k = 5,

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "analysis/EmbedderRegistry.h"
+#include "analysis/SegmentEmbeddingReader.h"
 #include "analysis/SegmentFeatures.h"
 #include "dsp/Resampler.h"
 #include "embedding/BaselineEmbedder.h"
@@ -104,10 +105,9 @@ TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<
     TrackEmbedding out;
     out.segments = Matrix(0, p.embedder->dimension());
     const size_t batch = 64;
-    SegmentFeatureReader features(*signal, plan, *p.embedder);
+    SegmentEmbeddingReader embeddings(*signal, plan, *p.embedder);
     for (size_t first = 0; first < plan.segments.size(); first += batch) {
-        const auto mels = features.read(first, batch);
-        const Matrix e = p.embedder->embed(mels);
+        const Matrix e = embeddings.read(first, batch);
         out.segments.data.insert(out.segments.data.end(), e.data.begin(), e.data.end());
         out.segments.rows += e.rows;
     }

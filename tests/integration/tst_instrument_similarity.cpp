@@ -12,6 +12,7 @@
 #include "audio/AudioDecoder.h"
 #include "embedding/TorchEmbedder.h"
 #include "embedding/TrackEmbedding.h"
+#include "instrsim/CorpusEmbedding.h"
 #include "instrsim/Evaluation.h"
 #include "instrsim/FeatureSet.h"
 #include "instrsim/TripletTrainer.h"

@@ -19,6 +19,7 @@
 #include "corpus/MmaRunner.h"
 #include "embedding/TorchEmbedder.h"
 #include "embedding/TrackEmbedding.h"
+#include "instrsim/CorpusEmbedding.h"
 #include "instrsim/SimilarityMetrics.h"
 #include "mixfocus/MixPipelines.h"
 #include "mixfocus/PseudoMixBenchmark.h"

@@ -14,6 +14,7 @@
 #include "analysis/EmbedderRegistry.h"
 #include "analysis/SegmentFeatures.h"
 #include "embedding/EmbeddingNet.h"
+#include "embedding/JoinedEmbedder.h"
 #include "embedding/TorchEmbedder.h"
 #include "instrsim/TripletTrainer.h"
 #include "mixfocus/MixPipelines.h"
@@ -295,6 +296,73 @@ private Q_SLOTS:
         problems.clear();
         QVERIFY(loadEmbedders(root, {Focus::Drums}, &problems).empty());
         QVERIFY(problems.size() == 1 && problems[0].find("pipelines.json") != std::string::npos);
+        fs::remove(fs::path(root) / "pipelines.json");
+    }
+
+    // "a+b" in pipelines.json: the focus is served by both folders' models joined. Each part reads
+    // its own features (here log-mel and constant-Q) for the same segments; a joined row is the
+    // parts' rows side by side over sqrt 2 (unit length, cosine = mean of the parts' cosines).
+    void joinedFocusModelsReadTheirOwnFeatures()
+    {
+        const std::string root = dir_.path().toStdString();
+        auto c = tinyConfig();
+        const int bins = cqtConfigAt(kAnalysisSampleRate).nBins;
+        c.spec.features = EmbedderFeatures::Cqt;
+        c.spec.bands = bins;
+        c.spec.frames = 129;
+        c.mix.frames = 129;
+        auto bank = test::syntheticStemBank(6, 400, bins);
+        bank.features = EmbedderFeatures::Cqt;
+        QVERIFY(trainMultiFocusModel(PseudoMixSampler(bank, {0, 1, 2, 3, 4, 5}, c.mix), c, root + "/cqtj/model.pt").finished);
+        setEmbedderFactory(&makeModelEmbedder);
+        std::ofstream(fs::path(root) / "pipelines.json") << R"({"focus_models": {"bass": "mixfocus+cqtj"}})";
+        QCOMPARE(joinedModelFolders(modelFolderFor(root, Focus::Bass)), (std::vector<std::string>{"mixfocus", "cqtj"}));
+        std::vector<std::string> problems;
+        const auto set = loadEmbedders(root, {Focus::Bass}, &problems);
+        QVERIFY(problems.empty());
+        const auto& joined = *set.at(Focus::Bass);
+        QVERIFY(joined.modelId().rfind("joined:mixfocus-cnn:bass:", 0) == 0);
+        QVERIFY(joined.modelId().find("+mixfocus-cnn:bass:") != std::string::npos);
+        QCOMPARE(joined.dimension(), 8);
+        QVERIFY(joined.input() == EmbedderInput::Mix);
+
+        std::vector<float> mix(size_t(kAnalysisSampleRate * 7));
+        for (size_t i = 0; i < mix.size(); ++i)
+            mix[i] = 0.2f * float(std::sin(2 * M_PI * 110.0 * double(i) / kAnalysisSampleRate) +
+                                  0.5 * std::sin(2 * M_PI * 1760.0 * double(i) / kAnalysisSampleRate));
+        auto run = [&](std::shared_ptr<const Embedder> e) {
+            MixPipeline p;
+            p.name = "x";
+            p.embedder = std::move(e);
+            return runPipeline(p, Focus::Bass, mix);
+        };
+        const auto both = run(set.at(Focus::Bass));
+        const auto& parts = static_cast<const JoinedEmbedder&>(joined).parts();
+        const auto mel = run(parts[0]), cqt = run(parts[1]);
+        QCOMPARE(both.segments.rows, 3);
+        QCOMPARE(both.segments.cols, 8);
+        const float s = float(std::sqrt(2.0));
+        for (int r = 0; r < 3; ++r) {
+            double norm = 0;
+            for (int k = 0; k < 8; ++k) norm += double(both.segments(r, k)) * both.segments(r, k);
+            QVERIFY(std::abs(norm - 1.0) < 1e-5);
+            for (int k = 0; k < 4; ++k) {
+                QVERIFY(std::abs(both.segments(r, k) * s - mel.segments(r, k)) < 1e-5f);
+                QVERIFY(std::abs(both.segments(r, 4 + k) * s - cqt.segments(r, k)) < 1e-5f);
+            }
+        }
+        // Handed one kind of features, a joined model whose parts read two kinds refuses.
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, joined.embed(probeSegments()));
+        // One missing part leaves the focus out, named; a malformed name is reported.
+        std::ofstream(fs::path(root) / "pipelines.json") << R"({"focus_models": {"bass": "mixfocus+gone"}})";
+        problems.clear();
+        QVERIFY(loadEmbedders(root, {Focus::Bass}, &problems).empty());
+        QVERIFY(problems.size() == 1 && problems[0].find("no model folder") != std::string::npos);
+        std::ofstream(fs::path(root) / "pipelines.json") << R"({"focus_models": {"bass": "mixfocus+../x"}})";
+        problems.clear();
+        QVERIFY(loadEmbedders(root, {Focus::Bass}, &problems).empty());
+        QVERIFY(problems.size() == 1 && problems[0].find("pipelines.json") != std::string::npos);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, JoinedEmbedder({parts[0]}));
         fs::remove(fs::path(root) / "pipelines.json");
     }
 
