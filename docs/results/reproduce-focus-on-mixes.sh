@@ -127,3 +127,16 @@ done
 cand=build/models-bass && rm -rf "$cand" && mkdir -p "$cand" && cp -rs "$PWD"/models/* "$cand"/ && rm -rf "$cand/mixfocus" \
   && mkdir "$cand/mixfocus" && cp build/mixcqt-bass/model.pt "$cand/mixfocus/"
 "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$cand" --pipelines default,mixfocus --focus bass,piano,guitar
+# Session 33: two mix models joined (pipelines.json "a+b"). The comparison runs on a models root with
+# session 32's map (bass on the hybrid alone); its "mixfocus" is the second view to join.
+s32=build/models-s32 && rm -rf "$s32" && mkdir -p "$s32" && cp -rs "$PWD"/models/* "$s32"/ && rm "$s32/pipelines.json" \
+  && sed 's/"mixhybrid+mixcqtbass"/"mixhybrid"/' models/pipelines.json > "$s32/pipelines.json"
+for second in mixcqtbass mixfocus mixhybrid; do
+  j=build/models-join-$second && rm -rf "$j" && cp -r "$s32" "$j" && rm -rf "$j/mixfocus" && ln -s "$PWD/models/$second" "$j/mixfocus"
+  "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$j" --pipelines default+mixfocus,mixfocus --focus bass,piano,guitar
+done
+# (mixcqtbass's piano and guitar blocks are the session-32 run's: that row is "+ the constant-Q bass run".)
+# The engine's own joined path on validation, then the test table and the clean stems (Table 1), every row.
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default --focus bass
+"$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
+"$CLI" evaluate --corpus "$C/test" --models models --out docs/results/focus-on-mixes/clean-stem-knn
