@@ -33,6 +33,7 @@ OMP_NUM_THREADS=2 /usr/bin/python3 docs/benchmarks/hdemucs_peer.py "$C/bench-4mi
 # training songs (half floats in memory), resumable over sessions; its curve beside the 512 x 8 run's.
 "$CLI" separation train --corpus "$C/separation" --half-precision --arch bandsplit --hidden 64 --blocks 8 \
   --out /work/cache/sep-band/model.pt --steps 8000 --batch 12 --excerpt 3 --threads 2 --augment \
-  --validate "$C/sepval" --validate-songs 16 --validate-seconds 20 --checkpoint-every 250 --resume
+  --validate "$C/sepval" --validate-songs 16 --validate-seconds 20 --checkpoint-every 250 --resume \
+  --data-cache /work/cache/sep-data.bin
 /usr/bin/python3 docs/results/plot_separator_curve.py /work/cache/sep-band/learning_curve.csv \
   docs/results/separation-bandsplit-curve.png docs/results/separation-learning-curve.csv
