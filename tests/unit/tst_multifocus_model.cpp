@@ -42,6 +42,24 @@ MultiFocusTrainConfig tinyConfig()
     return c;
 }
 
+// The tiny config on the analysis's constant-Q input (96 bins, 129 frames), and a bank to match.
+MultiFocusTrainConfig tinyCqtConfig()
+{
+    auto c = tinyConfig();
+    c.spec.features = EmbedderFeatures::Cqt;
+    c.spec.bands = cqtConfigAt(kAnalysisSampleRate).nBins;
+    c.spec.frames = 129;
+    c.mix.frames = 129;
+    return c;
+}
+
+StemBank tinyCqtBank()
+{
+    auto bank = test::syntheticStemBank(6, 400, cqtConfigAt(kAnalysisSampleRate).nBins);
+    bank.features = EmbedderFeatures::Cqt;
+    return bank;
+}
+
 // A sampler over eight synthetic songs (the bank lives as long as the test program).
 PseudoMixSampler tinySampler(const MultiFocusTrainConfig& c)
 {
@@ -165,15 +183,10 @@ private Q_SLOTS:
     // CQT cut at each 3 s segment.
     void cqtModelDeclaresItsFeaturesAndRunsInThePipeline()
     {
-        auto c = tinyConfig();
-        const int bins = cqtConfigAt(kAnalysisSampleRate).nBins;
-        c.spec.features = EmbedderFeatures::Cqt;
-        c.spec.bands = bins;
-        c.spec.frames = 129;
-        c.mix.frames = 129;
+        auto c = tinyCqtConfig();
+        const int bins = c.spec.bands;
         c.mix.focusCycle = {3, 4};
-        auto bank = test::syntheticStemBank(6, 400, bins);
-        bank.features = EmbedderFeatures::Cqt;
+        const auto bank = tinyCqtBank();
         const PseudoMixSampler sampler(bank, {0, 1, 2, 3, 4, 5}, c.mix);
         std::mt19937_64 rng(3);
         for (int g : sampler.batch(8, rng).groupFocus) QVERIFY(g == 3 || g == 4);  // the specialist's parts only
@@ -305,14 +318,8 @@ private Q_SLOTS:
     void joinedFocusModelsReadTheirOwnFeatures()
     {
         const std::string root = dir_.path().toStdString();
-        auto c = tinyConfig();
-        const int bins = cqtConfigAt(kAnalysisSampleRate).nBins;
-        c.spec.features = EmbedderFeatures::Cqt;
-        c.spec.bands = bins;
-        c.spec.frames = 129;
-        c.mix.frames = 129;
-        auto bank = test::syntheticStemBank(6, 400, bins);
-        bank.features = EmbedderFeatures::Cqt;
+        const auto c = tinyCqtConfig();
+        const auto bank = tinyCqtBank();
         QVERIFY(trainMultiFocusModel(PseudoMixSampler(bank, {0, 1, 2, 3, 4, 5}, c.mix), c, root + "/cqtj/model.pt").finished);
         setEmbedderFactory(&makeModelEmbedder);
         std::ofstream(fs::path(root) / "pipelines.json") << R"({"focus_models": {"bass": "mixfocus+cqtj"}})";

@@ -13,6 +13,27 @@
 using namespace stemscope;
 
 namespace {
+
+// A 12-song synthetic corpus in `dir`/corpus and a tiny training of it: 2 steps of 4 per epoch,
+// 3 songs set aside for validation.
+RankTrainRequest tinyRequest(const std::string& dir)
+{
+    SyntheticCorpusConfig c;
+    c.songs = 12;
+    c.seconds = 3.0;
+    writeSyntheticRankCorpus(dir + "/corpus", c);
+    RankTrainRequest r;
+    r.corpusDir = dir + "/corpus";
+    r.out = dir + "/m.rank";
+    r.cacheDir = dir + "/cache";
+    r.width = 2;
+    r.dim = 8;
+    r.train.stepsPerEpoch = 2;
+    r.train.batchSize = 4;
+    r.train.threads = 2;
+    r.validateSongs = 3;
+    return r;
+}
 bool hasField(const TagList& l, const std::string& field)
 {
     for (const auto& t : l)
@@ -99,21 +120,8 @@ private Q_SLOTS:
     {
         QTemporaryDir tmp;
         const std::string dir = tmp.path().toStdString();
-        SyntheticCorpusConfig c;
-        c.songs = 12;
-        c.seconds = 3.0;
-        writeSyntheticRankCorpus(dir + "/corpus", c);
-        RankTrainRequest r;
-        r.corpusDir = dir + "/corpus";
-        r.out = dir + "/m.rank";
-        r.cacheDir = dir + "/cache";
-        r.width = 2;
-        r.dim = 8;
+        RankTrainRequest r = tinyRequest(dir);
         r.train.epochs = 2;
-        r.train.stepsPerEpoch = 2;
-        r.train.batchSize = 4;
-        r.train.threads = 2;
-        r.validateSongs = 3;
         r.oracleFields = {"style", "groove"};
         r.curvePath = dir + "/curve.csv";
         r.checkpoint = true;
@@ -157,22 +165,9 @@ private Q_SLOTS:
     {
         QTemporaryDir tmp;
         const std::string dir = tmp.path().toStdString();
-        SyntheticCorpusConfig c;
-        c.songs = 12;
-        c.seconds = 3.0;
-        writeSyntheticRankCorpus(dir + "/corpus", c);
-        RankTrainRequest r;
-        r.corpusDir = dir + "/corpus";
-        r.out = dir + "/m.rank";
-        r.cacheDir = dir + "/cache";
-        r.width = 2;
-        r.dim = 8;
+        RankTrainRequest r = tinyRequest(dir);
         r.train.epochs = 20;
-        r.train.stepsPerEpoch = 2;
-        r.train.batchSize = 4;
-        r.train.threads = 2;
         r.train.learningRate = 0;
-        r.validateSongs = 3;
         r.patience = 2;
         r.checkpoint = true;
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, runRankTraining(r));  // no curve to resume the plateau from
