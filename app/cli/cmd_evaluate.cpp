@@ -30,6 +30,8 @@ int run(int argc, char** argv)
     const std::string outDir = args.get("out", "evaluation");
     const int maxSegments = args.getInt("max-segments", 40);
     const int k = args.getInt("k", 5);
+    if (args.has("cache"))
+        std::cerr << "--cache is no longer used: each stem is embedded through the engine's own front end\n";
 
     std::vector<EvaluationRun> runs;
     for (const auto& dir : modelDirs) {

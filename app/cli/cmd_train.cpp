@@ -40,6 +40,8 @@ int run(int argc, char** argv)
     c.spec.bands = args.getInt("bands", 64);
     c.spec.arch = ModelArch::Temporal;
     readModelShape(args, c.spec, {{ModelArch::Conv2d, {16, 32, 64, 64}}, {ModelArch::Hybrid, {16, 256, 256, 256}}});
+    if (c.spec.arch == ModelArch::Harmonic)
+        throw UsageError("--arch harmonic reads the constant-Q input, which this trainer does not make (train-mix --features cqt does)");
     c.weightDecay = args.getDouble("weight-decay", c.weightDecay);
     c.epochs = args.getInt("epochs", c.epochs);
     c.seed = uint64_t(args.getInt("seed", 1));

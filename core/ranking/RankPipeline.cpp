@@ -1,10 +1,12 @@
 #include "ranking/RankPipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -187,21 +189,21 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
         if (validation.empty()) throw std::runtime_error("--patience needs --validate-songs N");
         if (r.curvePath.empty()) throw std::runtime_error("--patience needs --curve FILE (a resumed run reads its plateau there)");
         if (appendCurve) {
+            // The best so far is what <out>.best says (its first line); the last epoch is the curve's.
+            std::ifstream bestIn(bestPath, std::ios::binary);
+            std::string head;
+            if (!bestIn || !std::getline(bestIn, head) ||
+                std::sscanf(head.c_str(), "stemscope-rank-best %d %d %lf %lf", &best.epoch, &best.steps, &best.seconds,
+                            &best.map) != 4)
+                throw std::runtime_error("cannot resume to the plateau: " + bestPath +
+                                         " (the best epoch's weights) is missing or damaged");
             std::ifstream in(r.curvePath);
             std::string line;
             std::getline(in, line);  // header
             while (std::getline(in, line)) {
-                std::vector<std::string> cells;
-                std::stringstream ss(line);
-                for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
-                if (cells.size() < 5) continue;
-                const int e = std::stoi(cells[0]);
-                const double map = std::stod(cells[4]);
-                best.lastEpoch = e;
-                if (map > best.map) best = {map, e, std::stoi(cells[1]), e, std::stod(cells[2])};
+                int e = -1;
+                if (std::sscanf(line.c_str(), "%d,", &e) == 1) best.lastEpoch = std::max(best.lastEpoch, e);
             }
-            if (best.epoch >= 0 && !std::filesystem::exists(bestPath))
-                throw std::runtime_error("cannot resume to the plateau: " + bestPath + " (the best epoch's weights) is missing");
         }
     }
     std::ofstream curve;
@@ -229,9 +231,14 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
         best.lastEpoch = e;
         if (r.patience > 0 && p.map > best.map) {
             best = {p.map, e, steps, e, seconds};
+            // One file, renamed into place: the weights and which epoch they are can never disagree.
             const std::string tmp = bestPath + ".tmp";
             {
                 std::ofstream f(tmp, std::ios::binary);
+                char head[160];
+                std::snprintf(head, sizeof head, "stemscope-rank-best %d %d %.17g %.17g\n", best.epoch, best.steps,
+                              best.seconds, best.map);
+                f << head;
                 net.save(f);
                 if (!f) throw std::runtime_error("cannot write " + tmp);
             }
@@ -282,7 +289,10 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
     if (r.patience > 0 && best.epoch >= 0) {
         // The model is the best epoch's network; the file says how long that one had trained.
         std::ifstream f(bestPath, std::ios::binary);
-        net.load(f);
+        std::string head;
+        std::getline(f, head);
+        std::stringstream weights(std::string(std::istreambuf_iterator<char>(f), {}));
+        net.load(weights);
         net.setTraining(false);
         res.bestEpoch = best.epoch;
         info.trainSeconds = best.seconds;

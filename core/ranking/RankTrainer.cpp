@@ -92,7 +92,9 @@ TrainReport loop(RankNet& net, const TrainOptions& o, const std::function<torch:
     const auto t0 = Clock::now();
     auto elapsed = [&] { return before + since(t0); };
     std::mt19937_64 rng;
-    for (int e = r.epochs; e < o.epochs && !r.stoppedByBudget; ++e) {
+    // A resumed run that had already reached its stop (a plateau) trains no further.
+    if (r.resumedFromEpoch > 0 && o.stopAfterEpoch && o.stopAfterEpoch()) r.stoppedEarly = true;
+    for (int e = r.epochs; e < o.epochs && !r.stoppedByBudget && !r.stoppedEarly; ++e) {
         rng.seed(o.seed * 1000003u + uint64_t(e));
         torch::manual_seed(o.seed * 1000003u + uint64_t(e));
         double sum = 0;

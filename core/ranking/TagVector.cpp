@@ -235,17 +235,22 @@ void corpusTags(const Json& meta, TagList& out)
     if (const auto v = text("groove"); !v.empty()) out.push_back({"groove", normaliseTagValue(v)});
     if (t.contains("tempo") && t["tempo"].is_number()) out.push_back({"tempo", tagTempoBucket(t["tempo"].get<double>())});
     const std::string mode = normaliseTagValue(text("mode"));
-    if (const auto k = normaliseTagValue(text("key")); !k.empty())
+    if (auto k = normaliseTagValue(text("key")); !k.empty()) {
+        // The renderer spells a minor key as a chord ("Am"): the tonic is what precedes the "m".
+        if (mode == "minor" && k.size() >= 2 && k.size() <= 3 && k.back() == 'm') k.pop_back();
         out.push_back({"key", mode.empty() ? k : k + "_" + mode});
+    }
     if (!mode.empty()) out.push_back({"mode", mode});
     if (const auto v = text("soundfont"); !v.empty()) out.push_back({"soundfont", normaliseTagValue(fileStem(v))});
     if (t.contains("melody") && t["melody"].is_boolean()) out.push_back({"melody", t["melody"].get<bool>() ? "yes" : "no"});
     const Json* classes = meta.contains("classes") && meta["classes"].is_object() ? &meta["classes"] : nullptr;
     for (const char* cls : {"drums", "bass", "piano", "guitar", "other"}) {
-        // A class the renderer left silent has a program in the recipe but is not in the song.
+        // A class the renderer left silent (or too quiet to hear) has a program in the recipe but is
+        // not in the song: "audible" where the file says, else "present".
         if (classes && classes->contains(cls)) {
             const Json& c = (*classes)[cls];
-            if (c.contains("present") && c["present"].is_boolean() && !c["present"].get<bool>()) continue;
+            const char* flag = c.contains("audible") && c["audible"].is_boolean() ? "audible" : "present";
+            if (c.contains(flag) && c[flag].is_boolean() && !c[flag].get<bool>()) continue;
         }
         const std::string key = std::string(cls) == "drums" ? "drumKit" : std::string(cls) + "Program";
         if (!t.contains(key)) continue;

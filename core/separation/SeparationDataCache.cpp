@@ -50,7 +50,8 @@ std::string separationDataSignature(const std::string& corpusDir, const std::vec
         .dump();
 }
 
-bool readSeparationDataCache(const std::string& path, const std::string& signature, SeparationData& out)
+bool readSeparationDataCache(const std::string& path, const std::string& signature, SeparationData& out,
+                             std::vector<std::string>* skipped)
 {
     std::ifstream in(fs::u8path(path), std::ios::binary);
     if (!in) return false;
@@ -71,13 +72,32 @@ bool readSeparationDataCache(const std::string& path, const std::string& signatu
     }
     if (h.value("signature", std::string()) != signature) return false;
     SeparationData d;
-    d.sources = h.at("sources").get<std::vector<std::string>>();
-    d.sampleRate = h.at("sampleRate").get<double>();
+    try {
+        d.sources = h.at("sources").get<std::vector<std::string>>();
+        d.sampleRate = h.at("sampleRate").get<double>();
+        if (skipped)
+            for (const auto& s : h.value("skipped", std::vector<std::string>{})) skipped->push_back(s);
+    } catch (const nlohmann::json::exception& e) {
+        throw damaged(std::string("header: ") + e.what());
+    }
+    const auto dataStart = in.tellg();
+    in.seekg(0, std::ios::end);
+    long long bytesLeft = (long long)(in.tellg() - dataStart);
+    in.seekg(dataStart);
     for (const auto& s : h.at("songs")) {
         SeparationSong song;
-        song.name = s.at("name").get<std::string>();
-        const auto length = s.at("length").get<int64_t>();
-        const int stems = s.at("stems").get<int>();
+        int64_t length = 0;
+        int stems = 0;
+        try {
+            song.name = s.at("name").get<std::string>();
+            length = s.at("length").get<int64_t>();
+            stems = s.at("stems").get<int>();
+        } catch (const nlohmann::json::exception& e) {
+            throw damaged(std::string("header: ") + e.what());
+        }
+        // Checked before allocating: a damaged length must not ask for terabytes.
+        if (length < 0 || stems < 0 || (long long)length * stems * 2 > bytesLeft) throw damaged("truncated at song " + song.name);
+        bytesLeft -= (long long)length * stems * 2;
         for (int k = 0; k < stems; ++k) {
             std::vector<uint16_t> bits(static_cast<size_t>(length));
             if (!in.read(reinterpret_cast<char*>(bits.data()), std::streamsize(bits.size() * sizeof(uint16_t))))
@@ -90,7 +110,8 @@ bool readSeparationDataCache(const std::string& path, const std::string& signatu
     return true;
 }
 
-void writeSeparationDataCache(const std::string& path, const std::string& signature, const SeparationData& d)
+void writeSeparationDataCache(const std::string& path, const std::string& signature, const SeparationData& d,
+                              const std::vector<std::string>& skipped)
 {
     nlohmann::json songs = nlohmann::json::array();
     for (const auto& s : d.songs) {
@@ -100,7 +121,9 @@ void writeSeparationDataCache(const std::string& path, const std::string& signat
         songs.push_back({{"name", s.name}, {"length", s.length()}, {"stems", s.stemCount()}});
     }
     const std::string header =
-        nlohmann::json{{"signature", signature}, {"sources", d.sources}, {"sampleRate", d.sampleRate}, {"songs", songs}}.dump();
+        nlohmann::json{{"signature", signature}, {"sources", d.sources}, {"sampleRate", d.sampleRate}, {"songs", songs},
+                       {"skipped", skipped}}
+            .dump();
     const fs::path target = fs::u8path(path);
     if (target.has_parent_path()) fs::create_directories(target.parent_path());
     const fs::path tmp = fs::u8path(path + ".tmp");
@@ -131,18 +154,22 @@ SeparationData loadSeparationDataCached(const std::string& cachePath, const std:
 {
     const std::string signature = separationDataSignature(corpusDir, sources, sampleRate, maxSongs);
     SeparationData d;
+    std::vector<std::string> skips;
     try {
-        if (readSeparationDataCache(cachePath, signature, d)) {
+        if (readSeparationDataCache(cachePath, signature, d, &skips)) {
             if (note) *note = "stems read from the cache " + cachePath;
+            if (skipped) skipped->insert(skipped->end(), skips.begin(), skips.end());
             return d;
         }
-    } catch (const std::runtime_error& e) {
+    } catch (const std::exception& e) {  // any damage (bad header, short file, no memory): decode instead
         if (note) *note = std::string(e.what()) + "; decoding the corpus again";
     }
-    d = loadSeparationData(corpusDir, sources, sampleRate, maxSongs, threads, {}, skipped, cancel, true);
+    skips.clear();
+    d = loadSeparationData(corpusDir, sources, sampleRate, maxSongs, threads, {}, &skips, cancel, true);
+    if (skipped) skipped->insert(skipped->end(), skips.begin(), skips.end());
     if (cancel && *cancel) return d;
     try {
-        writeSeparationDataCache(cachePath, signature, d);
+        writeSeparationDataCache(cachePath, signature, d, skips);
         if (note && note->empty()) *note = "stems decoded and written to the cache " + cachePath;
     } catch (const std::exception& e) {
         if (note) *note = std::string(e.what()) + " (training goes on without it)";

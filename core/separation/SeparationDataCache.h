@@ -16,11 +16,15 @@ std::string separationDataSignature(const std::string& corpusDir, const std::vec
                                     double sampleRate, int maxSongs);
 
 // True and `out` filled when `path` holds a cache with this signature; false when there is no
-// file or it was made from something else. Throws std::runtime_error on a damaged file.
-bool readSeparationDataCache(const std::string& path, const std::string& signature, SeparationData& out);
+// file or it was made from something else. `skipped` gets the songs the decoding that made it
+// skipped (with their reasons). Throws std::runtime_error on a damaged file.
+bool readSeparationDataCache(const std::string& path, const std::string& signature, SeparationData& out,
+                             std::vector<std::string>* skipped = nullptr);
 
-// Writes `d` (every stem held as half floats) to `path` atomically. Throws std::runtime_error.
-void writeSeparationDataCache(const std::string& path, const std::string& signature, const SeparationData& d);
+// Writes `d` (every stem held as half floats) and the songs its decoding skipped to `path`
+// atomically. Throws std::runtime_error.
+void writeSeparationDataCache(const std::string& path, const std::string& signature, const SeparationData& d,
+                              const std::vector<std::string>& skipped = {});
 
 // loadSeparationData(..., halfPrecision = true) through the cache at `cachePath`: read when it
 // matches, else decoded and written (a failed write costs the cache, not the load: `note` says so).

@@ -353,14 +353,20 @@ TrainingOutcome TrainingRunner::runTriplets(const Validation& v, const TrainingC
     mine.label = "trained model";
     mine.knnAccuracy = knnOf(TorchEmbedder(modelFile), test);
     out.scores.push_back(mine);
-    const auto installedDir = (fs::u8path(env_.modelsRoot) / modelFolderFor(env_.modelsRoot, job_.focus)).u8string();
-    if (fs::exists(fs::u8path(resolveModelFile(installedDir)), ec)) {
+    const auto installedFolder = modelFolderFor(env_.modelsRoot, job_.focus);
+    const auto installedDir = (fs::u8path(env_.modelsRoot) / fs::u8path(installedFolder)).u8string();
+    if (joinedModelFolders(installedFolder).size() > 1) {
+        // This comparison feeds one model its log-mel test set; a joined focus reads several inputs.
+        say(cb, std::string("the installed ") + focusName(job_.focus) + " focus joins several models (" + installedFolder +
+                    "); not compared here (stemscope-cli evaluate compares them on clean stems)");
+    } else if (fs::exists(fs::u8path(resolveModelFile(installedDir)), ec)) {
         try {
             const auto installed = makeTorchEmbedder(job_.focus, installedDir);
             ModelScores s;
             s.label = std::string("installed ") + focusName(job_.focus) + " model";
             s.modelId = installed->modelId();
-            if (installed->segmentFrames() == test.frames && installed->featureBands() == test.bands)
+            if (installed->features() == EmbedderFeatures::LogMel && installed->segmentFrames() == test.frames &&
+                installed->featureBands() == test.bands)
                 s.knnAccuracy = knnOf(*installed, test);
             else
                 say(cb, "the installed model reads other features; not compared");

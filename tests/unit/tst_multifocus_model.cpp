@@ -13,9 +13,11 @@
 #include "SyntheticStemBank.h"
 #include "analysis/EmbedderRegistry.h"
 #include "analysis/SegmentFeatures.h"
+#include "audio/AudioDecoder.h"
 #include "embedding/EmbeddingNet.h"
 #include "embedding/JoinedEmbedder.h"
 #include "embedding/TorchEmbedder.h"
+#include "instrsim/CorpusEmbedding.h"
 #include "instrsim/TripletTrainer.h"
 #include "mixfocus/MixPipelines.h"
 #include "mixfocus/MultiFocusTrainer.h"
@@ -205,6 +207,22 @@ private Q_SLOTS:
         const auto e = runPipeline(pipe, Focus::Piano, mix);
         QCOMPARE(e.segments.rows, 3);  // 7 s: segments at 0, 1.5 and 3 s
         QCOMPARE(e.segments.cols, 4);
+        // The clean-stem evaluation (Table 1) embeds a stem file exactly as the engine does: the same
+        // rows as the pipeline on the same samples (it once fed this kind of model log-mel input).
+        const std::string corpus = dir_.filePath("cqt-corpus").toStdString();
+        fs::create_directories(corpus + "/song0");
+        writeAudio(corpus + "/song0/piano.wav", {mix}, kAnalysisSampleRate, 24);
+        const auto decoded = defaultAudioDecoder()->decodeMono(corpus + "/song0/piano.wav", [] {
+            DecodeOptions d;
+            d.targetSampleRate = kAnalysisSampleRate;
+            return d;
+        }());
+        const auto engine = runPipeline(pipe, Focus::Piano, decoded.samples);
+        const auto table1 = embedCorpusStems(corpus, Focus::Piano, *piano, 40);
+        QCOMPARE(table1.embeddings.rows, engine.segments.rows);
+        QCOMPARE(table1.songs, std::vector<std::string>{"song0"});
+        for (size_t i = 0; i < engine.segments.data.size(); ++i)
+            QVERIFY(std::abs(table1.embeddings.data[i] - engine.segments.data[i]) < 1e-6f);
         // A log-mel model file is still written as before (version 3), so older builds read it.
         QVERIFY(TorchEmbedder(model_).features() == EmbedderFeatures::LogMel);
         // A focus index outside the five is refused.

@@ -158,35 +158,46 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, runRankTraining(r));
     }
 
-    // --patience: with a learning rate of 0 the validation MAP never beats epoch 0, so training stops
-    // `patience` epochs later and the model is epoch 0's (zero steps); a resume reads the plateau
-    // back from the curve and goes on only as far as the new patience allows.
+    // --patience: training stops `patience` epochs after the best validation MAP, and the model is
+    // that epoch's (its steps in the file); a resume reads the plateau back (<out>.best) and goes
+    // on only as far as the new patience allows, and not at all when it is already reached.
     void trainsToThePlateauAndKeepsTheBestEpoch()
     {
         QTemporaryDir tmp;
         const std::string dir = tmp.path().toStdString();
         RankTrainRequest r = tinyRequest(dir);
-        r.train.epochs = 20;
-        r.train.learningRate = 0;
+        r.train.epochs = 40;
         r.patience = 2;
         r.checkpoint = true;
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, runRankTraining(r));  // no curve to resume the plateau from
         r.curvePath = dir + "/curve.csv";
         auto res = runRankTraining(r);
+        auto firstBest = [](const std::vector<RankCurvePoint>& c) {
+            size_t b = 0;
+            for (size_t i = 1; i < c.size(); ++i)
+                if (c[i].map > c[b].map) b = i;
+            return c[b].epoch;
+        };
         QVERIFY(res.report.stoppedEarly);
-        QCOMPARE(res.report.epochs, 2);
-        QCOMPARE(res.bestEpoch, 0);
+        QCOMPARE(res.bestEpoch, firstBest(res.curve));
+        QCOMPARE(res.report.epochs, res.bestEpoch + 2);
         RankModelInfo info;
         loadRankModel(r.out, info);
-        QCOMPARE(info.steps, 0);
+        QCOMPARE(info.steps, 2 * res.bestEpoch);  // 2 steps per epoch
         QVERIFY(std::filesystem::exists(r.out + ".best"));
+        const int stoppedAt = res.report.epochs;
         r.resume = true;
         r.patience = 3;
         res = runRankTraining(r);
-        QCOMPARE(res.report.resumedFromEpoch, 2);
-        QCOMPARE(res.report.epochs, 3);
+        QCOMPARE(res.report.resumedFromEpoch, stoppedAt);
         QVERIFY(res.report.stoppedEarly);
-        QCOMPARE(res.bestEpoch, 0);
+        QCOMPARE(res.report.epochs, res.bestEpoch + 3);
+        // Already at its plateau: a resume trains nothing more.
+        const int epochs = res.report.epochs;
+        res = runRankTraining(r);
+        QVERIFY(res.report.stoppedEarly);
+        QCOMPARE(res.report.epochs, epochs);
+        QCOMPARE(res.report.steps, 2 * epochs);
         // Without the best epoch's weights a resume cannot keep its promise: refused by name.
         std::filesystem::remove(r.out + ".best");
         r.patience = 5;

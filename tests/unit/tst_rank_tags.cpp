@@ -75,6 +75,16 @@ private Q_SLOTS:
         auto doc = readJsonFile(STEMSCOPE_TEST_DATA "/old_meta.json");
         doc.erase("format");
         QVERIFY(hasTag(tagsFromMeta(doc), "groove=merengueintro"));
+        // A minor key as the renderer spells it ("Am"), and a class that has notes but cannot be heard.
+        doc = readJsonFile(STEMSCOPE_TEST_DATA "/old_meta.json");
+        doc["tags"]["key"] = "F#m";
+        doc["tags"]["mode"] = "minor";
+        doc["classes"]["guitar"]["audible"] = false;
+        const auto minor = tagsFromMeta(doc);
+        QVERIFY(hasTag(minor, "key=f#_minor"));
+        QVERIFY(hasTag(minor, "mode=minor"));
+        QVERIFY(!hasTag(minor, "class=guitar"));
+        QVERIFY(!hasTag(minor, "program.guitar=24"));
     }
 
     void documentOrderEdgeCases()

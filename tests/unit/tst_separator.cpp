@@ -170,14 +170,22 @@ private Q_SLOTS:
         }
         // Song folders are found by their instrument stems (listCorpusSongs), so the sources are named so.
         const std::vector<std::string> sources{"bass", "drums"};
+        // A song whose stem cannot be decoded is skipped, and said so again when the cache is read.
+        std::filesystem::create_directories(corpus + "/song9");
+        std::ofstream(corpus + "/song9/bass.wav") << "not a wave file";
         std::string note;
-        const auto first = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, nullptr, nullptr, &note);
+        std::vector<std::string> skipped;
+        const auto first = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, &skipped, nullptr, &note);
         QVERIFY2(note.find("written") != std::string::npos, note.c_str());
         QCOMPARE(int(first.songs.size()), 3);
+        QCOMPARE(int(skipped.size()), 1);
+        QVERIFY(skipped[0].rfind("song9", 0) == 0);
         const auto decoded = loadSeparationData(corpus, sources, kRate, 0, 1, {}, nullptr, nullptr, true);
         note.clear();
-        const auto second = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, nullptr, nullptr, &note);
+        skipped.clear();
+        const auto second = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, &skipped, nullptr, &note);
         QVERIFY2(note.find("read from the cache") != std::string::npos, note.c_str());
+        QCOMPARE(int(skipped.size()), 1);
         QCOMPARE(int(second.songs.size()), 3);
         for (int i = 0; i < 3; ++i) {
             QCOMPARE(second.songs[size_t(i)].name, decoded.songs[size_t(i)].name);
