@@ -22,7 +22,8 @@
 //
 // Our own corpus (meta.json "format": "stemscope-corpus-*") is read from its "tags" object only:
 // style, groove, tempo, key_mode and mode, soundfont, melody=yes|no, and program.<class> (drumKit for
-// drums) with class=<class> for each class that sounds ("classes".<c>.present); the recipe and the
+// drums) with class=<class> for each class that can be heard ("classes".<c>.audible, else .present);
+// key_mode reads a minor key spelled as its chord ("Am") as a_minor. The recipe and the
 // per-track records beside it describe how the song was made and are not read.
 //
 // Each field has a weight (TagWeights); the vector entry of a tag is weight(field) / (number of
