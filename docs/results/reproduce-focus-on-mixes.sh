@@ -140,3 +140,16 @@ done
 "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default --focus bass
 "$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
 "$CLI" evaluate --corpus "$C/test" --models models --out docs/results/focus-on-mixes/clean-stem-knn
+# Session 33: the harmonic-stack front end on the constant-Q input (piano and guitar), session 29's
+# schedule; resumable (--resume) over sessions; its curve beside session 29's.
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out build/mixharm \
+  --features cqt --arch harmonic --channels 8,384,384,384 --focuses piano,guitar --steps 10000 \
+  --curriculum-fraction 0.25 --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 500 --threads 2 \
+  --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
+/usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py build/mixharm/learning_curve.csv \
+  docs/results/focus-on-mixes/learning-curve-harmonic.png 48 - models/mixcqt/learning_curve.csv
+# Speed: the joined bass against session 32's map, with and without the listening separation pass.
+for sep in default none; do
+  STEMSCOPE_MODELS="$PWD/build/models-s32" "$CLI" bench library --embedder models --separator $sep --skip-index
+  "$CLI" bench library --embedder models --separator $sep --skip-index
+done
