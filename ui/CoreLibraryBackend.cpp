@@ -398,6 +398,9 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64, c
                 }
                 finishUiJob(ui, cancelled ? JobsPanel::Outcome::Cancelled : JobsPanel::Outcome::Done,
                             tr("Analysed %1 tracks (%2 failed), %3 segments.").arg(p.tracksTotal).arg(p.tracksFailed).arg(p.segments));
+                // Then the stems for listening, behind any other work (the embeddings needed none).
+                if (!cancelled)
+                    QMetaObject::invokeMethod(this, [this] { prepareListeningStems({}, false, nullptr); }, Qt::QueuedConnection);
             }
         });
     } catch (const std::exception& e) {
@@ -412,6 +415,8 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64, c
     if (ids.empty()) {
         finishUiJob(ui, JobsPanel::Outcome::Done, tr("Everything is analysed already."));
         Q_EMIT tracksChanged();
+        // Stems for listening left over (a cancelled job, a new separator): go on with them.
+        QMetaObject::invokeMethod(this, [this] { prepareListeningStems({}, false, nullptr); }, Qt::QueuedConnection);
         return ui;
     }
     {
@@ -744,6 +749,52 @@ quint64 CoreLibraryBackend::exportStems(qint64 trackId, const QStringList& stems
         finishUiJob(ui, JobsPanel::Outcome::Failed, qs(e.what()));
         if (error) *error = qs(e.what());
         return ui;
+    }
+    attach(ui, id);
+    onEngineUpdate(engine->info(id));
+    return ui;
+}
+
+quint64 CoreLibraryBackend::prepareListeningStems(const QVector<qint64>& tracks, bool urgent, QString* error)
+{
+    const auto s = session();
+    JobEngine* engine = nullptr;
+    {
+        QMutexLocker lock(&mutex_);
+        engine = engine_.get();
+    }
+    if (!s || !engine) {
+        if (error) *error = tr("No library is open.");
+        return 0;
+    }
+    auto report = std::make_shared<LibrarySession::ListeningStemsReport>();
+    JobId id = 0;
+    try {
+        // Urgent: ahead of the analyses (priority 0) and exports (5); else after everything else.
+        id = s->submitListeningStems(*engine, std::vector<int64_t>(tracks.begin(), tracks.end()),
+                                     [report](const LibrarySession::ListeningStemsReport& r) { *report = r; }, urgent ? 20 : -5);
+    } catch (const std::exception& e) {
+        if (error) *error = qs(e.what());  // no separator: nothing to show in the jobs panel
+        return 0;
+    }
+    if (id == 0) {  // nothing to separate
+        QMetaObject::invokeMethod(this, [this, tracks] { Q_EMIT stemsReady(tracks); }, Qt::QueuedConnection);
+        return 0;
+    }
+    // The job may already run: onEngineUpdate ignores it until attach(), then replays its state.
+    const quint64 ui = newUiJob(tracks.size() == 1 ? tr("Separate stems for listening") : tr("Prepare stems for listening"), true);
+    {
+        QMutexLocker lock(&mutex_);
+        uiJobs_[ui].onDone = [this, ui, report, tracks] {
+            QString msg = report->separated == 0 && report->failures.empty()
+                              ? tr("Every track already has its stems for listening.")
+                              : tr("%n track(s) separated for listening.", nullptr, report->separated);
+            if (!report->failures.empty())
+                msg += QLatin1Char(' ') + tr("%n failed: %1", nullptr, int(report->failures.size())).arg(qs(report->failures.front()));
+            finishUiJob(ui, report->failures.empty() || report->separated > 0 ? JobsPanel::Outcome::Done : JobsPanel::Outcome::Failed,
+                        msg);
+            Q_EMIT stemsReady(tracks);
+        };
     }
     attach(ui, id);
     onEngineUpdate(engine->info(id));

@@ -56,6 +56,7 @@ public:
     void setNeighbourFilter(const NeighbourFilter& filter) override;
     void forgetMap(const QString& focus) override;
     quint64 exportStems(qint64 trackId, const QStringList& stems, const QString& folder, QString* error) override;
+    quint64 prepareListeningStems(const QVector<qint64>& tracks, bool urgent, QString* error) override;
     bool exportPlaylist(const QString& path, const QString& title, const QVector<qint64>& trackIds, QString* error) override;
 
     // Blocks until every job finished (tests, shutdown).

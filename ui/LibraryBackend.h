@@ -146,6 +146,18 @@ public:
         return 0;
     }
 
+    // Separates plain tracks for listening into the library's stem cache (empty: every track that
+    // lacks them), as a job with progress and cancel; `urgent` puts it before other work (a stem
+    // about to be played). stemsReady(tracks) follows success. 0 with *error when it cannot start
+    // (no separator installed, no library).
+    virtual quint64 prepareListeningStems(const QVector<qint64>& tracks, bool urgent, QString* error)
+    {
+        Q_UNUSED(tracks);
+        Q_UNUSED(urgent);
+        if (error) *error = QStringLiteral("stem separation is not available");
+        return 0;
+    }
+
     // One track's segments placed over the stored track map (which does not move), in time order;
     // empty with `message` set when there is no track map or no analysis. Empty by default.
     virtual QVector<MapPoint> trackSegmentsOnMap(const QString& focus, qint64 trackId, QString* message)
@@ -215,6 +227,8 @@ Q_SIGNALS:
     void jobStarted(quint64 id, const QString& title, bool cancellable);
     void jobProgress(quint64 id, double fraction, double etaSeconds, const QString& status);
     void jobFinished(quint64 id, stemscope::ui::JobsPanel::Outcome outcome, const QString& message);
+    // prepareListeningStems() finished: these tracks' stems are cached (as far as they could be).
+    void stemsReady(const QVector<qint64>& tracks);
     void tracksChanged();    // import/analysis changed what tracks() returns
     void analysisChanged();  // embeddings changed: neighbours/map/heatmap are stale
 };

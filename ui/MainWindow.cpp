@@ -473,6 +473,11 @@ void MainWindow::connectBackend()
         if (isIdle()) Q_EMIT busyChanged(false);
     });
     connect(b, &LibraryBackend::tracksChanged, this, &MainWindow::reloadTracks);
+    connect(b, &LibraryBackend::stemsReady, this, [this](const QVector<qint64>& tracks) {
+        if (pendingPlay_.track < 0 || !tracks.contains(pendingPlay_.track)) return;
+        const PendingPlay p = pendingPlay_;
+        startPlayback(p.track, p.focus, p.start, p.length, p.note, false);  // the mix if separation failed
+    });
     connect(b, &LibraryBackend::analysisChanged, this, [this] {
         mapFocus_.clear();
         heatFocus_.clear();
@@ -1175,11 +1180,23 @@ void MainWindow::playSegment(qint64 trackId, double startSeconds)
     startPlayback(trackId, currentFocus(), startSeconds, backend_->segmentSeconds(currentFocus()));
 }
 
-void MainWindow::startPlayback(qint64 trackId, const QString& focus, double startSeconds, double lengthSeconds, const QString& note)
+void MainWindow::startPlayback(qint64 trackId, const QString& focus, double startSeconds, double lengthSeconds, const QString& note,
+                               bool maySeparate)
 {
     const QString path = backend_->playablePath(trackId, focus);
     const TrackRow* row = tracks_->track(trackId);
     const QString title = row && !row->title.isEmpty() ? row->title : QFileInfo(row ? row->path : path).completeBaseName();
+    pendingPlay_ = {};
+    if (maySeparate && FocusSelector::hasStem(focus) && row && !path.isEmpty() &&
+        QFileInfo(path).absoluteFilePath() == QFileInfo(row->path).absoluteFilePath()) {
+        // No stem yet (the stems for listening come after the analysis): separate this track now.
+        if (backend_->prepareListeningStems({trackId}, true, nullptr) != 0) {
+            if (player_->isPlaying()) stopPlayback();
+            pendingPlay_ = {trackId, focus, note, startSeconds, lengthSeconds};
+            statusBar()->showMessage(tr("Separating %1 to play its %2 stem…").arg(title, focusLabel(focus).toLower()), 10000);
+            return;
+        }
+    }
     // Say what is heard: the mix, the focus's stem, or the mix standing in for a missing stem.
     QString source = tr("mix");
     if (FocusSelector::hasStem(focus)) {

@@ -102,8 +102,9 @@ public:
     void togglePlayback();
     // Plays a track under a focus (its stem, else the mix): the whole file from startSeconds, or
     // lengthSeconds of it. Reports failures (no audio device) in the status bar and the transport.
+    // A stem not separated yet is separated first (an urgent job; playback starts when it ends).
     void startPlayback(qint64 trackId, const QString& focus, double startSeconds = 0.0, double lengthSeconds = 0.0,
-                       const QString& note = {});
+                       const QString& note = {}, bool maySeparate = true);
     // Finds (in the background) the neighbour's 3 s segment that matches the query and plays it.
     void playMatchingSegment(qint64 neighbourId);
     void seekBy(double seconds);
@@ -204,6 +205,12 @@ private:
     QTimer* selectionTimer_ = nullptr;
     QString nowPlaying_;
     qint64 nowPlayingTrack_ = -1;
+    // A playback waiting for its track's stems to be separated (track -1: none).
+    struct PendingPlay {
+        qint64 track = -1;
+        QString focus, note;
+        double start = 0, length = 0;
+    } pendingPlay_;
     double queryAnchor_ = -1; // the query's moment picked on the map (-1: none, match over the whole track)
 
     qint64 currentTrack_ = -1;

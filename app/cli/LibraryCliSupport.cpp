@@ -123,6 +123,50 @@ AnalysisRun runAnalysis(LibrarySession& session, int workers, bool quiet, const 
     return run;
 }
 
+ListeningStemsRun runListeningStems(LibrarySession& session, std::shared_ptr<const Separator> separator, bool quiet)
+{
+    ListeningStemsRun run;
+    JobEngine engine(1);  // one job; the separator uses the cores itself
+    const auto t0 = std::chrono::steady_clock::now();
+    const JobId id = session.submitListeningStems(
+        engine, {}, [&run](const LibrarySession::ListeningStemsReport& r) { run.report = r; }, 0, std::move(separator));
+    if (id == 0) return run;  // every track has its stems already
+    gInterrupted = false;
+    auto previous = std::signal(SIGINT, onLibrarySigint);
+    const bool tty = ::isatty(STDOUT_FILENO);
+    auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
+    for (;;) {
+        const JobInfo info = engine.info(id);
+        if (gInterrupted && !run.interrupted) {
+            run.interrupted = true;
+            if (!quiet) std::cout << (tty ? "\n" : "") << "interrupted: cancelling (stems already written are kept)\n";
+            engine.cancelAll();
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (!quiet && (isFinished(info.state) || now - lastPrint > std::chrono::milliseconds(tty ? 250 : 2000))) {
+            lastPrint = now;
+            std::ostringstream line;
+            line << "[" << std::fixed << std::setprecision(1) << std::setw(5) << 100.0 * info.progress << "%] stems for listening, ETA "
+                 << formatDuration(info.etaSeconds) << "  " << info.status.substr(0, 50);
+            const std::string text = line.str();
+            if (tty) std::cout << "\r" << text << std::string(text.size() < 100 ? 100 - text.size() : 0, ' ') << std::flush;
+            else std::cout << text << "\n";
+        }
+        if (isFinished(info.state)) {
+            if (info.state == JobState::Failed) {
+                std::signal(SIGINT, previous);
+                throw std::runtime_error("stems for listening: " + info.error);
+            }
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::signal(SIGINT, previous);
+    if (!quiet && tty) std::cout << "\n";
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return run;
+}
+
 long peakRssKiB()
 {
     rusage u{};

@@ -9,10 +9,7 @@
 #include "analysis/AnalysisScheduler.h"
 #include "util/CsvField.h"
 #include "analysis/EmbedderRegistry.h"
-
-namespace stemscope {
-class LibrarySession;
-}
+#include "session/LibrarySession.h"
 
 namespace stemscope::cli {
 
@@ -32,6 +29,15 @@ struct AnalysisRun {
 // Analyses everything pending with `workers` threads, printing progress unless quiet.
 // Ctrl-C cancels: jobs stop at their next checkpoint, committed results stay.
 AnalysisRun runAnalysis(LibrarySession& session, int workers, bool quiet, const AnalysisOptions& options = {});
+
+// Makes the stems for listening (LibrarySession::submitListeningStems) with a progress line unless
+// quiet; Ctrl-C cancels (stems already written stay).
+struct ListeningStemsRun {
+    LibrarySession::ListeningStemsReport report;
+    bool interrupted = false;
+    double seconds = 0;
+};
+ListeningStemsRun runListeningStems(LibrarySession& session, std::shared_ptr<const Separator> separator, bool quiet);
 
 std::string formatDuration(double seconds);
 long peakRssKiB();

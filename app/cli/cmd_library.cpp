@@ -95,7 +95,7 @@ int import(int argc, char** argv)
 // ------------------------------------------------------------------ analyze
 int analyze(int argc, char** argv)
 {
-    CliArgs args(argc, argv, {"retry-errors", "retry-skipped", "redo", "quiet", "no-separator"});
+    CliArgs args(argc, argv, {"retry-errors", "retry-skipped", "redo", "quiet", "no-separator", "no-listening-stems"});
     auto session = openExisting(libraryArg(args), LibraryStore::Access::ReadWrite);
     chooseModels(session, args);
     AnalysisOptions opts;
@@ -122,6 +122,18 @@ int analyze(int argc, char** argv)
     if (run.interrupted) {
         std::cout << "run the same command again to resume\n";
         return 130;
+    }
+    // The embeddings are stored: now the stems the GUI plays (the mix models needed none).
+    if (opts.separator && !args.has("no-listening-stems")) {
+        const auto stems = runListeningStems(session, opts.separator, args.has("quiet"));
+        const auto& r = stems.report;
+        if (stems.interrupted) {
+            std::cout << "stems for listening cancelled; run the same command again to go on\n";
+            return 130;
+        }
+        std::cout << "stems for listening: " << r.separated << " tracks separated (" << std::fixed << std::setprecision(1)
+                  << r.audioSeconds << " s of audio in " << stems.seconds << " s), " << r.failures.size() << " failed\n";
+        for (const auto& f : r.failures) std::cerr << "  " << f << "\n";
     }
     return p.tracksFailed ? 1 : 0;
 }
@@ -389,6 +401,8 @@ const CommandRegistration regAnalyze(
      "  --embedder baseline  a model-free random projection of log-mel statistics (for trying things out)\n"
      "  --separator PATH     separator model for tracks without stem files (default models/separator);\n"
      "  --no-separator       analyse such tracks' mix focus only. Separated stems are cached in LIB.sqlite.stems/\n"
+     "  --no-listening-stems do not separate plain tracks for listening after the embeddings (the GUI\n"
+     "                       then separates a track when one of its stems is first played)\n"
      "  --tracks A,B         only these tracks (ids or paths), every focus again\n"
      "  Results are committed per track and focus; interrupting and re-running resumes.",
      analyze});

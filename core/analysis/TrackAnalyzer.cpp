@@ -8,14 +8,13 @@
 
 #include "analysis/SegmentEmbeddingReader.h"
 #include "analysis/SegmentFeatures.h"
+#include "analysis/StemCache.h"
 #include "audio/AudioDecoder.h"
 #include "audio/AudioError.h"
 #include "jobs/JobEngine.h"
 #include "library/LibraryStore.h"
-#include "audio/AudioWriter.h"
 #include "separation/ChunkedSeparation.h"
 #include "separation/Separator.h"
-#include "dsp/Resampler.h"
 
 namespace stemscope {
 
@@ -87,33 +86,6 @@ struct FocusSignal {
 };
 
 }  // namespace
-
-std::map<std::string, std::string> TrackAnalyzer::separateIntoCache(int64_t trackId, const std::vector<float>& mix,
-                                                                  const std::function<void()>& checkpoint) const
-{
-    const auto dir = std::filesystem::u8path(options_.stemCacheDir) / std::to_string(trackId);
-    std::filesystem::create_directories(dir);
-    std::map<std::string, std::unique_ptr<AudioStreamWriter>> writers;
-    std::map<std::string, std::string> paths;
-    for (const auto& name : options_.separator->stemNames()) {
-        paths[name] = (dir / (name + ".flac")).u8string();
-        writers[name] = openAudioWriter(paths[name], kAnalysisSampleRate, 1);
-    }
-    separateInChunks(
-        *options_.separator, mix, kAnalysisSampleRate,
-        [&](const std::map<std::string, std::vector<float>>& block, size_t) {
-            for (const auto& [name, x] : block) {
-                auto it = writers.find(name);
-                if (it == writers.end()) continue;
-                const float* ch = x.data();
-                it->second->append(&ch, int(x.size()));
-            }
-        },
-        {}, checkpoint);
-    for (auto& [name, w] : writers) w->close();
-    for (const auto& [name, path] : paths) store_->setStem(trackId, name, path, "separator", options_.separator->modelId());
-    return paths;
-}
 
 TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) const
 {
@@ -191,7 +163,8 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         };
         if (!options_.stemCacheDir.empty()) {
             try {
-                for (const auto& [name, path] : separateIntoCache(trackId, mix.samples, checkpoint)) {
+                const StemCache cache(store_, options_.separator, options_.stemCacheDir);
+                for (const auto& [name, path] : cache.fill(trackId, mix.samples, checkpoint)) {
                     cachedStems[name] = path;
                     separatedNow.insert(name);
                 }
@@ -323,16 +296,6 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         done[f] = analysis_status::kDone;
         ++result.focusesDone;
         result.segments += all.rows;
-    }
-    // Listening (neighbour stems, A/B/X) plays cached stems: with a stem cache configured, a track
-    // whose focuses all listened to the mix is still separated once, for the ears only.
-    if (options_.separator && !options_.stemCacheDir.empty() && corpusStems.empty() && !separationTried) {
-        bool complete = true;
-        for (const auto& name : options_.separator->stemNames()) complete = complete && cachedStems.count(name);
-        if (!complete) {
-            progress(0.99, "separating stems for listening");
-            separateOnce();
-        }
     }
     result.trackStatus = statusFor(done);
     store_->setTrackStatus(trackId, result.trackStatus, note);

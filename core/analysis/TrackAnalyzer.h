@@ -30,8 +30,9 @@ struct AnalysisOptions {
     int batchSegments = 32;         // segments per Embedder::embed call
     SegmentConfig segments;         // 3 s, 50 % overlap, silence below -60 dBFS dropped
     std::shared_ptr<const Separator> separator;  // optional
-    // Non-empty: separated stems are written to <stemCacheDir>/<track id>/<stem>.flac (mono, analysis
-    // rate) and recorded in the library's stem cache, so later analyses and playback reuse them.
+    // Non-empty: stems a focus separates are written to the library's stem cache (StemCache) so later
+    // analyses and playback reuse them. Stems only for listening are not made here (the mix
+    // models need none): LibrarySession::submitListeningStems does that after the embeddings.
     std::string stemCacheDir;
 };
 
@@ -58,10 +59,6 @@ public:
 
 private:
     bool focusNeedsWork(const std::map<Focus, std::string>& done, Focus f) const;
-    // Separates `mix` window by window into the stem cache (<stemCacheDir>/<track>/<stem>.flac),
-    // recording each file; returns stem name -> path. Throws on failure (a write error included).
-    std::map<std::string, std::string> separateIntoCache(int64_t trackId, const std::vector<float>& mix,
-                                                         const std::function<void()>& checkpoint) const;
     std::shared_ptr<LibraryStore> store_;
     EmbedderSet embedders_;
     std::shared_ptr<const AudioDecoder> decoder_;

@@ -1,5 +1,7 @@
 #include "session/LibrarySession.h"
 
+#include "analysis/StemCache.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -11,6 +13,7 @@
 
 #include "audio/AudioDecoder.h"
 #include "analysis/SegmentFeatures.h"
+#include "analysis/StemCache.h"
 #include "audio/AudioWriter.h"
 #include "separation/ChunkedSeparation.h"
 #include "index/NeighbourIndex.h"
@@ -295,6 +298,56 @@ JobId LibrarySession::submitStemExport(JobEngine& engine, int64_t trackId, std::
             if (done) done(written);
         },
         5);
+}
+
+JobId LibrarySession::submitListeningStems(JobEngine& engine, std::vector<int64_t> tracks,
+                                          std::function<void(const ListeningStemsReport&)> done, int priority,
+                                          std::shared_ptr<const Separator> separator)
+{
+    if (!separator) {
+        std::string why;
+        separator = loadDefaultSeparator(&why);
+        if (!separator) throw SessionError("no separator to make stems for listening: " + why);
+    }
+    auto cache = std::make_shared<const StemCache>(store_, separator, store_->path() + ".stems");
+    if (tracks.empty())
+        for (const auto& t : store_->tracks())
+            if (t.status != track_status::kMissing && t.status != track_status::kError) tracks.push_back(t.id);
+    tracks.erase(std::remove_if(tracks.begin(), tracks.end(), [&](int64_t id) { return !cache->needed(id); }), tracks.end());
+    if (tracks.empty()) return 0;
+    auto store = store_;
+    return engine.submit(
+        "stems for listening",
+        [=](JobContext& ctx) mutable {
+            ListeningStemsReport report;
+            const auto decoder = defaultAudioDecoder();
+            for (size_t i = 0; i < tracks.size(); ++i) {
+                ctx.checkpoint();
+                const double base = double(i) / double(tracks.size()), span = 1.0 / double(tracks.size());
+                const auto track = store->track(tracks[i]);
+                if (!track) continue;  // removed meanwhile
+                const std::string label = std::to_string(i + 1) + "/" + std::to_string(tracks.size()) + ": " +
+                                          trackMetadata(*track).title;
+                ctx.setProgress(base, "separating " + label);
+                try {
+                    const bool did = cache->fillTrack(tracks[i], *decoder, [&] { ctx.checkpoint(); },
+                                                      [&](double f) { ctx.setProgress(base + span * f, "separating " + label); });
+                    if (did) {
+                        ++report.separated;
+                        report.audioSeconds += track->duration;
+                    } else {
+                        ++report.alreadyCached;
+                    }
+                } catch (const JobCancelled&) {
+                    throw;
+                } catch (const std::exception& e) {
+                    report.failures.push_back(track->path + ": " + e.what());
+                }
+            }
+            ctx.setProgress(1.0, "done");
+            if (done) done(report);
+        },
+        priority);
 }
 
 AnalysisOptions LibrarySession::defaultAnalysisOptions(std::string* why) const

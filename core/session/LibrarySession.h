@@ -126,6 +126,22 @@ public:
     // The separator for tracks without stems, with its stem cache next to the library file
     // (LIB.stems/): what playback, listening tests and later analyses reuse. `why` says why none.
     AnalysisOptions defaultAnalysisOptions(std::string* why = nullptr) const;
+    // Stems for listening (playback, the neighbour list's stems, the A/B/X panel): separates plain
+    // tracks into the stem cache (LIB.stems/, StemCache) as one job with progress and cancellation,
+    // after the embeddings, which need no separation. `tracks` empty: every playable track; tracks
+    // already cached by this separator, and multitracks, are skipped. A track that fails is
+    // reported and the rest go on. `separator` null: the shipped one (SessionError if none).
+    // Returns 0, submitting nothing, when no track needs them. `done` hears the outcome (on the
+    // worker thread; not called when cancelled).
+    struct ListeningStemsReport {
+        int separated = 0;
+        int alreadyCached = 0;  // filled meanwhile by another job
+        double audioSeconds = 0;
+        std::vector<std::string> failures;  // "<path>: <why>"
+    };
+    JobId submitListeningStems(JobEngine& engine, std::vector<int64_t> tracks,
+                               std::function<void(const ListeningStemsReport&)> done = {}, int priority = -5,
+                               std::shared_ptr<const Separator> separator = nullptr);
     // Registers every loaded model in the library, then submits one job per pending track.
     // Throws SessionError when no model is loaded (with where models were looked for).
     AnalysisBatch submitAnalysis(JobEngine& engine, AnalysisOptions options,

@@ -64,7 +64,23 @@ public:
         }
         return rows;
     }
-    QString playablePath(qint64, const QString&) override { return wav; }
+    // Stems for listening: none until "separated" (canSeparate: prepareListeningStems starts a job).
+    QString stemWav;
+    bool canSeparate = false;
+    QSet<qint64> separated;
+    QVector<QVector<qint64>> prepareCalls;
+    bool lastUrgent = false;
+    QString playablePath(qint64 id, const QString& focus) override
+    {
+        return focus != "mix" && separated.contains(id) ? stemWav : wav;
+    }
+    quint64 prepareListeningStems(const QVector<qint64>& tracks, bool urgent, QString*) override
+    {
+        if (!canSeparate) return 0;
+        prepareCalls << tracks;
+        lastUrgent = urgent;
+        return 77;
+    }
     quint64 importPaths(const QStringList&, QString*) override { ++imports; return 1; }
     quint64 analyse(bool, QString*) override { return 0; }
     quint64 createDemoLibrary(const QString&, QString*) override { return 0; }
@@ -151,6 +167,8 @@ private Q_SLOTS:
         auto backend = std::make_unique<FakeBackend>();
         backend->wav = dir_.filePath("tone.wav");
         stemscope::writeMonoAudio(backend->wav.toStdString(), std::vector<float>(22050 * 4, 0.1f), 22050);
+        backend->stemWav = dir_.filePath("drums stem.wav");
+        stemscope::writeMonoAudio(backend->stemWav.toStdString(), std::vector<float>(22050 * 4, 0.05f), 22050);
         backend_ = backend.get();
         MainWindowOptions o;
         o.libraryPath = dir_.filePath("lib.sqlite");
@@ -359,6 +377,47 @@ private Q_SLOTS:
         QCOMPARE(spy[2][0].toLongLong(), firstDrums);
         QVERIFY2(spy[2][3].toString().contains("no drums stem"), qPrintable(spy[2][3].toString()));
         if (!stemscope::createPlayer()->checkOutput().ok) QVERIFY(w_->lastError().contains(stemscope::kNoAudioDeviceError));
+        QTest::keyClick(w_.get(), Qt::Key_1, Qt::ControlModifier);
+        QVERIFY(w_->waitUntilIdle(20000));
+    }
+
+    void aStemNotYetSeparatedIsSeparatedThenPlayed()
+    {
+        // The stems for listening come after the analysis; a stem asked for before that is
+        // separated at once (an urgent job) and played when it is ready.
+        backend_->canSeparate = true;
+        QTest::keyClick(w_.get(), Qt::Key_2, Qt::ControlModifier); // drums
+        QVERIFY(w_->waitUntilIdle(20000));
+        NeighbourList* list = w_->neighbourList();
+        list->view()->setCurrentIndex(list->model()->index(0, 0));
+        const qint64 first = list->model()->rowAt(0).trackId;
+        QSignalSpy spy(w_.get(), &MainWindow::playRequested);
+        QTest::keyClick(list->view(), Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(spy.count(), 0);  // nothing plays yet, not even the mix
+        QCOMPARE(backend_->prepareCalls.size(), 1);
+        QCOMPARE(backend_->prepareCalls[0], QVector<qint64>{first});
+        QVERIFY(backend_->lastUrgent);
+        Q_EMIT backend_->stemsReady({first == 100 ? 101 : 100}); // another track's stems: not ours
+        QCOMPARE(spy.count(), 0);
+        backend_->separated.insert(first);
+        Q_EMIT backend_->stemsReady({first});
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy[0][0].toLongLong(), first);
+        QVERIFY2(spy[0][3].toString().contains("Drums stem"), qPrintable(spy[0][3].toString()));
+        Q_EMIT backend_->stemsReady({first}); // played once, not again
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(backend_->prepareCalls.size(), 1);
+        // Separation failed (still no stem): the mix plays, and says so, without asking again.
+        const qint64 second = list->model()->rowAt(1).trackId;
+        list->view()->setCurrentIndex(list->model()->index(1, 0));
+        QTest::keyClick(list->view(), Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(backend_->prepareCalls.size(), 2);
+        Q_EMIT backend_->stemsReady({second});
+        QCOMPARE(spy.count(), 2);
+        QVERIFY2(spy[1][3].toString().contains("no drums stem"), qPrintable(spy[1][3].toString()));
+        QCOMPARE(backend_->prepareCalls.size(), 2);
+        backend_->canSeparate = false;
+        backend_->separated.clear();
         QTest::keyClick(w_.get(), Qt::Key_1, Qt::ControlModifier);
         QVERIFY(w_->waitUntilIdle(20000));
     }

@@ -16,6 +16,7 @@
 #include "library/LibraryStore.h"
 #include "library/TrackImporter.h"
 #include "separation/Separator.h"
+#include "session/LibrarySession.h"
 
 using namespace stemscope;
 namespace fs = std::filesystem;
@@ -261,21 +262,77 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(separator->calls.load(), 0);
-        // With a stem cache (the GUI's setting) each track is separated once, for listening only.
+        // With a stem cache (the GUI's setting) the analysis still separates nothing: the stems for
+        // listening are a job of their own, after the embeddings.
         AnalysisOptions cached = o;
-        cached.stemCacheDir = test::u8(dir.path()) + "/stems";
+        cached.stemCacheDir = test::u8(dir.path()) + "/lib.sqlite.stems";
         cached.redo = true;
-        auto listening = std::make_shared<TrackAnalyzer>(store, set, defaultAudioDecoder(), cached);
-        int plain = 0;
+        auto withCache = std::make_shared<TrackAnalyzer>(store, set, defaultAudioDecoder(), cached);
+        for (const auto& t : store->tracks()) withCache->analyze(t.id, nullptr);
+        QCOMPARE(separator->calls.load(), 0);
+    }
+
+    void listeningStemsAreAJobOfTheirOwn()
+    {
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/music";
+        writeLibraryAudio(root, 2);
+        const std::string lib = test::u8(dir.path()) + "/lib.sqlite";
+        LibrarySession session(lib);
+        TrackImporter(*session.store(), defaultAudioDecoder()).run({root});
+        auto store = session.store();
+        auto separator = std::make_shared<test::ScaleSeparator>();
+        JobEngine engine(2);
+        LibrarySession::ListeningStemsReport report;
+        JobId id = session.submitListeningStems(
+            engine, {}, [&](const LibrarySession::ListeningStemsReport& r) { report = r; }, 0, separator);
+        QVERIFY(id != 0);
+        engine.waitAll();
+        QCOMPARE(engine.info(id).state, JobState::Done);
+        QCOMPARE(report.separated, 2);  // the two plain tracks; the multitrack plays its own stems
+        QCOMPARE(separator->calls.load(), 2);
+        QVERIFY(report.failures.empty());
+        int64_t plain = -1;
         for (const auto& t : store->tracks()) {
-            listening->analyze(t.id, nullptr);
-            if (store->stemFiles(t.id).count("drums") && store->stemFiles(t.id).at("drums").source == "separator") ++plain;
-            QCOMPARE(store->analysis(t.id, Focus::Drums, "mixfocus-drums")->source, std::string("mix"));
+            const auto files = store->stemFiles(t.id);
+            if (fs::u8path(t.path).parent_path().filename() == "song") {
+                QCOMPARE(files.at("drums").source, std::string("corpus"));
+                continue;
+            }
+            plain = t.id;
+            QCOMPARE(int(files.size()), 5);
+            for (const auto& [name, f] : files) {
+                QCOMPARE(f.source, std::string("separator"));
+                QCOMPARE(f.modelId, std::string("test-separator"));
+                QVERIFY2(fs::exists(fs::u8path(f.path)), f.path.c_str());
+                QVERIFY(f.path.find(lib + ".stems") == 0);
+            }
         }
-        QCOMPARE(plain, 1);                        // the corpus song has stems of its own
-        QCOMPARE(separator->calls.load(), 1);
-        for (const auto& t : store->tracks()) listening->analyze(t.id, nullptr);
-        QCOMPARE(separator->calls.load(), 1);      // the cache is complete: not separated again
+        // Everything cached: nothing to submit.
+        QCOMPARE(session.submitListeningStems(engine, {}, {}, 0, separator), JobId(0));
+        // A new separator model makes them stale: only then separated again.
+        separator->id = "test-separator-2";
+        id = session.submitListeningStems(engine, {plain}, [&](const LibrarySession::ListeningStemsReport& r) { report = r; }, 0,
+                                          separator);
+        QVERIFY(id != 0);
+        engine.waitAll();
+        QCOMPARE(report.separated, 1);
+        QCOMPARE(store->stemFiles(plain).at("bass").modelId, std::string("test-separator-2"));
+        // Cancelled mid-way: the stems recorded before stay whole and nothing half-written is left.
+        const std::string bassBefore = store->stemFiles(plain).at("bass").path;
+        const auto sizeBefore = fs::file_size(fs::u8path(bassBefore));
+        separator->id = "test-separator-3";
+        separator->delayMs = 400;
+        const int callsBefore = separator->calls.load();
+        id = session.submitListeningStems(engine, {plain}, {}, 0, separator);
+        while (separator->calls.load() == callsBefore) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        engine.cancel(id);
+        engine.waitAll();
+        QCOMPARE(engine.info(id).state, JobState::Cancelled);
+        QCOMPARE(store->stemFiles(plain).at("bass").modelId, std::string("test-separator-2"));
+        QCOMPARE(fs::file_size(fs::u8path(bassBefore)), sizeBefore);
+        for (const auto& e : fs::directory_iterator(fs::u8path(bassBefore).parent_path()))
+            QVERIFY2(e.path().filename().u8string().rfind(".partial-", 0) != 0, e.path().u8string().c_str());
     }
 
     void zooTracksGetRecordedOutcomes()
