@@ -131,8 +131,11 @@ int analyze(int argc, char** argv)
             std::cout << "stems for listening cancelled; run the same command again to go on\n";
             return 130;
         }
-        std::cout << "stems for listening: " << r.separated << " tracks separated (" << std::fixed << std::setprecision(1)
-                  << r.audioSeconds << " s of audio in " << stems.seconds << " s), " << r.failures.size() << " failed\n";
+        if (r.separated == 0 && r.failures.empty())
+            std::cout << "stems for listening: every track has them already\n";
+        else
+            std::cout << "stems for listening: " << r.separated << " tracks separated (" << std::fixed << std::setprecision(1)
+                      << r.audioSeconds << " s of audio in " << stems.seconds << " s), " << r.failures.size() << " failed\n";
         for (const auto& f : r.failures) std::cerr << "  " << f << "\n";
     }
     return p.tracksFailed ? 1 : 0;
