@@ -1,9 +1,9 @@
 #include "CoreLibraryBackend.h"
 
-
 #include <QDir>
 #include <QFileInfo>
 #include <QMutexLocker>
+#include <QtConcurrent>
 
 #include <algorithm>
 #include <atomic>
@@ -63,6 +63,7 @@ CoreLibraryBackend::CoreLibraryBackend(QObject* parent) : LibraryBackend(parent)
 
 CoreLibraryBackend::~CoreLibraryBackend()
 {
+    resumeStems_.waitForFinished();
     std::unique_ptr<JobEngine> engine;
     {
         QMutexLocker lock(&mutex_);
@@ -86,6 +87,7 @@ bool CoreLibraryBackend::open(const QString& path, QString* error)
         if (error) *error = QString::fromStdString(e.what());
         return false;
     }
+    resumeStems_.waitForFinished();
     std::unique_ptr<JobEngine> old;
     {
         QMutexLocker lock(&mutex_);
@@ -100,6 +102,10 @@ bool CoreLibraryBackend::open(const QString& path, QString* error)
     uiJobs_.clear();
     uiOf_.clear();
     listening_.reset();
+    lock.unlock();
+    // Stems for listening left from the last run (cancelled, quit, a new separator): go on with
+    // them in the background, behind any other work. Nothing shows when none are missing.
+    resumeStems_ = QtConcurrent::run([this] { prepareListeningStems({}, false, nullptr); });
     return true;
 }
 

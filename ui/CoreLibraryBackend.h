@@ -3,6 +3,7 @@
 // library commands use): it turns the session's results into Qt types, its errors into messages,
 // and its engine jobs into UI jobs with signals. One UI job may stand for many engine jobs
 // (analysis runs one engine job per track); cancel() cancels them all.
+#include <QFuture>
 #include <QHash>
 #include <QMutex>
 
@@ -79,6 +80,8 @@ private:
     DistanceMatrix distanceMatrix(const QString& focus, const std::vector<int64_t>& only, int maxTracks);
 
     mutable QMutex mutex_;
+    // Resuming the stems for listening after open() (scanning the library is not for the GUI thread).
+    QFuture<void> resumeStems_;
     std::shared_ptr<LibrarySession> session_;
     std::unique_ptr<JobEngine> engine_;
     BackendSettings settings_;

@@ -220,6 +220,7 @@ JobId LibrarySession::submitStemExport(JobEngine& engine, int64_t trackId, std::
     fs::create_directories(fs::u8path(folder), ec);
     if (ec) throw SessionError("cannot create the folder '" + folder + "': " + ec.message());
     auto store = store_;
+    if (!separator) separator = defaultSeparator();
     std::string title = trackMetadata(*track).title;
     for (char& c : title)
         if (c == '/' || c == '\\' || (unsigned char)c < 0x20) c = '_';
@@ -235,7 +236,6 @@ JobId LibrarySession::submitStemExport(JobEngine& engine, int64_t trackId, std::
                 // Stems the library already has, read through the decoder (any format) and written as FLAC.
                 auto known = store->stemFiles(trackId);
                 std::shared_ptr<const Separator> sep = separator;
-                if (!sep) sep = loadDefaultSeparator();
                 std::vector<std::string> wanted = stems;
                 if (wanted.empty()) {
                     if (sep) wanted = sep->stemNames();
@@ -306,7 +306,7 @@ JobId LibrarySession::submitListeningStems(JobEngine& engine, std::vector<int64_
 {
     if (!separator) {
         std::string why;
-        separator = loadDefaultSeparator(&why);
+        separator = defaultSeparator(&why);
         if (!separator) throw SessionError("no separator to make stems for listening: " + why);
     }
     auto cache = std::make_shared<const StemCache>(store_, separator, store_->path() + ".stems");
@@ -350,10 +350,22 @@ JobId LibrarySession::submitListeningStems(JobEngine& engine, std::vector<int64_
         priority);
 }
 
+std::shared_ptr<const Separator> LibrarySession::defaultSeparator(std::string* why) const
+{
+    // Only a loaded model is kept: one installed while the library is open is found next time.
+    std::lock_guard<std::mutex> lock(separatorMutex_);
+    if (!separator_) {
+        std::string whyNot;
+        separator_ = loadDefaultSeparator(&whyNot);
+        if (!separator_ && why) *why = whyNot;
+    }
+    return separator_;
+}
+
 AnalysisOptions LibrarySession::defaultAnalysisOptions(std::string* why) const
 {
     AnalysisOptions options;
-    options.separator = loadDefaultSeparator(why);
+    options.separator = defaultSeparator(why);
     options.stemCacheDir = store_->path() + ".stems";
     return options;
 }

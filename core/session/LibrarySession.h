@@ -126,6 +126,9 @@ public:
     // The separator for tracks without stems, with its stem cache next to the library file
     // (LIB.stems/): what playback, listening tests and later analyses reuse. `why` says why none.
     AnalysisOptions defaultAnalysisOptions(std::string* why = nullptr) const;
+    // The shipped separator, loaded once per session (the model is tens of MB): null, with `why`,
+    // while none is installed or it cannot be loaded.
+    std::shared_ptr<const Separator> defaultSeparator(std::string* why = nullptr) const;
     // Stems for listening (playback, the neighbour list's stems, the A/B/X panel): separates plain
     // tracks into the stem cache (LIB.stems/, StemCache) as one job with progress and cancellation,
     // after the embeddings, which need no separation. `tracks` empty: every playable track; tracks
@@ -200,6 +203,8 @@ private:
     std::shared_ptr<LibraryStore> store_;
     std::atomic<bool> cancelQueries_{false};
     mutable std::mutex mutex_;
+    mutable std::mutex separatorMutex_;  // guards separator_
+    mutable std::shared_ptr<const Separator> separator_;
     EmbedderSet embedders_;
     std::vector<std::string> problems_;
     ModelsRootSearch modelsRoot_;

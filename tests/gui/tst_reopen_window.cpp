@@ -171,6 +171,28 @@ private Q_SLOTS:
             const auto info = defaultAudioDecoder()->probe(test::u8(dir_.filePath("stems/" + f)));
             QVERIFY(std::abs(info.durationSeconds() - 8.0) < 0.05);
         }
+        // Started again with a separator installed: the stems for listening, which nothing had made
+        // yet, are made in the background, and the window says so in its jobs panel.
+        w->close();
+        w.reset();
+        w = openWindow();
+        QVERIFY(w);
+        QSignalSpy again(w->backend(), &LibraryBackend::jobFinished);
+        const auto cachedTracks = [&] {
+            LibraryStore store(test::u8(dir_.filePath("lib.sqlite")), LibraryStore::Access::ReadOnly);
+            int n = 0;
+            for (const auto& t : store.tracks()) {
+                int stems = 0;
+                for (const auto& [name, f] : store.stemFiles(t.id))
+                    stems += f.source == "separator" && fs::exists(fs::u8path(f.path));
+                n += stems == 5;
+            }
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(cachedTracks(), 5, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(again.count() >= 1, 30000);
+        QVERIFY2(again.last().at(2).toString().contains("5 track(s) separated for listening"), qPrintable(again.last().at(2).toString()));
+        QVERIFY(w->waitUntilIdle(60000));
         QDir(dir_.filePath("models/separator")).removeRecursively();
     }
 
