@@ -87,6 +87,9 @@ ListeningTestPanel::ListeningTestPanel(LibraryBackend* backend, Player* player, 
         player_ = ownPlayer_.get();
     }
     pool_.setMaxThreadCount(2);
+    if (backend_)
+        connect(backend_, &LibraryBackend::jobFinished, this,
+                [this](quint64 id, JobsPanel::Outcome, const QString&) { onJobFinished(id); });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     pages_ = new QStackedWidget(this);
@@ -429,7 +432,33 @@ void ListeningTestPanel::enterSession(qint64 id, std::vector<Trial> trials, std:
         return;
     }
     setMessage(note);
+    // Stems the library has not separated yet (they come after the analysis): separate them first;
+    // the first trial starts when that job ends, however it ends (the mix, said so, if no stem).
+    stemsJob_ = 0;
+    QSet<qint64> tracks;
+    for (int i = 0; i < session_.total(); ++i) {
+        const Trial& t = session_.trial(i);
+        if (t.focus == Focus::Mix) continue;
+        tracks << t.x << t.a << t.b;
+    }
+    if (backend_ && !tracks.isEmpty()) {
+        stemsJob_ = backend_->prepareListeningStems(QVector<qint64>(tracks.begin(), tracks.end()), true, nullptr);
+        if (stemsJob_ != 0) {
+            setMessage(tr("Separating the session's %n track(s) so that their stems can be played…", nullptr, int(tracks.size())));
+            return;
+        }
+    }
     showTrial();
+}
+
+void ListeningTestPanel::onJobFinished(quint64 id)
+{
+    if (id == 0 || id != stemsJob_) return;
+    stemsJob_ = 0;
+    if (sessionId_ && !session_.done()) {
+        setMessage({});
+        showTrial();
+    }
 }
 
 // ------------------------------------------------------------------ trial

@@ -105,6 +105,7 @@ private:
     void enterSession(qint64 id, std::vector<listening::Trial> trials, std::vector<listening::Answer> answers,
                       double excerptSeconds, const QString& note);
     void showTrial();
+    void onJobFinished(quint64 id);
     void prepareAudio(int index);
     void updatePlayButtons();
     void onTick();
@@ -138,6 +139,9 @@ private:
     QElapsedTimer trialClock_;
     std::unique_ptr<QTemporaryDir> excerptDir_;
     QString audioProblem_;
+    // The session's tracks being separated for listening (an instrument focus plays stems): the
+    // first trial waits for them rather than play mixes.
+    quint64 stemsJob_ = 0;  // the backend's job id; 0: none pending
 
     QStackedWidget* pages_ = nullptr;
     QLabel* message_ = nullptr;

@@ -198,6 +198,48 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(store.session(sessionId)->mode), QString("abx"));
     }
 
+    void stemsNotSeparatedYetAreSeparatedBeforeTheFirstTrial()
+    {
+        // A library analysed on mixes has no stems until its stems-for-listening job has run: an
+        // instrument session separates its tracks first, then starts, and plays the stems.
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath("models/separator"));
+        QVERIFY(QFile::copy(QStringLiteral(STEMSCOPE_SOURCE_DIR "/models/separator/model.pt"),
+                            dir.filePath("models/separator/model.pt")));
+        qputenv("STEMSCOPE_MODELS", dir.filePath("models").toUtf8());
+        const QString db = dir.filePath("plain.sqlite");
+        {
+            LibraryStore lib(db.toStdString());
+            test::addListeningTracks(lib, dir.path().toStdString(), 8, 0.05, 0.03);
+        }
+        for (int i = 0; i < 8; ++i) QFile::remove(dir.filePath(QStringLiteral("song%1/drums.wav").arg(i)));
+        {
+            CoreLibraryBackend backend;
+            QString error;
+            QVERIFY2(backend.open(db, &error), qPrintable(error));
+            ListeningTestPanel panel(&backend);
+            panel.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&panel));
+            panel.setListener("Sam");
+            panel.selectFocus("drums");
+            panel.setTrialCount(2, 0);
+            panel.setExcerptSeconds(3);
+            QTest::mouseClick(panel.startButton(), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(panel.page(), ListeningTestPanel::Page::Trial, 60000);
+            QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 20000);
+            LibraryStore lib(db.toStdString(), LibraryStore::Access::ReadOnly);
+            for (int i = 0; i < panel.session().total(); ++i) {
+                const auto& t = panel.session().trial(i);
+                for (int64_t id : {t.x, t.a, t.b}) {
+                    const auto files = lib.stemFiles(id);
+                    QVERIFY2(files.count("drums") && files.at("drums").source == "separator", qPrintable(QString::number(id)));
+                    QVERIFY(QFileInfo::exists(QString::fromStdString(files.at("drums").path)));
+                }
+            }
+        }
+        qunsetenv("STEMSCOPE_MODELS");
+    }
+
     // STEMSCOPE_SCREENSHOT_DIR=docs/screenshots: saves listening-setup.png, listening-test.png and listening-results.png
     // (a 5-focus library with simulated answers of three listeners). Skipped otherwise.
     void screenshots()
