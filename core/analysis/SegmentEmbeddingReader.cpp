@@ -31,4 +31,22 @@ Matrix SegmentEmbeddingReader::read(size_t first, size_t count)
     return joined_ ? JoinedEmbedder::join(rows) : std::move(rows.front());
 }
 
+TrackEmbedding embedSignal(const std::vector<float>& signal, const Embedder& embedder, int maxSegments)
+{
+    SegmentPlan plan = planSegments(signal, kAnalysisSampleRate, segmentConfigFor(embedder));
+    if (maxSegments > 0 && plan.segments.size() > size_t(maxSegments)) plan.segments.resize(size_t(maxSegments));
+    TrackEmbedding out;
+    out.segments = Matrix(0, embedder.dimension());
+    const size_t batch = 64;  // bounds the feature memory of a long track
+    SegmentEmbeddingReader embeddings(signal, plan, embedder);
+    for (size_t first = 0; first < plan.segments.size(); first += batch) {
+        const Matrix e = embeddings.read(first, batch);
+        out.segments.data.insert(out.segments.data.end(), e.data.begin(), e.data.end());
+        out.segments.rows += e.rows;
+    }
+    for (const auto& s : plan.segments) out.startSeconds.push_back(s.startSeconds(kAnalysisSampleRate));
+    if (out.segments.rows > 0) out.centroid = centroid(out.segments);
+    return out;
+}
+
 }  // namespace stemscope

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/SegmentFeatures.h"
+#include "embedding/TrackEmbedding.h"
 
 namespace stemscope {
 
@@ -27,5 +28,9 @@ private:
     std::vector<Part> parts_;  // one, or a joined embedder's parts
     bool joined_ = false;
 };
+
+// Every segment of `signal` (mono, analysis rate) on the embedder's grid, embedded in batches,
+// with start times and centroid; `maxSegments` > 0 keeps the first ones only.
+TrackEmbedding embedSignal(const std::vector<float>& signal, const Embedder& embedder, int maxSegments = 0);
 
 }  // namespace stemscope

@@ -16,15 +16,7 @@ TrackEmbedding embedTrack(const std::string& audioFile, const Embedder& embedder
     DecodeOptions d;
     d.targetSampleRate = kAnalysisSampleRate;
     const auto audio = defaultAudioDecoder()->decodeMono(audioFile, d);
-    SegmentPlan plan = planSegments(audio.samples, kAnalysisSampleRate, segmentConfigFor(embedder));
-    if (maxSegments > 0 && plan.segments.size() > size_t(maxSegments)) plan.segments.resize(size_t(maxSegments));
-    TrackEmbedding t;
-    t.segments = Matrix(0, embedder.dimension());
-    if (plan.segments.empty()) return t;
-    t.segments = SegmentEmbeddingReader(audio.samples, plan, embedder).read(0, plan.segments.size());
-    for (const auto& s : plan.segments) t.startSeconds.push_back(s.startSeconds(kAnalysisSampleRate));
-    t.centroid = centroid(t.segments);
-    return t;
+    return embedSignal(audio.samples, embedder, maxSegments);
 }
 
 TrackEmbedding embedSongFocus(const std::string& songDir, Focus focus, const Embedder& embedder, int maxSegments)

@@ -78,6 +78,10 @@ EvaluationRun evaluateRun(const std::map<Focus, FeatureSet>& features,
         if (!features.count(f) || !embedders.count(f) || !embedders.at(f)) continue;
         const FeatureSet& fs = features.at(f);
         const Embedder& e = *embedders.at(f);
+        // Precomputed sets hold log-mel; a constant-Q or joined model needs the engine path.
+        if (e.features() != EmbedderFeatures::LogMel)
+            throw std::runtime_error(std::string("evaluation: precomputed log-mel features cannot feed the ") + focusName(f) +
+                                     " model, which reads other features; evaluate it from the audio (CorpusEmbedding)");
         if (fs.bands != e.featureBands() || fs.frames != e.segmentFrames())
             throw std::runtime_error(std::string("evaluation: feature shape does not match the ") + focusName(f) +
                                      " model");

@@ -101,19 +101,7 @@ TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<
         separated = rate != kAnalysisSampleRate ? resample(it->second, rate, kAnalysisSampleRate) : std::move(it->second);
         signal = &separated;
     }
-    const auto plan = planSegments(*signal, kAnalysisSampleRate, segmentConfigFor(*p.embedder));
-    TrackEmbedding out;
-    out.segments = Matrix(0, p.embedder->dimension());
-    const size_t batch = 64;
-    SegmentEmbeddingReader embeddings(*signal, plan, *p.embedder);
-    for (size_t first = 0; first < plan.segments.size(); first += batch) {
-        const Matrix e = embeddings.read(first, batch);
-        out.segments.data.insert(out.segments.data.end(), e.data.begin(), e.data.end());
-        out.segments.rows += e.rows;
-    }
-    for (const auto& s : plan.segments) out.startSeconds.push_back(s.startSeconds(kAnalysisSampleRate));
-    if (out.segments.rows > 0) out.centroid = centroid(out.segments);
-    return out;
+    return embedSignal(*signal, *p.embedder);
 }
 
 const std::vector<std::string>& standardPipelineNames()

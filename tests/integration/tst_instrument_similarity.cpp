@@ -120,6 +120,17 @@ private Q_SLOTS:
             embedders[f] = std::make_shared<TorchEmbedder>(model);
             features[f] = computeCorpusFeatures(corpus_, f, o, 2);
         }
+        {
+            // A constant-Q model of the very same shape is refused, not fed log-mel frames.
+            ModelSpec cqt = spec;
+            cqt.features = EmbedderFeatures::Cqt;
+            const std::string model = dir_.filePath("eval/cqt/model.pt").toStdString();
+            writeUntrainedModel(cqt, 2, model);
+            auto wrong = embedders;
+            wrong[Focus::Drums] = std::make_shared<TorchEmbedder>(model);
+            QCOMPARE(wrong[Focus::Drums]->featureBands(), features[Focus::Drums].bands);
+            QVERIFY_THROWS_EXCEPTION(std::runtime_error, evaluateRun(features, wrong, 5, 3));
+        }
         const EvaluationRun run = evaluateRun(features, embedders, 5, 3);
         QCOMPARE(run.songs.size(), size_t(2)); // song2 has no drums
         QCOMPARE(run.results.at(Focus::Mix).segments, 8);
