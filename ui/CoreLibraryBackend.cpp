@@ -725,18 +725,21 @@ void CoreLibraryBackend::cancelQueries()
 
 std::unique_ptr<LibraryBackend> createDefaultBackend() { return std::make_unique<CoreLibraryBackend>(); }
 
+bool CoreLibraryBackend::sessionAndEngine(std::shared_ptr<LibrarySession>* s, JobEngine** engine, QString* error) const
+{
+    QMutexLocker lock(&mutex_);
+    *s = session_;
+    *engine = engine_.get();
+    if (*s && *engine) return true;
+    if (error) *error = tr("No library is open.");
+    return false;
+}
+
 quint64 CoreLibraryBackend::exportStems(qint64 trackId, const QStringList& stems, const QString& folder, QString* error)
 {
-    const auto s = session();
+    std::shared_ptr<LibrarySession> s;
     JobEngine* engine = nullptr;
-    {
-        QMutexLocker lock(&mutex_);
-        engine = engine_.get();
-    }
-    if (!s || !engine) {
-        if (error) *error = tr("No library is open.");
-        return 0;
-    }
+    if (!sessionAndEngine(&s, &engine, error)) return 0;
     std::vector<std::string> names;
     for (const QString& n : stems) names.push_back(n.toStdString());
     auto written = std::make_shared<std::vector<std::string>>();
@@ -763,16 +766,9 @@ quint64 CoreLibraryBackend::exportStems(qint64 trackId, const QStringList& stems
 
 quint64 CoreLibraryBackend::prepareListeningStems(const QVector<qint64>& tracks, bool urgent, QString* error)
 {
-    const auto s = session();
+    std::shared_ptr<LibrarySession> s;
     JobEngine* engine = nullptr;
-    {
-        QMutexLocker lock(&mutex_);
-        engine = engine_.get();
-    }
-    if (!s || !engine) {
-        if (error) *error = tr("No library is open.");
-        return 0;
-    }
+    if (!sessionAndEngine(&s, &engine, error)) return 0;
     auto report = std::make_shared<LibrarySession::ListeningStemsReport>();
     JobId id = 0;
     try {

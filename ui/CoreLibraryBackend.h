@@ -77,6 +77,8 @@ private:
     void finishUiJob(quint64 uiJob, JobsPanel::Outcome outcome, const QString& message);
     quint64 startAnalysis(bool force, QString* error, quint64 reuseUiJob = 0, const QVector<qint64>& only = {});
     std::shared_ptr<LibrarySession> session() const;
+    // The open library and its job engine; false, with *error, when none is open.
+    bool sessionAndEngine(std::shared_ptr<LibrarySession>* s, JobEngine** engine, QString* error) const;
     DistanceMatrix distanceMatrix(const QString& focus, const std::vector<int64_t>& only, int maxTracks);
 
     mutable QMutex mutex_;
