@@ -1,7 +1,5 @@
 #include "session/LibrarySession.h"
 
-#include "analysis/StemCache.h"
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
