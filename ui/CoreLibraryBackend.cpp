@@ -770,11 +770,25 @@ quint64 CoreLibraryBackend::prepareListeningStems(const QVector<qint64>& tracks,
     JobEngine* engine = nullptr;
     if (!sessionAndEngine(&s, &engine, error)) return 0;
     auto report = std::make_shared<LibrarySession::ListeningStemsReport>();
+    // The work hands over to new engine jobs now and then; each joins the same entry of the panel.
+    struct Link {
+        QMutex mutex;
+        quint64 ui = 0;
+        std::vector<JobId> early;  // handed over before the entry existed
+    };
+    auto link = std::make_shared<Link>();
+    LibrarySession::ListeningStemsOptions options;
+    options.priority = urgent ? 20 : -5;  // urgent: ahead of analyses (0) and exports (5); else after all
+    options.continued = [this, link, engine](JobId next) {
+        QMutexLocker lock(&link->mutex);
+        if (!link->ui) return link->early.push_back(next);
+        attach(link->ui, next);
+        onEngineUpdate(engine->info(next));
+    };
     JobId id = 0;
     try {
-        // Urgent: ahead of the analyses (priority 0) and exports (5); else after everything else.
         id = s->submitListeningStems(*engine, std::vector<int64_t>(tracks.begin(), tracks.end()),
-                                     [report](const LibrarySession::ListeningStemsReport& r) { *report = r; }, urgent ? 20 : -5);
+                                     [report](const LibrarySession::ListeningStemsReport& r) { *report = r; }, options);
     } catch (const std::exception& e) {
         if (error) *error = qs(e.what());  // no separator: nothing to show in the jobs panel
         return 0;
@@ -798,8 +812,16 @@ quint64 CoreLibraryBackend::prepareListeningStems(const QVector<qint64>& tracks,
             Q_EMIT stemsReady(tracks);
         };
     }
-    attach(ui, id);
-    onEngineUpdate(engine->info(id));
+    std::vector<JobId> all{id};
+    {
+        // Every job handed over so far is attached before any state is replayed, so that the first
+        // job ending does not look like the end of the work.
+        QMutexLocker lock(&link->mutex);
+        link->ui = ui;
+        all.insert(all.end(), link->early.begin(), link->early.end());
+        for (JobId j : all) attach(ui, j);
+    }
+    for (JobId j : all) onEngineUpdate(engine->info(j));
     return ui;
 }
 

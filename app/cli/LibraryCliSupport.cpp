@@ -126,41 +126,54 @@ AnalysisRun runAnalysis(LibrarySession& session, int workers, bool quiet, const 
 ListeningStemsRun runListeningStems(LibrarySession& session, std::shared_ptr<const Separator> separator, bool quiet)
 {
     ListeningStemsRun run;
-    JobEngine engine(1);  // one job; the separator uses the cores itself
+    JobEngine engine(1);  // one job at a time; the separator uses the cores itself
     const auto t0 = std::chrono::steady_clock::now();
-    const JobId id = session.submitListeningStems(
-        engine, {}, [&run](const LibrarySession::ListeningStemsReport& r) { run.report = r; }, 0, std::move(separator));
-    if (id == 0) return run;  // every track has its stems already
+    std::atomic<JobId> current{0};
+    std::atomic<bool> finished{false};
+    LibrarySession::ListeningStemsOptions options;
+    options.priority = 0;
+    options.separator = std::move(separator);
+    options.continued = [&current](JobId next) { current = next; };  // the work goes on in a new job
+    current = session.submitListeningStems(
+        engine, {},
+        [&](const LibrarySession::ListeningStemsReport& r) {
+            run.report = r;
+            finished = true;
+        },
+        options);
+    if (current == 0) return run;  // every track has its stems already
     gInterrupted = false;
     auto previous = std::signal(SIGINT, onLibrarySigint);
     const bool tty = ::isatty(STDOUT_FILENO);
     auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
     for (;;) {
-        const JobInfo info = engine.info(id);
+        const JobInfo info = engine.info(current);
         if (gInterrupted && !run.interrupted) {
             run.interrupted = true;
             if (!quiet) std::cout << (tty ? "\n" : "") << "interrupted: cancelling (stems already written are kept)\n";
             engine.cancelAll();
         }
+        const bool over = finished || info.state == JobState::Failed || info.state == JobState::Cancelled;
         const auto now = std::chrono::steady_clock::now();
-        if (!quiet && (isFinished(info.state) || now - lastPrint > std::chrono::milliseconds(tty ? 250 : 2000))) {
+        if (!quiet && (over || now - lastPrint > std::chrono::milliseconds(tty ? 250 : 2000))) {
             lastPrint = now;
+            const double elapsed = std::chrono::duration<double>(now - t0).count();
             std::ostringstream line;
             line << "[" << std::fixed << std::setprecision(1) << std::setw(5) << 100.0 * info.progress << "%] stems for listening, ETA "
-                 << formatDuration(info.etaSeconds) << "  " << info.status.substr(0, 50);
+                 << formatDuration(info.progress > 0.01 ? elapsed * (1 - info.progress) / info.progress : -1) << "  "
+                 << info.status.substr(0, 50);
             const std::string text = line.str();
             if (tty) std::cout << "\r" << text << std::string(text.size() < 100 ? 100 - text.size() : 0, ' ') << std::flush;
             else std::cout << text << "\n";
         }
-        if (isFinished(info.state)) {
-            if (info.state == JobState::Failed) {
-                std::signal(SIGINT, previous);
-                throw std::runtime_error("stems for listening: " + info.error);
-            }
-            break;
+        if (info.state == JobState::Failed) {
+            std::signal(SIGINT, previous);
+            throw std::runtime_error("stems for listening: " + info.error);
         }
+        if (over) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    engine.waitAll();
     std::signal(SIGINT, previous);
     if (!quiet && tty) std::cout << "\n";
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1,6 +1,7 @@
 #include "session/LibrarySession.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -298,38 +299,47 @@ JobId LibrarySession::submitStemExport(JobEngine& engine, int64_t trackId, std::
         5);
 }
 
-JobId LibrarySession::submitListeningStems(JobEngine& engine, std::vector<int64_t> tracks,
-                                          std::function<void(const ListeningStemsReport&)> done, int priority,
-                                          std::shared_ptr<const Separator> separator)
+namespace {
+
+// One slice of the stems-for-listening work: tracks from `first` on, until the slice's time is up;
+// then the rest goes to a new job at the same priority.
+struct ListeningStemsWork {
+    std::shared_ptr<const StemCache> cache;
+    std::shared_ptr<LibraryStore> store;
+    std::vector<int64_t> tracks;
+    LibrarySession::ListeningStemsOptions options;
+    std::function<void(const LibrarySession::ListeningStemsReport&)> done;
+    LibrarySession::ListeningStemsReport report;  // carried from slice to slice
+};
+
+JobId submitListeningStemsSlice(JobEngine& engine, std::shared_ptr<ListeningStemsWork> work, size_t first)
 {
-    if (!separator) {
-        std::string why;
-        separator = defaultSeparator(&why);
-        if (!separator) throw SessionError("no separator to make stems for listening: " + why);
-    }
-    auto cache = std::make_shared<const StemCache>(store_, separator, store_->path() + ".stems");
-    if (tracks.empty())
-        for (const auto& t : store_->tracks())
-            if (t.status != track_status::kMissing && t.status != track_status::kError) tracks.push_back(t.id);
-    tracks.erase(std::remove_if(tracks.begin(), tracks.end(), [&](int64_t id) { return !cache->needed(id); }), tracks.end());
-    if (tracks.empty()) return 0;
-    auto store = store_;
     return engine.submit(
         "stems for listening",
-        [=](JobContext& ctx) mutable {
-            ListeningStemsReport report;
+        [&engine, work, first](JobContext& ctx) {
             const auto decoder = defaultAudioDecoder();
-            for (size_t i = 0; i < tracks.size(); ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            const auto& tracks = work->tracks;
+            auto& report = work->report;
+            ctx.setProgress(double(first) / double(tracks.size()), "separating");
+            for (size_t i = first; i < tracks.size(); ++i) {
                 ctx.checkpoint();
+                if (i > first && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >=
+                                     work->options.sliceSeconds) {
+                    const JobId next = submitListeningStemsSlice(engine, work, i);
+                    if (work->options.continued) work->options.continued(next);
+                    if (ctx.cancelled()) engine.cancel(next);  // cancelled while handing over
+                    return;
+                }
                 const double base = double(i) / double(tracks.size()), span = 1.0 / double(tracks.size());
-                const auto track = store->track(tracks[i]);
+                const auto track = work->store->track(tracks[i]);
                 if (!track) continue;  // removed meanwhile
                 const std::string label = std::to_string(i + 1) + "/" + std::to_string(tracks.size()) + ": " +
                                           trackMetadata(*track).title;
                 ctx.setProgress(base, "separating " + label);
                 try {
-                    const bool did = cache->fillTrack(tracks[i], *decoder, [&] { ctx.checkpoint(); },
-                                                      [&](double f) { ctx.setProgress(base + span * f, "separating " + label); });
+                    const bool did = work->cache->fillTrack(tracks[i], *decoder, [&] { ctx.checkpoint(); },
+                                                            [&](double f) { ctx.setProgress(base + span * f, "separating " + label); });
                     if (did) {
                         ++report.separated;
                         report.audioSeconds += track->duration;
@@ -343,9 +353,34 @@ JobId LibrarySession::submitListeningStems(JobEngine& engine, std::vector<int64_
                 }
             }
             ctx.setProgress(1.0, "done");
-            if (done) done(report);
+            if (work->done) work->done(report);
         },
-        priority);
+        work->options.priority);
+}
+
+}  // namespace
+
+JobId LibrarySession::submitListeningStems(JobEngine& engine, std::vector<int64_t> tracks,
+                                          std::function<void(const ListeningStemsReport&)> done, ListeningStemsOptions options)
+{
+    if (!options.separator) {
+        std::string why;
+        options.separator = defaultSeparator(&why);
+        if (!options.separator) throw SessionError("no separator to make stems for listening: " + why);
+    }
+    auto work = std::make_shared<ListeningStemsWork>();
+    work->cache = std::make_shared<const StemCache>(store_, options.separator, store_->path() + ".stems");
+    if (tracks.empty())
+        for (const auto& t : store_->tracks())
+            if (t.status != track_status::kMissing && t.status != track_status::kError) tracks.push_back(t.id);
+    tracks.erase(std::remove_if(tracks.begin(), tracks.end(), [&](int64_t id) { return !work->cache->needed(id); }),
+                 tracks.end());
+    if (tracks.empty()) return 0;
+    work->store = store_;
+    work->tracks = std::move(tracks);
+    work->options = std::move(options);
+    work->done = std::move(done);
+    return submitListeningStemsSlice(engine, std::move(work), 0);
 }
 
 std::shared_ptr<const Separator> LibrarySession::defaultSeparator(std::string* why) const

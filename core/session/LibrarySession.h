@@ -73,6 +73,23 @@ struct AnalysisBatch {
     std::vector<JobId> jobs;                       // empty: nothing left to analyse
 };
 
+// What LibrarySession::submitListeningStems reports and takes.
+struct ListeningStemsReport {
+    int separated = 0;
+    int alreadyCached = 0;  // filled meanwhile by another job
+    double audioSeconds = 0;
+    std::vector<std::string> failures;  // "<path>: <why>"
+};
+struct ListeningStemsOptions {
+    int priority = -5;
+    // After this many seconds a job hands the rest to a new one, queued behind any
+    // higher-priority work: a long library never keeps a worker from the analyses of new imports.
+    double sliceSeconds = 30;
+    std::shared_ptr<const Separator> separator;  // null: the shipped one
+    // Hears each follow-on job, from the job before it (still running) ends.
+    std::function<void(JobId)> continued;
+};
+
 class LibrarySession {
 public:
     enum class OpenMode { CreateOrOpen, ExistingOnly, CreateNew };
@@ -130,21 +147,16 @@ public:
     // while none is installed or it cannot be loaded.
     std::shared_ptr<const Separator> defaultSeparator(std::string* why = nullptr) const;
     // Stems for listening (playback, the neighbour list's stems, the A/B/X panel): separates plain
-    // tracks into the stem cache (LIB.stems/, StemCache) as one job with progress and cancellation,
-    // after the embeddings, which need no separation. `tracks` empty: every playable track; tracks
-    // already cached by this separator, and multitracks, are skipped. A track that fails is
-    // reported and the rest go on. `separator` null: the shipped one (SessionError if none).
-    // Returns 0, submitting nothing, when no track needs them. `done` hears the outcome (on the
-    // worker thread; not called when cancelled).
-    struct ListeningStemsReport {
-        int separated = 0;
-        int alreadyCached = 0;  // filled meanwhile by another job
-        double audioSeconds = 0;
-        std::vector<std::string> failures;  // "<path>: <why>"
-    };
+    // tracks into the stem cache (LIB.stems/, StemCache) with progress and cancellation, after the
+    // embeddings, which need no separation. `tracks` empty: every playable track; tracks already
+    // cached by this separator, and multitracks, are skipped. A track that fails is reported and the
+    // rest go on. Returns the first job, or 0, submitting nothing, when no track needs stems.
+    // Throws SessionError when there is no separator. `done` hears the outcome once, from the last
+    // job (on its worker thread; not called when cancelled).
+    using ListeningStemsReport = stemscope::ListeningStemsReport;
+    using ListeningStemsOptions = stemscope::ListeningStemsOptions;
     JobId submitListeningStems(JobEngine& engine, std::vector<int64_t> tracks,
-                               std::function<void(const ListeningStemsReport&)> done = {}, int priority = -5,
-                               std::shared_ptr<const Separator> separator = nullptr);
+                               std::function<void(const ListeningStemsReport&)> done = {}, ListeningStemsOptions options = {});
     // Registers every loaded model in the library, then submits one job per pending track.
     // Throws SessionError when no model is loaded (with where models were looked for).
     AnalysisBatch submitAnalysis(JobEngine& engine, AnalysisOptions options,

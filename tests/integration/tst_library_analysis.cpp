@@ -284,11 +284,30 @@ private Q_SLOTS:
         auto separator = std::make_shared<test::ScaleSeparator>();
         JobEngine engine(2);
         LibrarySession::ListeningStemsReport report;
+        LibrarySession::ListeningStemsOptions options;
+        options.separator = separator;
+        // A slice of no time: every track after the first is handed to a new job (queued behind
+        // higher-priority work), and the outcome is told once, by the last one.
+        options.sliceSeconds = 0;
+        std::vector<JobId> handedOver;
+        options.continued = [&](JobId next) { handedOver.push_back(next); };
+        int doneCalls = 0;
         JobId id = session.submitListeningStems(
-            engine, {}, [&](const LibrarySession::ListeningStemsReport& r) { report = r; }, 0, separator);
+            engine, {},
+            [&](const LibrarySession::ListeningStemsReport& r) {
+                report = r;
+                ++doneCalls;
+            },
+            options);
         QVERIFY(id != 0);
         engine.waitAll();
         QCOMPARE(engine.info(id).state, JobState::Done);
+        QCOMPARE(int(handedOver.size()), 1);
+        QVERIFY(handedOver[0] != id);
+        QCOMPARE(engine.info(handedOver[0]).state, JobState::Done);
+        QCOMPARE(doneCalls, 1);
+        options.sliceSeconds = 30;
+        options.continued = {};
         QCOMPARE(report.separated, 2);  // the two plain tracks; the multitrack plays its own stems
         QCOMPARE(separator->calls.load(), 2);
         QVERIFY(report.failures.empty());
@@ -309,11 +328,11 @@ private Q_SLOTS:
             }
         }
         // Everything cached: nothing to submit.
-        QCOMPARE(session.submitListeningStems(engine, {}, {}, 0, separator), JobId(0));
+        QCOMPARE(session.submitListeningStems(engine, {}, {}, options), JobId(0));
         // A new separator model makes them stale: only then separated again.
         separator->id = "test-separator-2";
-        id = session.submitListeningStems(engine, {plain}, [&](const LibrarySession::ListeningStemsReport& r) { report = r; }, 0,
-                                          separator);
+        id = session.submitListeningStems(engine, {plain}, [&](const LibrarySession::ListeningStemsReport& r) { report = r; },
+                                          options);
         QVERIFY(id != 0);
         engine.waitAll();
         QCOMPARE(report.separated, 1);
@@ -324,7 +343,7 @@ private Q_SLOTS:
         separator->id = "test-separator-3";
         separator->delayMs = 400;
         const int callsBefore = separator->calls.load();
-        id = session.submitListeningStems(engine, {plain}, {}, 0, separator);
+        id = session.submitListeningStems(engine, {plain}, {}, options);
         while (separator->calls.load() == callsBefore) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         engine.cancel(id);
         engine.waitAll();
