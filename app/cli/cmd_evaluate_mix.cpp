@@ -130,10 +130,10 @@ int run(int argc, char** argv)
                                     {"gallery_part_db", galleryDb[i]}});
             }
             md << "| " << focusName(f) << " | " << p.name << " | " << pipelineInputName(p.input) << " | `"
-               << p.embedder->modelId() << "` | " << fixed(s.acc1) << " | " << fixed(s.distractor1) << " | " << fixed(s.mrr)
+               << pipelineModelIds(p) << "` | " << fixed(s.acc1) << " | " << fixed(s.distractor1) << " | " << fixed(s.mrr)
                << " | " << fixed(s.segmentKnn) << " |\n";
             rows.push_back({{"focus", focusName(f)}, {"pipeline", p.name}, {"input", pipelineInputName(p.input)},
-                            {"model", p.embedder->modelId()}, {"acc1", s.acc1}, {"distractor1", s.distractor1},
+                            {"model", pipelineModelIds(p)}, {"acc1", s.acc1}, {"distractor1", s.distractor1},
                             {"mrr", s.mrr}, {"segment_knn", s.segmentKnn}, {"queries", s.queries},
                             {"query_segments", s.querySegments}, {"seconds", secs}, {"per_query", perQuery}});
             std::cerr << focusName(f) << " " << p.name << ": acc@1 " << fixed(s.acc1) << " distractor@1 "

@@ -67,6 +67,14 @@ TrackEmbedding combine(const std::vector<TrackEmbedding>& parts)
 
 }  // namespace
 
+std::string pipelineModelIds(const MixPipeline& p)
+{
+    if (p.parts.empty()) return p.embedder ? p.embedder->modelId() : std::string();
+    std::string ids;
+    for (const auto& part : p.parts) ids += (ids.empty() ? "" : "+") + pipelineModelIds(part);
+    return ids;
+}
+
 TrackEmbedding runPipeline(const MixPipeline& p, Focus focus, const std::vector<float>& mix, const std::vector<float>* cleanPart)
 {
     if (!p.parts.empty()) {

@@ -34,6 +34,9 @@ struct MixPipeline {
     std::vector<MixPipeline> parts;
 };
 
+// The model ids a pipeline runs: its embedder's, or its parts' joined by "+".
+std::string pipelineModelIds(const MixPipeline& pipeline);
+
 // Segment embeddings of `mix` (mono, 22050 Hz) through `pipeline` with the engine's front end (3 s
 // segments, 50 % overlap, silent ones dropped). `cleanPart` is required for CleanPart and the
 // oracle inputs. For the mix focus a SeparatedPart pipeline hears the mix. Throws when the

@@ -249,6 +249,8 @@ private Q_SLOTS:
         // own rows side by side (so its cosine distances are the mean of theirs).
         MixPipeline both{"clean+mix", PipelineInput::Mix, emb, nullptr};
         both.parts = {MixPipeline{"clean", PipelineInput::CleanPart, emb, nullptr}, MixPipeline{"mix", PipelineInput::Mix, emb, nullptr}};
+        QCOMPARE(pipelineModelIds(both), emb->modelId() + "+" + emb->modelId());  // the report names every part's model
+        QCOMPARE(pipelineModelIds(both.parts[0]), emb->modelId());
         const auto t = set.queries[1];
         const auto c = embedPseudoMix(t, Focus::Drums, both.parts[0]), m = embedPseudoMix(t, Focus::Drums, both.parts[1]);
         const auto j = embedPseudoMix(t, Focus::Drums, both);
