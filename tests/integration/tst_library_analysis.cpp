@@ -352,6 +352,19 @@ private Q_SLOTS:
         QCOMPARE(fs::file_size(fs::u8path(bassBefore)), sizeBefore);
         for (const auto& e : fs::directory_iterator(fs::u8path(bassBefore).parent_path()))
             QVERIFY2(e.path().filename().u8string().rfind(".partial-", 0) != 0, e.path().u8string().c_str());
+        // A file that vanished since the import: named in the report, the other track still done.
+        separator->delayMs = 0;
+        separator->id = "test-separator-4";
+        const std::string gone = store->track(plain)->path;
+        fs::remove(fs::u8path(gone));
+        report = {};
+        id = session.submitListeningStems(engine, {}, [&](const LibrarySession::ListeningStemsReport& r) { report = r; }, options);
+        engine.waitAll();
+        QCOMPARE(engine.info(id).state, JobState::Done);
+        QCOMPARE(report.separated, 1);
+        QCOMPARE(int(report.failures.size()), 1);
+        QVERIFY2(report.failures[0].find(gone) == 0, report.failures[0].c_str());
+        QVERIFY2(report.failures[0].find("not found") != std::string::npos, report.failures[0].c_str());
     }
 
     void zooTracksGetRecordedOutcomes()
