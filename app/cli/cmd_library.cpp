@@ -173,6 +173,14 @@ int status(int argc, char** argv)
             std::cout << "    stored track map: " << made << "\n";
         if (const auto made = session.mapProvenance(f); !made.empty()) std::cout << "    stored segment map: " << made << "\n";
     }
+    try {
+        const auto stems = session.listeningStemsStatus();
+        std::cout << "stems for listening (" << stems.separatorId << "): " << stems.cached << " separated, " << stems.missing
+                  << " not yet (made by `library analyze`, or by the app in the background), " << stems.multitracks
+                  << " multitracks with their own\n";
+    } catch (const SessionError& e) {
+        std::cout << "stems for listening: none can be made (" << e.what() << ")\n";
+    }
     if (args.has("errors"))
         for (const auto& t : store->tracks())
             if (!t.error.empty()) std::cout << t.status << "\t" << t.path << "\t" << t.error << "\n";

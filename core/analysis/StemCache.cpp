@@ -46,9 +46,11 @@ private:
 }  // namespace
 
 StemCache::StemCache(std::shared_ptr<LibraryStore> store, std::shared_ptr<const Separator> separator, std::string dir)
-    : store_(std::move(store)), separator_(std::move(separator)), dir_(std::move(dir))
+    : store_(std::move(store)), separator_(std::move(separator))
 {
-    if (!store_ || !separator_ || dir_.empty()) throw std::invalid_argument("StemCache needs a library, a separator and a folder");
+    if (!store_ || !separator_ || dir.empty()) throw std::invalid_argument("StemCache needs a library, a separator and a folder");
+    // The library records these paths: relative ones would break as soon as the working folder changes.
+    dir_ = fs::absolute(fs::u8path(dir)).lexically_normal().u8string();
 }
 
 bool StemCache::needed(int64_t trackId) const

@@ -383,6 +383,25 @@ JobId LibrarySession::submitListeningStems(JobEngine& engine, std::vector<int64_
     return submitListeningStemsSlice(engine, std::move(work), 0);
 }
 
+LibrarySession::ListeningStemsStatus LibrarySession::listeningStemsStatus() const
+{
+    std::string why;
+    const auto separator = defaultSeparator(&why);
+    if (!separator) throw SessionError("no separator: " + why);
+    const StemCache cache(store_, separator, store_->path() + ".stems");
+    ListeningStemsStatus status;
+    status.separatorId = separator->modelId();
+    for (const auto& t : store_->tracks()) {
+        if (t.status == track_status::kMissing || t.status == track_status::kError) continue;
+        bool own = false;
+        for (const auto& [name, file] : store_->stemFiles(t.id)) own = own || file.source != "separator";
+        if (own) ++status.multitracks;
+        else if (cache.needed(t.id)) ++status.missing;
+        else ++status.cached;
+    }
+    return status;
+}
+
 std::shared_ptr<const Separator> LibrarySession::defaultSeparator(std::string* why) const
 {
     // Only a loaded model is kept: one installed while the library is open is found next time.

@@ -157,6 +157,14 @@ public:
     using ListeningStemsOptions = stemscope::ListeningStemsOptions;
     JobId submitListeningStems(JobEngine& engine, std::vector<int64_t> tracks,
                                std::function<void(const ListeningStemsReport&)> done = {}, ListeningStemsOptions options = {});
+    // How far the stems for listening are: playable tracks with stem files of their own
+    // (multitracks), with this separator's stems cached, and still without. SessionError when there
+    // is no separator.
+    struct ListeningStemsStatus {
+        int multitracks = 0, cached = 0, missing = 0;
+        std::string separatorId;
+    };
+    ListeningStemsStatus listeningStemsStatus() const;
     // Registers every loaded model in the library, then submits one job per pending track.
     // Throws SessionError when no model is loaded (with where models were looked for).
     AnalysisBatch submitAnalysis(JobEngine& engine, AnalysisOptions options,

@@ -9,6 +9,7 @@
 #include "ScaleSeparator.h"
 #include "TestEmbedder.h"
 #include "analysis/AnalysisScheduler.h"
+#include "analysis/StemCache.h"
 #include "analysis/TrackAnalyzer.h"
 #include "audio/AudioDecoder.h"
 #include "index/NeighbourSearch.h"
@@ -365,6 +366,28 @@ private Q_SLOTS:
         QCOMPARE(int(report.failures.size()), 1);
         QVERIFY2(report.failures[0].find(gone) == 0, report.failures[0].c_str());
         QVERIFY2(report.failures[0].find("not found") != std::string::npos, report.failures[0].c_str());
+    }
+
+    void stemCacheRecordsAbsolutePaths()
+    {
+        // A library opened by a relative path ("lib.sqlite" from its own folder) must not record
+        // stem paths that only resolve from that folder.
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path());
+        test::writeVoice(root + "/plain.wav", 150);
+        auto store = std::make_shared<LibraryStore>(root + "/lib.sqlite");
+        TrackImporter(*store, defaultAudioDecoder()).run({root + "/plain.wav"});
+        const auto relative = fs::relative(fs::u8path(root + "/lib.sqlite.stems"), fs::current_path()).u8string();
+        QVERIFY(fs::u8path(relative).is_relative());
+        const StemCache cache(store, std::make_shared<test::ScaleSeparator>(), relative);
+        const auto id = store->tracks().front().id;
+        QVERIFY(cache.needed(id));
+        QVERIFY(cache.fillTrack(id, *defaultAudioDecoder()));
+        QVERIFY(!cache.needed(id));
+        for (const auto& [name, f] : store->stemFiles(id)) {
+            QVERIFY2(fs::u8path(f.path).is_absolute(), f.path.c_str());
+            QVERIFY(fs::exists(fs::u8path(f.path)));
+        }
     }
 
     void zooTracksGetRecordedOutcomes()
