@@ -153,3 +153,12 @@ for sep in default none; do
   STEMSCOPE_MODELS="$PWD/build/models-s32" "$CLI" bench library --embedder models --separator $sep --skip-index
   "$CLI" bench library --embedder models --separator $sep --skip-index
 done
+# Session 34: the harmonic run's checkpoints against the served specialist, alone and joined with it
+# (a models root whose `mixfocus` is the candidate; piano and guitar on the 48 validation songs).
+ROOT=build/cand-harm; rm -rf "$ROOT"; mkdir -p "$ROOT"
+for m in models/*; do ln -s "$PWD/$m" "$ROOT/$(basename "$m")"; done
+rm "$ROOT/mixfocus"; mkdir "$ROOT/mixfocus"; cp build/mixharm/model.pt "$ROOT/mixfocus/model.pt"
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$ROOT" --pipelines default,default+mixfocus,mixfocus \
+  --focus guitar,piano
+# Speed: the analysis and the stems for listening, timed as the two jobs they now are.
+"$CLI" bench library --embedder models --separator default --skip-index
