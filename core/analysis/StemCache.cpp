@@ -53,11 +53,17 @@ StemCache::StemCache(std::shared_ptr<LibraryStore> store, std::shared_ptr<const 
     dir_ = fs::absolute(fs::u8path(dir)).lexically_normal().u8string();
 }
 
+bool StemCache::hasOwnStems(int64_t trackId) const
+{
+    for (const auto& [name, file] : store_->stemFiles(trackId))
+        if (file.source != "separator") return true;
+    return false;
+}
+
 bool StemCache::needed(int64_t trackId) const
 {
+    if (hasOwnStems(trackId)) return false;
     const auto files = store_->stemFiles(trackId);
-    for (const auto& [name, file] : files)
-        if (file.source != "separator") return false;  // the user's multitrack: its own stems are played
     std::error_code ec;
     for (const auto& name : separator_->stemNames()) {
         auto it = files.find(name);

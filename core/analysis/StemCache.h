@@ -21,6 +21,8 @@ class StemCache {
 public:
     StemCache(std::shared_ptr<LibraryStore> store, std::shared_ptr<const Separator> separator, std::string dir);
     const Separator& separator() const { return *separator_; }
+    // True when the track has stem files of its own (a multitrack's): those are played, never separated.
+    bool hasOwnStems(int64_t trackId) const;
     // True when the track has no stem files of its own and lacks a readable file of this
     // separator for some stem.
     bool needed(int64_t trackId) const;

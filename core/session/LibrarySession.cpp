@@ -312,6 +312,15 @@ struct ListeningStemsWork {
     LibrarySession::ListeningStemsReport report;  // carried from slice to slice
 };
 
+// Tracks whose file is there and readable: the ones stems for listening are made for.
+std::vector<int64_t> playableTracks(LibraryStore& store)
+{
+    std::vector<int64_t> ids;
+    for (const auto& t : store.tracks())
+        if (t.status != track_status::kMissing && t.status != track_status::kError) ids.push_back(t.id);
+    return ids;
+}
+
 JobId submitListeningStemsSlice(JobEngine& engine, std::shared_ptr<ListeningStemsWork> work, size_t first)
 {
     return engine.submit(
@@ -370,9 +379,7 @@ JobId LibrarySession::submitListeningStems(JobEngine& engine, std::vector<int64_
     }
     auto work = std::make_shared<ListeningStemsWork>();
     work->cache = std::make_shared<const StemCache>(store_, options.separator, store_->path() + ".stems");
-    if (tracks.empty())
-        for (const auto& t : store_->tracks())
-            if (t.status != track_status::kMissing && t.status != track_status::kError) tracks.push_back(t.id);
+    if (tracks.empty()) tracks = playableTracks(*store_);
     tracks.erase(std::remove_if(tracks.begin(), tracks.end(), [&](int64_t id) { return !work->cache->needed(id); }),
                  tracks.end());
     if (tracks.empty()) return 0;
@@ -391,12 +398,9 @@ LibrarySession::ListeningStemsStatus LibrarySession::listeningStemsStatus() cons
     const StemCache cache(store_, separator, store_->path() + ".stems");
     ListeningStemsStatus status;
     status.separatorId = separator->modelId();
-    for (const auto& t : store_->tracks()) {
-        if (t.status == track_status::kMissing || t.status == track_status::kError) continue;
-        bool own = false;
-        for (const auto& [name, file] : store_->stemFiles(t.id)) own = own || file.source != "separator";
-        if (own) ++status.multitracks;
-        else if (cache.needed(t.id)) ++status.missing;
+    for (int64_t id : playableTracks(*store_)) {
+        if (cache.hasOwnStems(id)) ++status.multitracks;
+        else if (cache.needed(id)) ++status.missing;
         else ++status.cached;
     }
     return status;
