@@ -1,6 +1,7 @@
 #pragma once
 // Deterministic test signals shared by tests (and mirrored exactly by tests/fixtures/*.py).
 #include <cmath>
+#include <complex>
 #include <vector>
 
 namespace stemscope::test {
@@ -26,6 +27,20 @@ inline std::vector<float> fixtureSignal(double rate, double seconds)
         x[i] = float(v);
     }
     return x;
+}
+
+// Amplitude of `freq` in x: a single-bin DFT with a Hann window, coherent gain removed.
+inline double toneAmplitude(const std::vector<float>& x, double freq, double rate)
+{
+    std::complex<double> acc = 0;
+    double wsum = 0;
+    const size_t n = x.size();
+    for (size_t i = 0; i < n; ++i) {
+        const double w = 0.5 - 0.5 * std::cos(2 * M_PI * double(i) / double(n));
+        acc += w * double(x[i]) * std::polar(1.0, -2 * M_PI * freq * double(i) / rate);
+        wsum += w;
+    }
+    return 2.0 * std::abs(acc) / wsum;
 }
 
 }  // namespace stemscope::test

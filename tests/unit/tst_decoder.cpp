@@ -21,22 +21,9 @@
 #include "dsp/Resampler.h"
 
 using namespace stemscope;
+using test::toneAmplitude;
 
 namespace {
-
-// Amplitude of `freq` in x (single-bin DFT, Hann window, coherent gain removed).
-double toneAmplitude(const std::vector<float>& x, double freq, double rate)
-{
-    std::complex<double> acc = 0;
-    double wsum = 0;
-    const size_t n = x.size();
-    for (size_t i = 0; i < n; ++i) {
-        const double w = 0.5 - 0.5 * std::cos(2 * M_PI * double(i) / double(n));
-        acc += w * double(x[i]) * std::polar(1.0, -2 * M_PI * freq * double(i) / rate);
-        wsum += w;
-    }
-    return 2.0 * std::abs(acc) / wsum;
-}
 
 std::vector<float> middle(const std::vector<float>& x, double fraction = 0.1)
 {

@@ -1,28 +1,12 @@
 #include <QtTest>
 
 #include <cmath>
-#include <complex>
 
 #include "TestSignals.h"
 #include "dsp/Resampler.h"
 
 using namespace stemscope;
-
-namespace {
-// Amplitude of `freq` in x via a single-bin DFT with a Hann window (coherent gain removed).
-double toneAmplitude(const std::vector<float>& x, double freq, double rate)
-{
-    std::complex<double> acc = 0;
-    double wsum = 0;
-    const size_t n = x.size();
-    for (size_t i = 0; i < n; ++i) {
-        const double w = 0.5 - 0.5 * std::cos(2 * M_PI * double(i) / double(n));
-        acc += w * double(x[i]) * std::polar(1.0, -2 * M_PI * freq * double(i) / rate);
-        wsum += w;
-    }
-    return 2.0 * std::abs(acc) / wsum;
-}
-}  // namespace
+using test::toneAmplitude;
 
 class ResamplerTest : public QObject {
     Q_OBJECT
