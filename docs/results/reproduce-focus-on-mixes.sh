@@ -160,5 +160,15 @@ for m in models/*; do ln -s "$PWD/$m" "$ROOT/$(basename "$m")"; done
 rm "$ROOT/mixfocus"; mkdir "$ROOT/mixfocus"; cp build/mixharm/model.pt "$ROOT/mixfocus/model.pt"
 "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$ROOT" --pipelines default,default+mixfocus,mixfocus \
   --focus guitar,piano
+# Session 35: the harmonic run's second schedule (the learning rate rises again and decays to 0 at
+# 20 000 steps, as the 1-D specialist's did); the same evaluation at each stage, and the per-song view.
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out build/mixharm \
+  --features cqt --arch harmonic --channels 8,384,384,384 --focuses piano,guitar --steps 20000 \
+  --curriculum-fraction 0.25 --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 500 --threads 2 \
+  --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
+cp build/mixharm/model.pt "$ROOT/mixfocus/model.pt"  # the candidate root of session 34, now this checkpoint
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$ROOT" --pipelines default,default+mixfocus,mixfocus \
+  --focus guitar,piano --out build/eval-harm
+/usr/bin/python3 docs/results/focus_on_mixes_by_level.py build/eval-harm/focus_on_mixes.json "$C/val48"
 # Speed: the analysis and the stems for listening, timed as the two jobs they now are.
 "$CLI" bench library --embedder models --separator default --skip-index
