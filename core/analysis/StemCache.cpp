@@ -53,17 +53,21 @@ StemCache::StemCache(std::shared_ptr<LibraryStore> store, std::shared_ptr<const 
     dir_ = fs::absolute(fs::u8path(dir)).lexically_normal().u8string();
 }
 
-bool StemCache::hasOwnStems(int64_t trackId) const
+namespace {
+bool anyOwnStem(const std::map<std::string, LibraryStore::StemFile>& files)
 {
-    for (const auto& [name, file] : store_->stemFiles(trackId))
+    for (const auto& [name, file] : files)
         if (file.source != "separator") return true;
     return false;
 }
+}  // namespace
+
+bool StemCache::hasOwnStems(int64_t trackId) const { return anyOwnStem(store_->stemFiles(trackId)); }
 
 bool StemCache::needed(int64_t trackId) const
 {
-    if (hasOwnStems(trackId)) return false;
-    const auto files = store_->stemFiles(trackId);
+    const auto files = store_->stemFiles(trackId);  // one read serves both questions
+    if (anyOwnStem(files)) return false;
     std::error_code ec;
     for (const auto& name : separator_->stemNames()) {
         auto it = files.find(name);
