@@ -172,3 +172,21 @@ cp build/mixharm/model.pt "$ROOT/mixfocus/model.pt"  # the candidate root of ses
 /usr/bin/python3 docs/results/focus_on_mixes_by_level.py build/eval-harm/focus_on_mixes.json "$C/val48"
 # Speed: the analysis and the stems for listening, timed as the two jobs they now are.
 "$CLI" bench library --embedder models --separator default --skip-index
+# Session 36: the harmonic run finished (step 20 000) and won piano and guitar on validation (the
+# evaluation above, run on the final model): promote it, then the test table, Table 1 and the speed
+# against the session-35 map (the old pipelines.json in a copy of models/).
+mkdir -p models/mixharm && cp build/mixharm/{model.pt,model.train.json,learning_curve.csv,train.ckpt} models/mixharm/
+mkdir -p build/models-s35 && for m in models/*; do ln -sfn "$PWD/$m" "build/models-s35/$(basename "$m")"; done
+rm build/models-s35/pipelines.json && cp models/pipelines.json build/models-s35/pipelines.json
+/usr/bin/python3 - <<'PY'
+import json
+d = json.load(open("models/pipelines.json"))
+d["focus_models"].update(piano="mixharm", guitar="mixharm")
+json.dump(d, open("models/pipelines.json", "w"), indent=2)
+PY
+"$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
+"$CLI" evaluate --corpus "$C/test" --models models --out docs/results/focus-on-mixes/clean-stem-knn
+for run in 1 2; do
+  STEMSCOPE_MODELS="$PWD/build/models-s35" "$CLI" bench library --embedder models --separator default --skip-index
+  "$CLI" bench library --embedder models --separator default --skip-index
+done
