@@ -402,8 +402,9 @@ quint64 CoreLibraryBackend::startAnalysis(bool force, QString* error, quint64, c
                     auto it = uiJobs_.find(ui);
                     cancelled = it != uiJobs_.end() && it->title.endsWith(QLatin1String(" (cancelling)"));
                 }
-                finishUiJob(ui, cancelled ? JobsPanel::Outcome::Cancelled : JobsPanel::Outcome::Done,
-                            tr("Analysed %1 tracks (%2 failed), %3 segments.").arg(p.tracksTotal).arg(p.tracksFailed).arg(p.segments));
+                QString msg = tr("Analysed %1 tracks (%2 failed), %3 segments.").arg(p.tracksTotal).arg(p.tracksFailed).arg(p.segments);
+                if (!p.failures.empty()) msg += QLatin1Char(' ') + tr("First failure: %1").arg(qs(p.failures.front()));
+                finishUiJob(ui, cancelled ? JobsPanel::Outcome::Cancelled : JobsPanel::Outcome::Done, msg);
                 // Then the stems for listening, behind any other work (the embeddings needed none).
                 if (!cancelled)
                     QMetaObject::invokeMethod(this, [this] { prepareListeningStems({}, false, nullptr); }, Qt::QueuedConnection);

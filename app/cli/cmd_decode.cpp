@@ -7,6 +7,7 @@
 #include "audio/AudioError.h"
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "cli/CliDecode.h"
 
 namespace stemscope::cli {
 namespace {
@@ -22,7 +23,7 @@ int run(int argc, char** argv)
     int failures = 0;
     for (const auto& path : args.positional()) {
         try {
-            const auto audio = defaultAudioDecoder()->decodeMono(path, opts);
+            const auto audio = decodeReportingDamage(path, opts);
             double sumSq = 0;
             for (float s : audio.samples) sumSq += double(s) * s;
             const double rms = audio.samples.empty() ? 0 : std::sqrt(sumSq / audio.samples.size());

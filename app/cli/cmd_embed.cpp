@@ -11,6 +11,7 @@
 #include "audio/AudioDecoder.h"
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "cli/CliDecode.h"
 #include "dsp/MatrixIO.h"
 #include "mixfocus/MixPipelines.h"
 
@@ -51,7 +52,7 @@ int run(int argc, char** argv)
         const std::string& input = inputs[f];
         TrackEmbedding e;
         try {
-            const auto audio = defaultAudioDecoder()->decodeMono(input, d);
+            const auto audio = decodeReportingDamage(input, d);
             e = runPipeline(p, *focus, audio.samples);
         } catch (const std::exception& ex) {
             if (inputs.size() == 1) throw;

@@ -5,6 +5,7 @@
 #include "audio/AudioDecoder.h"
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "cli/CliDecode.h"
 #include "dsp/Cqt.h"
 #include "dsp/MatrixIO.h"
 #include "dsp/MelSpectrogram.h"
@@ -30,12 +31,12 @@ int run(int argc, char** argv)
         c.hop = args.getInt("hop", 512);
         DecodeOptions d;
         d.targetSampleRate = c.sampleRate;
-        m = MelSpectrogram(c).compute(defaultAudioDecoder()->decodeMono(input, d).samples);
+        m = MelSpectrogram(c).compute(decodeReportingDamage(input, d).samples);
     } else if (kind == "cqt") {
         CqtConfig c; // 96 bins, 12/octave, fmin 32.70 Hz, hop 1024 at 44.1 kHz
         DecodeOptions d;
         d.targetSampleRate = c.sampleRate;
-        m = Cqt(c).compute(defaultAudioDecoder()->decodeMono(input, d).samples);
+        m = Cqt(c).compute(decodeReportingDamage(input, d).samples);
     } else {
         throw UsageError("unknown feature '" + kind + "' (mel or cqt)");
     }

@@ -89,7 +89,7 @@ int import(int argc, char** argv)
     std::cout << "scanned " << report.scanned << ": " << report.added << " added (" << report.failed
               << " with errors), " << report.duplicates << " duplicates, " << report.moved << " moved, " << report.changed
               << " changed, " << report.unchanged << " unchanged, " << report.missing << " newly missing\n";
-    return 0;
+    return report.notFound ? 1 : 0;  // a path the user named is not there: the command did not do all it was asked
 }
 
 // ------------------------------------------------------------------ analyze
@@ -119,6 +119,7 @@ int analyze(int argc, char** argv)
               << " s of audio in " << p.elapsedSeconds << " s";
     if (p.elapsedSeconds > 0) std::cout << " (" << p.audioSecondsDone / p.elapsedSeconds << "x real time)";
     std::cout << "\n";
+    for (const auto& f : p.failures) std::cerr << "  " << f << "\n";
     if (run.interrupted) {
         std::cout << "run the same command again to resume\n";
         return 130;

@@ -14,6 +14,7 @@
 #include "audio/AudioDecoder.h"
 #include "cli/CliArgs.h"
 #include "cli/CliCommands.h"
+#include "cli/CliDecode.h"
 #include "cli/LearningCurveCsv.h"
 #include "instrsim/FeatureSet.h"
 #include "separation/SeparationBaselines.h"
@@ -46,7 +47,7 @@ int runSeparate(int argc, char** argv)
     DecodeOptions d;
     d.targetSampleRate = sep.sampleRate();
     const auto t0 = Clock::now();
-    const auto mix = defaultAudioDecoder()->decodeMono(args.positional()[0], d).samples;
+    const auto mix = decodeReportingDamage(args.positional()[0], d).samples;
     const auto t1 = Clock::now();
     const auto stems = sep.separate(mix);
     const double sepS = secondsSince(t1);

@@ -39,6 +39,8 @@ std::vector<JobId> AnalysisScheduler::submit(JobEngine& engine, LibraryStore& st
         onProgress_ = std::move(onProgress);
         start_ = std::chrono::steady_clock::now();
         progress_ = BatchProgress{};
+        jobsFailed_ = 0;
+        jobFailures_.clear();
         weight_.clear();
         fraction_.clear();
         state_.clear();
@@ -57,13 +59,18 @@ std::vector<JobId> AnalysisScheduler::submit(JobEngine& engine, LibraryStore& st
         const double w = std::max(1.0, t ? t->duration : 1.0);
         const std::string name = "analyse " + (t ? t->path : std::to_string(trackId));
         // Not under mutex_: the engine may call onJobUpdate synchronously from here.
+        const std::string path = t ? t->path : std::to_string(trackId);
         const JobId id = engine.submit(
             name,
-            [analyzer, trackId, tally = tally_](JobContext& ctx) {
+            [analyzer, trackId, path, tally = tally_](JobContext& ctx) {
                 const auto r = analyzer->analyze(trackId, &ctx);
                 std::lock_guard<std::mutex> l2(tally->mutex);
                 tally->audioSeconds += r.audioSeconds;
                 tally->segments += r.segments;
+                // The job itself succeeds (the reason is stored with the track), but the user asked
+                // for an analysis and did not get one: it counts as a failure.
+                if (r.trackStatus == track_status::kError || r.trackStatus == track_status::kMissing)
+                    tally->unreadable.push_back(path + ": " + r.error);
             },
             priority);
         std::lock_guard<std::mutex> l(mutex_);
@@ -99,12 +106,8 @@ void AnalysisScheduler::onJobUpdate(const JobInfo& info)
             return;
         }
         applyLocked(info);
-        {
-            std::lock_guard<std::mutex> t(tally_->mutex);
-            progress_.audioSecondsDone = tally_->audioSeconds;
-            progress_.segments = tally_->segments;
-        }
         copy = progress_;
+        addTallyLocked(copy);
         cb = onProgress_;
     }
     if (cb) cb(copy);
@@ -119,7 +122,12 @@ void AnalysisScheduler::applyLocked(const JobInfo& info)
     state_[info.id] = info.state;
     if (isFinished(info.state) && !isFinished(prev)) {
         ++progress_.tracksFinished;
-        if (info.state == JobState::Failed) ++progress_.tracksFailed;
+        if (info.state == JobState::Failed) {
+            ++jobsFailed_;
+            const std::string prefix = "analyse ";
+            const std::string what = info.name.rfind(prefix, 0) == 0 ? info.name.substr(prefix.size()) : info.name;
+            jobFailures_.push_back(what + ": " + info.error);
+        }
         if (info.state == JobState::Cancelled) ++progress_.tracksCancelled;
     }
     progress_.fraction = totalWeight_ > 0 ? std::min(1.0, doneWeight_ / totalWeight_) : 1.0;
@@ -133,10 +141,18 @@ BatchProgress AnalysisScheduler::progress() const
 {
     std::lock_guard<std::mutex> l(mutex_);
     BatchProgress p = progress_;
+    addTallyLocked(p);
+    return p;
+}
+
+void AnalysisScheduler::addTallyLocked(BatchProgress& p) const
+{
     std::lock_guard<std::mutex> t(tally_->mutex);
     p.audioSecondsDone = tally_->audioSeconds;
     p.segments = tally_->segments;
-    return p;
+    p.tracksFailed = jobsFailed_ + int(tally_->unreadable.size());
+    p.failures = jobFailures_;
+    p.failures.insert(p.failures.end(), tally_->unreadable.begin(), tally_->unreadable.end());
 }
 
 }  // namespace stemscope

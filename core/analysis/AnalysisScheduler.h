@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "analysis/TrackAnalyzer.h"
@@ -18,7 +19,7 @@ namespace stemscope {
 struct BatchProgress {
     int tracksTotal = 0;
     int tracksFinished = 0;   // done, failed or cancelled
-    int tracksFailed = 0;
+    int tracksFailed = 0;     // the job failed, or the track could not be read (now in error or missing)
     int tracksCancelled = 0;
     double fraction = 0;      // 0..1, weighted by track duration
     double etaSeconds = -1;
@@ -26,6 +27,7 @@ struct BatchProgress {
     double audioSecondsDone = 0;
     int segments = 0;
     std::string lastStatus;
+    std::vector<std::string> failures;  // "path: why", one per failed track
 };
 
 class AnalysisScheduler {
@@ -43,6 +45,7 @@ public:
 
 private:
     void applyLocked(const JobInfo& info);
+    void addTallyLocked(BatchProgress& p) const;  // what the jobs counted themselves; takes tally_->mutex
     std::shared_ptr<const TrackAnalyzer> analyzer_;
     mutable std::mutex mutex_;
     std::map<JobId, double> weight_;     // track duration (>= 1 s)
@@ -53,6 +56,8 @@ private:
     double totalWeight_ = 0;
     double doneWeight_ = 0;
     BatchProgress progress_;
+    int jobsFailed_ = 0;
+    std::vector<std::string> jobFailures_;
     std::chrono::steady_clock::time_point start_;
     std::function<void(const BatchProgress&)> onProgress_;
     // Filled by the jobs themselves; shared so a job never touches a destroyed scheduler.
@@ -60,6 +65,7 @@ private:
         std::mutex mutex;
         double audioSeconds = 0;
         int segments = 0;
+        std::vector<std::string> unreadable;  // "path: why" of tracks whose analysis ended in error or missing
     };
     std::shared_ptr<Tally> tally_ = std::make_shared<Tally>();
 };

@@ -122,7 +122,8 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
     } catch (const AudioError& e) {
         const bool gone = e.kind() == AudioErrorKind::FileNotFound;
         result.trackStatus = gone ? track_status::kMissing : track_status::kError;
-        store_->setTrackStatus(trackId, result.trackStatus, e.what());
+        result.error = e.what();
+        store_->setTrackStatus(trackId, result.trackStatus, result.error);
         return result;
     }
     result.audioSeconds = mix.source.durationSeconds();
@@ -132,7 +133,9 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         std::snprintf(buf, sizeof buf, "too short: %.2f s is shorter than one %.0f s segment", mix.source.durationSeconds(),
                       options_.segments.lengthSeconds);
         result.trackStatus = track_status::kError;
-        store_->setTrackStatus(trackId, result.trackStatus, buf);
+        // A truncated file is usually why it is short: say both.
+        result.error = note.empty() ? std::string(buf) : std::string(buf) + " (" + note + ")";
+        store_->setTrackStatus(trackId, result.trackStatus, result.error);
         return result;
     }
     if (trk->duration <= 0 || trk->format.empty())

@@ -41,6 +41,7 @@ struct TrackAnalysisResult {
     int segments = 0;
     double audioSeconds = 0;
     std::string trackStatus;
+    std::string error;  // why the track ended in error or missing (the message stored with it)
 };
 
 class TrackAnalyzer {

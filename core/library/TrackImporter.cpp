@@ -38,6 +38,14 @@ bool exists(const std::string& path)
     return fs::is_regular_file(fs::u8path(path), ec);
 }
 
+// Errors that a rescan clears by itself when the file is back as it was: the earlier results were kept.
+constexpr const char* kUnreadablePrefix = "Unreadable: ";
+constexpr const char* kChangedUnreadablePrefix = "content changed and cannot be read: ";
+bool clearsOnRestore(const std::string& error)
+{
+    return error.rfind(kUnreadablePrefix, 0) == 0 || error.rfind(kChangedUnreadablePrefix, 0) == 0;
+}
+
 }  // namespace
 
 TrackImporter::TrackImporter(LibraryStore& store, std::shared_ptr<const AudioDecoder> decoder)
@@ -77,6 +85,7 @@ ImportReport TrackImporter::run(const std::vector<std::string>& inputs, const Im
             files.push_back(root);
         } else {
             r.messages.push_back(root + ": no such file or folder");
+            ++r.notFound;
         }
     }
     std::sort(files.begin(), files.end());
@@ -111,19 +120,31 @@ void TrackImporter::importFile(const std::string& path, ImportReport& r)
 
     if (auto known = store_.trackByPath(path)) {
         if (!hashError.empty()) {
-            store_.setTrackStatus(known->id, track_status::kError, "Unreadable: " + hashError);
+            store_.setTrackStatus(known->id, track_status::kError, kUnreadablePrefix + hashError);
             ++r.failed;
             r.messages.push_back(path + ": " + hashError);
             return;
         }
         if (known->contentHash == hash) {
-            if (known->status == track_status::kMissing) store_.setTrackStatus(known->id, track_status::kNew);
+            // Back as it was analysed (the results were kept): the next analysis settles its status.
+            if (known->status == track_status::kMissing ||
+                (known->status == track_status::kError && clearsOnRestore(known->error)))
+                store_.setTrackStatus(known->id, track_status::kNew);
             // An import killed between the insert and the probe left the track without its info.
             if (known->format.empty() && known->status == track_status::kNew) recordProbe(known->id, path, r);
             ++r.unchanged;
             return;
         }
-        // Same path, new content: forget the old results and start over.
+        // Same path, new content. Overwritten by something unreadable: keep the old results (the
+        // file may come back) and say why; otherwise forget them and start over.
+        try {
+            decoder_->probe(path);
+        } catch (const AudioError& e) {
+            store_.setTrackStatus(known->id, track_status::kError, kChangedUnreadablePrefix + std::string(e.what()));
+            ++r.failed;
+            r.messages.push_back(path + ": content changed and cannot be read (earlier results kept): " + e.what());
+            return;
+        }
         store_.deleteAnalyses(known->id);
         store_.updateTrackContent(known->id, hash, int64_t(size));
         store_.setTrackStatus(known->id, track_status::kNew);
@@ -137,7 +158,7 @@ void TrackImporter::importFile(const std::string& path, ImportReport& r)
         TrackRecord t;
         t.path = path;
         t.status = track_status::kError;
-        t.error = "Unreadable: " + hashError;
+        t.error = kUnreadablePrefix + hashError;
         store_.insertTrack(t);
         ++r.added;
         ++r.failed;
@@ -145,11 +166,14 @@ void TrackImporter::importFile(const std::string& path, ImportReport& r)
         return;
     }
 
-    for (const auto& other : store_.tracksByHash(hash)) {
+    // Every empty file has the same hash: they are not copies of each other, each gets its own error.
+    for (const auto& other : size == 0 ? std::vector<TrackRecord>{} : store_.tracksByHash(hash)) {
         if (other.path == path) continue;
         if (exists(other.path)) {
             ++r.duplicates;
-            r.messages.push_back(path + ": duplicate of " + other.path + ", skipped");
+            // A copy of a broken file is broken too: name the problem, not only the twin.
+            const std::string why = other.status == track_status::kError ? " (which cannot be read: " + other.error + ")" : "";
+            r.messages.push_back(path + ": duplicate of " + other.path + why + ", skipped");
             return;
         }
         // Same content, old location gone: the file moved.

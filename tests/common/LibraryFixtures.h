@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
@@ -43,6 +44,12 @@ inline void writeBytes(const std::string& path, const std::string& bytes)
 {
     std::ofstream out(std::filesystem::u8path(path), std::ios::binary);
     out << bytes;
+}
+
+inline std::string readBytes(const std::string& path)
+{
+    std::ifstream in(std::filesystem::u8path(path), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 // A valid 16-bit mono PCM WAV of digital silence, written as header + a sparse extension:

@@ -62,6 +62,19 @@ private Q_SLOTS:
         }
     }
 
+    void aFileCutShortIsUsedAndSaidSo()
+    {
+        test::writeVoice(test::u8(path("cut.wav")), 440.0, 9.0);
+        test::truncateFile(test::u8(path("cut.wav")), 0.5);
+        for (const QStringList& args : {QStringList{"decode", path("cut.wav")},
+                                        QStringList{"embed", path("cut.wav"), "--focus", "drums", "--out", path("cut.npy")}}) {
+            int rc = -1;
+            const QString out = cli(args, &rc);
+            QVERIFY2(rc == 0, qPrintable(out));
+            QVERIFY2(out.contains(path("cut.wav") + ": partial: 4.5 s of 9.0 s decoded ("), qPrintable(out));
+        }
+    }
+
     void jsonIsOneLinePerFileAndAllBadIsAnError()
     {
         int rc = -1;

@@ -1,5 +1,6 @@
 #include <QtTest>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <sys/wait.h>
@@ -405,15 +406,27 @@ private Q_SLOTS:
         test::writeVoice(root + "/cut.wav", 330, 8.0);
         test::truncateFile(root + "/cut.wav", 0.5);
         test::writeNanWav(root + "/nan.wav", 22050, 2.0);
+        test::writeVoice(root + "/cut short.wav", 330, 4.0);
+        test::truncateFile(root + "/cut short.wav", 0.5);
         auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
         TrackImporter(*store, defaultAudioDecoder()).run({root});
         const auto p = analyseAll(store, embedders(0, false), 2);
-        QCOMPARE(p.tracksTotal, 8);  // text.mp3 already failed at import
-        QCOMPARE(p.tracksFailed, 0);
+        QCOMPARE(p.tracksTotal, 9);  // text.mp3 already failed at import
         auto track = [&](const std::string& name) {
             return *store->trackByPath(fs::weakly_canonical(fs::u8path(root + "/" + name)).u8string());
         };
         const std::string dirOf = fs::weakly_canonical(fs::u8path(root)).u8string();
+        // The three that cannot be analysed count as failed and are named, though their jobs end well.
+        QCOMPARE(p.tracksFailed, 3);
+        auto failures = p.failures;
+        std::sort(failures.begin(), failures.end());
+        QCOMPARE(failures.size(), size_t(3));
+        QCOMPARE(failures[0], dirOf + "/50 ms.wav: " + track("50 ms.wav").error);
+        QCOMPARE(failures[1], dirOf + "/cut short.wav: " + track("cut short.wav").error);
+        QCOMPARE(failures[2], dirOf + "/nan.wav: " + track("nan.wav").error);
+        // Too short because it is cut: the message says both.
+        QVERIFY2(track("cut short.wav").error.rfind("too short: 2.00 s is shorter than one 3 s segment (partial: 2.0 s of 4.0 s decoded (", 0) == 0,
+                 track("cut short.wav").error.c_str());
         // Exact messages for the odd ones.
         QCOMPARE(track("50 ms.wav").status, std::string("error"));
         QCOMPARE(track("50 ms.wav").error, std::string("too short: 0.05 s is shorter than one 3 s segment"));
@@ -461,6 +474,9 @@ private Q_SLOTS:
         const auto t3 = store->trackByPath(fs::weakly_canonical(fs::u8path(root + "/t3.wav")).u8string());
         QCOMPARE(t3->status, std::string("missing"));
         QVERIFY(t3->error.find("file not found") != std::string::npos);
+        const auto p = scheduler.progress();
+        QCOMPARE(p.tracksFailed, 1);
+        QCOMPARE(p.failures, std::vector<std::string>{t3->path + ": " + t3->error});
         QCOMPARE(store->summary().analyses["mix"]["done"], int64_t(3));
     }
 

@@ -1,10 +1,12 @@
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <unistd.h>
 
 #include "LibraryFixtures.h"
+#include "ListeningFixtures.h"
 #include "audio/AudioDecoder.h"
 #include "jobs/JobEngine.h"
 #include "library/LibraryStore.h"
@@ -96,6 +98,56 @@ private Q_SLOTS:
         QCOMPARE(r3.changed, 1);
         QVERIFY(std::abs(store.trackByPath(fs::weakly_canonical(fs::u8path(root + "/a.wav")).u8string())->duration - 5.0) <
                 0.01);
+    }
+
+    void brokenFilesKeepResultsAndSayWhy()
+    {
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/music";
+        fs::create_directories(fs::u8path(root));
+        test::writeVoice(root + "/a.wav", 220);
+        LibraryStore store(test::u8(dir.path()) + "/lib.sqlite");
+        TrackImporter importer(store, defaultAudioDecoder());
+        QCOMPARE(importer.run({root}).added, 1);
+        const auto a = *store.trackByPath(fs::weakly_canonical(fs::u8path(root + "/a.wav")).u8string());
+        store.saveAnalysis(a.id, Focus::Mix, "m", "mix", test::oneRow({1, 0, 0}), {0.0});
+        store.setTrackStatus(a.id, "analysed");
+        const auto original = test::readBytes(root + "/a.wav");
+
+        // Overwritten by garbage: the earlier results stay, the track says why it is in error.
+        test::writeBytes(root + "/a.wav", "garbage\n");
+        const auto r = importer.run({root});
+        QCOMPARE(r.failed, 1);
+        QCOMPARE(r.changed, 0);
+        QCOMPARE(int(store.analyses(a.id).size()), 1);
+        QCOMPARE(statusOf(store, root + "/a.wav"), std::string("error"));
+        QVERIFY2(errorOf(store, root + "/a.wav").rfind("content changed and cannot be read: not a recognised audio file: ", 0) == 0,
+                 errorOf(store, root + "/a.wav").c_str());
+        // Emptied: the same.
+        test::writeBytes(root + "/a.wav", "");
+        importer.run({root});
+        QCOMPARE(int(store.analyses(a.id).size()), 1);
+        QVERIFY(errorOf(store, root + "/a.wav").find("file is empty") != std::string::npos);
+
+        // Back as it was: no longer in error, nothing to redo.
+        test::writeBytes(root + "/a.wav", original);
+        QCOMPARE(importer.run({root}).unchanged, 1);
+        QCOMPARE(statusOf(store, root + "/a.wav"), std::string("new"));
+        QCOMPARE(int(store.analyses(a.id).size()), 1);
+
+        // Empty files are not copies of each other; a copy of a broken file names the problem.
+        test::writeBytes(root + "/empty.flac", "");
+        test::writeBytes(root + "/empty.mp3", "");
+        test::writeBytes(root + "/text.flac", "text\n");
+        test::writeBytes(root + "/text.wav", "text\n");
+        const auto r2 = importer.run({root});
+        QCOMPARE(r2.added, 3);
+        QCOMPARE(r2.duplicates, 1);
+        for (const char* bad : {"empty.flac", "empty.mp3", "text.flac"}) QCOMPARE(statusOf(store, root + "/" + bad), std::string("error"));
+        const std::string dirOf = fs::weakly_canonical(fs::u8path(root)).u8string();
+        const std::string dupMessage = dirOf + "/text.wav: duplicate of " + dirOf + "/text.flac (which cannot be read: " +
+                                       errorOf(store, root + "/text.flac") + "), skipped";
+        QVERIFY2(std::find(r2.messages.begin(), r2.messages.end(), dupMessage) != r2.messages.end(), dupMessage.c_str());
     }
 
     void corpusFolderIsOneTrackWithStems()
