@@ -56,6 +56,10 @@ std::string notWhatTheExtensionSays(const std::string& path, const std::string& 
         {".aif", "an AIFF file (FORM/AIFF header)"}, {".aiff", "an AIFF file (FORM/AIFF header)"},
         {".flac", "a FLAC stream ('fLaC' signature)"}, {".ogg", "an Ogg stream ('OggS' pages)"},
         {".oga", "an Ogg stream ('OggS' pages)"}, {".mp3", "MPEG audio frames"}};
+    // The signature each extension's format starts with (MP3 has none worth the name).
+    static const std::map<std::string, std::string> magic = {{".wav", "RIFF"}, {".wave", "RIFF"}, {".aif", "FORM"},
+                                                             {".aiff", "FORM"}, {".flac", "fLaC"}, {".ogg", "OggS"},
+                                                             {".oga", "OggS"}};
     unsigned char head[8] = {};
     std::ifstream in(fs::u8path(path), std::ios::binary);
     in.read(reinterpret_cast<char*>(head), sizeof head);
@@ -67,6 +71,13 @@ std::string notWhatTheExtensionSays(const std::string& path, const std::string& 
         found += hex;
     }
     const auto it = expected.find(ext);
+    // The right signature, yet no reader takes it: the header itself is damaged, not the name wrong.
+    if (const auto m = magic.find(ext); m != magic.end() && got >= 4 && std::equal(m->second.begin(), m->second.end(), head)) {
+        std::error_code ec;
+        const auto size = fs::file_size(fs::u8path(path), ec);
+        return "starts as " + it->second + " (bytes " + found + ") but its header is damaged or cut short" +
+               (ec ? std::string() : " (" + std::to_string(size) + " bytes in all)");
+    }
     const std::string want = it != expected.end() ? "expected " + it->second + " from the extension " + ext
                                                   : "extension " + (ext.empty() ? std::string("(none)") : ext) + " names no audio format we read";
     return want + ", found bytes " + found + ": " + detail;
@@ -211,7 +222,12 @@ private:
             // Any 32 KB containing an MPEG sync word opens as MP3 (random bytes do), and the length
             // is a guess (x1152 even for 576-sample MPEG-2 frames): validate and count the frames.
             const auto scan = scanMpegAudio(path);
-            if (!scan.valid) throw AudioError(AudioErrorKind::NotAudio, path, notWhatTheExtensionSays(path, scan.detail));
+            if (!scan.valid) {
+                // JUCE's MP3 reader takes almost anything; its complaint only helps for a file named .mp3.
+                const bool namedMp3 = toJuceFile(path).hasFileExtension("mp3");
+                throw AudioError(AudioErrorKind::NotAudio, path,
+                                 notWhatTheExtensionSays(path, namedMp3 ? scan.detail : "no WAV/AIFF/FLAC/Ogg/MP3 stream found"));
+            }
             opened.length = std::min<juce::int64>(opened.length, scan.totalSamples);
             if (scan.truncated || scan.lastFrameCut) opened.damage = scan.detail.empty() ? "last MPEG frame cut short" : scan.detail;
         } else if (name.containsIgnoreCase("flac")) {

@@ -526,6 +526,16 @@ private Q_SLOTS:
                     "expected a FLAC stream ('fLaC' signature) from the extension .flac, found bytes 3f a2");
         writeBytes(path("random.bin"), bytes);
         expectError(path("random.bin"), AudioErrorKind::NotAudio, "extension .bin names no audio format we read");
+        // Not named .mp3: the MP3 reader's complaint is not the news (it takes almost anything).
+        bytes[0] = char(0x00), bytes[1] = char(0x11);
+        writeBytes(path("random.wav"), bytes);
+        const auto e = errorOf([&] { (void)dec_->decodeMono(path("random.wav")); });
+        QVERIFY(e.has_value());
+        QVERIFY2(std::string(e->what()).find("MPEG") == std::string::npos, e->what());
+        // The right signature and a header cut short: said so, not "not a WAV file".
+        writeBytes(path("half header.wav"), std::string("RIFF\x24\x00\x00\x00WAVEfmt ", 16));
+        expectError(path("half header.wav"), AudioErrorKind::NotAudio,
+                    "starts as a WAV file (RIFF/WAVE header) (bytes 52 49 46 46 24 00 00 00) but its header is damaged or cut short (16 bytes in all)");
     }
 
     void nanSamplesAreAnErrorNotSilence()
