@@ -71,6 +71,11 @@ LibraryStore::LibraryStore(const std::string& path, Access access) : path_(path)
     db_ = std::make_unique<sql::Database>(
         path, access == Access::ReadOnly ? sql::Database::Mode::ReadOnly : sql::Database::Mode::ReadWriteCreate);
     db_->exec("PRAGMA foreign_keys = ON");
+    try {
+        refuseForeignDatabase(*db_);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("'" + path + "' is " + e.what());
+    }
     if (access == Access::ReadWrite) {
         db_->exec("PRAGMA journal_mode = WAL");
         // WAL + NORMAL: a committed transaction survives any process crash (kill -9 included);
@@ -79,6 +84,8 @@ LibraryStore::LibraryStore(const std::string& path, Access access) : path_(path)
         migrateLibrary(*db_);
     } else {
         const int v = db_->userVersion();
+        if (v == 0)
+            throw std::runtime_error("'" + path + "' is not a Stemscope library yet (an empty database; `library create` makes one)");
         if (v != latestSchemaVersion())
             throw std::runtime_error("library '" + path + "' has schema version " + std::to_string(v) + ", expected " +
                                      std::to_string(latestSchemaVersion()) + " (open it read-write once to migrate)");

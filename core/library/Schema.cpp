@@ -132,9 +132,21 @@ CREATE INDEX map_points_by_map ON map_points(map_id);
     return m;
 }
 
+void refuseForeignDatabase(sql::Database& db)
+{
+    if (db.userVersion() != 0) return;
+    sql::Statement s(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4");
+    std::string names;
+    while (s.step()) names += (names.empty() ? "" : ", ") + s.text(0);
+    if (!names.empty())
+        throw std::runtime_error("not a Stemscope library: an SQLite database with tables of its own (" + names +
+                                 "), left as it was");
+}
+
 void migrateLibrary(sql::Database& db)
 {
     const auto& steps = libraryMigrations();
+    refuseForeignDatabase(db);
     int version = db.userVersion();
     if (version > int(steps.size()))
         throw std::runtime_error("library schema version " + std::to_string(version) +

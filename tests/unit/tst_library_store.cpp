@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include <fstream>
+
 #include <sqlite3.h>
 
 #include "util/ContentHash.h"
@@ -86,6 +88,39 @@ private Q_SLOTS:
             d.setUserVersion(latestSchemaVersion() + 1);
         }
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, LibraryStore{path});
+    }
+
+    void someOtherProgramsDatabaseIsLeftAlone()
+    {
+        QTemporaryDir dir;
+        const auto path = dir.filePath("places.sqlite").toStdString();
+        {
+            sql::Database d(path, sql::Database::Mode::ReadWriteCreate);
+            d.exec("CREATE TABLE moz_places(id INTEGER PRIMARY KEY, url TEXT)");
+        }
+        for (auto access : {LibraryStore::Access::ReadWrite, LibraryStore::Access::ReadOnly}) {
+            try {
+                LibraryStore store(path, access);
+                QFAIL("opened another program's database as a library");
+            } catch (const std::runtime_error& e) {
+                QCOMPARE(std::string(e.what()), "'" + path + "' is not a Stemscope library: an SQLite database with tables of its own (moz_places), left as it was");
+            }
+        }
+        sql::Database d(path, sql::Database::Mode::ReadOnly);
+        sql::Statement s(d, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'");
+        QVERIFY(s.step());
+        QCOMPARE(s.text(0), std::string("moz_places"));  // none of ours added
+        QCOMPARE(d.userVersion(), 0);
+
+        // An empty file, read-only: not "schema version 0".
+        const auto empty = dir.filePath("empty.sqlite").toStdString();
+        { std::ofstream(empty, std::ios::binary); }
+        try {
+            LibraryStore store(empty, LibraryStore::Access::ReadOnly);
+            QFAIL("an empty file opened read-only as a library");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(std::string(e.what()).find("is not a Stemscope library yet (an empty database") != std::string::npos, e.what());
+        }
     }
 
     void tracksAnalysesAndSegmentsRoundTrip()
