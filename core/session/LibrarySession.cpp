@@ -490,9 +490,7 @@ std::shared_ptr<const NeighbourSearch> LibrarySession::search(Focus focus)
 std::vector<TrackNeighbour> LibrarySession::neighbours(int64_t trackId, Focus focus, int k, const NeighbourExclusions& exclusions)
 {
     const auto s = search(focus);
-    if (!s->contains(trackId))
-        throw SessionError("This track has no " + std::string(focusName(focus)) +
-                           " analysis yet (still queued, silent, failed, or no " + focusName(focus) + " stem).");
+    if (!s->contains(trackId)) throw SessionError(whyNotSearchable(trackId, focus));
     if (!exclusions.any()) return s->similarTracks(trackId, k);
     const auto query = store_->track(trackId);
     const TrackMetadata q = query ? trackMetadata(*query) : TrackMetadata{};
@@ -541,9 +539,24 @@ void LibrarySession::exportPlaylist(const std::string& path, const std::string& 
 std::vector<SegmentNeighbour> LibrarySession::segmentNeighbours(int64_t trackId, Focus focus, double atSeconds, int k)
 {
     const auto s = search(focus);
-    if (!s->contains(trackId))
-        throw SessionError("This track has no " + std::string(focusName(focus)) + " analysis yet.");
+    if (!s->contains(trackId)) throw SessionError(whyNotSearchable(trackId, focus));
     return s->similarSegments(trackId, atSeconds, k);
+}
+
+std::string LibrarySession::whyNotSearchable(int64_t trackId, Focus focus)
+{
+    // The stored reason, so the user reads "too short: ..." rather than a list of guesses.
+    const std::string f = focusName(focus);
+    const auto t = store_->track(trackId);
+    if (!t) return "No such track (removed from the library?).";
+    if (t->status == track_status::kMissing) return "This track's file is missing: " + t->path;
+    if (t->status == track_status::kError) return "This track could not be analysed: " + t->error;
+    const auto a = store_->analysis(trackId, focus, modelFor(focus).modelId);
+    if (!a) return "This track has no " + f + " analysis yet: the next library analysis makes it.";
+    if (a->status == analysis_status::kSilent) return "This track is silent in the " + f + " focus: no segment to compare.";
+    if (a->status == analysis_status::kSkipped) return "This track has no " + f + " analysis: " + a->error;
+    if (a->status == analysis_status::kError) return "The " + f + " analysis of this track failed: " + a->error;
+    return "This track's " + f + " analysis is not in the index yet (refresh: it was analysed after the index was built).";
 }
 
 SegmentMatchResult LibrarySession::matchingSegment(int64_t queryTrack, double queryAtSeconds, int64_t neighbourTrack, Focus focus)

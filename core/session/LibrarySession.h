@@ -217,6 +217,7 @@ public:
     int64_t resolveTrack(const std::string& ref);
 
 private:
+    std::string whyNotSearchable(int64_t trackId, Focus focus);  // the stored reason a track has no neighbours
     std::vector<SegmentMapPoint> storedMap(Focus focus, MapLevel level, int maxPoints, const std::function<bool()>& cancelled,
                                            const MapProgress& progress);
 

@@ -188,6 +188,32 @@ private Q_SLOTS:
         QVERIFY_EXCEPTION_THROWN(session.trackSegmentsOnMap(Focus::Mix, first), SessionError);  // no track map
     }
 
+    void noNeighboursSaysWhy()
+    {
+        installModels(root("models"), {Focus::Mix, Focus::Drums}, "v1");
+        fs::create_directories(fs::u8path(root("odd")));
+        test::writeVoice(root("odd") + "/short.wav", 300, 1.0);
+        test::writeVoice(root("odd") + "/ok.wav", 400);
+        LibrarySession session(root("why.sqlite"));
+        session.loadInstalledModels(root("models"));
+        JobEngine engine(1);
+        engine.wait(session.submitImport(engine, {root("odd"), root("music/song")}, [](const ImportReport&) {}));
+        analyse(session);
+        try {
+            session.neighbours(session.resolveTrack(root("odd") + "/short.wav"), Focus::Mix, 3);
+            QFAIL("neighbours of a track too short to analyse");
+        } catch (const SessionError& e) {
+            QCOMPARE(std::string(e.what()), std::string("This track could not be analysed: too short: 1.00 s is shorter than one 3 s segment"));
+        }
+        // No drums stem and no separator: the analysis' own reason, not a list of guesses.
+        try {
+            session.segmentNeighbours(session.resolveTrack(root("odd") + "/ok.wav"), Focus::Drums, 0.0, 3);
+            QFAIL("drums neighbours of a track without a drums analysis");
+        } catch (const SessionError& e) {
+            QVERIFY2(QString(e.what()).startsWith("This track has no drums analysis: ") && !QString(e.what()).contains("queued"), e.what());
+        }
+    }
+
     void storedResultsOfUninstalledModel()
     {
         // The drums model is retrained (v2) and the mix model removed: the library still shows its
