@@ -51,6 +51,13 @@ bool TrackAnalyzer::focusNeedsWork(const std::map<Focus, std::string>& done, Foc
 namespace {
 // A partially decoded track keeps its "partial: ..." note whatever its status becomes.
 std::string partialNoteOf(const TrackRecord& t) { return t.error.rfind("partial:", 0) == 0 ? t.error : std::string(); }
+// A decoding error of a track overwritten by garbage keeps saying so, so that a rescan that finds
+// the file restored clears it (TrackImporter).
+std::string keepCause(const TrackRecord& t, const std::string& what)
+{
+    const bool changed = t.status == track_status::kError && track_status::contentChangedUnreadable(t.error);
+    return changed ? track_status::kContentChangedPrefix + what : what;
+}
 }  // namespace
 
 bool TrackAnalyzer::needsWork(const std::string& trackStatus, const std::map<Focus, std::string>& done) const
@@ -107,6 +114,18 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
     for (Focus f : focuses())
         if (focusNeedsWork(done, f)) todo.push_back(f);
     if (todo.empty()) {
+        // Retried without work left: an error track is settled only if its file reads again (one
+        // overwritten by garbage keeps its results and its error).
+        if (trk->status == track_status::kError) {
+            try {
+                decoder_->probe(trk->path);
+            } catch (const AudioError& e) {
+                result.trackStatus = e.kind() == AudioErrorKind::FileNotFound ? track_status::kMissing : track_status::kError;
+                result.error = keepCause(*trk, e.what());
+                store_->setTrackStatus(trackId, result.trackStatus, result.error);
+                return result;
+            }
+        }
         result.trackStatus = statusFor(done);
         if (trk->status != result.trackStatus) store_->setTrackStatus(trackId, result.trackStatus, partialNoteOf(*trk));
         return result;
@@ -122,7 +141,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
     } catch (const AudioError& e) {
         const bool gone = e.kind() == AudioErrorKind::FileNotFound;
         result.trackStatus = gone ? track_status::kMissing : track_status::kError;
-        result.error = e.what();
+        result.error = keepCause(*trk, e.what());
         store_->setTrackStatus(trackId, result.trackStatus, result.error);
         return result;
     }

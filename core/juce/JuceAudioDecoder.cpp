@@ -7,6 +7,8 @@
 #include <fstream>
 #include <map>
 #include <cstdio>
+#include <cstring>
+#include <vector>
 
 #include "audio/AudioDecoder.h"
 #include "audio/AudioError.h"
@@ -45,6 +47,32 @@ struct Opened {
     juce::int64 announced = 0;        // what the header promised, when known
 };
 
+// An intact WAV whose samples use an encoding no reader of ours takes (u-law, ADPCM...): its fmt
+// chunk's format tag, named. Empty when the file is not such a WAV.
+std::string unreadWavEncoding(const std::string& path)
+{
+    std::ifstream in(fs::u8path(path), std::ios::binary);
+    std::vector<unsigned char> b(4096);
+    in.read(reinterpret_cast<char*>(b.data()), std::streamsize(b.size()));
+    b.resize(size_t(in.gcount()));
+    const auto u32 = [&](size_t i) { return uint32_t(b[i]) | uint32_t(b[i + 1]) << 8 | uint32_t(b[i + 2]) << 16 | uint32_t(b[i + 3]) << 24; };
+    if (b.size() < 12 || std::memcmp(b.data(), "RIFF", 4) != 0 || std::memcmp(b.data() + 8, "WAVE", 4) != 0) return {};
+    for (size_t i = 12; i + 10 <= b.size(); i += 8 + u32(i + 4) + (u32(i + 4) & 1)) {
+        if (std::memcmp(b.data() + i, "fmt ", 4) != 0) continue;
+        const int tag = b[i + 8] | b[i + 9] << 8;
+        if (tag == 1 || tag == 3 || tag == 0xfffe) return {};  // PCM, float, extensible: read
+        static const std::map<int, std::string> names = {{2, "Microsoft ADPCM"}, {6, "A-law"}, {7, "u-law"},
+                                                         {0x11, "IMA ADPCM"}, {0x31, "GSM 6.10"}, {0x50, "MPEG"},
+                                                         {0x55, "MPEG Layer 3"}};
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%04x", tag);
+        const auto n = names.find(tag);
+        return "a WAV file whose samples are " + (n != names.end() ? n->second : std::string("in an encoding")) +
+               " (format tag " + hex + "), which we do not read: convert it to PCM WAV or FLAC";
+    }
+    return {};
+}
+
 // "expected a FLAC stream ('fLaC') from the extension .flac, found bytes 3f a2 91 00": what the
 // name promised against what the file starts with, so random bytes are not blamed on MP3 parsing.
 std::string notWhatTheExtensionSays(const std::string& path, const std::string& detail)
@@ -71,6 +99,7 @@ std::string notWhatTheExtensionSays(const std::string& path, const std::string& 
         found += hex;
     }
     const auto it = expected.find(ext);
+    if (const auto encoding = unreadWavEncoding(path); !encoding.empty()) return encoding;
     // The right signature, yet no reader takes it: the header itself is damaged, not the name wrong.
     if (const auto m = magic.find(ext); m != magic.end() && got >= 4 && std::equal(m->second.begin(), m->second.end(), head)) {
         std::error_code ec;

@@ -24,6 +24,10 @@ inline constexpr const char* kAnalysed = "analysed";  // every requested focus d
 inline constexpr const char* kPartial = "partial";    // mix done, stem focuses unavailable
 inline constexpr const char* kError = "error";        // unreadable/undecodable: see error
 inline constexpr const char* kMissing = "missing";    // the file vanished from disk
+// Error text of a track whose file was overwritten by something unreadable: its stored hash and
+// analyses are still those of the earlier content (kept in case the file comes back).
+inline constexpr const char* kContentChangedPrefix = "content changed and cannot be read: ";
+inline bool contentChangedUnreadable(const std::string& error) { return error.rfind(kContentChangedPrefix, 0) == 0; }
 }  // namespace track_status
 
 namespace analysis_status {

@@ -40,10 +40,9 @@ bool exists(const std::string& path)
 
 // Errors that a rescan clears by itself when the file is back as it was: the earlier results were kept.
 constexpr const char* kUnreadablePrefix = "Unreadable: ";
-constexpr const char* kChangedUnreadablePrefix = "content changed and cannot be read: ";
 bool clearsOnRestore(const std::string& error)
 {
-    return error.rfind(kUnreadablePrefix, 0) == 0 || error.rfind(kChangedUnreadablePrefix, 0) == 0;
+    return error.rfind(kUnreadablePrefix, 0) == 0 || track_status::contentChangedUnreadable(error);
 }
 
 }  // namespace
@@ -127,23 +126,25 @@ void TrackImporter::importFile(const std::string& path, ImportReport& r)
         }
         if (known->contentHash == hash) {
             // Back as it was analysed (the results were kept): the next analysis settles its status.
-            if (known->status == track_status::kMissing ||
-                (known->status == track_status::kError && clearsOnRestore(known->error)))
-                store_.setTrackStatus(known->id, track_status::kNew);
-            // An import killed between the insert and the probe left the track without its info.
-            if (known->format.empty() && known->status == track_status::kNew) recordProbe(known->id, path, r);
+            const bool restored = known->status == track_status::kError && clearsOnRestore(known->error);
+            if (known->status == track_status::kMissing || restored) store_.setTrackStatus(known->id, track_status::kNew);
+            // An import killed between the insert and the probe left the track without its info; a
+            // restored file gets its info (and a "partial" note) back.
+            if ((known->format.empty() && known->status == track_status::kNew) || restored) recordProbe(known->id, path, r);
             ++r.unchanged;
             return;
         }
         // Same path, new content. Overwritten by something unreadable: keep the old results (the
         // file may come back) and say why; otherwise forget them and start over.
-        try {
-            decoder_->probe(path);
-        } catch (const AudioError& e) {
-            store_.setTrackStatus(known->id, track_status::kError, kChangedUnreadablePrefix + std::string(e.what()));
-            ++r.failed;
-            r.messages.push_back(path + ": content changed and cannot be read (earlier results kept): " + e.what());
-            return;
+        if (!store_.analyses(known->id).empty()) {
+            try {
+                decoder_->probe(path);
+            } catch (const AudioError& e) {
+                store_.setTrackStatus(known->id, track_status::kError, track_status::kContentChangedPrefix + std::string(e.what()));
+                ++r.failed;
+                r.messages.push_back(path + ": content changed and cannot be read (earlier results kept): " + e.what());
+                return;
+            }
         }
         store_.deleteAnalyses(known->id);
         store_.updateTrackContent(known->id, hash, int64_t(size));
@@ -170,15 +171,18 @@ void TrackImporter::importFile(const std::string& path, ImportReport& r)
     for (const auto& other : size == 0 ? std::vector<TrackRecord>{} : store_.tracksByHash(hash)) {
         if (other.path == path) continue;
         if (exists(other.path)) {
+            // Its stored hash is that of content its file no longer holds (kept for a restore): not a twin.
+            if (other.status == track_status::kError && track_status::contentChangedUnreadable(other.error)) continue;
             ++r.duplicates;
             // A copy of a broken file is broken too: name the problem, not only the twin.
-            const std::string why = other.status == track_status::kError ? " (which cannot be read: " + other.error + ")" : "";
+            const std::string why = other.status == track_status::kError ? " (which is in error: " + other.error + ")" : "";
             r.messages.push_back(path + ": duplicate of " + other.path + why + ", skipped");
             return;
         }
         // Same content, old location gone: the file moved.
         store_.updateTrackPath(other.id, path);
-        if (other.status == track_status::kMissing) store_.setTrackStatus(other.id, track_status::kNew);
+        if (other.status == track_status::kMissing || (other.status == track_status::kError && clearsOnRestore(other.error)))
+            store_.setTrackStatus(other.id, track_status::kNew);
         const auto stems = findCorpusStems(path);
         for (const auto& [stem, stemPath] : stems) store_.setStem(other.id, stem, stemPath, "corpus");
         ++r.moved;

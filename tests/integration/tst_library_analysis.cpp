@@ -480,6 +480,52 @@ private Q_SLOTS:
         QCOMPARE(store->summary().analyses["mix"]["done"], int64_t(3));
     }
 
+    void overwrittenTrackKeepsResultsThroughRetries()
+    {
+        QTemporaryDir dir;
+        const auto root = test::u8(dir.path()) + "/music";
+        fs::create_directories(fs::u8path(root));
+        test::writeVoice(root + "/a.wav", 220);
+        auto store = std::make_shared<LibraryStore>(test::u8(dir.path()) + "/lib.sqlite");
+        TrackImporter importer(*store, defaultAudioDecoder());
+        importer.run({root});
+        QCOMPARE(analyseAll(store, embedders(0, false), 1).tracksFailed, 0);
+        const auto path = fs::weakly_canonical(fs::u8path(root + "/a.wav")).u8string();
+        const auto id = store->trackByPath(path)->id;
+        const auto original = test::readBytes(root + "/a.wav");
+        test::writeBytes(root + "/a.wav", "garbage\n");
+        importer.run({root});
+        const auto changed = [&] { return track_status::contentChangedUnreadable(store->track(id)->error); };
+        QVERIFY(changed());
+
+        // Retrying errors, with and without redoing what is done: still garbage, still in error,
+        // still saying so, results kept.
+        for (bool redo : {false, true}) {
+            AnalysisOptions o;
+            o.retryErrors = true;
+            o.redo = redo;
+            const auto r = TrackAnalyzer(store, embedders(0, false), defaultAudioDecoder(), o).analyze(id);
+            QCOMPARE(r.trackStatus, std::string("error"));
+            QCOMPARE(store->track(id)->status, std::string("error"));
+            QVERIFY2(changed(), store->track(id)->error.c_str());
+            QCOMPARE(int(store->analyses(id).size()), 1);
+        }
+
+        // A good copy of the earlier content is a track of its own, not a "duplicate" of the garbage.
+        test::writeBytes(root + "/b.wav", original);
+        const auto r = importer.run({root});
+        QCOMPARE(r.added, 1);
+        QCOMPARE(r.duplicates, 0);
+
+        // Restored: the rescan clears the error and the analysis settles it without recomputing.
+        test::writeBytes(root + "/a.wav", original);
+        importer.run({root});
+        QCOMPARE(store->track(id)->status, std::string("new"));
+        analyseAll(store, embedders(0, false), 1);
+        QCOMPARE(store->track(id)->status, std::string("analysed"));
+        QCOMPARE(store->track(id)->error, std::string());
+    }
+
     void cancelKeepsTheLibraryConsistent()
     {
         QTemporaryDir dir;

@@ -145,7 +145,7 @@ private Q_SLOTS:
         QCOMPARE(r2.duplicates, 1);
         for (const char* bad : {"empty.flac", "empty.mp3", "text.flac"}) QCOMPARE(statusOf(store, root + "/" + bad), std::string("error"));
         const std::string dirOf = fs::weakly_canonical(fs::u8path(root)).u8string();
-        const std::string dupMessage = dirOf + "/text.wav: duplicate of " + dirOf + "/text.flac (which cannot be read: " +
+        const std::string dupMessage = dirOf + "/text.wav: duplicate of " + dirOf + "/text.flac (which is in error: " +
                                        errorOf(store, root + "/text.flac") + "), skipped";
         QVERIFY2(std::find(r2.messages.begin(), r2.messages.end(), dupMessage) != r2.messages.end(), dupMessage.c_str());
     }

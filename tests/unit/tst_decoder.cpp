@@ -532,6 +532,15 @@ private Q_SLOTS:
         const auto e = errorOf([&] { (void)dec_->decodeMono(path("random.wav")); });
         QVERIFY(e.has_value());
         QVERIFY2(std::string(e->what()).find("MPEG") == std::string::npos, e->what());
+        // An intact WAV in an encoding we do not read (u-law, 8 kHz, 1 s): the encoding is named.
+        std::string ulaw("RIFF\0\0\0\0WAVEfmt \x12\0\0\0\x07\0\x01\0\x40\x1f\0\0\x40\x1f\0\0\x01\0\x08\0\0\0"
+                         "fact\x04\0\0\0\x40\x1f\0\0data\x40\x1f\0\0", 58);
+        ulaw += std::string(8000, char(0xff));
+        const uint32_t riff = uint32_t(ulaw.size() - 8);
+        for (int k = 0; k < 4; ++k) ulaw[size_t(4 + k)] = char((riff >> (8 * k)) & 0xff);
+        writeBytes(path("phone.wav"), ulaw);
+        expectError(path("phone.wav"), AudioErrorKind::NotAudio,
+                    "a WAV file whose samples are u-law (format tag 0x0007), which we do not read: convert it to PCM WAV or FLAC");
         // The right signature and a header cut short: said so, not "not a WAV file".
         writeBytes(path("half header.wav"), std::string("RIFF\x24\x00\x00\x00WAVEfmt ", 16));
         expectError(path("half header.wav"), AudioErrorKind::NotAudio,
