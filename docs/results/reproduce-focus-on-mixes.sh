@@ -191,7 +191,7 @@ for run in 1 2; do
   "$CLI" bench library --embedder models --separator default --skip-index
 done
 # Session 36, last: a third schedule from the finished run (the rate rises to about 30 % of its peak and
-# decays to 0 at 30 000 steps); stopped at step 21 751 (session 36) and 24 852 (session 38), resumed by
+# decays to 0 at 30 000 steps); stopped at step 21 751 (session 36) and 25 413 (session 38), resumed by
 # the same command. Nothing is served
 # from it until it beats models/mixharm in the validation evaluation above.
 "$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out build/mixharm \
