@@ -6,6 +6,10 @@
 
 namespace stemscope {
 
+namespace {
+const std::string kJobPrefix = "analyse ";  // job names are this plus the track's path
+}  // namespace
+
 AnalysisScheduler::AnalysisScheduler(std::shared_ptr<const TrackAnalyzer> analyzer) : analyzer_(std::move(analyzer)) {}
 
 std::vector<int64_t> AnalysisScheduler::pendingTracks(LibraryStore& store) const
@@ -57,9 +61,9 @@ std::vector<JobId> AnalysisScheduler::submit(JobEngine& engine, LibraryStore& st
     for (int64_t trackId : pending) {
         const auto t = store.track(trackId);
         const double w = std::max(1.0, t ? t->duration : 1.0);
-        const std::string name = "analyse " + (t ? t->path : std::to_string(trackId));
-        // Not under mutex_: the engine may call onJobUpdate synchronously from here.
         const std::string path = t ? t->path : std::to_string(trackId);
+        const std::string name = kJobPrefix + path;
+        // Not under mutex_: the engine may call onJobUpdate synchronously from here.
         const JobId id = engine.submit(
             name,
             [analyzer, trackId, path, tally = tally_](JobContext& ctx) {
@@ -124,8 +128,7 @@ void AnalysisScheduler::applyLocked(const JobInfo& info)
         ++progress_.tracksFinished;
         if (info.state == JobState::Failed) {
             ++jobsFailed_;
-            const std::string prefix = "analyse ";
-            const std::string what = info.name.rfind(prefix, 0) == 0 ? info.name.substr(prefix.size()) : info.name;
+            const std::string what = info.name.rfind(kJobPrefix, 0) == 0 ? info.name.substr(kJobPrefix.size()) : info.name;
             jobFailures_.push_back(what + ": " + info.error);
         }
         if (info.state == JobState::Cancelled) ++progress_.tracksCancelled;

@@ -113,6 +113,13 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
     std::vector<Focus> todo;
     for (Focus f : focuses())
         if (focusNeedsWork(done, f)) todo.push_back(f);
+    // A file that cannot be read: missing or in error, with its cause kept.
+    auto unreadable = [&](const AudioError& e) {
+        result.trackStatus = e.kind() == AudioErrorKind::FileNotFound ? track_status::kMissing : track_status::kError;
+        result.error = keepCause(*trk, e.what());
+        store_->setTrackStatus(trackId, result.trackStatus, result.error);
+        return result;
+    };
     if (todo.empty()) {
         // Retried without work left: an error track is settled only if its file reads again (one
         // overwritten by garbage keeps its results and its error).
@@ -120,10 +127,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
             try {
                 decoder_->probe(trk->path);
             } catch (const AudioError& e) {
-                result.trackStatus = e.kind() == AudioErrorKind::FileNotFound ? track_status::kMissing : track_status::kError;
-                result.error = keepCause(*trk, e.what());
-                store_->setTrackStatus(trackId, result.trackStatus, result.error);
-                return result;
+                return unreadable(e);
             }
         }
         result.trackStatus = statusFor(done);
@@ -139,11 +143,7 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         d.targetSampleRate = kAnalysisSampleRate;
         mix = decoder_->decodeMono(trk->path, d);
     } catch (const AudioError& e) {
-        const bool gone = e.kind() == AudioErrorKind::FileNotFound;
-        result.trackStatus = gone ? track_status::kMissing : track_status::kError;
-        result.error = keepCause(*trk, e.what());
-        store_->setTrackStatus(trackId, result.trackStatus, result.error);
-        return result;
+        return unreadable(e);
     }
     result.audioSeconds = mix.source.durationSeconds();
     const std::string note = mix.source.partialNote();  // kept with the track's status below
