@@ -55,8 +55,7 @@ std::string partialNoteOf(const TrackRecord& t) { return t.error.rfind("partial:
 // the file restored clears it (TrackImporter).
 std::string keepCause(const TrackRecord& t, const std::string& what)
 {
-    const bool changed = t.status == track_status::kError && track_status::contentChangedUnreadable(t.error);
-    return changed ? track_status::kContentChangedPrefix + what : what;
+    return contentChangedUnreadable(t) ? track_status::kContentChangedPrefix + what : what;
 }
 }  // namespace
 

@@ -51,6 +51,12 @@ struct TrackRecord {
     std::string error;
 };
 
+// A track whose file was overwritten by something unreadable (its hash and analyses are the earlier content's).
+inline bool contentChangedUnreadable(const TrackRecord& t)
+{
+    return t.status == track_status::kError && track_status::contentChangedUnreadable(t.error);
+}
+
 struct AnalysisRecord {
     int64_t id = 0;
     int64_t trackId = 0;

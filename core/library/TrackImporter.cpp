@@ -172,7 +172,7 @@ void TrackImporter::importFile(const std::string& path, ImportReport& r)
         if (other.path == path) continue;
         if (exists(other.path)) {
             // Its stored hash is that of content its file no longer holds (kept for a restore): not a twin.
-            if (other.status == track_status::kError && track_status::contentChangedUnreadable(other.error)) continue;
+            if (contentChangedUnreadable(other)) continue;
             ++r.duplicates;
             // A copy of a broken file is broken too: name the problem, not only the twin.
             const std::string why = other.status == track_status::kError ? " (which is in error: " + other.error + ")" : "";
