@@ -1,4 +1,5 @@
 // `stemscope-cli library ...`: create, import, analyze, status, neighbours, export.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -64,10 +65,11 @@ int import(int argc, char** argv)
         throw UsageError("need a library and at least one file or folder (or --rescan)");
     auto session = openExisting(args.positional()[0], LibraryStore::Access::ReadWrite);
     std::vector<std::string> paths(args.positional().begin() + 1, args.positional().end());
+    std::vector<std::string> saved;
     if (rescan) {
-        const auto folders = session.importFolders();
-        if (folders.empty() && paths.empty()) throw UsageError("no folders were imported into this library yet: nothing to rescan");
-        paths.insert(paths.end(), folders.begin(), folders.end());
+        saved = session.importFolders();
+        if (saved.empty() && paths.empty()) throw UsageError("no folders were imported into this library yet: nothing to rescan");
+        paths.insert(paths.end(), saved.begin(), saved.end());
     }
     ImportOptions opts;
     opts.recursive = !args.has("no-recursive");
@@ -89,7 +91,15 @@ int import(int argc, char** argv)
     std::cout << "scanned " << report.scanned << ": " << report.added << " added (" << report.failed
               << " with errors), " << report.duplicates << " duplicates, " << report.moved << " moved, " << report.changed
               << " changed, " << report.unchanged << " unchanged, " << report.missing << " newly missing\n";
-    return report.notFound ? 1 : 0;  // a path the user named is not there: the command did not do all it was asked
+    // A saved folder that is gone (an unplugged drive) is what a rescan is for: its tracks are now
+    // missing, analyses kept. A path the user named that is not there means the command did not do
+    // all it was asked.
+    bool userPathMissing = false;
+    for (const auto& p : report.notFound) {
+        if (std::find(saved.begin(), saved.end(), p) == saved.end()) userPathMissing = true;
+        else std::cout << p << ": imported before, not there now (unplugged or moved?): its tracks are marked missing, their analyses kept\n";
+    }
+    return userPathMissing ? 1 : 0;
 }
 
 // ------------------------------------------------------------------ analyze

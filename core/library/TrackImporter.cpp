@@ -84,7 +84,7 @@ ImportReport TrackImporter::run(const std::vector<std::string>& inputs, const Im
             files.push_back(root);
         } else {
             r.messages.push_back(root + ": no such file or folder");
-            ++r.notFound;
+            r.notFound.push_back(root);
         }
     }
     std::sort(files.begin(), files.end());

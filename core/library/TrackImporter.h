@@ -29,7 +29,7 @@ struct ImportReport {
     int changed = 0;     // known path, new content: re-probed, old analyses dropped
     int unchanged = 0;
     int missing = 0;     // tracks newly marked missing
-    int notFound = 0;    // paths given to import that do not exist
+    std::vector<std::string> notFound;  // paths given to import that do not exist (as normalised)
     std::vector<std::string> messages;  // "path: what happened" for failures and notable events
 };
 
