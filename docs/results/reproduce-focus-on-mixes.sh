@@ -192,9 +192,28 @@ for run in 1 2; do
 done
 # Session 36, last: a third schedule from the finished run (the rate rises to about 30 % of its peak and
 # decays to 0 at 30 000 steps); stopped at step 21 751 (session 36) and 25 413 (session 38), resumed by
-# the same command. Nothing is served
-# from it until it beats models/mixharm in the validation evaluation above.
+# the same command, finished in session 40 and promoted (it beat step 20 000 in the validation
+# evaluation above: the candidate-root block below).
 "$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out build/mixharm \
   --features cqt --arch harmonic --channels 8,384,384,384 --focuses piano,guitar --steps 30000 \
   --curriculum-fraction 0.25 --quiet-part-prob 0.25 --quiet-part-db 12 --checkpoint-every 500 --threads 2 \
+  --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
+cp build/mixharm/model.pt "$ROOT/mixfocus/model.pt"
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$ROOT" --pipelines default,default+mixfocus,mixfocus \
+  --focus guitar,piano --out build/eval-harm30
+/usr/bin/python3 docs/results/focus_on_mixes_by_level.py build/eval-harm30/focus_on_mixes.json "$C/val48"
+cp build/mixharm/{model.pt,model.train.json,learning_curve.csv,train.ckpt} models/mixharm/
+"$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
+/usr/bin/python3 docs/results/focus_on_mixes_by_level.py docs/results/focus-on-mixes/focus_on_mixes.json "$C/test"
+"$CLI" evaluate --corpus "$C/test" --models models --out docs/results/focus-on-mixes/clean-stem-knn
+for run in 1 2; do "$CLI" bench library --embedder models --separator default --skip-index; done
+/usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py docs/results/focus-on-mixes/harmonic-run/learning_curve.csv \
+  docs/results/focus-on-mixes/learning-curve-harmonic.png 48 - models/mixcqt/learning_curve.csv
+# Session 40, last: the same-program hard negatives as a fine-tune of the served model (6000 steps
+# from models/mixharm at 30 % of the first schedule's rate); resumed by the same command. Served
+# only if it beats models/mixharm in the candidate-root evaluation above (model.pt of build/mixharm-st).
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out build/mixharm-st \
+  --features cqt --arch harmonic --channels 8,384,384,384 --focuses piano,guitar --steps 6000 --lr 0.0003 \
+  --init models/mixharm/model.pt --curriculum-fraction 0 --quiet-part-prob 0.25 --quiet-part-db 12 \
+  --same-timbre-negatives 0.5 --checkpoint-every 500 --threads 2 \
   --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
