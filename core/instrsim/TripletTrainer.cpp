@@ -10,6 +10,7 @@
 
 #include "embedding/EmbeddingNet.h"
 #include "embedding/TripletLoss.h"
+#include "util/MemoryReuse.h"
 
 namespace stemscope {
 
@@ -153,6 +154,7 @@ TrainResult trainEmbeddingModel(const FeatureSet& data, const TrainConfig& c, co
 
     const auto t0 = Clock::now();
     torch::set_num_threads(std::max(1, c.threads));
+    keepFreedMemoryForReuse();
     torch::manual_seed(c.seed);
     detail::EmbeddingNet net(c.spec);
     torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(c.learningRate).weight_decay(c.weightDecay));

@@ -7,6 +7,7 @@
 
 #include "embedding/EmbeddingNet.h"
 #include "embedding/TripletLoss.h"
+#include "util/MemoryReuse.h"
 
 namespace stemscope {
 namespace {
@@ -84,6 +85,7 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     if (c.spec.frames != sampler.config().frames) throw std::runtime_error("model and sampler disagree on frames");
     const auto t0 = Clock::now();
     torch::set_num_threads(std::max(1, c.threads));
+    keepFreedMemoryForReuse();
     torch::manual_seed(c.seed);
     detail::EmbeddingNet net(c.spec);
     const bool withMask = c.maskLossWeight > 0;

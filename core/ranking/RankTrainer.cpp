@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "ranking/PatchSampling.h"
+#include "util/MemoryReuse.h"
 
 namespace stemscope {
 namespace {
@@ -81,6 +82,7 @@ double loadCheckpoint(const std::string& path, RankNet& net, torch::optim::Adam&
 TrainReport loop(RankNet& net, const TrainOptions& o, const std::function<torch::Tensor(std::mt19937_64&)>& lossOf)
 {
     if (o.threads > 0) torch::set_num_threads(o.threads);
+    keepFreedMemoryForReuse();
     torch::optim::Adam opt(net.parameters(), torch::optim::AdamOptions(o.learningRate));
     TrainReport r;
     double before = 0;  // training seconds of the runs this one resumes

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "separation/MaskNet.h"
+#include "util/MemoryReuse.h"
 
 namespace stemscope {
 namespace {
@@ -55,6 +56,7 @@ SeparatorTrainResult trainSeparator(const SeparationData& data, const SeparatorT
 
     const auto t0 = Clock::now();
     torch::set_num_threads(std::max(1, c.threads));
+    keepFreedMemoryForReuse();
     torch::manual_seed(c.seed);
     detail::MaskNet net(c.spec);
     torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(c.learningRate));
