@@ -35,7 +35,7 @@ constexpr std::array<Focus, 4> kParts{Focus::Drums, Focus::Bass, Focus::Piano, F
 
 int run(int argc, char** argv)
 {
-    CliArgs args(argc, argv, {"resume", "quiet", "no-augment", "batch-hard"});
+    CliArgs args(argc, argv, {"resume", "quiet", "no-augment", "batch-hard", "keep-models"});
     const auto corpora = splitList(args.get("corpus"));
     if (corpora.empty()) throw UsageError("--corpus DIR[,DIR...] is required");
     std::string outDir = args.get("out");
@@ -52,6 +52,7 @@ int run(int argc, char** argv)
     c.checkpointEvery = args.getInt("checkpoint-every", c.checkpointEvery);
     c.checkpointPath = args.get("checkpoint", (fs::path(outDir) / "train.ckpt").string());
     c.resume = args.has("resume");
+    c.keepCheckpointModels = args.has("keep-models");
     c.initModelPath = args.get("init");
     for (const auto& name : splitList(args.get("fresh-blocks"))) {
         const auto f = focusFromName(name);
@@ -231,6 +232,7 @@ const CommandRegistration reg(
      "  --validate DIR    held-out songs: pseudo-mix acc@1 per focus at every checkpoint (never the test split)\n"
      "  --validate-seconds T (14)  --validate-songs N (16)  --validate-part-db D (0: parts at their own level)\n"
      "  --checkpoint-every N (200)  --resume  --stop-after-steps N  --stop-after-minutes M\n"
+     "  --keep-models     also keep each checkpoint's model as model-<step>.pt (inputs of `model average`)\n"
      "  --init MODEL.pt   start from these weights (same shape; ignored when a checkpoint is resumed)\n"
      "  --fresh-blocks F,... with --init: these focuses' output blocks start fresh (e.g. a block the\n"
      "                    init model never trained: weight decay left it near zero, where it cannot learn)\n"

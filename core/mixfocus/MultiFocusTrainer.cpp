@@ -129,6 +129,10 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
         net->eval();
         ensureParent(modelPath);
         detail::saveModel(net, modelPath);
+        if (c.keepCheckpointModels) {
+            const fs::path p(modelPath);
+            detail::saveModel(net, (p.parent_path() / (p.stem().string() + "-" + std::to_string(r.stepsDone) + p.extension().string())).string());
+        }
         net->train();
     };
     MultiFocusProgress rep;

@@ -37,6 +37,9 @@ struct MultiFocusTrainConfig {
     int threads = 2;
     std::string checkpointPath;  // written every `checkpointEvery` steps and at the end of a call
     int checkpointEvery = 200;
+    // Also keep each checkpoint's model as model-<step>.pt beside the model file (the inputs of a
+    // checkpoint average, `model average`); otherwise each checkpoint overwrites the one model file.
+    bool keepCheckpointModels = false;
     bool resume = false;
     // Non-empty: start from these weights (a model file of the same shape, e.g. the shipped model)
     // instead of a random network, unless a checkpoint is resumed. The optimiser starts fresh.

@@ -217,3 +217,22 @@ for run in 1 2; do "$CLI" bench library --embedder models --separator default --
   --init models/mixharm/model.pt --curriculum-fraction 0 --quiet-part-prob 0.25 --quiet-part-db 12 \
   --same-timbre-negatives 0.5 --checkpoint-every 500 --threads 2 \
   --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
+# Session 41: that fine-tune finished level with the served model (not adopted). The same run with
+# --keep-models leaves model-<step>.pt at every checkpoint; the candidates below went through the
+# candidate-root evaluation (only the mixfocus pipeline each), then the joins of the served model.
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out build/mixharm-st \
+  --features cqt --arch harmonic --channels 8,384,384,384 --focuses piano,guitar --steps 6000 --lr 0.0003 \
+  --init models/mixharm/model.pt --curriculum-fraction 0 --quiet-part-prob 0.25 --quiet-part-db 12 \
+  --same-timbre-negatives 0.5 --checkpoint-every 500 --threads 2 \
+  --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume --keep-models
+S=build/mixharm-st
+"$CLI" model average $S/model-{4000,4500,5000,5500,6000}.pt --out build/cand-swa.pt
+"$CLI" model average models/mixharm/model.pt $S/model.pt --out build/cand-soup.pt
+for cand in models/mixharm/model.pt $S/model.pt build/cand-swa.pt build/cand-soup.pt; do
+  cp "$cand" "$ROOT/mixfocus/model.pt"
+  "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$ROOT" --pipelines mixfocus --focus guitar,piano
+done
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models \
+  --pipelines default,separated:default,default+separated:default,default+separated,default+focus-on-mix --focus guitar,piano
+/usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py docs/results/focus-on-mixes/harmonic-st-run/learning_curve.csv \
+  docs/results/focus-on-mixes/learning-curve-harmonic-st.png 48 0,0,0.75,0.77

@@ -413,6 +413,34 @@ private Q_SLOTS:
         for (size_t i = 0; i < a.data.size(); ++i) QVERIFY(std::abs(a.data[i] - b.data[i]) < 1e-5f);
     }
 
+    // --keep-models: every checkpoint's model stays as model-<step>.pt (the inputs of a checkpoint
+    // average); the last one is the model file, an earlier one is another network.
+    void keepsEachCheckpointsModel()
+    {
+        auto c = tinyConfig();
+        c.checkpointEvery = 2;
+        c.keepCheckpointModels = true;
+        const auto model = dir_.filePath("kept/model.pt").toStdString();
+        QVERIFY(trainMultiFocusModel(tinySampler(c), c, model).finished);
+        const auto two = dir_.filePath("kept/model-2.pt").toStdString(), four = dir_.filePath("kept/model-4.pt").toStdString();
+        QVERIFY(fs::exists(two));
+        QVERIFY(fs::exists(four));
+        QVERIFY(!fs::exists(dir_.filePath("kept/model-1.pt").toStdString()));
+        const auto segs = probeSegments();
+        const Matrix last = TorchEmbedder(model).embed(segs), kept = TorchEmbedder(four).embed(segs),
+                     earlier = TorchEmbedder(two).embed(segs);
+        double same = 0, apart = 0;
+        for (size_t i = 0; i < last.data.size(); ++i) {
+            same = std::max(same, double(std::abs(last.data[i] - kept.data[i])));
+            apart = std::max(apart, double(std::abs(last.data[i] - earlier.data[i])));
+        }
+        QVERIFY(same < 1e-6);
+        QVERIFY(apart > 1e-4);
+        c.keepCheckpointModels = false;  // the default keeps only the model file
+        QVERIFY(trainMultiFocusModel(tinySampler(c), c, dir_.filePath("plain/model.pt").toStdString()).finished);
+        QVERIFY(!fs::exists(dir_.filePath("plain/model-2.pt").toStdString()));
+    }
+
     // The auxiliary mask loss: it learns (its loss falls), a resumed run equals an uninterrupted
     // one (the head travels in the checkpoint), the model file stays the plain network, and a
     // checkpoint without the head is refused by name.
