@@ -40,12 +40,9 @@ void averageModelFiles(const std::vector<std::string>& inputs, const std::vector
     detail::EmbeddingNet sum = load(inputs.front());
     auto params = sum->named_parameters();
     auto buffers = sum->named_buffers();
-    auto scaleAll = [&](double s) {
-        for (auto& p : params) p.value().mul_(s);
-        for (auto& b : buffers)
-            if (b.value().is_floating_point()) b.value().mul_(s);
-    };
-    scaleAll(w[0] / total);
+    for (auto& p : params) p.value().mul_(w[0] / total);
+    for (auto& b : buffers)
+        if (b.value().is_floating_point()) b.value().mul_(w[0] / total);
     for (size_t i = 1; i < inputs.size(); ++i) {
         detail::EmbeddingNet m = load(inputs[i]);
         if (!(m->spec() == sum->spec()))
@@ -57,7 +54,13 @@ void averageModelFiles(const std::vector<std::string>& inputs, const std::vector
         for (auto& b : buffers)
             if (b.value().is_floating_point()) b.value().add_(mb[b.key()], s);
     }
-    detail::saveModel(sum, output);
+    try {
+        const std::filesystem::path out(output);
+        if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+        detail::saveModel(sum, output);
+    } catch (const c10::Error& e) {
+        throw std::runtime_error("cannot write " + output + ": " + e.what_without_backtrace());
+    }
 }
 
 }  // namespace stemscope
