@@ -87,19 +87,24 @@ int import(int argc, char** argv)
     engine.setListener({});
     if (!quiet) std::cerr << "\r" << std::string(60, ' ') << "\r";
     if (state != JobState::Done) throw std::runtime_error("import " + std::string(toString(state)) + ": " + engine.info(id).error);
-    for (const auto& m : report.messages) std::cout << m << "\n";
+    // A saved folder that is gone gets the one explanation below, not the importer's "no such file".
+    std::vector<std::string> savedGone;
+    for (const auto& p : report.notFound)
+        if (std::find(saved.begin(), saved.end(), p) != saved.end()) savedGone.push_back(p);
+    for (const auto& m : report.messages) {
+        const bool explained = std::any_of(savedGone.begin(), savedGone.end(),
+                                           [&](const std::string& p) { return m.rfind(p + ": ", 0) == 0; });
+        if (!explained) std::cout << m << "\n";
+    }
     std::cout << "scanned " << report.scanned << ": " << report.added << " added (" << report.failed
               << " with errors), " << report.duplicates << " duplicates, " << report.moved << " moved, " << report.changed
               << " changed, " << report.unchanged << " unchanged, " << report.missing << " newly missing\n";
     // A saved folder that is gone (an unplugged drive) is what a rescan is for: its tracks are now
     // missing, analyses kept. A path the user named that is not there means the command did not do
     // all it was asked.
-    bool userPathMissing = false;
-    for (const auto& p : report.notFound) {
-        if (std::find(saved.begin(), saved.end(), p) == saved.end()) userPathMissing = true;
-        else std::cout << p << ": imported before, not there now (unplugged or moved?): its tracks are marked missing, their analyses kept\n";
-    }
-    return userPathMissing ? 1 : 0;
+    for (const auto& p : savedGone)
+        std::cout << p << ": imported before, not there now (unplugged or moved?): its tracks are marked missing, their analyses kept\n";
+    return report.notFound.size() > savedGone.size() ? 1 : 0;
 }
 
 // ------------------------------------------------------------------ analyze

@@ -35,6 +35,7 @@ private Q_SLOTS:
         out = cli({"library", "import", lib, "--rescan", "--quiet"}, &rc);
         QVERIFY2(rc == 0, qPrintable(out));
         QVERIFY2(out.contains("drive/music") && out.contains("not there now") && out.contains("2 newly missing"), qPrintable(out));
+        QVERIFY2(!out.contains("no such file or folder"), qPrintable(out));  // one explanation, not two
 
         // A path the user names that is not there: the command did not do what it was asked.
         out = cli({"library", "import", lib, path("nowhere"), "--quiet"}, &rc);
