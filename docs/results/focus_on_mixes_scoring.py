@@ -11,6 +11,10 @@ pipeline under several ways of comparing two tracks:
   csls       cross-domain similarity local scaling (Lample et al. 2018): 2 cos - r_q - r_g, r the
              mean cosine to the k nearest of the other side; penalises "hub" items near everything
   centered+csls  both
+  trimmed20, trimmed33  the centroid after dropping the 20 % / 33 % of each track's segments least
+             like its centroid (segments where the part is silent or buried) (session 41)
+  chamfer    mean over the query's segments of the best cosine to any gallery segment (session 41)
+  pairmean   mean cosine over all query x gallery segment pairs (session 41)
 
   docs/results/focus_on_mixes_scoring.py DIR [--k 5]
 """
@@ -33,6 +37,28 @@ def centroids(seg, track, n):
         if len(rows):
             c[i] = rows.mean(axis=0)
     return unit(c)
+
+
+def trimmed_centroids(seg, track, n, drop):
+    c = np.zeros((n, seg.shape[1]), dtype=np.float64)
+    plain = centroids(seg, track, n)
+    for i in range(n):
+        rows = seg[track == i]
+        if len(rows):
+            keep = np.argsort(rows @ plain[i])[int(drop * len(rows)):]
+            c[i] = rows[keep].mean(axis=0)
+    return unit(c)
+
+
+def segment_sets(qs, qt, gs, gt, n, reduce):
+    sim = np.full((n, n), -2.0)
+    for i in range(n):
+        a = qs[qt == i]
+        for j in range(n):
+            b = gs[gt == j]
+            if len(a) and len(b):
+                sim[i, j] = reduce(a @ b.T)
+    return sim
 
 
 def scores(sim, distractor):
@@ -74,6 +100,10 @@ def main():
         variants["centered"] = cq @ cg.T
         variants["csls"] = csls(variants["centroid"], a.k)
         variants["centered+csls"] = csls(variants["centered"], a.k)
+        for drop in (0.2, 0.33):
+            variants[f"trimmed{round(drop * 100)}"] = trimmed_centroids(qs, qt, n, drop) @ trimmed_centroids(gs, gt, n, drop).T
+        variants["chamfer"] = segment_sets(qs, qt, gs, gt, n, lambda m: m.max(axis=1).mean())
+        variants["pairmean"] = segment_sets(qs, qt, gs, gt, n, lambda m: m.mean())
         for name, sim in variants.items():
             acc, dis, mrr = scores(sim, distractor)
             print(f"| {focus} | {pipeline} | {name} | {acc:.2f} | {dis:.2f} | {mrr:.2f} |")

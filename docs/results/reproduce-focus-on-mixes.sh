@@ -236,3 +236,7 @@ done
   --pipelines default,separated:default,default+separated:default,default+separated,default+focus-on-mix --focus guitar,piano
 /usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py docs/results/focus-on-mixes/harmonic-st-run/learning_curve.csv \
   docs/results/focus-on-mixes/learning-curve-harmonic-st.png 48 0,0,0.75,0.77
+# Session 41: the served models' embeddings under every scoring (with the segment-set ones added).
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default --focus drums,bass,piano,guitar \
+  --embeddings build/emb-val48-s41
+/usr/bin/python3 docs/results/focus_on_mixes_scoring.py build/emb-val48-s41 > docs/results/focus-on-mixes/scoring/validation-session41.md
