@@ -254,7 +254,10 @@ quint64 CoreLibraryBackend::importPaths(const QStringList& paths, QString* error
                               .arg(r.duplicates)
                               .arg(r.moved)
                               .arg(r.unchanged);
-            if (!r.messages.empty()) msg += QLatin1Char('\n') + QString::fromStdString(r.messages.front());
+            if (!r.notFound.empty())
+                msg += QLatin1Char('\n') + tr("%1: no such file or folder").arg(QString::fromStdString(r.notFound.front()));
+            else if (!r.messages.empty())
+                msg += QLatin1Char('\n') + QString::fromStdString(r.messages.front());
             finishUiJob(ui, JobsPanel::Outcome::Done, msg);
             Q_EMIT tracksChanged();
             QString err;
@@ -559,6 +562,7 @@ QVector<NeighbourRow> CoreLibraryBackend::neighbours(qint64 trackId, const QStri
             NeighbourRow r;
             r.trackId = n.trackId;
             r.distance = n.distance;
+            r.cosineDistance = n.cosineDistance;
             const TrackMeta m = metaOf(*s->store(), n.trackId);
             r.title = m.title;
             r.artist = m.artist;

@@ -87,15 +87,12 @@ int import(int argc, char** argv)
     engine.setListener({});
     if (!quiet) std::cerr << "\r" << std::string(60, ' ') << "\r";
     if (state != JobState::Done) throw std::runtime_error("import " + std::string(toString(state)) + ": " + engine.info(id).error);
-    // A saved folder that is gone gets the one explanation below, not the importer's "no such file".
     std::vector<std::string> savedGone;
-    for (const auto& p : report.notFound)
+    for (const auto& p : report.notFound) {
         if (std::find(saved.begin(), saved.end(), p) != saved.end()) savedGone.push_back(p);
-    for (const auto& m : report.messages) {
-        const bool explained = std::any_of(savedGone.begin(), savedGone.end(),
-                                           [&](const std::string& p) { return m.rfind(p + ": ", 0) == 0; });
-        if (!explained) std::cout << m << "\n";
+        else std::cout << p << ": no such file or folder\n";
     }
+    for (const auto& m : report.messages) std::cout << m << "\n";
     std::cout << "scanned " << report.scanned << ": " << report.added << " added (" << report.failed
               << " with errors), " << report.duplicates << " duplicates, " << report.moved << " moved, " << report.changed
               << " changed, " << report.unchanged << " unchanged, " << report.missing << " newly missing\n";
@@ -259,14 +256,15 @@ int neighbours(int argc, char** argv)
         }
     if (!json)
         std::cout << "# " << focusName(*focus) << " neighbours of " << self->path << " (" << model << ", "
-                  << search->trackIndexKind() << " index, cosine distance)\n";
+                  << search->trackIndexKind() << " index; distance corrected for hubness, then cosine distance)\n";
     Json rows = Json::array();
     for (const auto& h : hits) {
         if (json)
-            rows.push_back({{"track", h.trackId}, {"path", pathOf(h.trackId)}, {"distance", jsonRounded(h.distance)}});
+            rows.push_back({{"track", h.trackId}, {"path", pathOf(h.trackId)}, {"distance", jsonRounded(h.distance)},
+                            {"cosine_distance", jsonRounded(h.cosineDistance)}});
         else
-            std::cout << std::fixed << std::setprecision(4) << h.distance << "\t" << h.trackId << "\t" << pathOf(h.trackId)
-                      << "\n";
+            std::cout << std::fixed << std::setprecision(4) << h.distance << "\t" << h.cosineDistance << "\t" << h.trackId
+                      << "\t" << pathOf(h.trackId) << "\n";
     }
     if (json) std::cout << dumpJson(rows) << "\n";
     return 0;

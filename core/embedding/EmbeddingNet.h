@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "embedding/ModelSpec.h"
+#include "embedding/TorchEmbedder.h"  // resolveModelFile
 
 namespace stemscope::detail {
 
@@ -223,6 +224,21 @@ inline EmbeddingNet loadModel(const std::string& path)
     net->load(sub);
     net->eval();
     return net;
+}
+
+// Runs `load` on the file resolveModelFile(path) names, with the messages every model reader gives:
+// a missing file is named before anything reads it (a loader may hash the file first), and
+// LibTorch's parse errors become runtime_errors naming the file.
+template <class Load>
+auto loadModelFile(const std::string& path, Load&& load) -> decltype(load(path))
+{
+    const std::string file = resolveModelFile(path);
+    if (!std::filesystem::exists(file)) throw std::runtime_error("no model file: " + file);
+    try {
+        return load(file);
+    } catch (const c10::Error& e) {
+        throw std::runtime_error("cannot load model " + file + ": " + e.what_without_backtrace());
+    }
 }
 
 // Training checkpoint of an EmbeddingNet: spec, parameters, optimiser state and one progress

@@ -11,13 +11,7 @@ namespace {
 
 detail::EmbeddingNet load(const std::string& path)
 {
-    const std::string file = resolveModelFile(path);
-    if (!std::filesystem::exists(file)) throw std::runtime_error("no model file: " + file);
-    try {
-        return detail::loadModel(file);
-    } catch (const c10::Error& e) {
-        throw std::runtime_error("cannot load model " + file + ": " + e.what_without_backtrace());
-    }
+    return detail::loadModelFile(path, detail::loadModel);
 }
 
 }  // namespace

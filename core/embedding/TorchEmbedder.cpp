@@ -62,13 +62,8 @@ std::string resolveModelFile(const std::string& path)
 TorchEmbedder::TorchEmbedder(const std::string& path, std::string modelId, std::optional<Focus> focus)
     : impl_(std::make_unique<Impl>())
 {
+    impl_->shared = detail::loadModelFile(path, sharedNetFor);
     const std::string file = resolveModelFile(path);
-    if (!std::filesystem::exists(file)) throw std::runtime_error("no model file: " + file);
-    try {
-        impl_->shared = sharedNetFor(file);
-    } catch (const c10::Error& e) {
-        throw std::runtime_error("cannot load model " + file + ": " + e.what_without_backtrace());
-    }
     spec_ = impl_->shared->net->spec();
     if (focus && spec_.subspaces > 0) {
         block_ = instrumentFocusIndex(*focus);

@@ -83,7 +83,6 @@ ImportReport TrackImporter::run(const std::vector<std::string>& inputs, const Im
         } else if (fs::exists(p, ec)) {
             files.push_back(root);
         } else {
-            r.messages.push_back(root + ": no such file or folder");
             r.notFound.push_back(root);
         }
     }

@@ -29,7 +29,9 @@ struct ImportReport {
     int changed = 0;     // known path, new content: re-probed, old analyses dropped
     int unchanged = 0;
     int missing = 0;     // tracks newly marked missing
-    std::vector<std::string> notFound;  // paths given to import that do not exist (as normalised)
+    // Paths given to import that do not exist (as normalised). Not repeated in `messages`: a front end
+    // words them, since a rescanned folder that is gone (an unplugged drive) means something else.
+    std::vector<std::string> notFound;
     std::vector<std::string> messages;  // "path: what happened" for failures and notable events
 };
 

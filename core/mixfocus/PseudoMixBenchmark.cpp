@@ -10,6 +10,7 @@
 
 #include "analysis/SegmentFeatures.h"
 #include "audio/AudioDecoder.h"
+#include "index/NeighbourSearch.h"
 #include "instrsim/FeatureSet.h"
 
 namespace stemscope {
@@ -143,29 +144,60 @@ double cosineDistance(const std::vector<float>& a, const float* b, size_t d)
     for (size_t i = 0; i < d; ++i) dot += double(a[i]) * b[i];
     return 1.0 - dot;
 }
+
+// Track distances [query][gallery] as the engine ranks them: queries are tracks 0..n-1, the gallery
+// n..2n-1 of one library. Items without segments stay at +inf (never nearest).
+std::vector<std::vector<double>> engineDistances(const std::vector<TrackEmbedding>& q, const std::vector<TrackEmbedding>& g,
+                                                 int hubnessK)
+{
+    const int n = int(q.size());
+    FocusEmbeddings lib;
+    std::vector<const std::vector<float>*> rows;
+    for (int i = 0; i < 2 * n; ++i) {
+        const auto& c = i < n ? q[size_t(i)].centroid : g[size_t(i - n)].centroid;
+        if (c.empty()) continue;
+        lib.trackIds.push_back(i);
+        rows.push_back(&c);
+    }
+    std::vector<std::vector<double>> d(size_t(n), std::vector<double>(size_t(n), std::numeric_limits<double>::infinity()));
+    if (rows.size() < 2) return d;
+    lib.centroids = Matrix(int(rows.size()), int(rows.front()->size()));
+    for (size_t r = 0; r < rows.size(); ++r) std::copy(rows[r]->begin(), rows[r]->end(), lib.centroids.row(int(r)));
+    const NeighbourSearch search(std::move(lib), {}, TrackRanking{hubnessK});
+    for (int i = 0; i < n; ++i) {
+        if (!search.contains(i)) continue;
+        for (const auto& hit : search.similarTracks(i, 2 * n))
+            if (hit.trackId >= n) d[size_t(i)][size_t(hit.trackId - n)] = hit.distance;
+    }
+    return d;
+}
 }  // namespace
 
 PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& q, const std::vector<TrackEmbedding>& g,
-                               const std::vector<int>& distractor, int k)
+                               const std::vector<int>& distractor, int k, int hubnessK)
 {
     const int n = int(q.size());
     if (int(g.size()) != n || int(distractor.size()) != n) throw std::invalid_argument("pseudo-mix scores: sizes differ");
     PseudoMixScores s;
     s.queries = n;
     long long segHits = 0;
+    const double none = std::numeric_limits<double>::infinity();
+    const auto engine = hubnessK > 0 ? engineDistances(q, g, hubnessK) : std::vector<std::vector<double>>{};
     for (int i = 0; i < n; ++i) {
-        // Track level: a query or gallery item without segments is never nearest (distance 2).
-        std::vector<double> d(size_t(n), 2.0);
-        if (!q[size_t(i)].centroid.empty())
+        // Track level: a query or gallery item without segments is never nearest.
+        std::vector<double> d(size_t(n), none);
+        if (hubnessK > 0)
+            d = engine[size_t(i)];
+        else if (!q[size_t(i)].centroid.empty())
             for (int j = 0; j < n; ++j)
                 if (!g[size_t(j)].centroid.empty())
                     d[size_t(j)] = cosineDistance(q[size_t(i)].centroid, g[size_t(j)].centroid.data(), g[size_t(j)].centroid.size());
         int best = -1;  // stays -1 when nothing is comparable
         for (int j = 0; j < n; ++j)
-            if (d[size_t(j)] < 2.0 && (best < 0 || d[size_t(j)] < d[size_t(best)])) best = j;
+            if (d[size_t(j)] < none && (best < 0 || d[size_t(j)] < d[size_t(best)])) best = j;
         int rank = best < 0 ? n : 1;
         for (int j = 0; j < n && best >= 0; ++j)
-            if (j != i && d[size_t(j)] <= d[size_t(i)] && (d[size_t(j)] < d[size_t(i)] || d[size_t(i)] >= 2.0)) ++rank;
+            if (j != i && d[size_t(j)] <= d[size_t(i)] && (d[size_t(j)] < d[size_t(i)] || d[size_t(i)] == none)) ++rank;
         s.rank.push_back(rank);
         s.nearest.push_back(best);
         s.acc1 += best == i;

@@ -64,8 +64,11 @@ struct PseudoMixScores {
     // nearest gallery item (-1 when nothing was comparable).
     std::vector<int> rank, nearest;
 };
+// hubnessK = 0 ranks the gallery by plain centroid cosine (the benchmark); > 0 ranks it as
+// the engine's neighbour lists do (NeighbourSearch with TrackRanking{hubnessK}), the queries and the
+// gallery together forming the library. Segment kNN is plain cosine either way.
 PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& queries, const std::vector<TrackEmbedding>& gallery,
-                               const std::vector<int>& distractor, int k = 5);
+                               const std::vector<int>& distractor, int k = 5, int hubnessK = 0);
 
 // Chance levels for n songs: acc@1 = distractor@1 = 1/n, MRR = H(n)/n.
 PseudoMixScores chancePseudoMix(int songs);

@@ -15,6 +15,9 @@ pipeline under several ways of comparing two tracks:
              like its centroid (segments where the part is silent or buried) (session 41)
   chamfer    mean over the query's segments of the best cosine to any gallery segment (session 41)
   pairmean   mean cosine over all query x gallery segment pairs (session 41)
+  library-csls  CSLS as the engine would serve it (session 42): queries and gallery are one library,
+             r is each track's mean cosine to its k nearest other library tracks (either side)
+  library-centered+csls  the same after subtracting the library's mean track centroid
 
   docs/results/focus_on_mixes_scoring.py DIR [--k 5]
 """
@@ -78,6 +81,16 @@ def csls(sim, k):
     return 2 * sim - rq[:, None] - rg[None, :]
 
 
+def library_csls(cq, cg, k):
+    # One library of 2n tracks, as NeighbourSearch sees it: r from each track's k nearest others.
+    lib = np.vstack([cq, cg])
+    sim = lib @ lib.T
+    np.fill_diagonal(sim, -np.inf)
+    r = np.sort(sim, axis=1)[:, -k:].mean(axis=1)
+    n = cq.shape[0]
+    return 2 * (cq @ cg.T) - r[:n, None] - r[None, n:]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
@@ -100,6 +113,10 @@ def main():
         variants["centered"] = cq @ cg.T
         variants["csls"] = csls(variants["centroid"], a.k)
         variants["centered+csls"] = csls(variants["centered"], a.k)
+        pq, pg = centroids(qs, qt, n), centroids(gs, gt, n)
+        variants["library-csls"] = library_csls(pq, pg, a.k)
+        centre = np.vstack([pq, pg]).mean(axis=0, keepdims=True)
+        variants["library-centered+csls"] = library_csls(unit(pq - centre), unit(pg - centre), a.k)
         for drop in (0.2, 0.33):
             variants[f"trimmed{round(drop * 100)}"] = trimmed_centroids(qs, qt, n, drop) @ trimmed_centroids(gs, gt, n, drop).T
         variants["chamfer"] = segment_sets(qs, qt, gs, gt, n, lambda m: m.max(axis=1).mean())

@@ -87,6 +87,11 @@ private Q_SLOTS:
         QCOMPARE(b->id, oldB);
         QCOMPARE(statusOf(store, root + "/c.wav"), std::string("missing"));
 
+        // A path named that does not exist is reported once, in notFound (front ends word it).
+        const auto gone = importer.run({root + "/c.wav"});
+        QCOMPARE(int(gone.notFound.size()), 1);
+        QVERIFY(gone.messages.empty());
+
         // c comes back: no longer missing.
         test::writeVoice(root + "/c.wav", 440);
         importer.run({root});

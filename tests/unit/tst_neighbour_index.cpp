@@ -1,5 +1,6 @@
 #include <QtTest>
 
+#include <cmath>
 #include <random>
 
 #include "index/ExactIndex.h"
@@ -155,6 +156,38 @@ private Q_SLOTS:
         QCOMPARE(int(segs.size()), 5);
         for (const auto& s : segs) QVERIFY(s.trackId != 103);
         QVERIFY_THROWS_EXCEPTION(std::out_of_range, search.similarTracks(999, 3));
+    }
+
+    void hubnessCorrectionDemotesAHub()
+    {
+        // Unit vectors at these angles: H sits in a tight cluster (C, E), so it is near everything;
+        // B is the query's own neighbourhood. Plain cosine puts H first, the correction B.
+        const std::vector<std::pair<int64_t, double>> at{{1, 25}, {2, 52}, {3, 0}, {4, -10}, {5, -5}, {6, 75}};
+        FocusEmbeddings f;
+        f.centroids = Matrix(int(at.size()), 2);
+        for (size_t i = 0; i < at.size(); ++i) {
+            f.trackIds.push_back(at[i].first);
+            f.centroids(int(i), 0) = float(std::cos(at[i].second * M_PI / 180));
+            f.centroids(int(i), 1) = float(std::sin(at[i].second * M_PI / 180));
+        }
+        const NeighbourSearch plain(f, {}, TrackRanking{0});
+        const auto p = plain.similarTracks(1, 5);
+        QCOMPARE(p.front().trackId, int64_t(3));
+        for (const auto& n : p) QCOMPARE(n.distance, n.cosineDistance);
+
+        const NeighbourSearch corrected(f, {}, TrackRanking{2});
+        const auto c = corrected.similarTracks(1, 5);
+        QCOMPARE(int(c.size()), 5);
+        QCOMPARE(c.front().trackId, int64_t(2));
+        // d(Q, B) - (m(Q) + m(B)) / 2 with m the mean cosine distance to the 2 nearest others,
+        // worked by hand: m(Q) = (d(Q,H) + d(Q,B)) / 2, m(B) = (d(B,Q) + d(B,F)) / 2.
+        auto d = [](double a, double b) { return 1.0 - std::cos((a - b) * M_PI / 180); };
+        const double mQ = (d(25, 0) + d(25, 52)) / 2, mB = (d(52, 25) + d(52, 75)) / 2;
+        QVERIFY(std::abs(c.front().distance - (d(25, 52) - (mQ + mB) / 2)) < 1e-5);
+        QVERIFY(std::abs(c.front().cosineDistance - d(25, 52)) < 1e-5);
+        for (size_t i = 1; i < c.size(); ++i) QVERIFY(c[i].distance >= c[i - 1].distance);
+        // Asked for fewer than the pool: the same head.
+        QCOMPARE(corrected.similarTracks(1, 1).front().trackId, int64_t(2));
     }
 };
 

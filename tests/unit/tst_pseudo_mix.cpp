@@ -185,6 +185,10 @@ private Q_SLOTS:
         QCOMPARE(s.acc1, 1.0);
         QCOMPARE(s.distractor1, 0.0);
         QCOMPARE(s.mrr, 1.0);
+        // Ranked as the engine ranks (hubness correction over queries and gallery as one library).
+        const auto e = scorePseudoMix(q, g, distractor, 5, 3);
+        QCOMPARE(e.acc1, 1.0);
+        QCOMPARE(e.mrr, 1.0);
         QCOMPARE(s.segmentKnn, 1.0);
         QCOMPARE(s.querySegments, 2 * n);
         // A model that hears only the accompaniment finds the distractor every time.
@@ -203,6 +207,11 @@ private Q_SLOTS:
         QCOMPARE(s.nearest[0], -1);
         QCOMPARE(s.rank[0], n);
         QCOMPARE(s.rank[1], 1);
+        const auto e0 = scorePseudoMix(q, g, distractor, 5, 3);
+        QCOMPARE(e0.acc1, 0.8);
+        QCOMPARE(e0.nearest[0], -1);
+        QCOMPARE(e0.rank[0], n);
+        QCOMPARE(scorePseudoMix(accQ, g, distractor, 5, 3).distractor1, 1.0);
         const auto c = chancePseudoMix(4);
         QCOMPARE(c.acc1, 0.25);
         QVERIFY(std::abs(c.mrr - (1 + 0.5 + 1.0 / 3 + 0.25) / 4) < 1e-12);

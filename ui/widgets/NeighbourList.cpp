@@ -71,9 +71,11 @@ QVariant NeighbourModel::data(const QModelIndex& index, int role) const
         }
         break;
     case Qt::ToolTipRole:
-        return tr("%1\n%2distance %3 (smaller = more similar)%4")
+        return tr("%1\n%2distance %3 (smaller = more similar; below 0: closer than either track is to its usual "
+                  "neighbours)\ncosine distance %4%5")
             .arg(r.title, r.artist.isEmpty() ? QString() : r.artist + QLatin1Char('\n'))
             .arg(r.distance, 0, 'f', 4)
+            .arg(r.cosineDistance, 0, 'f', 4)
             .arg(highlighted_.contains(r.trackId) ? tr("\nalso a neighbour under the other focus") : QString());
     }
     return {};

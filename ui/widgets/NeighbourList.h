@@ -17,7 +17,8 @@ struct NeighbourRow {
     qint64 trackId = -1;
     QString title;
     QString artist;
-    double distance = 0.0;
+    double distance = 0.0;        // what the list is ranked by (hubness-corrected, see TrackRanking)
+    double cosineDistance = 0.0;  // the plain cosine distance, for the tooltip
     QStringList tags;
 };
 
