@@ -37,19 +37,35 @@ NeighbourSearch NeighbourSearch::load(LibraryStore& store, Focus focus, const st
     return NeighbourSearch(store.loadFocus(focus, modelId, true), options, ranking);
 }
 
-float NeighbourSearch::meanNeighbourDistance(int row) const
+std::vector<float> NeighbourSearch::meanNeighbourDistances(const std::vector<int>& rows) const
 {
+    std::vector<float> out(rows.size());
+    std::vector<size_t> todo;
     {
         std::lock_guard<std::mutex> lock(radii_->mutex);
-        if (!std::isnan(radii_->value[size_t(row)])) return radii_->value[size_t(row)];
+        for (size_t i = 0; i < rows.size(); ++i) {
+            out[i] = radii_->value[size_t(rows[i])];
+            if (std::isnan(out[i])) todo.push_back(i);
+        }
     }
-    // Searched outside the lock: two threads may compute the same value, never a different one.
-    const auto near = tracks_->search(data_.centroids.row(row), ranking_.hubnessK, [row](int r) { return r == row; });
-    double sum = 0;
-    for (const auto& n : near) sum += n.distance;
-    const float m = near.empty() ? 0.f : float(sum / double(near.size()));
+    if (todo.empty()) return out;
+    // One batched search for every track not seen before (a blocked scan: about a third of the cost
+    // of as many single queries), outside the lock: two threads may compute the same value, never a
+    // different one. k + 1 hits, the track itself among them, dropped.
+    Matrix queries(int(todo.size()), data_.centroids.cols);
+    for (size_t t = 0; t < todo.size(); ++t)
+        std::copy_n(data_.centroids.row(rows[todo[t]]), data_.centroids.cols, queries.row(int(t)));
+    const auto hits = tracks_->searchBatch(queries, ranking_.hubnessK + 1);
     std::lock_guard<std::mutex> lock(radii_->mutex);
-    return radii_->value[size_t(row)] = m;
+    for (size_t t = 0; t < todo.size(); ++t) {
+        const int self = rows[todo[t]];
+        double sum = 0;
+        int used = 0;
+        for (const auto& n : hits[t])
+            if (n.row != self && used < ranking_.hubnessK) sum += n.distance, ++used;
+        out[todo[t]] = radii_->value[size_t(self)] = used ? float(sum / used) : 0.f;
+    }
+    return out;
 }
 
 std::vector<TrackNeighbour> NeighbourSearch::similarTracks(int64_t trackId, int k) const
@@ -65,16 +81,18 @@ std::vector<TrackNeighbour> NeighbourSearch::similarTracks(int64_t trackId, int 
         return out;
     }
     // Re-rank a pool of cosine neighbours: a correction large enough to lift a track from beyond
-    // the pool would need a hub far stronger than any the benchmark shows, and the pool keeps a
-    // query to a few dozen searches on a large library.
+    // the pool would need a hub far stronger than any the benchmark shows, and the pool bounds the
+    // batched search a cold query pays (docs/benchmarks/maps-and-search.md).
     constexpr int kPoolAtLeast = 100;
     const int pool = std::min(trackCount() - 1, std::max(4 * k, k + kPoolAtLeast));
-    const float mSelf = meanNeighbourDistance(self);
+    const auto hits = tracks_->search(data_.centroids.row(self), pool, notSelf);
+    std::vector<int> rows{self};
+    for (const auto& n : hits) rows.push_back(n.row);
+    const auto m = meanNeighbourDistances(rows);
     std::vector<std::pair<TrackNeighbour, int>> ranked;
-    for (const auto& n : tracks_->search(data_.centroids.row(self), pool, notSelf))
-        ranked.push_back({{data_.trackIds[size_t(n.row)], n.distance - 0.5f * (mSelf + meanNeighbourDistance(n.row)),
-                           n.distance},
-                          n.row});
+    for (size_t i = 0; i < hits.size(); ++i)
+        ranked.push_back({{data_.trackIds[size_t(hits[i].row)], hits[i].distance - 0.5f * (m[0] + m[i + 1]), hits[i].distance},
+                          hits[i].row});
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
         return a.first.distance < b.first.distance || (a.first.distance == b.first.distance && a.second < b.second);
     });

@@ -56,8 +56,8 @@ public:
     std::vector<SegmentNeighbour> similarSegments(int64_t trackId, double atSeconds, int k) const;
 
 private:
-    // m(row) of TrackRanking, computed on first use and kept (one search per track).
-    float meanNeighbourDistance(int row) const;
+    // m(row) of TrackRanking for each row, computed on first use and kept.
+    std::vector<float> meanNeighbourDistances(const std::vector<int>& rows) const;
     struct Radii;
 
     FocusEmbeddings data_;

@@ -264,12 +264,15 @@ private Q_SLOTS:
     {
         NeighbourList list;
         list.setQuery("Query", "Drums");
-        list.setNeighbours({{1, "far", "", 0.9, {"x"}}, {2, "near", "", 0.1, {}}, {3, "mid", "", 0.5, {"y", "z"}}});
+        list.setNeighbours({{1, "far", "", 0.9, {"x"}}, {2, "near", "", 0.1, {}, 0.25}, {3, "mid", "", 0.5, {"y", "z"}}});
         auto* m = list.model();
         QCOMPARE(m->rowCount(), 3);
         for (int r = 1; r < m->rowCount(); ++r) QVERIFY(m->rowAt(r - 1).distance <= m->rowAt(r).distance);
         QCOMPARE(m->index(0, NeighbourModel::Rank).data().toInt(), 1);
         QCOMPARE(m->index(0, NeighbourModel::Title).data().toString(), QString("near"));
+        // The tooltip gives both distances: the ranked (hubness-corrected) one and the plain cosine.
+        const QString tip = m->index(0, NeighbourModel::Distance).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains("distance 0.1000") && tip.contains("cosine distance 0.2500"), qPrintable(tip));
         QCOMPARE(m->index(2, NeighbourModel::Tags).data().toString(), QString("x"));
         QCOMPARE(m->index(1, NeighbourModel::TrackIdRole == 0 ? 0 : 0).data(NeighbourModel::TrackIdRole).toLongLong(), 3);
 

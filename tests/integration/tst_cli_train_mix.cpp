@@ -119,6 +119,13 @@ private Q_SLOTS:
             QVERIFY2(db < -3 && db > -12, qPrintable(QString::number(db)));
         }
         QCOMPARE(found / 4.0, row["acc1"].get<double>());
+        // The engine's ranking (hubness-corrected) beside it: its own ranks, its acc@1 from them.
+        const auto& engine = row["engine"];
+        QCOMPARE(engine["hubness_k"].get<int>(), 5);
+        QCOMPARE(engine["rank"].size(), size_t(4));
+        int engineFound = 0;
+        for (const auto& r : engine["rank"]) engineFound += r.get<int>() == 1;
+        QCOMPARE(engineFound / 4.0, engine["acc1"].get<double>());
 
         // --embeddings: the centroids the scores came from (one unit row per track), each segment
         // with its track, and the distractors (song i's accompaniment under gallery item i+1-3).

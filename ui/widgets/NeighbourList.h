@@ -17,9 +17,9 @@ struct NeighbourRow {
     qint64 trackId = -1;
     QString title;
     QString artist;
-    double distance = 0.0;        // what the list is ranked by (hubness-corrected, see TrackRanking)
-    double cosineDistance = 0.0;  // the plain cosine distance, for the tooltip
+    double distance = 0.0;  // what the list is ranked by (hubness-corrected, see TrackRanking)
     QStringList tags;
+    double cosineDistance = 0.0;  // the plain cosine distance, for the tooltip
 };
 
 class NeighbourModel : public QAbstractTableModel {
