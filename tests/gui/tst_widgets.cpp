@@ -273,6 +273,7 @@ private Q_SLOTS:
         // The tooltip gives both distances: the ranked (hubness-corrected) one and the plain cosine.
         const QString tip = m->index(0, NeighbourModel::Distance).data(Qt::ToolTipRole).toString();
         QVERIFY2(tip.contains("distance 0.1000") && tip.contains("cosine distance 0.2500"), qPrintable(tip));
+        QVERIFY(m->headerData(NeighbourModel::Distance, Qt::Horizontal, Qt::ToolTipRole).toString().contains("hubness"));
         QCOMPARE(m->index(2, NeighbourModel::Tags).data().toString(), QString("x"));
         QCOMPARE(m->index(1, NeighbourModel::TrackIdRole == 0 ? 0 : 0).data(NeighbourModel::TrackIdRole).toLongLong(), 3);
 

@@ -83,7 +83,11 @@ QVariant NeighbourModel::data(const QModelIndex& index, int role) const
 
 QVariant NeighbourModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    if (orientation != Qt::Horizontal) return {};
+    if (role == Qt::ToolTipRole && section == Distance)
+        return tr("Cosine distance corrected for hubness: less the mean of the two tracks' distances to their "
+                  "5 nearest library tracks. Below 0: closer than either is to its usual neighbours.");
+    if (role != Qt::DisplayRole) return {};
     switch (section) {
     case Rank: return tr("#");
     case Title: return tr("Title");
