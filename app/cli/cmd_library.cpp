@@ -215,6 +215,10 @@ int neighbours(int argc, char** argv)
     IndexOptions io;
     io.approximateAbove = args.getInt("approximate-above", io.approximateAbove);
     session.setIndexOptions(io);
+    TrackRanking ranking;
+    ranking.hubnessK = args.getInt("hubness-k", ranking.hubnessK);
+    if (ranking.hubnessK < 0) throw UsageError("--hubness-k takes 0 (plain cosine) or a number of neighbours");
+    session.setTrackRanking(ranking);
     const int k = args.getInt("k", 10);
     const std::string model = session.modelFor(*focus).modelId;
     const auto search = session.search(*focus);
@@ -438,8 +442,10 @@ const CommandRegistration regStatus({"library status", "summarise a library (tra
 const CommandRegistration regNeighbours(
     {"library neighbours", "nearest tracks (or moments with --at) for a focus",
      "stemscope-cli library neighbours LIB.sqlite TRACK [--focus mix] [--k 10] [--at SECONDS] [--model ID]\n"
-     "                                 [--models DIR] [--approximate-above ROWS] [--json]\n"
+     "                                 [--models DIR] [--approximate-above ROWS] [--hubness-k 5] [--json]\n"
      "                                 [--exclude same-artist,same-album] [--hide-tag TAG,...]\n"
+     "  --hubness-k K   rank by cosine distance less the two tracks' mean distance to their K nearest\n"
+     "                  (hubness correction, the default K = 5); 0 ranks by plain cosine distance\n"
      "                                 [--m3u FILE | --xspf FILE | --playlist FILE.m3u8|.xspf]\n"
      "  --exclude / --hide-tag  leave out tracks by the query's artist, from its album, or with a tag\n"
      "  --m3u / --xspf  also write the query and its neighbours as a playlist (M3U8 or XSPF)\n"

@@ -467,6 +467,13 @@ void LibrarySession::setIndexOptions(const IndexOptions& options)
     searches_.clear();
 }
 
+void LibrarySession::setTrackRanking(TrackRanking ranking)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    trackRanking_ = ranking;
+    searches_.clear();
+}
+
 std::shared_ptr<const NeighbourSearch> LibrarySession::search(Focus focus)
 {
     {
@@ -477,12 +484,14 @@ std::shared_ptr<const NeighbourSearch> LibrarySession::search(Focus focus)
     if (model.modelId.empty() || !model.hasResults)
         throw SessionError(std::string("No ") + focusName(focus) + " model has analysed this library yet.");
     IndexOptions options;
+    TrackRanking ranking;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         options = indexOptions_;
+        ranking = trackRanking_;
     }
     options.cancel = &cancelQueries_;
-    auto s = std::make_shared<const NeighbourSearch>(NeighbourSearch::load(*store_, focus, model.modelId, options));
+    auto s = std::make_shared<const NeighbourSearch>(NeighbourSearch::load(*store_, focus, model.modelId, options, ranking));
     std::lock_guard<std::mutex> lock(mutex_);
     return searches_.emplace(focus, std::move(s)).first->second;
 }

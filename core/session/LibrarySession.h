@@ -173,6 +173,8 @@ public:
     // ---- queries; searches are cached per focus until invalidate() (call it when analyses change)
     void invalidate();
     void setIndexOptions(const IndexOptions& options);
+    // How track neighbour lists are ranked (default: hubness-corrected; hubnessK 0 = plain cosine).
+    void setTrackRanking(TrackRanking ranking);
     // Abandons index builds in progress (they throw IndexBuildCancelled) and every later one: for
     // closing the library without waiting for them.
     void cancelQueries() { cancelQueries_ = true; }
@@ -231,6 +233,7 @@ private:
     ModelsRootSearch modelsRoot_;
     bool modelsLoaded_ = false;
     IndexOptions indexOptions_;
+    TrackRanking trackRanking_;
     mutable std::map<Focus, FocusModel> resolved_;  // cache of modelFor
     std::map<Focus, std::string> pinned_;
     std::map<Focus, std::shared_ptr<const NeighbourSearch>> searches_;

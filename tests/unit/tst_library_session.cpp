@@ -141,6 +141,13 @@ private Q_SLOTS:
         const auto q = std::find(all.trackIds.begin(), all.trackIds.end(), first) - all.trackIds.begin();
         QVERIFY(std::abs(all.values[size_t(q * 5 + row)] - n.front().cosineDistance) < 1e-5f);
         QVERIFY(n.front().distance <= n.front().cosineDistance);
+        // Plain cosine ranking on request: then the list's distance is the heatmap's.
+        session.setTrackRanking(TrackRanking{0});
+        for (const auto& p : session.neighbours(first, Focus::Mix, 10)) {
+            const auto col = std::find(all.trackIds.begin(), all.trackIds.end(), p.trackId) - all.trackIds.begin();
+            QVERIFY(std::abs(all.values[size_t(q * 5 + col)] - p.distance) < 1e-5f);
+        }
+        session.setTrackRanking({});
 
         const auto match = session.matchingSegment(first, -1, n.front().trackId, Focus::Mix);
         QVERIFY(match.found && match.distance >= -1e-5f);
