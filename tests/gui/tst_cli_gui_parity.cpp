@@ -80,7 +80,15 @@ private Q_SLOTS:
             const QJsonObject c = cliHits[i].toObject();
             QCOMPARE(pathOf.value(guiHits[i].trackId), c.value("path").toString());
             QVERIFY(std::abs(double(guiHits[i].distance) - c.value("distance").toDouble()) < 1e-5);
+            QVERIFY(std::abs(double(guiHits[i].cosineDistance) - c.value("cosine_distance").toDouble()) < 1e-5);
         }
+        // --hubness-k 0: ranked by the plain cosine distance, the same tracks.
+        out = cli({"library", "neighbours", cliLib, query, "--focus", "mix", "--k", "10", "--hubness-k", "0", "--json"}, &rc);
+        QVERIFY2(rc == 0, qPrintable(out));
+        const QJsonArray plainHits = QJsonDocument::fromJson(out.toUtf8()).array();
+        QCOMPARE(plainHits.size(), 4);
+        for (const auto& h : plainHits)
+            QCOMPARE(h.toObject().value("distance").toDouble(), h.toObject().value("cosine_distance").toDouble());
 
         // The CLI's playlist of the same list: the query first, then its neighbours.
         out = cli({"library", "neighbours", cliLib, query, "--focus", "mix", "--k", "10", "--m3u", dir_.filePath("n.m3u8"),
