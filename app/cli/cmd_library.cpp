@@ -450,9 +450,9 @@ const CommandRegistration regNeighbours(
      "  --exclude / --hide-tag  leave out tracks by the query's artist, from its album, or with a tag\n"
      "  --m3u / --xspf  also write the query and its neighbours as a playlist (M3U8 or XSPF)\n"
      "  Without --model: the installed model's results, else the model with most stored results.\n"
-     "  TRACK is a track id or path. Distances are cosine distances between L2-normalised track\n"
-     "  centroids (or, with --at, between the segment starting nearest SECONDS and all other tracks'\n"
-     "  segments). The query track itself is never listed.",
+     "  TRACK is a track id or path. Each track is listed with its ranking distance, then the plain\n"
+     "  cosine distance between L2-normalised track centroids (with --at: cosine distances between the\n"
+     "  segment starting nearest SECONDS and all other tracks' segments). The query itself is never listed.",
      neighbours});
 const CommandRegistration regMap(
     {"library map", "the focus's stored track or segment map (computed, stored and grown like the window's)",
