@@ -240,3 +240,13 @@ done
 "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default --focus drums,bass,piano,guitar \
   --embeddings build/emb-val48-s41
 /usr/bin/python3 docs/results/focus_on_mixes_scoring.py build/emb-val48-s41 > docs/results/focus-on-mixes/scoring/validation-session41.md
+
+# Session 42: the engine's hubness-corrected ranking (evaluate-mix's "engine ranking" column), decided
+# on validation (k = 5; the scoring script's library-csls rows, also at --k 3 and 10), then the test
+# split scored once with every pipeline (focus_on_mixes.{md,json} refreshed).
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models models --pipelines default \
+  --out build/val48-s42 --embeddings build/emb-val48-s42
+for k in 5 3 10; do
+  /usr/bin/python3 docs/results/focus_on_mixes_scoring.py build/emb-val48-s42 --k $k > docs/results/focus-on-mixes/scoring/validation-session42-k$k.md
+done
+"$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
