@@ -278,14 +278,17 @@ int run(int argc, char** argv)
         std::cout << "| rows | dim | exact ms/query | exact p95 ms | exact batched ms/query | efSearch | hnsw ms/query | "
                      "hnsw build s | recall@"
                   << k << " |\n|---|---|---|---|---|---|---|---|---|\n";
-        std::stringstream sizes(args.get("sizes", "10000,100000"));
-        for (std::string s; std::getline(sizes, s, ',');) benchIndex(std::stoi(s), dim, queries, k, workers, efs, args.get("data", "random") == "clustered", hnswM,
+        std::vector<int> sizes;
+        {
+            std::stringstream in(args.get("sizes", "10000,100000"));
+            for (std::string s; std::getline(in, s, ',');) sizes.push_back(std::stoi(s));
+        }
+        for (int n : sizes) benchIndex(n, dim, queries, k, workers, efs, args.get("data", "random") == "clustered", hnswM,
                        efConstruction);
         std::cout << "\ntrack neighbours through NeighbourSearch (exact index, clustered centroids), k = " << k
                   << ", ms/query over " << queries << " queries:\n| tracks | k | plain cosine | hubness-corrected, cold | "
                   << "hubness-corrected, warm |\n|---|---|---|---|---|\n";
-        std::stringstream sizes2(args.get("sizes", "10000,100000"));
-        for (std::string s; std::getline(sizes2, s, ',');) benchTrackRanking(std::stoi(s), dim, queries, k);
+        for (int n : sizes) benchTrackRanking(n, dim, queries, k);
         std::cout << "peak RSS: " << peakRssKiB() / 1024 << " MiB\n";
     }
     return 0;
