@@ -120,7 +120,7 @@ int run(int argc, char** argv)
             for (const auto& t : set.queries) q.push_back(embedPseudoMix(t, f, p));
             for (const auto& t : set.gallery) g.push_back(embedPseudoMix(t, f, p));
             const auto s = scorePseudoMix(q, g, set.distractor, k);
-            const auto e = scorePseudoMix(q, g, set.distractor, k, hubnessK);
+            const auto e = rankPseudoMix(q, g, set.distractor, hubnessK);  // the segment kNN is the same
             if (!embeddingsDir.empty()) writePseudoMixEmbeddings(embeddingsDir, focusName(f), p.name, q, g, set.distractor);
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             // Which songs fail, and how buried their part was (for diagnosis on validation songs).

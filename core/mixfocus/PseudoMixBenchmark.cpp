@@ -173,18 +173,17 @@ std::vector<std::vector<double>> engineDistances(const std::vector<TrackEmbeddin
 }
 }  // namespace
 
-PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& q, const std::vector<TrackEmbedding>& g,
-                               const std::vector<int>& distractor, int k, int hubnessK)
+PseudoMixScores rankPseudoMix(const std::vector<TrackEmbedding>& q, const std::vector<TrackEmbedding>& g,
+                              const std::vector<int>& distractor, int hubnessK)
 {
     const int n = int(q.size());
     if (int(g.size()) != n || int(distractor.size()) != n) throw std::invalid_argument("pseudo-mix scores: sizes differ");
     PseudoMixScores s;
     s.queries = n;
-    long long segHits = 0;
     const double none = std::numeric_limits<double>::infinity();
     const auto engine = hubnessK > 0 ? engineDistances(q, g, hubnessK) : std::vector<std::vector<double>>{};
     for (int i = 0; i < n; ++i) {
-        // Track level: a query or gallery item without segments is never nearest.
+        // A query or gallery item without segments is never nearest.
         std::vector<double> d(size_t(n), none);
         if (hubnessK > 0)
             d = engine[size_t(i)];
@@ -203,11 +202,24 @@ PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& q, const std::
         s.acc1 += best == i;
         s.distractor1 += best == distractor[size_t(i)];
         s.mrr += 1.0 / rank;
-        // Segment level: each query segment's k nearest gallery segments vote for their song.
+    }
+    s.acc1 /= n;
+    s.distractor1 /= n;
+    s.mrr /= n;
+    return s;
+}
+
+double segmentKnnPseudoMix(const std::vector<TrackEmbedding>& q, const std::vector<TrackEmbedding>& g, int k,
+                           int* querySegments)
+{
+    const int n = int(q.size());
+    long long hits = 0, total = 0;
+    for (int i = 0; i < n; ++i) {
+        // Each query segment's k nearest gallery segments vote for their song.
         const Matrix& qs = q[size_t(i)].segments;
         for (int r = 0; r < qs.rows; ++r) {
             std::vector<std::pair<double, int>> all;
-            for (int j = 0; j < n; ++j) {
+            for (int j = 0; j < int(g.size()); ++j) {
                 const Matrix& gs = g[size_t(j)].segments;
                 for (int t = 0; t < gs.rows; ++t) {
                     double dot = 0;
@@ -225,14 +237,19 @@ PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& q, const std::
                 const int c = votes[all[v].second];
                 if (c > most) most = c, winner = all[v].second;
             }
-            segHits += winner == i;
-            ++s.querySegments;
+            hits += winner == i;
+            ++total;
         }
     }
-    s.acc1 /= n;
-    s.distractor1 /= n;
-    s.mrr /= n;
-    s.segmentKnn = s.querySegments > 0 ? double(segHits) / s.querySegments : 0.0;
+    if (querySegments) *querySegments = int(total);
+    return total > 0 ? double(hits) / double(total) : 0.0;
+}
+
+PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& q, const std::vector<TrackEmbedding>& g,
+                               const std::vector<int>& distractor, int k, int hubnessK)
+{
+    auto s = rankPseudoMix(q, g, distractor, hubnessK);
+    s.segmentKnn = segmentKnnPseudoMix(q, g, k, &s.querySegments);
     return s;
 }
 

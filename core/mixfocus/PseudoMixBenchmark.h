@@ -67,8 +67,17 @@ struct PseudoMixScores {
 // hubnessK = 0 ranks the gallery by plain centroid cosine (the benchmark); > 0 ranks it as
 // the engine's neighbour lists do (NeighbourSearch with TrackRanking{hubnessK}), the queries and the
 // gallery together forming the library. Segment kNN is plain cosine either way.
+// scorePseudoMix = rankPseudoMix (track level) + segmentKnnPseudoMix (segment level).
 PseudoMixScores scorePseudoMix(const std::vector<TrackEmbedding>& queries, const std::vector<TrackEmbedding>& gallery,
                                const std::vector<int>& distractor, int k = 5, int hubnessK = 0);
+
+// Track level only (acc@1, distractor@1, MRR, rank, nearest); segmentKnn and querySegments stay 0.
+PseudoMixScores rankPseudoMix(const std::vector<TrackEmbedding>& queries, const std::vector<TrackEmbedding>& gallery,
+                              const std::vector<int>& distractor, int hubnessK = 0);
+// Segment level: the share of query segments whose k nearest gallery segments (plain cosine) vote
+// for the query's own song; *querySegments gets how many segments voted.
+double segmentKnnPseudoMix(const std::vector<TrackEmbedding>& queries, const std::vector<TrackEmbedding>& gallery, int k,
+                           int* querySegments = nullptr);
 
 // Chance levels for n songs: acc@1 = distractor@1 = 1/n, MRR = H(n)/n.
 PseudoMixScores chancePseudoMix(int songs);

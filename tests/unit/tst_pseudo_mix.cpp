@@ -197,6 +197,15 @@ private Q_SLOTS:
         QCOMPARE(s.acc1, 0.0);
         QCOMPARE(s.distractor1, 1.0);
         QVERIFY(s.mrr < 1.0);
+        // The two halves of the score: track ranking alone, and the segment vote alone.
+        const auto t = rankPseudoMix(accQ, g, distractor);
+        QCOMPARE(t.acc1, s.acc1);
+        QCOMPARE(t.rank, s.rank);
+        QCOMPARE(t.querySegments, 0);
+        int voted = 0;
+        QCOMPARE(segmentKnnPseudoMix(accQ, g, 5, &voted), s.segmentKnn);
+        QCOMPARE(voted, s.querySegments);
+        QCOMPARE(segmentKnnPseudoMix(accQ, g, 5), 0.0);
         // Per query: the nearest item is the distractor, the right one is not first.
         QCOMPARE(s.nearest, distractor);
         for (int r : s.rank) QVERIFY(r > 1);
