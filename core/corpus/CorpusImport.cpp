@@ -11,6 +11,7 @@
 #include "corpus/SongRenderer.h"
 #include "corpus/StemMixer.h"
 #include "util/JsonFile.h"
+#include "util/AsciiLower.h"
 
 namespace fs = std::filesystem;
 
@@ -20,19 +21,13 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-std::string lower(std::string s)
-{
-    for (auto& c : s) c = char(std::tolower((unsigned char)c));
-    return s;
-}
-
 // Class (0..4) or 5 for the mix, -1 otherwise, from a file stem.
 int roleOfStem(const std::string& stem)
 {
     static const std::map<std::string, int> names = {
         {"drums", 0}, {"drum", 0},     {"bass", 1},  {"piano", 2}, {"keys", 2},    {"guitar", 3},
         {"guitars", 3}, {"other", 4}, {"others", 4}, {"mix", 5},   {"mixture", 5}};
-    auto it = names.find(lower(stem));
+    auto it = names.find(asciiLower(stem));
     return it == names.end() ? -1 : it->second;
 }
 
@@ -44,7 +39,7 @@ std::map<int, fs::path> findStemFiles(const fs::path& dir, const std::vector<std
         if (e.is_regular_file()) files.push_back(e.path());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-        const std::string ext = lower(f.extension().string());
+        const std::string ext = asciiLower(f.extension().string());
         if (std::find(exts.begin(), exts.end(), ext) == exts.end()) continue;
         const int role = roleOfStem(f.stem().string());
         if (role >= 0 && !found.count(role)) found[role] = f;

@@ -13,6 +13,7 @@
 
 #include "corpus/CorpusTypes.h"
 #include "corpus/MmaRunner.h"
+#include "util/AsciiLower.h"
 
 namespace fs = std::filesystem;
 
@@ -23,11 +24,6 @@ namespace {
 std::string upper(std::string s)
 {
     for (auto& c : s) c = char(std::toupper((unsigned char)c));
-    return s;
-}
-std::string lower(std::string s)
-{
-    for (auto& c : s) c = char(std::tolower((unsigned char)c));
     return s;
 }
 bool startsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
@@ -65,7 +61,7 @@ TrackRole trackRole(const MidiTrackInfo& track)
 
 std::string grooveFamily(const std::string& stemIn)
 {
-    const std::string s = lower(stemIn);
+    const std::string s = asciiLower(stemIn);
     struct Rule { const char* family; std::vector<const char*> keys; };
     static const std::vector<Rule> rules = {
         {"ballad", {"ballad", "lullaby", "hymn", "spiritual"}},
@@ -174,7 +170,7 @@ std::vector<GrooveFile> vettedGrooves(const std::string& libDir, const std::stri
     for (const auto& entry : fs::directory_iterator(libDir, ec)) {
         if (entry.path().extension() != ".mma") continue;
         const std::string stem = entry.path().stem().string();
-        if (startsWith(lower(stem), "metronome") || lower(stem) == "none") continue;
+        if (startsWith(asciiLower(stem), "metronome") || asciiLower(stem) == "none") continue;
         if (!only.empty() && std::find(only.begin(), only.end(), stem) == only.end()) continue;
         files.push_back(entry.path().string());
     }

@@ -1,4 +1,5 @@
 #include "dsp/MatrixIO.h"
+#include "util/AsciiLower.h"
 
 #include <cctype>
 #include <cstdint>
@@ -36,9 +37,7 @@ void writeFloats(std::ofstream& out, const Matrix& m, const std::string& path)
 
 std::string extensionOf(const std::string& path)
 {
-    auto e = std::filesystem::u8path(path).extension().string();
-    for (auto& ch : e) ch = char(std::tolower((unsigned char)ch));
-    return e;
+    return asciiLower(std::filesystem::u8path(path).extension().string());
 }
 }  // namespace
 

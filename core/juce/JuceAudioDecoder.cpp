@@ -14,6 +14,7 @@
 #include "audio/AudioError.h"
 #include "audio/StreamIntegrity.h"
 #include "dsp/Resampler.h"
+#include "util/AsciiLower.h"
 
 namespace stemscope {
 namespace {
@@ -77,8 +78,7 @@ std::string unreadWavEncoding(const std::string& path)
 // name promised against what the file starts with, so random bytes are not blamed on MP3 parsing.
 std::string notWhatTheExtensionSays(const std::string& path, const std::string& detail)
 {
-    std::string ext = fs::u8path(path).extension().u8string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const std::string ext = asciiLower(fs::u8path(path).extension().u8string());
     static const std::map<std::string, std::string> expected = {
         {".wav", "a WAV file (RIFF/WAVE header)"}, {".wave", "a WAV file (RIFF/WAVE header)"},
         {".aif", "an AIFF file (FORM/AIFF header)"}, {".aiff", "an AIFF file (FORM/AIFF header)"},

@@ -1,4 +1,5 @@
 #include "library/Playlist.h"
+#include "util/AsciiLower.h"
 
 #include <algorithm>
 #include <cmath>
@@ -55,8 +56,7 @@ std::string oneLine(std::string s)
 
 PlaylistFormat playlistFormatFor(const std::string& path)
 {
-    std::string ext = fs::u8path(path).extension().u8string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const std::string ext = asciiLower(fs::u8path(path).extension().u8string());
     if (ext == ".m3u" || ext == ".m3u8") return PlaylistFormat::M3U;
     if (ext == ".xspf") return PlaylistFormat::XSPF;
     throw std::invalid_argument("'" + path + "': a playlist file ends in .m3u, .m3u8 or .xspf");

@@ -1,4 +1,5 @@
 #include "library/StemLocator.h"
+#include "util/AsciiLower.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,16 +10,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
 bool isAudioExt(const std::string& ext)
 {
     static const char* exts[] = {".wav", ".wave", ".aif", ".aiff", ".flac", ".ogg", ".oga", ".mp3"};
-    const auto e = lower(ext);
+    const auto e = asciiLower(ext);
     return std::any_of(std::begin(exts), std::end(exts), [&](const char* x) { return e == x; });
 }
 
@@ -27,7 +22,7 @@ bool hasSiblingNamed(const fs::path& dir, const std::string& stemName)
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& p = it->path();
-        if (lower(p.stem().u8string()) == stemName && isAudioExt(p.extension().u8string()) && it->is_regular_file(ec))
+        if (asciiLower(p.stem().u8string()) == stemName && isAudioExt(p.extension().u8string()) && it->is_regular_file(ec))
             return true;
     }
     return false;
@@ -38,13 +33,13 @@ bool hasSiblingNamed(const fs::path& dir, const std::string& stemName)
 bool isCorpusMix(const std::string& path)
 {
     const auto p = fs::u8path(path);
-    return lower(p.stem().u8string()) == "mix" && isAudioExt(p.extension().u8string());
+    return asciiLower(p.stem().u8string()) == "mix" && isAudioExt(p.extension().u8string());
 }
 
 bool isCorpusStem(const std::string& path)
 {
     const auto p = fs::u8path(path);
-    const auto name = lower(p.stem().u8string());
+    const auto name = asciiLower(p.stem().u8string());
     if (!isAudioExt(p.extension().u8string())) return false;
     const auto& stems = corpusStemNames();
     if (std::find(stems.begin(), stems.end(), name) == stems.end()) return false;
@@ -62,7 +57,7 @@ std::map<std::string, std::string> findCorpusStems(const std::string& mixPath)
         if (it->is_regular_file(ec)) files.push_back(it->path());
     std::sort(files.begin(), files.end());
     for (const auto& p : files) {
-        const auto name = lower(p.stem().u8string());
+        const auto name = asciiLower(p.stem().u8string());
         const auto& stems = corpusStemNames();
         if (isAudioExt(p.extension().u8string()) && std::find(stems.begin(), stems.end(), name) != stems.end() &&
             !out.count(name))

@@ -13,17 +13,12 @@
 #include "library/LibraryStore.h"
 #include "library/StemLocator.h"
 #include "util/ContentHash.h"
+#include "util/AsciiLower.h"
 
 namespace stemscope {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
 
 std::string normalise(const std::string& path)
 {
@@ -56,7 +51,7 @@ ImportReport TrackImporter::run(const std::vector<std::string>& inputs, const Im
 {
     ImportReport r;
     std::set<std::string> exts;
-    for (const auto& e : decoder_->supportedExtensions()) exts.insert(lower(e));
+    for (const auto& e : decoder_->supportedExtensions()) exts.insert(asciiLower(e));
 
     // 1. Collect the files (sorted: imports are deterministic).
     if (ctx) ctx->setProgress(0.0, "scanning folders");
@@ -70,7 +65,7 @@ ImportReport TrackImporter::run(const std::vector<std::string>& inputs, const Im
             auto opts = fs::directory_options::skip_permission_denied;
             auto visit = [&](const fs::directory_entry& entry) {
                 std::error_code e2;
-                if (entry.is_regular_file(e2) && exts.count(lower(entry.path().extension().u8string())))
+                if (entry.is_regular_file(e2) && exts.count(asciiLower(entry.path().extension().u8string())))
                     files.push_back(entry.path().u8string());
             };
             if (options.recursive) {

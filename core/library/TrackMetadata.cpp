@@ -1,4 +1,5 @@
 #include "library/TrackMetadata.h"
+#include "util/AsciiLower.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,9 +16,7 @@ namespace fs = std::filesystem;
 
 bool isMixFile(const fs::path& p)
 {
-    std::string stem = p.stem().u8string();
-    std::transform(stem.begin(), stem.end(), stem.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return stem == "mix";
+    return asciiLower(p.stem().u8string()) == "mix";
 }
 
 std::string trim(std::string s)

@@ -10,17 +10,12 @@
 #include <nlohmann/json.hpp>
 
 #include "util/JsonFile.h"
+#include "util/AsciiLower.h"
 
 namespace stemscope {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string lower(std::string s)
-{
-    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 std::string scalarText(const Json& v)
 {
@@ -88,16 +83,16 @@ void walk(const Json& v, TagList& out)
     const Json* cls = nullptr;
     for (const char* k : {"class", "role", "stem", "inst_class", "instrument_class"})
         for (const auto& el : v.items())
-            if (!cls && lower(el.key()) == k && el.value().is_string()) cls = &el.value();
+            if (!cls && asciiLower(el.key()) == k && el.value().is_string()) cls = &el.value();
     const Json* prog = nullptr;
     for (const auto& el : v.items())
-        if (lower(el.key()) == "program") prog = &el.value();
+        if (asciiLower(el.key()) == "program") prog = &el.value();
     if (cls && prog) {
         addProgram(out, cls->get<std::string>(), *prog);
         out.push_back({"class", normaliseTagValue(cls->get<std::string>())});
     }
     for (const auto& el : v.items()) {
-        const std::string key = lower(el.key());
+        const std::string key = asciiLower(el.key());
         const Json& val = el.value();
         if (cls && prog && (&val == cls || &val == prog)) continue;
         if (isScalar(val)) {
@@ -199,7 +194,7 @@ TagList parseTagList(const std::string& text)
         const auto eq = item.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
             throw std::invalid_argument("tag '" + item + "' is not key=value");
-        out.push_back({lower(item.substr(0, eq)), normaliseTagValue(item.substr(eq + 1))});
+        out.push_back({asciiLower(item.substr(0, eq)), normaliseTagValue(item.substr(eq + 1))});
         item.clear();
     };
     for (char c : text) {

@@ -23,6 +23,7 @@
 #include "projection/NeighbourPlacement.h"
 #include "projection/Tsne.h"
 #include "separation/TorchSeparator.h"
+#include "util/AsciiLower.h"
 
 namespace stemscope {
 namespace {
@@ -503,20 +504,16 @@ std::vector<TrackNeighbour> LibrarySession::neighbours(int64_t trackId, Focus fo
     if (!exclusions.any()) return s->similarTracks(trackId, k);
     const auto query = store_->track(trackId);
     const TrackMetadata q = query ? trackMetadata(*query) : TrackMetadata{};
-    auto lower = [](std::string v) {
-        std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-        return v;
-    };
     std::vector<std::string> hidden;
-    for (const auto& t : exclusions.hiddenTags) hidden.push_back(lower(t));
+    for (const auto& t : exclusions.hiddenTags) hidden.push_back(asciiLower(t));
     auto excluded = [&](int64_t id) {
         const auto t = store_->track(id);
         if (!t) return true;
         const TrackMetadata m = trackMetadata(*t);
-        if (exclusions.sameArtist && !q.artist.empty() && lower(m.artist) == lower(q.artist)) return true;
-        if (exclusions.sameAlbum && !q.album.empty() && lower(m.album) == lower(q.album)) return true;
+        if (exclusions.sameArtist && !q.artist.empty() && asciiLower(m.artist) == asciiLower(q.artist)) return true;
+        if (exclusions.sameAlbum && !q.album.empty() && asciiLower(m.album) == asciiLower(q.album)) return true;
         for (const auto& tag : m.tags)
-            if (std::find(hidden.begin(), hidden.end(), lower(tag)) != hidden.end()) return true;
+            if (std::find(hidden.begin(), hidden.end(), asciiLower(tag)) != hidden.end()) return true;
         return false;
     };
     // Ask for more until k pass the filter or the whole library was seen.

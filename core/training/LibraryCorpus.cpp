@@ -9,20 +9,15 @@
 #include "ranking/TagVector.h"
 #include "training/TrainingRunner.h"
 #include "util/JsonFile.h"
+#include "util/AsciiLower.h"
 
 namespace stemscope::training {
 namespace fs = std::filesystem;
 
 namespace {
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
 bool directlyReadable(const fs::path& p)
 {
-    const auto e = lower(p.extension().string());
+    const auto e = asciiLower(p.extension().string());
     return e == ".flac" || e == ".wav" || e == ".ogg";
 }
 
@@ -30,7 +25,7 @@ bool directlyReadable(const fs::path& p)
 void place(const fs::path& src, const fs::path& dir, const std::string& name, const AudioDecoder& dec)
 {
     if (directlyReadable(src)) {
-        fs::create_symlink(fs::absolute(src), dir / (name + lower(src.extension().string())));
+        fs::create_symlink(fs::absolute(src), dir / (name + asciiLower(src.extension().string())));
         return;
     }
     DecodeOptions o;
@@ -96,7 +91,7 @@ LibraryCorpusReport exportLibraryCorpus(const std::string& libraryPath, const st
         const fs::path mix = fs::u8path(t.path);
         if (!fs::exists(mix, ec)) continue;
         // Corpus songs (song/mix.wav) are named by their folder, other files by their name.
-        std::string base = lower(mix.stem().u8string()) == "mix" ? mix.parent_path().filename().u8string()
+        std::string base = asciiLower(mix.stem().u8string()) == "mix" ? mix.parent_path().filename().u8string()
                                                                  : mix.stem().u8string();
         const fs::path song = fs::u8path(outDir) / fs::u8path(std::to_string(t.id) + "-" + sanitizeModelName(base));
         if (fs::exists(song, ec)) {
@@ -112,7 +107,7 @@ LibraryCorpusReport exportLibraryCorpus(const std::string& libraryPath, const st
             for (const auto& [stem, path] : store.stems(t.id))
                 if (stem != "mix" && fs::exists(fs::u8path(path), ec)) place(fs::u8path(path), tmp, stem, *decoder);
             bool tagged = false;
-            if (const auto meta = mix.parent_path() / "meta.json"; lower(mix.stem().u8string()) == "mix" && fs::exists(meta, ec)) {
+            if (const auto meta = mix.parent_path() / "meta.json"; asciiLower(mix.stem().u8string()) == "mix" && fs::exists(meta, ec)) {
                 fs::create_symlink(fs::absolute(meta), tmp / "meta.json");
                 tagged = true;
             }

@@ -14,6 +14,7 @@
 #include "separation/Separator.h"
 #include "training/LibraryCorpus.h"
 #include "util/JsonFile.h"
+#include "util/AsciiLower.h"
 
 namespace stemscope::training {
 namespace fs = std::filesystem;
@@ -166,9 +167,7 @@ uint64_t fnv(const std::string& s)
 
 std::string lowerExt(const fs::path& p)
 {
-    std::string e = p.extension().string();
-    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return e;
+    return asciiLower(p.extension().string());
 }
 
 std::string joinShort(const std::vector<std::string>& v, size_t max = 5)
