@@ -250,3 +250,10 @@ for k in 5 3 10; do
   /usr/bin/python3 docs/results/focus_on_mixes_scoring.py build/emb-val48-s42 --k $k > docs/results/focus-on-mixes/scoring/validation-session42-k$k.md
 done
 "$CLI" evaluate-mix --corpus "$C/test" --models models --out docs/results/focus-on-mixes
+
+# Session 43: the served mix model on the band-split separator's parts (step 5250, written from its
+# checkpoint by `separation train --resume --steps 5250`), through a models root whose separator is
+# the candidate; the same command through `models` gives the shipped separator's rows.
+"$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$ROOT" \
+  --pipelines default,separated:default,default+separated:default,separated --focus guitar,piano \
+  --out build/val48-sep-bandsplit

@@ -37,3 +37,13 @@ OMP_NUM_THREADS=2 /usr/bin/python3 docs/benchmarks/hdemucs_peer.py "$C/bench-4mi
   --data-cache /work/cache/sep-data.bin
 /usr/bin/python3 docs/results/plot_separator_curve.py /work/cache/sep-band/learning_curve.csv \
   docs/results/separation-bandsplit-curve.png docs/results/separation-learning-curve.csv
+# Session 43: the run finished at step 8000 and was promoted on the 32 unseen valextra songs, then
+# the test split was scored once (baselines table, per-song values, spectrogram figure).
+cp /work/cache/sep-band/model.pt /work/cache/sep-band/model.train.json models/separator/
+"$CLI" separation evaluate --corpus "$C/valextra" --seconds 30 --model models/separator \
+  --csv docs/results/separation-bandsplit-run/valextra/bandsplit-8000.csv
+"$CLI" separation baselines --corpus "$C/test" --seconds 30 --model models/separator \
+  --out docs/results/separation-baselines-test.md
+"$CLI" separation evaluate --corpus "$C/test" --seconds 30 --model models/separator --csv docs/results/separation-test-sdr-30s.csv
+/usr/bin/python3 docs/results/plot_separation_spectrograms.py --corpus "$C/test" --csv docs/results/separation-test-sdr-30s.csv \
+  --model models/separator --out docs/results/separation-spectrograms.png --start 5
