@@ -1,5 +1,5 @@
 #include "library/TrackMetadata.h"
-#include "util/AsciiLower.h"
+#include "library/StemLocator.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,11 +14,6 @@ namespace stemscope {
 namespace {
 namespace fs = std::filesystem;
 
-bool isMixFile(const fs::path& p)
-{
-    return asciiLower(p.stem().u8string()) == "mix";
-}
-
 std::string trim(std::string s)
 {
     const auto b = s.find_first_not_of(" \t\r\n");
@@ -31,8 +26,8 @@ std::vector<std::string> corpusTags(const std::string& mixPath)
 {
     static std::mutex mutex;
     static std::map<std::string, std::vector<std::string>> cache;
+    if (!isCorpusMix(mixPath)) return {};
     const fs::path mix = fs::u8path(mixPath);
-    if (!isMixFile(mix)) return {};
     std::lock_guard<std::mutex> lock(mutex);
     if (auto it = cache.find(mixPath); it != cache.end()) return it->second;
     std::vector<std::string> tags;
@@ -94,7 +89,7 @@ TrackMetadata trackMetadata(const TrackRecord& t)
     if (m.title.empty()) {
         // Multitrack folders hold mix.wav: the folder names the song.
         const fs::path p = fs::u8path(t.path);
-        m.title = isMixFile(p) ? p.parent_path().filename().u8string() : p.stem().u8string();
+        m.title = isCorpusMix(t.path) ? p.parent_path().filename().u8string() : p.stem().u8string();
     }
     return m;
 }

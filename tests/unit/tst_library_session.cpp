@@ -250,6 +250,25 @@ private Q_SLOTS:
         QVERIFY(!session.modelFor(Focus::Drums).installed);
     }
 
+    void corpusMixMetadata()
+    {
+        // A corpus song's mix takes its folder's name and meta.json's tags; only an audio file
+        // named "mix" counts (the same rule as the stem lookup), so a stray "mix.txt" stays itself.
+        const std::string song = root("corpus/Song Ä");
+        fs::create_directories(fs::u8path(song));
+        std::ofstream(fs::u8path(song + "/meta.json")) << R"({"tags": {"family": "funk", "key": "E", "tempo": 101.6}})";
+        TrackRecord mix;
+        mix.path = song + "/MIX.flac";
+        const auto m = trackMetadata(mix);
+        QCOMPARE(m.title, std::string("Song Ä"));
+        QCOMPARE(m.tags, (std::vector<std::string>{"funk", "E", "102 bpm"}));
+        TrackRecord notes;
+        notes.path = song + "/mix.txt";
+        const auto n = trackMetadata(notes);
+        QCOMPARE(n.title, std::string("mix"));
+        QVERIFY(n.tags.empty());
+    }
+
     void fileTagsAndExclusions()
     {
         // Tags written into the files (TagLib) are read at import and drive the exclusions.
