@@ -53,14 +53,9 @@ struct BandSplitNetImpl : torch::nn::Module {
         for (long k = 0; k < K; ++k)
             parts.push_back(inProj[size_t(k)]->as<torch::nn::Linear>()->forward(x.narrow(2, edges[size_t(k)], width(k))).transpose(1, 2));
         auto z = torch::stack(parts, 2);  // [N, D, K, T]
-        if (!fused.empty()) {
-            z = z.contiguous(torch::MemoryFormat::ChannelsLast);
-            for (const auto& c : fused) z.add_(torch::conv2d(z, c.weight, c.bias, 1, c.padding, c.dilation).relu_());
-        } else {
-            for (size_t b = 0; b < timeConvs->size(); ++b) {
-                z = z + torch::relu(timeBns[b]->as<torch::nn::BatchNorm2d>()->forward(timeConvs[b]->as<torch::nn::Conv2d>()->forward(z)));
-                z = z + torch::relu(bandBns[b]->as<torch::nn::BatchNorm2d>()->forward(bandConvs[b]->as<torch::nn::Conv2d>()->forward(z)));
-            }
+        for (size_t b = 0; b < timeConvs->size(); ++b) {
+            z = z + torch::relu(timeBns[b]->as<torch::nn::BatchNorm2d>()->forward(timeConvs[b]->as<torch::nn::Conv2d>()->forward(z)));
+            z = z + torch::relu(bandBns[b]->as<torch::nn::BatchNorm2d>()->forward(bandConvs[b]->as<torch::nn::Conv2d>()->forward(z)));
         }
         const auto y = z.permute({0, 2, 3, 1});  // [N, K, T, D]
         std::vector<torch::Tensor> logits;
@@ -73,36 +68,10 @@ struct BandSplitNetImpl : torch::nn::Module {
 
     long width(long k) const { return edges[size_t(k) + 1] - edges[size_t(k)]; }
 
-    // Inference only (eval mode, weights final): each block's batch norm folded into its
-    // convolution, features channels-last and updated in place. Twice as fast on the block stack
-    // (oneDNN runs channels-last convolutions without reordering; measured on 1 and 2 threads).
-    void fuseForInference()
-    {
-        TORCH_CHECK(!is_training(), "fuseForInference needs eval mode");
-        torch::NoGradGuard noGrad;
-        fused.clear();
-        auto fold = [this](const torch::nn::Conv2dImpl& conv, const torch::nn::BatchNorm2dImpl& bn) {
-            const auto scale = bn.weight / torch::sqrt(bn.running_var + bn.options.eps());
-            const auto& o = conv.options;
-            const auto pad = c10::get<torch::ExpandingArray<2>>(o.padding());
-            fused.push_back({(conv.weight * scale.view({-1, 1, 1, 1})).contiguous(torch::MemoryFormat::ChannelsLast),
-                             bn.bias - bn.running_mean * scale, {pad->at(0), pad->at(1)}, {o.dilation()->at(0), o.dilation()->at(1)}});
-        };
-        for (size_t b = 0; b < timeConvs->size(); ++b) {
-            fold(*timeConvs[b]->as<torch::nn::Conv2d>(), *timeBns[b]->as<torch::nn::BatchNorm2d>());
-            fold(*bandConvs[b]->as<torch::nn::Conv2d>(), *bandBns[b]->as<torch::nn::BatchNorm2d>());
-        }
-    }
-
     std::vector<int> edges;
     long sources, dim;
     torch::nn::BatchNorm1d inNorm{nullptr};
     torch::nn::ModuleList inProj, outHidden, outProj, timeConvs, timeBns, bandConvs, bandBns;
-    struct FusedConv {
-        torch::Tensor weight, bias;
-        std::vector<int64_t> padding, dilation;
-    };
-    std::vector<FusedConv> fused;  // set by fuseForInference: time and band convolution of each block, in order
 };
 TORCH_MODULE(BandSplitNet);
 

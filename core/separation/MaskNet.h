@@ -44,13 +44,6 @@ struct MaskNetImpl : torch::nn::Module {
         return torch::softmax(logits, 1);
     }
 
-    // Inference-only speed-up where the network has one (band split); the outputs stay the same
-    // to float rounding. Never on a network that trains on.
-    void fuseForInference()
-    {
-        if (band) band->fuseForInference();
-    }
-
     SeparatorSpec spec_;
     torch::nn::BatchNorm1d inNorm{nullptr};
     torch::nn::Conv1d inConv{nullptr};

@@ -26,7 +26,6 @@ TorchSeparator::TorchSeparator(const std::string& path, int chunkFrames) : impl_
     if (!fs::exists(fs::u8path(file))) throw std::runtime_error("no separator model at " + file);
     try {
         impl_->net = detail::loadMaskNet(file);
-        impl_->net->fuseForInference();
     } catch (const c10::Error& e) {
         throw std::runtime_error("cannot load separator model " + file + ": " + e.what_without_backtrace());
     }

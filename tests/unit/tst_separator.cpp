@@ -12,7 +12,6 @@
 
 #include "audio/AudioDecoder.h"
 #include "separation/ChunkedSeparation.h"
-#include "separation/MaskNet.h"
 #include "separation/SeparationDataCache.h"
 #include "separation/SeparationEvaluation.h"
 #include "separation/SeparationMetrics.h"
@@ -340,33 +339,6 @@ private Q_SLOTS:
         other.spec.arch = SeparatorArch::Tcn;
         other.initModelPath = path("band.pt");
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, trainSeparator(train_, other, path("band-as-tcn.pt")));
-    }
-
-    void fusedInferenceMatchesTheTrainedNetwork()
-    {
-        // TorchSeparator folds the band-split network's batch norms into its convolutions and runs
-        // channels-last in place: the masks must be the trained network's, to float rounding.
-        auto c = tinyConfig(40);
-        c.spec.arch = SeparatorArch::BandSplit;
-        c.spec.hidden = 16;
-        trainSeparator(train_, c, path("band-fuse.pt"));
-        auto plain = stemscope::detail::loadMaskNet(path("band-fuse.pt"));
-        auto fused = stemscope::detail::loadMaskNet(path("band-fuse.pt"));
-        fused->fuseForInference();
-        QCOMPARE(int(fused->band->fused.size()), 2 * c.spec.blocks);  // every block's two convolutions
-        torch::NoGradGuard noGrad;
-        torch::manual_seed(7);
-        const auto mag = torch::rand({2, long(c.spec.bins()), 90}) * 3;
-        const auto a = plain->forward(mag), b = fused->forward(mag);
-        QVERIFY(a.sizes() == b.sizes());
-        const double worst = (a - b).abs().max().item<double>();
-        qInfo("max |fused - plain| mask = %g", worst);
-        QVERIFY(worst < 1e-5);
-        QVERIFY(a.std().item<double>() > 1e-3);  // the masks are not trivially constant
-        // A network still in training mode is refused (its weights move on).
-        auto training = stemscope::detail::loadMaskNet(path("band-fuse.pt"));
-        training->train();
-        QVERIFY_THROWS_EXCEPTION(c10::Error, training->fuseForInference());
     }
 
     void initStartsFromGivenWeights()
