@@ -257,3 +257,9 @@ done
 "$CLI" evaluate-mix --corpus "$C/val48" --seconds 14 --models "$ROOT" \
   --pipelines default,separated:default,default+separated:default,separated --focus guitar,piano \
   --out build/val48-sep-bandsplit
+
+# Session 44: the mask loss from scratch, A/B against models/mixharm's first 10 000-step schedule
+# (its learning_curve.csv is the control); the command is the run folder's run.sh (resumable).
+docs/results/focus-on-mixes/harmonic-mask-run/run.sh
+/usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py /work/cache/mixharm-mask/learning_curve.csv \
+  docs/results/focus-on-mixes/harmonic-mask-run/learning-curve.png 48 - models/mixharm/learning_curve.csv
