@@ -259,7 +259,10 @@ done
   --out build/val48-sep-bandsplit
 
 # Session 44: the mask loss from scratch, A/B against models/mixharm's first 10 000-step schedule
-# (its learning_curve.csv is the control); the command is the run folder's run.sh (resumable).
-docs/results/focus-on-mixes/harmonic-mask-run/run.sh
+# (its learning_curve.csv is the control); the same command as the run folder's run.sh (resumable).
+"$CLI" train-mix --corpus "$C/train,$C/separation" --bank "$C/mixfocus-cqt.bank" --out /work/cache/mixharm-mask \
+  --features cqt --arch harmonic --channels 8,384,384,384 --focuses piano,guitar --steps 10000 \
+  --curriculum-fraction 0.25 --quiet-part-prob 0.25 --quiet-part-db 12 --mask-loss 0.5 --mask-layer 1 \
+  --checkpoint-every 500 --threads 2 --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
 /usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py /work/cache/mixharm-mask/learning_curve.csv \
   docs/results/focus-on-mixes/harmonic-mask-run/learning-curve.png 48 - models/mixharm/learning_curve.csv

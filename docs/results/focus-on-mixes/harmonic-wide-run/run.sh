@@ -1,7 +1,7 @@
 #!/bin/bash
 # issue #16: a wider harmonic piano/guitar specialist from scratch (front channels 16 instead of 8),
 # A/B against the served run's first 10 000-step schedule (same seed and settings otherwise)
-cd /work/main
+cd "$(dirname "$0")/../../../.."  # the repository root
 exec build/app/stemscope-cli train-mix --corpus /work/corpus/train,/work/corpus/separation --bank /work/cache/mixfocus-cqt.bank \
   --out /work/cache/mixharm-wide --features cqt --arch harmonic --channels 16,384,384,384 --focuses piano,guitar --steps 10000 \
   --curriculum-fraction 0.25 --quiet-part-prob 0.25 --quiet-part-db 12 \
