@@ -23,6 +23,12 @@ VALIDATE=${VALIDATE:-16}  # training songs set aside for the validation curve
 # Each trained model stops at its plateau (validation MAP@20 not beaten for PATIENCE epochs of 50
 # steps) or at BUDGET seconds, whichever comes first, and keeps its best epoch (rank train --patience).
 PATIENCE=${PATIENCE:-10}
+# Two chains can share the cores: THREADS=1 SEED_FROM=1 ... 1200 5 1 all and THREADS=1 SEED_FROM=2 ... 1200 5 1 all side by side
+# (two one-thread trainings get more steps out of 2 cores than one two-thread training). Where the
+# plateau rule stops a model before BUDGET, the thread count changes only the wall time; each
+# model's log says what stopped it ("stopped by --budget" or the plateau).
+THREADS=${THREADS:-2}
+SEED_FROM=${SEED_FROM:-1}
 ROOT="$OUT/oracle-${ORACLE//,/-}"
 TRAIN="--budget $BUDGET --epochs 100000 --steps 50 --patience $PATIENCE"
 methods=(
@@ -33,7 +39,7 @@ methods=(
   "tl-distance:--mode tl --mining distance --pooling max $TRAIN"
   "tl-distance-autopool:--mode tl --mining distance --pooling autopool $TRAIN"
 )
-for seed in $(seq 1 "$SEEDS"); do
+for seed in $(seq "$SEED_FROM" $((SEED_FROM + SEEDS - 1))); do
   for fold in $(seq 0 $((FOLDS - 1))); do
     dir="$ROOT/seed$seed/fold$fold"
     mkdir -p "$dir"
@@ -45,7 +51,7 @@ for seed in $(seq 1 "$SEEDS"); do
       [ -f "$dir/$name.done" ] && continue
       echo "seed $seed fold $fold $name ($BUDGET s)" >&2
       "$CLI" rank train --corpus "$CORPORA" --folds "$FOLDS" --fold "$fold" --fold-seed 1 --seed "$seed" \
-        --oracle "$ORACLE" --threads 2 \
+        --oracle "$ORACLE" --threads "$THREADS" \
         --validate-songs "$VALIDATE" --curve "$dir/$name.curve.csv" --resume "${args[@]}" --out "$dir/$name.rank" \
         2>>"$dir/$name.log"
       touch "$dir/$name.done"
