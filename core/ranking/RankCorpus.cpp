@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -61,7 +62,8 @@ std::vector<RankSong> scanRankCorpus(const std::string& dir)
 
 void writeCqtCache(const std::string& path, const Matrix& m, long long size, long long mtime, const CqtConfig& cfg)
 {
-    const std::string tmp = path + ".tmp";
+    // A name of its own: two trainings sharing the cache (the CV script's parallel chains) may write one song at once.
+    const std::string tmp = path + "." + std::to_string(std::random_device{}()) + ".tmp";
     {
         std::ofstream o(tmp, std::ios::binary);
         if (!o) throw std::runtime_error("cannot write " + tmp);

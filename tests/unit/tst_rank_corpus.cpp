@@ -1,9 +1,11 @@
 // Tagged corpus scanning, the CQT cache and the synthetic stand-in corpus (core/ranking/RankCorpus.h).
 #include <QtTest>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "ranking/RankCorpus.h"
 #include "ranking/RankModelFile.h"
@@ -84,6 +86,23 @@ private Q_SLOTS:
         other.hop = 512;
         QVERIFY(!readCqtCache(file, size, mtime, other, again)); // other configuration
         QCOMPARE(songCqt(songs[0], "drums", cache, cqt).data, m.data);
+
+        // Two trainings sharing the cache write the same song at once (the CV script's two chains):
+        // neither may fail, and what stays is a whole file.
+        std::atomic<int> failures{0};
+        auto writer = [&] {
+            for (int i = 0; i < 200; ++i) try {
+                    writeCqtCache(file, m, size, mtime, cqt.config());
+                } catch (const std::exception&) {
+                    ++failures;
+                }
+        };
+        std::thread a(writer), b(writer);
+        a.join();
+        b.join();
+        QCOMPARE(failures.load(), 0);
+        QVERIFY(readCqtCache(file, size, mtime, cqt.config(), again));
+        QCOMPARE(again.data, m.data);
     }
 
     void foldsMakeEverySongAQueryOnce()
