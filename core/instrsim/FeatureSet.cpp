@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "audio/AudioDecoder.h"
+#include "util/AtomicFile.h"
 #include "util/ParallelFor.h"
 
 namespace stemscope {
@@ -61,7 +62,7 @@ FeatureSet computeCorpusFeatures(const std::string& corpusDir, Focus focus, cons
 }
 
 namespace {
-void writeI32(std::ofstream& out, int32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); }
+void writeI32(std::ostream& out, int32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); }
 int32_t readI32(std::ifstream& in)
 {
     int32_t v = 0;
@@ -74,10 +75,7 @@ int32_t readI32(std::ifstream& in)
 void saveFeatureSet(const FeatureSet& f, const std::string& path)
 {
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        if (!out) throw std::runtime_error("cannot write " + tmp);
+    writeFileAtomically(path, [&](std::ostream& out) {
         out.write("SSFEAT01", 8);
         writeI32(out, f.bands);
         writeI32(out, f.frames);
@@ -90,9 +88,7 @@ void saveFeatureSet(const FeatureSet& f, const std::string& path)
             writeI32(out, counts[i]);
         }
         out.write(reinterpret_cast<const char*>(f.data.data()), std::streamsize(f.data.size() * sizeof(float)));
-        if (!out) throw std::runtime_error("cannot write " + tmp);
-    }
-    fs::rename(tmp, path);
+    });
 }
 
 FeatureSet loadFeatureSet(const std::string& path)

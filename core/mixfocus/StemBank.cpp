@@ -12,6 +12,7 @@
 #include "dsp/MelSpectrogram.h"
 #include "embedding/TrackEmbedding.h"
 #include "instrsim/FeatureSet.h"
+#include "util/AtomicFile.h"
 #include "util/ParallelFor.h"
 
 namespace stemscope {
@@ -62,7 +63,7 @@ bool loadSong(const fs::path& dir, const std::function<Matrix(const std::vector<
     return true;
 }
 
-template <typename T> void put(std::ofstream& o, T v) { o.write(reinterpret_cast<const char*>(&v), sizeof v); }
+template <typename T> void put(std::ostream& o, T v) { o.write(reinterpret_cast<const char*>(&v), sizeof v); }
 template <typename T> T take(std::ifstream& in)
 {
     T v{};
@@ -125,10 +126,8 @@ StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, in
 void saveStemBank(const StemBank& bank, const std::string& path)
 {
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream o(tmp, std::ios::binary);
-        if (!o) throw std::runtime_error("cannot write " + tmp);
+    // Atomic, through a temporary of its own: two trainings may build the same bank at once.
+    writeFileAtomically(path, [&](std::ostream& o) {
         o.write("SSSTEM02", 8);
         put<int32_t>(o, bank.bands);
         put<int32_t>(o, int32_t(bank.features));
@@ -140,9 +139,7 @@ void saveStemBank(const StemBank& bank, const std::string& path)
         }
         for (const auto& s : bank.songs)
             for (const auto& t : s.power) o.write(reinterpret_cast<const char*>(t.data()), std::streamsize(t.size() * 4));
-        if (!o) throw std::runtime_error("write failed: " + tmp);
-    }
-    fs::rename(tmp, path);
+    });
 }
 
 StemBank loadStemBank(const std::string& path)

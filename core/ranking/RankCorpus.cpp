@@ -4,11 +4,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 
 #include "audio/AudioDecoder.h"
+#include "util/AtomicFile.h"
 
 namespace fs = std::filesystem;
 
@@ -62,11 +62,9 @@ std::vector<RankSong> scanRankCorpus(const std::string& dir)
 
 void writeCqtCache(const std::string& path, const Matrix& m, long long size, long long mtime, const CqtConfig& cfg)
 {
-    // A name of its own: two trainings sharing the cache (the CV script's parallel chains) may write one song at once.
-    const std::string tmp = path + "." + std::to_string(std::random_device{}()) + ".tmp";
-    {
-        std::ofstream o(tmp, std::ios::binary);
-        if (!o) throw std::runtime_error("cannot write " + tmp);
+    // Atomic, through a temporary of its own: two trainings sharing the cache (the CV script's
+    // parallel chains) may write one song at once, and readers never see a partial file.
+    writeFileAtomically(path, [&](std::ostream& o) {
         o.write(kMagic, 8);
         put<int32_t>(o, m.rows);
         put<int32_t>(o, m.cols);
@@ -76,9 +74,7 @@ void writeCqtCache(const std::string& path, const Matrix& m, long long size, lon
         put<int32_t>(o, cfg.hop);
         put<int32_t>(o, cfg.nBins);
         o.write(reinterpret_cast<const char*>(m.data.data()), std::streamsize(m.data.size() * sizeof(float)));
-        if (!o) throw std::runtime_error("cannot write " + tmp);
-    }
-    fs::rename(tmp, path); // atomic: concurrent readers never see a partial file
+    });
 }
 
 bool readCqtCache(const std::string& path, long long size, long long mtime, const CqtConfig& cfg, Matrix& out)

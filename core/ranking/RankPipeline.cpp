@@ -19,6 +19,7 @@
 #include "ranking/RankModelFile.h"
 #include "ranking/RankedLists.h"
 #include "ranking/TagVector.h"
+#include "util/AtomicFile.h"
 #include "util/PairedBootstrap.h"
 
 namespace stemscope {
@@ -232,17 +233,13 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
         if (r.patience > 0 && p.map > best.map) {
             best = {p.map, e, steps, e, seconds};
             // One file, renamed into place: the weights and which epoch they are can never disagree.
-            const std::string tmp = bestPath + ".tmp";
-            {
-                std::ofstream f(tmp, std::ios::binary);
+            writeFileAtomically(bestPath, [&](std::ostream& f) {
                 char head[160];
                 std::snprintf(head, sizeof head, "stemscope-rank-best %d %d %.17g %.17g\n", best.epoch, best.steps,
                               best.seconds, best.map);
                 f << head;
                 net.save(f);
-                if (!f) throw std::runtime_error("cannot write " + tmp);
-            }
-            std::filesystem::rename(tmp, bestPath);
+            });
         }
         if (curve.is_open()) {
             curve << e << "," << p.steps << "," << seconds << ",";

@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "ranking/PatchSampling.h"
+#include "util/AtomicFile.h"
 #include "util/MemoryReuse.h"
 
 namespace stemscope {
@@ -41,9 +42,7 @@ void saveCheckpoint(const std::string& path, const RankNet& net, torch::optim::A
     a.write("steps", torch::tensor(int64_t(r.steps)));
     a.write("seconds", torch::tensor(seconds, torch::kFloat64));
     a.write("loss", torch::tensor(r.epochLoss, torch::kFloat64));
-    const std::string tmp = path + ".tmp";
-    a.save_to(tmp);
-    std::filesystem::rename(tmp, path);
+    writeFileAtomically(path, [&](std::ostream& out) { a.save_to(out); });
 }
 
 // Returns the training seconds stored with the checkpoint; throws std::runtime_error with the reason.

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "util/AtomicFile.h"
+
 namespace stemscope {
 
 using nlohmann::ordered_json;
@@ -81,26 +83,7 @@ ordered_json readJsonFile(const std::string& path)
 
 void writeJsonFile(const std::string& path, const ordered_json& value)
 {
-    namespace fs = std::filesystem;
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error("cannot write " + path);
-        out << dumpJson(value, 2) << '\n';
-        out.close();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw std::runtime_error("write failed: " + path);
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        const std::string why = ec.message();
-        fs::remove(tmp, ec);
-        throw std::runtime_error("cannot replace " + path + ": " + why);
-    }
+    writeFileAtomically(path, [&](std::ostream& out) { out << dumpJson(value, 2) << '\n'; });
 }
 
 std::string dumpJson(const ordered_json& value, int indent)
