@@ -5,13 +5,15 @@
 #
 #   tools/render-workspace.sh [CLI] [ROOT] [WHICH]
 #   e.g. tools/render-workspace.sh build/app/stemscope-cli /work/corpus all
-#   WHICH: all (default), val (the 48 validation songs), train, test, separation, or a comma list
+#   WHICH: all (default), val (the 48 validation songs), train, test, separation, more, or a comma list
 #
 # Layout (as the reports expect it):
 #   ROOT/train        180 songs (--split train)             ROOT/test     20 songs (--split test)
 #   ROOT/sepval       separation songs 0-15                 ROOT/valextra separation songs 1000-1031
 #   ROOT/val48        links to sepval + valextra (the focus-on-mixes validation set)
 #   ROOT/separation   separation songs 16-999 (training data of the separator and the mix models)
+#   ROOT/more         separation songs 1032-2031 (more mix-model training data, issue #16 session 46;
+#                     not in "all": only the runs that name it need it, 14 GB, 17 min)
 set -euo pipefail
 CLI=${1:-build/app/stemscope-cli}
 ROOT=${2:-/work/corpus}
@@ -32,4 +34,5 @@ fi
 wants train && "$CLI" corpus render --split train --out "$ROOT/train" --jobs "$JOBS"
 wants test && "$CLI" corpus render --split test --out "$ROOT/test" --jobs "$JOBS"
 wants separation && "$CLI" corpus render --split separation --first 16 --songs 984 --out "$ROOT/separation" --jobs "$JOBS"
+[[ ",$WHICH," == *",more,"* ]] && "$CLI" corpus render --split separation --first 1032 --songs 1000 --out "$ROOT/more" --jobs "$JOBS"
 echo "render-workspace: done ($ROOT)" >&2
