@@ -4,6 +4,7 @@
 #include "embedding/JoinedEmbedder.h"
 #include "embedding/TorchEmbedder.h"
 #include "ranking/RankEmbedder.h"
+#include "util/AtomicFile.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -90,13 +91,7 @@ void setModelFolderFor(const std::string& modelsRoot, Focus focus, const std::st
     if (std::ifstream in(file); in) j = nlohmann::json::parse(in);
     if (!j.contains("focus_models") && folder == focusName(focus)) return;  // already the default
     j["focus_models"][focusName(focus)] = folder;
-    const auto tmp = fs::u8path(modelsRoot) / "pipelines.json.tmp";
-    {
-        std::ofstream out(tmp);
-        out << j.dump(2) << "\n";
-        if (!out) throw std::runtime_error("cannot write " + tmp.u8string());
-    }
-    fs::rename(tmp, file);
+    writeFileAtomically(file.u8string(), [&](std::ostream& out) { out << j.dump(2) << "\n"; });
 }
 
 EmbedderSet loadEmbedders(const std::string& modelsRoot, const std::vector<Focus>& focuses,

@@ -13,6 +13,7 @@
 
 #include "embedding/ModelSpec.h"
 #include "embedding/TorchEmbedder.h"  // resolveModelFile
+#include "util/AtomicFile.h"
 
 namespace stemscope::detail {
 
@@ -261,9 +262,7 @@ inline void saveTrainingCheckpoint(EmbeddingNet& net, torch::optim::Optimizer& o
     root.write(counter, torch::tensor({int64_t(value)}, torch::kLong));
     const std::filesystem::path p(path);
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-    const std::string tmp = path + ".tmp";
-    root.save_to(tmp);
-    std::filesystem::rename(tmp, path);
+    writeFileAtomically(path, [&](std::ostream& out) { root.save_to(out); });
 }
 
 // Restores `net` and `opt` from a checkpoint written for the same spec; returns its counter.

@@ -1,5 +1,6 @@
 #include "library/Playlist.h"
 #include "util/AsciiLower.h"
+#include "util/AtomicFile.h"
 
 #include <algorithm>
 #include <cmath>
@@ -93,18 +94,10 @@ std::string formatPlaylist(const std::string& title, const std::vector<PlaylistE
 void writePlaylist(const std::string& path, const std::string& title, const std::vector<PlaylistEntry>& entries)
 {
     const std::string text = formatPlaylist(title, entries, playlistFormatFor(path));
-    const fs::path target = fs::u8path(path);
-    const fs::path tmp = fs::u8path(path + ".tmp");
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << text;
-        if (!out) throw std::runtime_error("cannot write the playlist '" + path + "'");
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw std::runtime_error("cannot write the playlist '" + path + "': " + ec.message());
+    try {
+        writeFileAtomically(path, [&](std::ostream& out) { out << text; });
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot write the playlist '" + path + "': " + e.what());
     }
 }
 

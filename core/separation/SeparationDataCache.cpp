@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "instrsim/FeatureSet.h"
+#include "util/AtomicFile.h"
 
 namespace stemscope {
 namespace fs = std::filesystem;
@@ -126,25 +127,20 @@ void writeSeparationDataCache(const std::string& path, const std::string& signat
             .dump();
     const fs::path target = fs::u8path(path);
     if (target.has_parent_path()) fs::create_directories(target.parent_path());
-    const fs::path tmp = fs::u8path(path + ".tmp");
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        const uint64_t n = header.size();
-        o.write(kMagic, kMagicSize);
-        o.write(reinterpret_cast<const char*>(&n), sizeof n);
-        o.write(header.data(), std::streamsize(n));
-        for (const auto& s : d.songs)
-            for (int k = 0; k < s.stemCount(); ++k)
-                o.write(reinterpret_cast<const char*>(s.halfBits(k).data()),
-                        std::streamsize(s.halfBits(k).size() * sizeof(uint16_t)));
-        o.flush();
-        if (!o) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw std::runtime_error("cannot write the stem cache " + path + " (disk full?)");
-        }
+    try {
+        writeFileAtomically(path, [&](std::ostream& o) {
+            const uint64_t n = header.size();
+            o.write(kMagic, kMagicSize);
+            o.write(reinterpret_cast<const char*>(&n), sizeof n);
+            o.write(header.data(), std::streamsize(n));
+            for (const auto& s : d.songs)
+                for (int k = 0; k < s.stemCount(); ++k)
+                    o.write(reinterpret_cast<const char*>(s.halfBits(k).data()),
+                            std::streamsize(s.halfBits(k).size() * sizeof(uint16_t)));
+        });
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("stem cache: ") + e.what() + " (disk full?)");
     }
-    fs::rename(tmp, target);
 }
 
 SeparationData loadSeparationDataCached(const std::string& cachePath, const std::string& corpusDir,

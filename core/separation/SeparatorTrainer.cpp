@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "separation/MaskNet.h"
+#include "util/AtomicFile.h"
 #include "util/MemoryReuse.h"
 
 namespace stemscope {
@@ -22,9 +23,8 @@ void saveCheckpoint(detail::MaskNet& net, torch::optim::Adam& opt, int step, con
     opt.save(optA);
     root.write("optim", optA);
     root.write("step", torch::tensor({int64_t(step)}, torch::kLong));
-    const std::string tmp = path + ".tmp";
-    root.save_to(tmp);
-    fs::rename(tmp, path); // atomic: a kill leaves the previous checkpoint intact
+    // Atomic: a kill leaves the previous checkpoint intact.
+    writeFileAtomically(path, [&](std::ostream& out) { root.save_to(out); });
 }
 
 int loadCheckpoint(detail::MaskNet& net, torch::optim::Adam& opt, const std::string& path)
