@@ -24,6 +24,7 @@
 #include "separation/SeparationEvaluation.h"
 #include "separation/SeparatorTrainer.h"
 #include "separation/TorchSeparator.h"
+#include "util/JsonFile.h"
 
 namespace stemscope::cli {
 namespace {
@@ -63,8 +64,8 @@ int runSeparate(int argc, char** argv)
 int runTrain(int argc, char** argv)
 {
     CliArgs args(argc, argv, {"resume", "quiet", "augment", "half-precision"});
-    const std::string corpus = args.get("corpus");
-    if (corpus.empty()) throw UsageError("--corpus DIR is required");
+    const auto corpora = splitList(args.get("corpus"));
+    if (corpora.empty()) throw UsageError("--corpus DIR[,DIR...] is required");
     std::string out = args.get("out", defaultSeparatorDir());
     if (fs::path(out).extension() != ".pt") out = (fs::path(out) / "model.pt").string();
     SeparatorTrainConfig c;
@@ -93,14 +94,24 @@ int runTrain(int argc, char** argv)
     std::vector<std::string> skipped;
     const std::string dataCache = args.get("data-cache");
     if (!dataCache.empty() && !args.has("half-precision")) throw UsageError("--data-cache holds half floats: add --half-precision");
-    std::string cacheNote;
-    const auto data = dataCache.empty()
-                          ? loadSeparationData(corpus, c.spec.sources, c.spec.sampleRate, args.getInt("max-songs", 0),
-                                               c.threads, {}, &skipped, &gCancel, args.has("half-precision"))
-                          : loadSeparationDataCached(dataCache, corpus, c.spec.sources, c.spec.sampleRate,
-                                                     args.getInt("max-songs", 0), c.threads, &skipped, &gCancel, &cacheNote);
+    // Several corpora train as one set. Each has its own cache file (FILE, then FILE.2, FILE.3, ...),
+    // mapped rather than read: the page cache holds the stems, so sets larger than memory train.
+    SeparationData data;
+    for (size_t k = 0; k < corpora.size(); ++k) {
+        std::string cacheNote;
+        const std::string cacheFile = k == 0 ? dataCache : dataCache + "." + std::to_string(k + 1);
+        auto part = dataCache.empty()
+                        ? loadSeparationData(corpora[k], c.spec.sources, c.spec.sampleRate, args.getInt("max-songs", 0),
+                                             c.threads, {}, &skipped, &gCancel, args.has("half-precision"))
+                        : loadSeparationDataCached(cacheFile, corpora[k], c.spec.sources, c.spec.sampleRate,
+                                                   args.getInt("max-songs", 0), c.threads, &skipped, &gCancel, &cacheNote,
+                                                   true);
+        if (!cacheNote.empty()) std::cerr << cacheNote << "\n";
+        data.sources = part.sources;
+        data.sampleRate = part.sampleRate;
+        for (auto& s : part.songs) data.songs.push_back(std::move(s));
+    }
     for (const auto& s : skipped) std::cerr << "skipped " << s << "\n";
-    if (!cacheNote.empty()) std::cerr << cacheNote << "\n";
     double audio = 0;
     for (const auto& s : data.songs) audio += double(s.length()) / data.sampleRate;
     std::cerr << "loaded " << data.songs.size() << " songs, " << audio / 60 << " min of stems in " << secondsSince(t0)
@@ -148,17 +159,28 @@ int runTrain(int argc, char** argv)
                   << ")\n";
         return 130;
     }
-    std::ofstream info(fs::path(out).replace_extension(".train.json"));
-    info << "{\n  \"corpus\": \"" << fs::weakly_canonical(fs::absolute(corpus)).string() << "\",\n  \"songs\": "
-         << data.songs.size() << ",\n  \"audio_minutes\": " << audio / 60 << ",\n  \"steps\": " << c.steps
-         << ",\n  \"batch\": " << c.batch << ",\n  \"excerpt_seconds\": " << c.excerptSeconds
-         << ",\n  \"remix_probability\": " << c.remixProbability << ",\n  \"lr\": " << c.learningRate
-         << ",\n  \"seed\": " << c.seed << ",\n  \"threads\": " << c.threads << ",\n  \"hidden\": " << c.spec.hidden
-         << ",\n  \"blocks\": " << c.spec.blocks << ",\n  \"arch\": \"" << separatorArchName(c.spec.arch) << "\",\n  \"augment\": " << (c.augment ? "true" : "false")
-         << ",\n  \"resumed_from_step\": " << r.resumedFromStep
-         << ",\n  \"train_seconds_this_call\": " << r.seconds << ",\n  \"loss_per_50_steps\": [";
-    for (size_t i = 0; i < r.lossCurve.size(); ++i) info << (i ? ", " : "") << r.lossCurve[i];
-    info << "]\n}\n";
+    std::string corpusNames;  // comma-joined, as --corpus takes them
+    for (const auto& k : corpora)
+        corpusNames += (corpusNames.empty() ? "" : ",") + fs::weakly_canonical(fs::absolute(k)).string();
+    nlohmann::ordered_json info{{"corpus", corpusNames},
+                                {"songs", data.songs.size()},
+                                {"audio_minutes", jsonRounded(audio / 60)},
+                                {"steps", c.steps},
+                                {"batch", c.batch},
+                                {"excerpt_seconds", jsonReal(c.excerptSeconds)},
+                                {"remix_probability", jsonReal(c.remixProbability)},
+                                {"lr", jsonReal(c.learningRate)},
+                                {"seed", c.seed},
+                                {"threads", c.threads},
+                                {"hidden", c.spec.hidden},
+                                {"blocks", c.spec.blocks},
+                                {"arch", separatorArchName(c.spec.arch)},
+                                {"augment", c.augment},
+                                {"resumed_from_step", r.resumedFromStep},
+                                {"train_seconds_this_call", jsonRounded(r.seconds)},
+                                {"loss_per_50_steps", nlohmann::ordered_json::array()}};
+    for (double l : r.lossCurve) info["loss_per_50_steps"].push_back(jsonRounded(l));
+    writeJsonFile(fs::path(out).replace_extension(".train.json").string(), info);
     fs::remove(c.checkpointPath);
     std::cout << "wrote " << out << " (" << r.stepsDone << " steps, " << r.seconds << " s)\n";
     return 0;
@@ -305,7 +327,8 @@ const CommandRegistration regSeparate({"separate", "separate a mix into drums, b
                                        runSeparate});
 const CommandRegistration regTrain(
     {"separation train", "train the mask separator on a multitrack corpus (on-the-fly remixing)",
-     "stemscope-cli separation train --corpus DIR [--out DIR|FILE.pt] [options]\n"
+     "stemscope-cli separation train --corpus DIR[,DIR...] [--out DIR|FILE.pt] [options]\n"
+     "  several corpora train as one set (--max-songs applies to each)\n"
      "  --steps N (2000)  --batch N (16)  --excerpt SECONDS (3)  --remix P (0.5)  --lr X (0.001)\n"
      "  --arch tcn|bandsplit (tcn: temporal convolutions over all bins; bandsplit: per-band features,\n"
      "                    convolutions over time and across bands)\n"
@@ -317,7 +340,9 @@ const CommandRegistration regTrain(
      "  --half-precision  hold the training stems as half floats (half the memory: the whole 984-song split\n"
      "                    in about 10 GB); validation and evaluation always use float\n"
      "  --data-cache FILE (with --half-precision) the decoded stems in one file: read when it matches the corpus\n"
-     "                    (every stem file's size and time), else decoded and written; a resume then loads in seconds\n"
+     "                    (every stem file's size and time), else decoded and written; a resume then loads in seconds.\n"
+     "                    The file is mapped, not read: the page cache holds the stems, so a set larger than\n"
+     "                    memory trains. Further corpora use FILE.2, FILE.3, ...\n"
      "  --validate DIR    held-out songs: median SDR per source at every checkpoint into learning_curve.csv\n"
      "  --validate-songs N (16)  --validate-seconds T (20)",
      runTrain});

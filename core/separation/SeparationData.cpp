@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <filesystem>
 #include <mutex>
@@ -18,12 +19,20 @@ namespace fs = std::filesystem;
 long long SeparationSong::length() const
 {
     if (full_.empty()) return 0;
+    if (mapped_[0]) return mappedLength_;
     return (long long)(half_[0].empty() ? full_[0].size() : half_[0].size());
+}
+
+const void* SeparationSong::halfData(int s) const
+{
+    if (const auto* m = mapped_.at(size_t(s))) return m;
+    return half_[size_t(s)].empty() ? nullptr : half_[size_t(s)].data();
 }
 
 void SeparationSong::setStem(int s, const std::vector<float>& x, bool halfPrecision)
 {
     if (s < 0 || s > stemCount()) throw std::out_of_range("SeparationSong::setStem: no stem " + std::to_string(s));
+    if (owner_) throw std::logic_error("SeparationSong::setStem: the song's stems are mapped");
     if (stemCount() > 0 && (long long)x.size() != length() && !(s == 0 && stemCount() == 1))
         throw std::invalid_argument("SeparationSong::setStem: stems of one song must have the same length");
     std::vector<float> f;
@@ -37,6 +46,7 @@ void SeparationSong::setStem(int s, const std::vector<float>& x, bool halfPrecis
     if (s == stemCount()) {
         full_.push_back(std::move(f));
         half_.push_back(std::move(h));
+        mapped_.push_back(nullptr);
     } else {
         full_[size_t(s)] = std::move(f);
         half_[size_t(s)] = std::move(h);
@@ -48,8 +58,23 @@ void SeparationSong::setHalfBits(int s, std::vector<uint16_t> bits)
     if (s != stemCount()) throw std::out_of_range("SeparationSong::setHalfBits: stems are added in order");
     if (stemCount() > 0 && (long long)bits.size() != length())
         throw std::invalid_argument("SeparationSong::setHalfBits: stems of one song must have the same length");
+    if (owner_) throw std::logic_error("SeparationSong::setHalfBits: the song's stems are mapped");
     full_.emplace_back();
     half_.push_back(std::move(bits));
+    mapped_.push_back(nullptr);
+}
+
+void SeparationSong::setMappedHalfBits(int s, const void* bits, long long n, std::shared_ptr<const void> owner)
+{
+    if (s != stemCount()) throw std::out_of_range("SeparationSong::setMappedHalfBits: stems are added in order");
+    if (stemCount() > 0 && (!owner_ || n != length()))
+        throw std::invalid_argument("SeparationSong::setMappedHalfBits: stems of one song are all mapped, of one length");
+    if (!bits || !owner) throw std::invalid_argument("SeparationSong::setMappedHalfBits: no memory");
+    full_.emplace_back();
+    half_.emplace_back();
+    mapped_.push_back(static_cast<const unsigned char*>(bits));
+    mappedLength_ = n;
+    owner_ = std::move(owner);
 }
 
 std::vector<float> SeparationSong::stem(int s) const
@@ -61,9 +86,14 @@ std::vector<float> SeparationSong::stem(int s) const
 
 void SeparationSong::copyStem(int s, long long offset, long long n, float gain, float* dst) const
 {
-    if (!half_.at(size_t(s)).empty()) {
-        const uint16_t* src = half_[size_t(s)].data() + offset;
-        for (long long i = 0; i < n; ++i) dst[i] = gain * c10::detail::fp16_ieee_to_fp32_value(src[i]);
+    if (const auto* bytes = static_cast<const unsigned char*>(halfData(s))) {
+        // memcpy per value: a mapped cache's data need not be 2-byte aligned.
+        const unsigned char* src = bytes + 2 * offset;
+        for (long long i = 0; i < n; ++i) {
+            uint16_t h;
+            std::memcpy(&h, src + 2 * i, 2);
+            dst[i] = gain * c10::detail::fp16_ieee_to_fp32_value(h);
+        }
     } else {
         const float* src = full_.at(size_t(s)).data() + offset;
         for (long long i = 0; i < n; ++i) dst[i] = gain * src[i];

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,9 @@ namespace stemscope {
 // memory of float, so the whole separation split (984 songs, 20 GB as float) fits in 10 GB.
 // Evaluation keeps float: the separator's output moves measurably with the noise floor of
 // near-silent passages (up to 0.3 dB SDR per song with half floats, 0.5 dB with 16-bit integers,
-// which round it to zeros), and a report must not move with the storage.
+// which round it to zeros), and a report must not move with the storage. Half floats can also stay
+// in a mapped cache file (setMappedHalfBits): then the page cache holds them, not the process, and
+// a training set larger than memory still trains (2164 songs, 21 GB as half floats).
 struct SeparationSong {
     std::string name;
     int stemCount() const { return int(full_.size()); }
@@ -25,13 +28,20 @@ struct SeparationSong {
     // dst[i] = gain * stem s at (offset + i), for i < n.
     void copyStem(int s, long long offset, long long n, float gain, float* dst) const;
     std::vector<float> mix() const;  // the sum of the stems
-    // Half-float storage as it is (SeparationDataCache writes and reads it without converting).
-    const std::vector<uint16_t>& halfBits(int s) const { return half_.at(size_t(s)); }
+    // Half-float storage as it is (SeparationDataCache writes and reads it without converting):
+    // length() values of 2 bytes each, not necessarily 2-byte aligned; nullptr for a float stem.
+    const void* halfData(int s) const;
     void setHalfBits(int s, std::vector<uint16_t> bits);  // like setStem(s, x, true), from the bits
+    // Like setHalfBits over `length` values at `bits` that `owner` keeps alive (a mapped file):
+    // nothing is copied. Stems of one song are all mapped or all held.
+    void setMappedHalfBits(int s, const void* bits, long long length, std::shared_ptr<const void> owner);
 
 private:
     std::vector<std::vector<float>> full_;     // per stem: the samples, or empty when held in half_
     std::vector<std::vector<uint16_t>> half_;  // per stem: IEEE binary16 bits, or empty
+    std::vector<const unsigned char*> mapped_; // per stem: IEEE binary16 bits in owner_'s memory, or null
+    long long mappedLength_ = 0;
+    std::shared_ptr<const void> owner_;
 };
 
 struct SeparationData {

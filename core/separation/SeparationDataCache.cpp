@@ -1,12 +1,17 @@
 #include "separation/SeparationDataCache.h"
 
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "instrsim/FeatureSet.h"
 #include "util/AtomicFile.h"
@@ -51,8 +56,29 @@ std::string separationDataSignature(const std::string& corpusDir, const std::vec
         .dump();
 }
 
+namespace {
+// The whole file mapped read-only, unmapped when the last song holding it goes.
+std::shared_ptr<const void> mapWholeFile(const std::string& path, long long& size)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) throw std::runtime_error("stem cache " + path + ": cannot open to map: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+        ::close(fd);
+        throw std::runtime_error("stem cache " + path + ": cannot map an empty file");
+    }
+    size = (long long)st.st_size;
+    void* p = ::mmap(nullptr, size_t(size), PROT_READ, MAP_SHARED, fd, 0);
+    const int err = errno;
+    ::close(fd);  // the mapping keeps the file
+    if (p == MAP_FAILED) throw std::runtime_error("stem cache " + path + ": cannot map: " + std::strerror(err));
+    const size_t n = size_t(size);
+    return std::shared_ptr<const void>(p, [n](const void* q) { ::munmap(const_cast<void*>(q), n); });
+}
+}  // namespace
+
 bool readSeparationDataCache(const std::string& path, const std::string& signature, SeparationData& out,
-                             std::vector<std::string>* skipped)
+                             std::vector<std::string>* skipped, bool map)
 {
     std::ifstream in(fs::u8path(path), std::ios::binary);
     if (!in) return false;
@@ -85,6 +111,9 @@ bool readSeparationDataCache(const std::string& path, const std::string& signatu
     in.seekg(0, std::ios::end);
     long long bytesLeft = (long long)(in.tellg() - dataStart);
     in.seekg(dataStart);
+    std::shared_ptr<const void> mapping;
+    long long mappedSize = 0, offset = (long long)dataStart;
+    if (map) mapping = mapWholeFile(path, mappedSize);
     for (const auto& s : h.at("songs")) {
         SeparationSong song;
         int64_t length = 0;
@@ -99,6 +128,13 @@ bool readSeparationDataCache(const std::string& path, const std::string& signatu
         // Checked before allocating: a damaged length must not ask for terabytes.
         if (length < 0 || stems < 0 || (long long)length * stems * 2 > bytesLeft) throw damaged("truncated at song " + song.name);
         bytesLeft -= (long long)length * stems * 2;
+        if (mapping) {
+            if (offset + (long long)length * stems * 2 > mappedSize) throw damaged("truncated at song " + song.name);
+            for (int k = 0; k < stems; ++k, offset += length * 2)
+                song.setMappedHalfBits(k, static_cast<const char*>(mapping.get()) + offset, length, mapping);
+            d.songs.push_back(std::move(song));
+            continue;
+        }
         for (int k = 0; k < stems; ++k) {
             std::vector<uint16_t> bits(static_cast<size_t>(length));
             if (!in.read(reinterpret_cast<char*>(bits.data()), std::streamsize(bits.size() * sizeof(uint16_t))))
@@ -117,8 +153,7 @@ void writeSeparationDataCache(const std::string& path, const std::string& signat
     nlohmann::json songs = nlohmann::json::array();
     for (const auto& s : d.songs) {
         for (int k = 0; k < s.stemCount(); ++k)
-            if ((long long)s.halfBits(k).size() != s.length())
-                throw std::runtime_error("stem cache: song " + s.name + " is not held as half floats");
+            if (!s.halfData(k)) throw std::runtime_error("stem cache: song " + s.name + " is not held as half floats");
         songs.push_back({{"name", s.name}, {"length", s.length()}, {"stems", s.stemCount()}});
     }
     const std::string header =
@@ -135,8 +170,7 @@ void writeSeparationDataCache(const std::string& path, const std::string& signat
             o.write(header.data(), std::streamsize(n));
             for (const auto& s : d.songs)
                 for (int k = 0; k < s.stemCount(); ++k)
-                    o.write(reinterpret_cast<const char*>(s.halfBits(k).data()),
-                            std::streamsize(s.halfBits(k).size() * sizeof(uint16_t)));
+                    o.write(static_cast<const char*>(s.halfData(k)), std::streamsize(s.length() * 2));
         });
     } catch (const std::exception& e) {
         throw std::runtime_error(std::string("stem cache: ") + e.what() + " (disk full?)");
@@ -146,13 +180,13 @@ void writeSeparationDataCache(const std::string& path, const std::string& signat
 SeparationData loadSeparationDataCached(const std::string& cachePath, const std::string& corpusDir,
                                         const std::vector<std::string>& sources, double sampleRate, int maxSongs,
                                         int threads, std::vector<std::string>* skipped,
-                                        const std::atomic<bool>* cancel, std::string* note)
+                                        const std::atomic<bool>* cancel, std::string* note, bool map)
 {
     const std::string signature = separationDataSignature(corpusDir, sources, sampleRate, maxSongs);
     SeparationData d;
     std::vector<std::string> skips;
     try {
-        if (readSeparationDataCache(cachePath, signature, d, &skips)) {
+        if (readSeparationDataCache(cachePath, signature, d, &skips, map)) {
             if (note) *note = "stems read from the cache " + cachePath;
             if (skipped) skipped->insert(skipped->end(), skips.begin(), skips.end());
             return d;
@@ -167,6 +201,10 @@ SeparationData loadSeparationDataCached(const std::string& cachePath, const std:
     try {
         writeSeparationDataCache(cachePath, signature, d, skips);
         if (note && note->empty()) *note = "stems decoded and written to the cache " + cachePath;
+        if (map) {  // held from the file from now on: the decoded copy goes
+            SeparationData mapped;
+            if (readSeparationDataCache(cachePath, signature, mapped, nullptr, true)) d = std::move(mapped);
+        }
     } catch (const std::exception& e) {
         if (note) *note = std::string(e.what()) + " (training goes on without it)";
     }

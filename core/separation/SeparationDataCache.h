@@ -17,9 +17,11 @@ std::string separationDataSignature(const std::string& corpusDir, const std::vec
 
 // True and `out` filled when `path` holds a cache with this signature; false when there is no
 // file or it was made from something else. `skipped` gets the songs the decoding that made it
-// skipped (with their reasons). Throws std::runtime_error on a damaged file.
+// skipped (with their reasons). Throws std::runtime_error on a damaged file. With `map`, the
+// songs' half floats stay in the file, mapped read-only (SeparationSong::setMappedHalfBits):
+// memory then holds what the page cache can, and a set larger than memory still loads.
 bool readSeparationDataCache(const std::string& path, const std::string& signature, SeparationData& out,
-                             std::vector<std::string>* skipped = nullptr);
+                             std::vector<std::string>* skipped = nullptr, bool map = false);
 
 // Writes `d` (every stem held as half floats) and the songs its decoding skipped to `path`
 // atomically. Throws std::runtime_error.
@@ -28,10 +30,11 @@ void writeSeparationDataCache(const std::string& path, const std::string& signat
 
 // loadSeparationData(..., halfPrecision = true) through the cache at `cachePath`: read when it
 // matches, else decoded and written (a failed write costs the cache, not the load: `note` says so).
-// `note` gets one line saying which.
+// `note` gets one line saying which. With `map` the songs come back mapped from the file (a corpus
+// decoded now is held in memory only until its cache is written).
 SeparationData loadSeparationDataCached(const std::string& cachePath, const std::string& corpusDir,
                                         const std::vector<std::string>& sources, double sampleRate, int maxSongs,
                                         int threads, std::vector<std::string>* skipped,
-                                        const std::atomic<bool>* cancel, std::string* note);
+                                        const std::atomic<bool>* cancel, std::string* note, bool map = false);
 
 }  // namespace stemscope

@@ -189,8 +189,34 @@ private Q_SLOTS:
         QCOMPARE(int(second.songs.size()), 3);
         for (int i = 0; i < 3; ++i) {
             QCOMPARE(second.songs[size_t(i)].name, decoded.songs[size_t(i)].name);
-            for (int k = 0; k < 2; ++k) QCOMPARE(second.songs[size_t(i)].halfBits(k), decoded.songs[size_t(i)].halfBits(k));
+            for (int k = 0; k < 2; ++k) QCOMPARE(second.songs[size_t(i)].stem(k), decoded.songs[size_t(i)].stem(k));
         }
+        // Mapped from the file (a set larger than memory): the same samples, and the mapping
+        // outlives the file's name (a cache rewritten under a running training).
+        note.clear();
+        auto mapped = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, nullptr, nullptr, &note, true);
+        QVERIFY2(note.find("read from the cache") != std::string::npos, note.c_str());
+        QCOMPARE(int(mapped.songs.size()), 3);
+        std::filesystem::copy_file(cache, cache + ".copy");
+        std::filesystem::remove(cache);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(mapped.songs[size_t(i)].length(), decoded.songs[size_t(i)].length());
+            for (int k = 0; k < 2; ++k) QCOMPARE(mapped.songs[size_t(i)].stem(k), decoded.songs[size_t(i)].stem(k));
+            std::vector<float> part(100);
+            mapped.songs[size_t(i)].copyStem(0, 1001, 100, 0.5f, part.data());  // an odd offset: unaligned bytes
+            const auto whole = decoded.songs[size_t(i)].stem(0);
+            for (int j = 0; j < 100; ++j) QCOMPARE(part[size_t(j)], 0.5f * whole[size_t(1001 + j)]);
+        }
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, mapped.songs[0].setStem(0, std::vector<float>(10, 0.f)));
+        std::filesystem::rename(cache + ".copy", cache);
+        // A corpus decoded now comes back mapped too, its decoded copy freed.
+        const std::string cache2 = tmp.filePath("c/stems2.bin").toStdString();
+        note.clear();
+        auto fresh = loadSeparationDataCached(cache2, corpus, sources, kRate, 0, 1, nullptr, nullptr, &note, true);
+        QVERIFY2(note.find("written") != std::string::npos, note.c_str());
+        QCOMPARE(int(fresh.songs.size()), 3);
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, fresh.songs[0].setStem(0, std::vector<float>(10, 0.f)));
+        QCOMPARE(fresh.songs[2].stem(1), decoded.songs[2].stem(1));
         // Another sample rate or source list is another signature: not read.
         SeparationData other;
         QVERIFY(!readSeparationDataCache(cache, separationDataSignature(corpus, sources, kRate * 2, 0), other));
