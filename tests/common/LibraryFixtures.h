@@ -40,6 +40,19 @@ inline void writeVoice(const std::string& path, double freq, double seconds = 8.
     writeAudio(path, std::vector<std::vector<float>>(size_t(channels), x), rate, 16);
 }
 
+// A multitrack corpus: `n` song folders root/song<first + s> with drums, bass, piano, guitar and
+// other .wav stems of `seconds` each; every stem its own tone, songs a few semitones apart.
+inline void writeFiveStemCorpus(const QString& root, int n, int first, double seconds)
+{
+    static const char* stems[] = {"drums", "bass", "piano", "guitar", "other"};
+    for (int s = 0; s < n; ++s) {
+        const QString song = root + "/song" + QString::number(first + s);
+        QDir().mkpath(song);
+        for (int k = 0; k < 5; ++k)
+            writeVoice(u8(song + "/" + stems[k] + ".wav"), 90.0 * (k + 1) * std::pow(1.12, first + s), seconds);
+    }
+}
+
 inline void writeBytes(const std::string& path, const std::string& bytes)
 {
     std::ofstream out(std::filesystem::u8path(path), std::ios::binary);

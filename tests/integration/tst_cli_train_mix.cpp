@@ -28,17 +28,7 @@ class CliTrainMixTest : public QObject {
     QString cli(const QStringList& args, int* rc) { return test::runCli(args, rc); }
     QString path(const QString& name) const { return dir_.filePath(name); }
 
-    // `n` songs of 10 s: every stem its own tone, songs a few semitones apart.
-    void writeCorpus(const QString& name, int n, int first)
-    {
-        static const char* stems[] = {"drums", "bass", "piano", "guitar", "other"};
-        for (int s = 0; s < n; ++s) {
-            const QString song = path(name + "/song" + QString::number(first + s));
-            QVERIFY(QDir().mkpath(song));
-            for (int k = 0; k < 5; ++k)
-                test::writeVoice(test::u8(song + "/" + stems[k] + ".wav"), 90.0 * (k + 1) * std::pow(1.12, first + s), 10.0);
-        }
-    }
+    void writeCorpus(const QString& name, int n, int first) { test::writeFiveStemCorpus(path(name), n, first, 10.0); }
 
 private Q_SLOTS:
     void initTestCase()
