@@ -5,8 +5,6 @@
 
 #include <QTemporaryDir>
 
-#include <cmath>
-#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
