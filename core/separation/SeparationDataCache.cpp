@@ -57,40 +57,91 @@ std::string separationDataSignature(const std::string& corpusDir, const std::vec
 }
 
 namespace {
-// The whole file mapped read-only, unmapped when the last song holding it goes.
-std::shared_ptr<const void> mapWholeFile(const std::string& path, long long& size)
-{
-    const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0) throw std::runtime_error("stem cache " + path + ": cannot open to map: " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
-        ::close(fd);
-        throw std::runtime_error("stem cache " + path + ": cannot map an empty file");
+// The cache's bytes in order, from a mapping of the whole file or from a stream: one open, one
+// size and one bounds check whichever way it is read.
+class CacheBytes {
+public:
+    // False when there is no file to read.
+    bool open(const std::string& path, bool map)
+    {
+        path_ = path;
+        if (!map) {
+            in_.open(fs::u8path(path), std::ios::binary | std::ios::ate);
+            if (!in_) return false;
+            size_ = (long long)in_.tellg();
+            in_.seekg(0);
+            return true;
+        }
+        const int fd = ::open(path.c_str(), O_RDONLY);
+        if (fd < 0) {
+            if (errno == ENOENT) return false;
+            throw damaged(std::string("cannot open to map: ") + std::strerror(errno));
+        }
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+            ::close(fd);
+            throw damaged("not a stem cache (empty file)");
+        }
+        size_ = (long long)st.st_size;
+        void* p = ::mmap(nullptr, size_t(size_), PROT_READ, MAP_SHARED, fd, 0);
+        const int err = errno;
+        ::close(fd);  // the mapping keeps the file
+        if (p == MAP_FAILED) throw damaged(std::string("cannot map: ") + std::strerror(err));
+        const size_t n = size_t(size_);
+        // Unmapped when the last song holding it goes.
+        mapping_ = std::shared_ptr<const void>(p, [n](const void* q) { ::munmap(const_cast<void*>(q), n); });
+        return true;
     }
-    size = (long long)st.st_size;
-    void* p = ::mmap(nullptr, size_t(size), PROT_READ, MAP_SHARED, fd, 0);
-    const int err = errno;
-    ::close(fd);  // the mapping keeps the file
-    if (p == MAP_FAILED) throw std::runtime_error("stem cache " + path + ": cannot map: " + std::strerror(err));
-    const size_t n = size_t(size);
-    return std::shared_ptr<const void>(p, [n](const void* q) { ::munmap(const_cast<void*>(q), n); });
-}
+
+    bool has(long long n) const { return n >= 0 && n <= size_ - offset_; }
+
+    // Copies the next n bytes; false when the file ends first.
+    bool read(void* dst, long long n)
+    {
+        if (!has(n)) return false;
+        if (mapping_)
+            std::memcpy(dst, static_cast<const char*>(mapping_.get()) + offset_, size_t(n));
+        else if (!in_.read(static_cast<char*>(dst), std::streamsize(n)))
+            return false;
+        offset_ += n;
+        return true;
+    }
+
+    // Mapped only: the next n bytes where they lie in the mapping (the caller checked has(n)).
+    const char* take(long long n)
+    {
+        const char* p = static_cast<const char*>(mapping_.get()) + offset_;
+        offset_ += n;
+        return p;
+    }
+
+    const std::shared_ptr<const void>& mapping() const { return mapping_; }
+    std::runtime_error damaged(const std::string& why) const
+    {
+        return std::runtime_error("stem cache " + path_ + ": " + why);
+    }
+
+private:
+    std::string path_;
+    std::ifstream in_;
+    std::shared_ptr<const void> mapping_;
+    long long size_ = 0, offset_ = 0;
+};
 }  // namespace
 
 bool readSeparationDataCache(const std::string& path, const std::string& signature, SeparationData& out,
                              std::vector<std::string>* skipped, bool map)
 {
-    std::ifstream in(fs::u8path(path), std::ios::binary);
-    if (!in) return false;
-    auto damaged = [&](const std::string& why) { return std::runtime_error("stem cache " + path + ": " + why); };
+    CacheBytes bytes;
+    if (!bytes.open(path, map)) return false;
+    auto damaged = [&](const std::string& why) { return bytes.damaged(why); };
     char magic[kMagicSize];
     uint64_t headerSize = 0;
-    if (!in.read(magic, kMagicSize) || std::memcmp(magic, kMagic, kMagicSize) != 0)
+    if (!bytes.read(magic, kMagicSize) || std::memcmp(magic, kMagic, kMagicSize) != 0)
         throw damaged("not a stem cache (or one of another version)");
-    if (!in.read(reinterpret_cast<char*>(&headerSize), sizeof headerSize) || headerSize > (1u << 30))
-        throw damaged("truncated header");
+    if (!bytes.read(&headerSize, sizeof headerSize) || headerSize > (1u << 30)) throw damaged("truncated header");
     std::string text(size_t(headerSize), '\0');
-    if (!in.read(text.data(), std::streamsize(headerSize))) throw damaged("truncated header");
+    if (!bytes.read(text.data(), (long long)headerSize)) throw damaged("truncated header");
     nlohmann::json h;
     try {
         h = nlohmann::json::parse(text);
@@ -107,13 +158,6 @@ bool readSeparationDataCache(const std::string& path, const std::string& signatu
     } catch (const nlohmann::json::exception& e) {
         throw damaged(std::string("header: ") + e.what());
     }
-    const auto dataStart = in.tellg();
-    in.seekg(0, std::ios::end);
-    long long bytesLeft = (long long)(in.tellg() - dataStart);
-    in.seekg(dataStart);
-    std::shared_ptr<const void> mapping;
-    long long mappedSize = 0, offset = (long long)dataStart;
-    if (map) mapping = mapWholeFile(path, mappedSize);
     for (const auto& s : h.at("songs")) {
         SeparationSong song;
         int64_t length = 0;
@@ -126,19 +170,15 @@ bool readSeparationDataCache(const std::string& path, const std::string& signatu
             throw damaged(std::string("header: ") + e.what());
         }
         // Checked before allocating: a damaged length must not ask for terabytes.
-        if (length < 0 || stems < 0 || (long long)length * stems * 2 > bytesLeft) throw damaged("truncated at song " + song.name);
-        bytesLeft -= (long long)length * stems * 2;
-        if (mapping) {
-            if (offset + (long long)length * stems * 2 > mappedSize) throw damaged("truncated at song " + song.name);
-            for (int k = 0; k < stems; ++k, offset += length * 2)
-                song.setMappedHalfBits(k, static_cast<const char*>(mapping.get()) + offset, length, mapping);
-            d.songs.push_back(std::move(song));
-            continue;
-        }
+        if (length < 0 || stems < 0 || !bytes.has((long long)length * stems * 2))
+            throw damaged("truncated at song " + song.name);
         for (int k = 0; k < stems; ++k) {
+            if (bytes.mapping()) {
+                song.setMappedHalfBits(k, bytes.take(length * 2), length, bytes.mapping());
+                continue;
+            }
             std::vector<uint16_t> bits(static_cast<size_t>(length));
-            if (!in.read(reinterpret_cast<char*>(bits.data()), std::streamsize(bits.size() * sizeof(uint16_t))))
-                throw damaged("truncated at song " + song.name);
+            if (!bytes.read(bits.data(), length * 2)) throw damaged("truncated at song " + song.name);
             song.setHalfBits(k, std::move(bits));
         }
         d.songs.push_back(std::move(song));

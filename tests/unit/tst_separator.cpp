@@ -229,11 +229,25 @@ private Q_SLOTS:
         QCOMPARE(third.songs[0].length(), (long long)(1.5 * kRate));
         // A truncated cache is named as damaged and rebuilt.
         std::filesystem::resize_file(cache, std::filesystem::file_size(cache) - 100);
+        const auto signature = separationDataSignature(corpus, sources, kRate, 0);
+        for (const bool map : {false, true}) {  // read or mapped: the same check names it
+            try {
+                readSeparationDataCache(cache, signature, other, nullptr, map);
+                QFAIL("a truncated cache was read");
+            } catch (const std::runtime_error& e) {
+                QVERIFY2(std::string(e.what()).find("truncated at song") != std::string::npos, e.what());
+            }
+        }
         note.clear();
         const auto fourth = loadSeparationDataCached(cache, corpus, sources, kRate, 0, 1, nullptr, nullptr, &note);
         QVERIFY2(note.find("truncated") != std::string::npos, note.c_str());
         QCOMPARE(int(fourth.songs.size()), 3);
-        QVERIFY(readSeparationDataCache(cache, separationDataSignature(corpus, sources, kRate, 0), other));
+        QVERIFY(readSeparationDataCache(cache, signature, other));
+        // No file is no cache; an empty one is named, mapped or not.
+        QVERIFY(!readSeparationDataCache(cache + ".none", signature, other, nullptr, true));
+        std::ofstream(cache + ".empty").flush();
+        for (const bool map : {false, true})
+            QVERIFY_THROWS_EXCEPTION(std::runtime_error, readSeparationDataCache(cache + ".empty", signature, other, nullptr, map));
     }
 
     void trainingSeparates()
