@@ -8,6 +8,9 @@
 #include <stdexcept>
 
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <nlohmann/json.hpp>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -243,7 +246,14 @@ SeparationData loadSeparationDataCached(const std::string& cachePath, const std:
         if (note && note->empty()) *note = "stems decoded and written to the cache " + cachePath;
         if (map) {  // held from the file from now on: the decoded copy goes
             SeparationData mapped;
-            if (readSeparationDataCache(cachePath, signature, mapped, nullptr, true)) d = std::move(mapped);
+            if (readSeparationDataCache(cachePath, signature, mapped, nullptr, true)) {
+                d = std::move(mapped);
+#ifdef __GLIBC__
+                // The decoded songs were freed into the heap, not to the system: without this a
+                // 1000-song corpus kept 8.5 GB resident beside its mapping (session 47, measured).
+                ::malloc_trim(0);
+#endif
+            }
         }
     } catch (const std::exception& e) {
         if (note) *note = std::string(e.what()) + " (training goes on without it)";
