@@ -44,7 +44,7 @@ int run(int argc, char** argv)
     d.targetSampleRate = kAnalysisSampleRate;
     const std::string out = args.get("out");
     // Several files: their rows one after the other (file index per row in X.files.npy, names in X.files.txt).
-    std::vector<float> rows, starts, fileOf;
+    std::vector<float> rows, starts, fileOf, weights;
     int cols = 0, failed = 0;
     std::vector<std::string> done;
     const auto& inputs = args.positional();
@@ -63,6 +63,7 @@ int run(int argc, char** argv)
         cols = e.segments.cols;
         rows.insert(rows.end(), e.segments.data.begin(), e.segments.data.end());
         for (double t : e.startSeconds) starts.push_back(float(t)), fileOf.push_back(float(done.size()));
+        for (int r = 0; r < e.segments.rows; ++r) weights.push_back(e.weights.empty() ? 1.f : e.weights[size_t(r)]);
         done.push_back(input);
         if (args.has("json")) {
             nlohmann::json j{{"file", input},
@@ -76,6 +77,7 @@ int run(int argc, char** argv)
             auto& segs = j["segments"] = nlohmann::json::array();
             for (int r = 0; r < e.segments.rows; ++r)
                 segs.push_back({{"start", e.startSeconds[size_t(r)]},
+                                {"weight", e.weights.empty() ? 1.f : e.weights[size_t(r)]},
                                 {"embedding", std::vector<float>(e.segments.row(r), e.segments.row(r) + e.segments.cols)}});
             std::cout << j.dump() << "\n";  // one line per file
         } else if (out.empty()) {
@@ -86,13 +88,16 @@ int run(int argc, char** argv)
     }
     if (!out.empty()) {
         const int n = int(starts.size());
-        Matrix m(n, cols), s(n, 1), fi(n, 1);
+        Matrix m(n, cols), s(n, 1), fi(n, 1), w(n, 1);
         m.data = rows;
         s.data = starts;
         fi.data = fileOf;
+        w.data = weights;
         writeMatrix(out, m);
         writeMatrix(besides(out, "starts"), s);
-        std::cerr << out << ": " << n << " segments x " << cols << " (start times in " << besides(out, "starts") << ")\n";
+        writeMatrix(besides(out, "weights"), w);
+        std::cerr << out << ": " << n << " segments x " << cols << " (start times in " << besides(out, "starts")
+                  << ", centroid weights in " << besides(out, "weights") << ")\n";
         if (inputs.size() > 1) {
             writeMatrix(besides(out, "files"), fi);
             std::ofstream names(besides(out, "files", ".txt"));
@@ -108,8 +113,9 @@ const CommandRegistration reg(
      "stemscope-cli embed AUDIO [AUDIO...] --focus F [--out X.npy] [--json] [--models DIR]\n"
      "  One row per non-silent 3 s segment at 50 % overlap, as the engine analyses a plain mix: the\n"
      "  focus's installed model (models/pipelines.json), separating first when that model listens to stems.\n"
-     "  --out X.npy   embeddings (rows = segments); start times (seconds) in X.starts.npy\n"
-     "  --json        print {file, focus, model, input, segments: [{start, embedding}]} (a line per file)\n"
+     "  --out X.npy   embeddings (rows = segments); start times (seconds) in X.starts.npy, each row's\n"
+     "                weight in the track's centroid (how strongly the model heard the focus) in X.weights.npy\n"
+     "  --json        print {file, focus, model, input, segments: [{start, weight, embedding}]} (a line per file)\n"
      "  Several files: their rows in order; X.files.npy gives each row's file (index into X.files.txt);\n"
      "  a file that cannot be read is named and left out.",
      run});

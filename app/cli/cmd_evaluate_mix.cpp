@@ -36,7 +36,8 @@ nlohmann::json jsonNumber(double v)
     return std::isfinite(v) ? nlohmann::json(std::round(v * 100) / 100) : nlohmann::json(nullptr);
 }
 
-// FOCUS.PIPELINE.{query,gallery}_{centroids,segments,segment_track}.npy and FOCUS.PIPELINE.distractor.npy.
+// FOCUS.PIPELINE.{query,gallery}_{centroids,segments,segment_track,segment_weights}.npy and
+// FOCUS.PIPELINE.distractor.npy.
 void writePseudoMixEmbeddings(const std::string& dir, const std::string& focus, const std::string& pipeline,
                               const std::vector<TrackEmbedding>& q, const std::vector<TrackEmbedding>& g,
                               const std::vector<int>& distractor)
@@ -45,7 +46,7 @@ void writePseudoMixEmbeddings(const std::string& dir, const std::string& focus, 
     auto write = [&](const std::string& side, const std::vector<TrackEmbedding>& tracks) {
         int dim = 0;
         for (const auto& t : tracks) dim = std::max(dim, t.segments.cols);
-        Matrix centroids(0, dim), segments(0, dim), track(0, 1);
+        Matrix centroids(0, dim), segments(0, dim), track(0, 1), weights(0, 1);
         for (size_t i = 0; i < tracks.size(); ++i) {
             const auto& t = tracks[i];
             std::vector<float> c(t.centroid);
@@ -54,13 +55,18 @@ void writePseudoMixEmbeddings(const std::string& dir, const std::string& focus, 
             ++centroids.rows;
             segments.data.insert(segments.data.end(), t.segments.data.begin(), t.segments.data.end());
             segments.rows += t.segments.rows;
-            for (int r = 0; r < t.segments.rows; ++r) track.data.push_back(float(i));
+            for (int r = 0; r < t.segments.rows; ++r) {
+                track.data.push_back(float(i));
+                weights.data.push_back(t.weights.empty() ? 1.f : t.weights[size_t(r)]);
+            }
             track.rows += t.segments.rows;
+            weights.rows += t.segments.rows;
         }
         const auto stem = (fs::u8path(dir) / (focus + "." + pipeline + "." + side)).u8string();
         writeNpy(stem + "_centroids.npy", centroids);
         writeNpy(stem + "_segments.npy", segments);
         writeNpy(stem + "_segment_track.npy", track);
+        writeNpy(stem + "_segment_weights.npy", weights);
     };
     write("query", q);
     write("gallery", g);

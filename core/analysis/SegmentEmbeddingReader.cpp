@@ -18,16 +18,20 @@ SegmentEmbeddingReader::SegmentEmbeddingReader(const std::vector<float>& signal,
     for (const Embedder* e : each) parts_.push_back({e, std::make_unique<SegmentFeatureReader>(signal, plan, *e, cache)});
 }
 
-Matrix SegmentEmbeddingReader::read(size_t first, size_t count)
+Matrix SegmentEmbeddingReader::read(size_t first, size_t count, std::vector<float>* weights)
 {
     std::vector<Matrix> rows;
+    std::vector<std::vector<float>> partWeights;
     for (auto& p : parts_) {
         const auto segments = p.features->read(first, count);
-        Matrix e = p.embedder->embed(segments);
-        if (e.rows != int(segments.size()) || e.cols != p.embedder->dimension())
+        std::vector<float> w;
+        Matrix e = p.embedder->embedWeighted(segments, w);
+        if (e.rows != int(segments.size()) || e.cols != p.embedder->dimension() || w.size() != segments.size())
             throw std::runtime_error("embedder " + p.embedder->modelId() + " returned a wrong-shaped matrix");
         rows.push_back(std::move(e));
+        partWeights.push_back(std::move(w));
     }
+    if (weights) *weights = joined_ ? JoinedEmbedder::joinWeights(partWeights) : std::move(partWeights.front());
     return joined_ ? JoinedEmbedder::join(rows) : std::move(rows.front());
 }
 
@@ -40,12 +44,14 @@ TrackEmbedding embedSignal(const std::vector<float>& signal, const Embedder& emb
     const size_t batch = 64;  // bounds the feature memory of a long track
     SegmentEmbeddingReader embeddings(signal, plan, embedder);
     for (size_t first = 0; first < plan.segments.size(); first += batch) {
-        const Matrix e = embeddings.read(first, batch);
+        std::vector<float> w;
+        const Matrix e = embeddings.read(first, batch, &w);
         out.segments.data.insert(out.segments.data.end(), e.data.begin(), e.data.end());
         out.segments.rows += e.rows;
+        out.weights.insert(out.weights.end(), w.begin(), w.end());
     }
     for (const auto& s : plan.segments) out.startSeconds.push_back(s.startSeconds(kAnalysisSampleRate));
-    if (out.segments.rows > 0) out.centroid = centroid(out.segments);
+    if (out.segments.rows > 0) out.centroid = centroid(out.segments, out.weights);
     return out;
 }
 

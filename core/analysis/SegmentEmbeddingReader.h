@@ -16,9 +16,10 @@ public:
     // `signal`, `plan`, `embedder` and `cache` (optional) must outlive the reader.
     SegmentEmbeddingReader(const std::vector<float>& signal, const SegmentPlan& plan, const Embedder& embedder,
                            SignalCqtCache* cache = nullptr);
-    // Rows for segments [first, first + count) of the plan (fewer at its end); throws when a model
-    // returns a wrong-shaped matrix.
-    Matrix read(size_t first, size_t count);
+    // Rows for segments [first, first + count) of the plan (fewer at its end), and (optional) each
+    // row's weight in the track's centroid (Embedder::embedWeighted; JoinedEmbedder::joinWeights);
+    // throws when a model returns a wrong-shaped matrix.
+    Matrix read(size_t first, size_t count, std::vector<float>* weights = nullptr);
 
 private:
     struct Part {
@@ -30,7 +31,7 @@ private:
 };
 
 // Every segment of `signal` (mono, analysis rate) on the embedder's grid, embedded in batches,
-// with start times and centroid; `maxSegments` > 0 keeps the first ones only.
+// with start times, weights and centroid; `maxSegments` > 0 keeps the first ones only.
 TrackEmbedding embedSignal(const std::vector<float>& signal, const Embedder& embedder, int maxSegments = 0);
 
 }  // namespace stemscope

@@ -301,19 +301,21 @@ TrackAnalysisResult TrackAnalyzer::analyze(int64_t trackId, JobContext* ctx) con
         }
         Matrix all(0, emb.dimension());
         std::vector<double> starts;
+        std::vector<float> weights, w;
         const size_t batch = size_t(std::max(1, options_.batchSegments));
         SegmentEmbeddingReader embeddings(sig.samples(), plan, emb, &cqtCache);
         for (size_t first = 0; first < plan.segments.size(); first += batch) {
             progress(base + span * double(first) / double(plan.segments.size()),
                      std::string(focusName(f)) + ": embedding " + std::to_string(first) + "/" +
                          std::to_string(plan.segments.size()));
-            const Matrix e = embeddings.read(first, batch);
+            const Matrix e = embeddings.read(first, batch, &w);
             all.data.insert(all.data.end(), e.data.begin(), e.data.end());
             all.rows += e.rows;
+            weights.insert(weights.end(), w.begin(), w.end());
             for (size_t i = first; i < first + size_t(e.rows); ++i) starts.push_back(plan.segments[i].startSeconds(kAnalysisSampleRate));
         }
         if (ctx) ctx->checkpoint();  // a cancel now discards this focus: nothing half-written
-        store_->saveAnalysis(trackId, f, emb.modelId(), sig.source, all, starts);
+        store_->saveAnalysis(trackId, f, emb.modelId(), sig.source, all, starts, weights);
         done[f] = analysis_status::kDone;
         ++result.focusesDone;
         result.segments += all.rows;

@@ -25,13 +25,17 @@ public:
     virtual int featureBands() const = 0;      // mel bands / CQT bins per frame
     // One L2-normalised row per segment (each segment: segmentFrames() x featureBands()).
     virtual Matrix embed(const std::vector<Matrix>& segments) const = 0;
+    // The rows of embed() and, in `weights`, each row's weight in the track's centroid: how strongly
+    // the model heard its focus in that segment. Default: embed() with equal weights.
+    virtual Matrix embedWeighted(const std::vector<Matrix>& segments, std::vector<float>& weights) const;
     virtual EmbedderInput input() const { return EmbedderInput::FocusSignal; }
     virtual EmbedderFeatures features() const { return EmbedderFeatures::LogMel; }
     // Audio seconds per segment; 0: the analysis's own segments (3 s).
     virtual double segmentSeconds() const { return 0; }
 };
 
-// Mean of the rows, re-normalised to unit length: the paper's per-track centroid.
-std::vector<float> centroid(const Matrix& embeddings);
+// Mean of the rows, re-normalised to unit length: the paper's per-track centroid. With `weights`
+// (one per row), the weighted mean.
+std::vector<float> centroid(const Matrix& embeddings, const std::vector<float>& weights = {});
 
 }  // namespace stemscope

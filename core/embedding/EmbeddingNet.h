@@ -75,7 +75,7 @@ struct EmbeddingNetImpl : torch::nn::Module {
     // The same, and (temporal stacks only) the activation of temporal layer `layer` after its ReLU,
     // before its pooling, into *hidden ([N, channels, frames / 2^layer]): what an auxiliary head
     // reads during training.
-    torch::Tensor forward(torch::Tensor x, torch::Tensor* hidden, int layer)
+    torch::Tensor forward(torch::Tensor x, torch::Tensor* hidden, int layer, bool normalize = true)
     {
         if (hidden && spec_.arch == ModelArch::Conv2d) throw std::invalid_argument("a 2-D network has no temporal layers to read");
         torch::Tensor pooled;
@@ -115,12 +115,29 @@ struct EmbeddingNetImpl : torch::nn::Module {
             }
             pooled = torch::cat({x.mean({2}), x.amax({2})}, 1);
         }
-        const auto unit = torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-8);
         auto y = fc(pooled);
+        return normalize ? normalizeOutput(y) : y;
+    }
+
+    // The output before normalisation: a block's length says how strongly the network heard its
+    // focus (the engine weights segments by it in a track's centroid, TorchEmbedder).
+    torch::Tensor forwardUnnormalized(torch::Tensor x) { return forward(x, nullptr, 0, false); }
+
+    // [N, dim] -> rows (or, for a multi-focus model, each focus block) of unit length.
+    torch::Tensor normalizeOutput(const torch::Tensor& y) const
+    {
+        const auto unit = torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-8);
         if (spec_.subspaces <= 0) return torch::nn::functional::normalize(y, unit);
         // One unit vector per focus block (the masked triplet loss compares blocks, never the whole).
         const int64_t n = y.size(0);
         return torch::nn::functional::normalize(y.view({n, spec_.subspaces, spec_.subspaceDim()}), unit).view({n, spec_.dim});
+    }
+
+    // [N, dim] -> [N, blocks]: each focus block's length (one column for a one-space model).
+    torch::Tensor blockNorms(const torch::Tensor& y) const
+    {
+        const int64_t blocks = std::max(1, spec_.subspaces);
+        return y.view({y.size(0), blocks, spec_.dim / blocks}).norm(2, -1);
     }
 
     const ModelSpec& spec() const { return spec_; }

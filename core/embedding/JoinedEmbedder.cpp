@@ -1,5 +1,6 @@
 #include "embedding/JoinedEmbedder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -46,6 +47,32 @@ Matrix JoinedEmbedder::embed(const std::vector<Matrix>& segments) const
     std::vector<Matrix> rows;
     for (const auto& p : parts_) rows.push_back(p->embed(segments));
     return join(rows);
+}
+
+Matrix JoinedEmbedder::embedWeighted(const std::vector<Matrix>& segments, std::vector<float>& weights) const
+{
+    if (!partsShareFeatures())
+        throw std::logic_error("joined embedder " + modelId() + ": its parts read different features; embed each part on its own");
+    std::vector<Matrix> rows;
+    std::vector<std::vector<float>> partWeights(parts_.size());
+    for (size_t k = 0; k < parts_.size(); ++k) rows.push_back(parts_[k]->embedWeighted(segments, partWeights[k]));
+    weights = joinWeights(partWeights);
+    return join(rows);
+}
+
+std::vector<float> JoinedEmbedder::joinWeights(const std::vector<std::vector<float>>& partWeights)
+{
+    if (partWeights.empty()) return {};
+    std::vector<float> out(partWeights.front().size(), 1.f);
+    for (size_t r = 0; r < out.size(); ++r) {
+        double logSum = 0;
+        for (const auto& w : partWeights) {
+            if (w.size() != out.size()) throw std::invalid_argument("joined embedder: parts weighted different segment counts");
+            logSum += std::log(std::max(double(w[r]), 1e-12));
+        }
+        out[r] = float(std::exp(logSum / double(partWeights.size())));
+    }
+    return out;
 }
 
 Matrix JoinedEmbedder::join(const std::vector<Matrix>& partRows)

@@ -28,10 +28,14 @@ public:
     // Only when every part reads the same features (then the segments suit them all); else throws
     // std::logic_error: read each part's own features (SegmentEmbeddingReader does).
     Matrix embed(const std::vector<Matrix>& segments) const override;
+    Matrix embedWeighted(const std::vector<Matrix>& segments, std::vector<float>& weights) const override;
     bool partsShareFeatures() const;
 
     // The joined rows of the parts' rows for the same segments (every matrix the same row count).
     static Matrix join(const std::vector<Matrix>& partRows);
+    // A joined row's weight: the geometric mean of its parts' weights (a part's scale cancels in the
+    // centroid, so parts whose lengths differ in scale still count alike).
+    static std::vector<float> joinWeights(const std::vector<std::vector<float>>& partWeights);
 
 private:
     std::vector<std::shared_ptr<const Embedder>> parts_;

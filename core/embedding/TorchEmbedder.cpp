@@ -25,7 +25,11 @@ struct SharedNet {
     std::mutex mutex;  // torch modules are not re-entrant for forward in eval with shared buffers
     static constexpr size_t kMemoBatches = 64;
     std::list<uint64_t> memoOrder;  // most recent first
-    std::unordered_map<uint64_t, std::pair<std::vector<float>, std::list<uint64_t>::iterator>> memo;
+    struct Output {
+        std::vector<float> rows;   // [n, dim], each block of unit length
+        std::vector<float> norms;  // [n, blocks]: each block's length before normalisation
+    };
+    std::unordered_map<uint64_t, std::pair<Output, std::list<uint64_t>::iterator>> memo;
 };
 
 std::mutex registryMutex;
@@ -76,11 +80,13 @@ TorchEmbedder::TorchEmbedder(const std::string& path, std::string modelId, std::
 
 TorchEmbedder::~TorchEmbedder() = default;
 
-Matrix TorchEmbedder::embedRaw(const float* data, long long count) const
+Matrix TorchEmbedder::embedRaw(const float* data, long long count, std::vector<float>* weights) const
 {
     const int outDim = dimension();
     const int offset = block_ >= 0 ? block_ * spec_.subspaceDim() : 0;
+    const int blocks = std::max(1, spec_.subspaces);
     Matrix out(int(count), outDim);
+    if (weights) weights->assign(size_t(count), 1.f);
     if (count == 0) return out;
     SharedNet& sh = *impl_->shared;
     std::lock_guard<std::mutex> lock(sh.mutex);
@@ -92,15 +98,18 @@ Matrix TorchEmbedder::embedRaw(const float* data, long long count) const
         const long long n = std::min(batch, count - first);
         const float* in = data + first * per;
         const uint64_t key = memoise ? contentHash(in, size_t(n * per) * sizeof(float)) ^ uint64_t(n) : 0;
-        const std::vector<float>* full = nullptr;
-        std::vector<float> fresh;
+        const SharedNet::Output* full = nullptr;
+        SharedNet::Output fresh;
         if (auto it = memoise ? sh.memo.find(key) : sh.memo.end(); it != sh.memo.end()) {
             sh.memoOrder.splice(sh.memoOrder.begin(), sh.memoOrder, it->second.second);
             full = &it->second.first;
         } else {
             auto x = torch::from_blob(const_cast<float*>(in), {n, spec_.frames, spec_.bands}, torch::kFloat);
-            auto y = sh.net->forward(x).contiguous();
-            fresh.assign(y.data_ptr<float>(), y.data_ptr<float>() + n * spec_.dim);
+            const auto raw = sh.net->forwardUnnormalized(x);
+            const auto y = sh.net->normalizeOutput(raw).contiguous();
+            const auto norms = sh.net->blockNorms(raw).contiguous();
+            fresh.rows.assign(y.data_ptr<float>(), y.data_ptr<float>() + n * spec_.dim);
+            fresh.norms.assign(norms.data_ptr<float>(), norms.data_ptr<float>() + n * blocks);
             if (memoise) {
                 sh.memoOrder.push_front(key);
                 auto& slot = sh.memo[key];
@@ -114,13 +123,27 @@ Matrix TorchEmbedder::embedRaw(const float* data, long long count) const
                 full = &fresh;
             }
         }
-        for (long long r = 0; r < n; ++r)
-            std::copy_n(full->data() + r * spec_.dim + offset, outDim, out.row(int(first + r)));
+        for (long long r = 0; r < n; ++r) {
+            std::copy_n(full->rows.data() + r * spec_.dim + offset, outDim, out.row(int(first + r)));
+            if (weights && weighsByLength()) (*weights)[size_t(first + r)] = full->norms[size_t(r * blocks + block_)];
+        }
     }
     return out;
 }
 
+Matrix TorchEmbedder::embedWeighted(const std::vector<Matrix>& segments, std::vector<float>& weights) const
+{
+    const auto buf = packSegments(segments);
+    return embedRaw(buf.data(), (long long)segments.size(), &weights);
+}
+
 Matrix TorchEmbedder::embed(const std::vector<Matrix>& segments) const
+{
+    const auto buf = packSegments(segments);
+    return embedRaw(buf.data(), (long long)segments.size());
+}
+
+std::vector<float> TorchEmbedder::packSegments(const std::vector<Matrix>& segments) const
 {
     const size_t per = size_t(spec_.frames) * size_t(spec_.bands);
     std::vector<float> buf(segments.size() * per);
@@ -132,7 +155,7 @@ Matrix TorchEmbedder::embed(const std::vector<Matrix>& segments) const
             for (int b = 0; b < spec_.bands; ++b)
                 dst[size_t(r) * size_t(spec_.bands) + size_t(b)] = m(std::min(r, m.rows - 1), std::min(b, m.cols - 1));
     }
-    return embedRaw(buf.data(), (long long)segments.size());
+    return buf;
 }
 
 std::shared_ptr<const Embedder> makeTorchEmbedder(Focus focus, const std::string& modelDir)
@@ -142,7 +165,9 @@ std::shared_ptr<const Embedder> makeTorchEmbedder(Focus focus, const std::string
     // The weights' hash is part of the id: a retrained model gets its tracks analysed again. The
     // family names the pipeline (separate-then-embed vs. the mix model), so switching re-analyses too.
     auto e = std::make_shared<TorchEmbedder>(file, "", focus);
-    e->setModelId(e->family() + ":" + focusName(focus) + ":" + hashToHex(fileContentHash(file)).substr(0, 8));
+    // A block view pools by length (weighsByLength), which changes its centroids: so does its id.
+    e->setModelId(e->family() + ":" + focusName(focus) + ":" + hashToHex(fileContentHash(file)).substr(0, 8) +
+                  (e->weighsByLength() ? ":length-pooled" : ""));
     return e;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "embedding/Embedder.h"
 #include "embedding/Focus.h"
@@ -28,6 +29,13 @@ public:
     int featureBands() const override { return spec_.bands; }
     // Segments with other shapes are cut / edge-padded to segmentFrames() x featureBands(). Thread-safe.
     Matrix embed(const std::vector<Matrix>& segments) const override;
+    // A multi-focus model's block view weights each segment by its block's length before
+    // normalisation (weighsByLength); other views weight every segment alike.
+    Matrix embedWeighted(const std::vector<Matrix>& segments, std::vector<float>& weights) const override;
+    // True for a block view of a multi-focus model: there the block's length says how strongly the
+    // network heard its focus, and weighting the centroid by it found more parts on 448 validation
+    // pseudo-mixes (docs/results/focus-on-mixes.md, session 47). Not measured for one-space models.
+    bool weighsByLength() const { return block_ >= 0; }
     // Multi-focus models are trained on mixes: they listen to the mix for every focus.
     EmbedderInput input() const override { return spec_.subspaces > 0 ? EmbedderInput::Mix : EmbedderInput::FocusSignal; }
     EmbedderFeatures features() const override { return spec_.features; }
@@ -35,10 +43,13 @@ public:
     // "mixfocus-cnn" (multi-focus mix model) or "instrsim-cnn" (one focus): the first part of model ids.
     std::string family() const { return spec_.subspaces > 0 ? "mixfocus-cnn" : "instrsim-cnn"; }
 
-    // Embeds `count` contiguous segments (frames x bands floats each) in batches.
-    Matrix embedRaw(const float* data, long long count) const;
+    // Embeds `count` contiguous segments (frames x bands floats each) in batches; `weights` (optional)
+    // gets each row's weight as embedWeighted gives it.
+    Matrix embedRaw(const float* data, long long count, std::vector<float>* weights = nullptr) const;
 
 private:
+    std::vector<float> packSegments(const std::vector<Matrix>& segments) const;  // cut / edge-padded, contiguous
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
     ModelSpec spec_;

@@ -30,7 +30,8 @@ std::vector<Matrix> splitSegments(const Matrix& stacked, int frames);
 struct TrackEmbedding {
     Matrix segments;                  // one L2-normalised row per non-silent segment
     std::vector<double> startSeconds; // segment start times
-    std::vector<float> centroid;      // normalised mean (empty when the track has no segment)
+    std::vector<float> weights;       // each segment's weight in the centroid (Embedder::embedWeighted; empty: equal)
+    std::vector<float> centroid;      // normalised weighted mean (empty when the track has no segment)
 };
 
 // The audio file a focus listens to in a song folder: mix.flac for Focus::Mix, <focus>.flac else

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "embedding/Embedder.h"
 #include "library/Schema.h"
 #include "library/Sqlite.h"
 
@@ -49,19 +50,6 @@ AnalysisRecord readAnalysis(const Statement& s)
     a.dimension = int(s.int64(8));
     a.centroid = s.floats(9);
     return a;
-}
-
-std::vector<float> unitCentroid(const Matrix& m)
-{
-    std::vector<float> c(size_t(m.cols), 0.f);
-    for (int r = 0; r < m.rows; ++r)
-        for (int j = 0; j < m.cols; ++j) c[size_t(j)] += m(r, j);
-    double n = 0;
-    for (float v : c) n += double(v) * v;
-    n = std::sqrt(n);
-    if (n > 0)
-        for (float& v : c) v = float(v / n);
-    return c;
 }
 
 }  // namespace
@@ -257,11 +245,12 @@ std::map<std::string, LibraryStore::StemFile> LibraryStore::stemFiles(int64_t tr
 // ---------------------------------------------------------------- analyses
 
 void LibraryStore::saveAnalysis(int64_t trackId, Focus focus, const std::string& modelId, const std::string& source,
-                                const Matrix& vectors, const std::vector<double>& startSeconds)
+                                const Matrix& vectors, const std::vector<double>& startSeconds,
+                                const std::vector<float>& weights)
 {
     if (size_t(vectors.rows) != startSeconds.size())
         throw std::invalid_argument("saveAnalysis: one start time per segment row required");
-    const auto c = unitCentroid(vectors);
+    const auto c = centroid(vectors, weights);
     Lock l(mutex_);
     sql::Transaction tx(*db_);
     {

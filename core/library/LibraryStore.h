@@ -145,8 +145,10 @@ public:
     std::map<std::string, StemFile> stemFiles(int64_t trackId);
 
     // --- analyses: one call = one transaction (replaces any earlier result for the same key)
+    // The stored centroid is the `weights`-weighted mean of the rows (empty: equal; Embedder::embedWeighted).
     void saveAnalysis(int64_t trackId, Focus focus, const std::string& modelId, const std::string& source,
-                      const Matrix& vectors, const std::vector<double>& startSeconds);
+                      const Matrix& vectors, const std::vector<double>& startSeconds,
+                      const std::vector<float>& weights = {});
     void saveAnalysisOutcome(int64_t trackId, Focus focus, const std::string& modelId, const std::string& status,
                              const std::string& error, const std::string& source = {});
     std::vector<AnalysisRecord> analyses(int64_t trackId);

@@ -36,7 +36,7 @@ CREATE TABLE analyses(
   status TEXT NOT NULL,                 -- done | silent | skipped | error
   error TEXT, source TEXT,              -- mix | corpus-stem | separator
   segment_count INTEGER NOT NULL DEFAULT 0, dimension INTEGER NOT NULL DEFAULT 0,
-  centroid BLOB,                        -- float32, L2-normalised mean of the segment vectors
+  centroid BLOB,                        -- float32, L2-normalised (weighted) mean of the segment vectors
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
   UNIQUE(track_id, focus, model_id));
 CREATE INDEX analyses_by_focus ON analyses(focus, model_id, status);

@@ -5,7 +5,9 @@ Reads the embeddings `stemscope-cli evaluate-mix --embeddings DIR` writes and sc
 pipeline under several ways of comparing two tracks:
 
   centroid   cosine of the track centroids (the benchmark's and the engine's scoring; this row
-             must reproduce evaluate-mix's acc@1, a check of the files)
+             must reproduce evaluate-mix's acc@1, a check of the files); since session 47 each
+             segment weighs its segment_weights entry (a mix model's block length)
+  centroid-unweighted  the same with every segment weighing alike (the pooling before session 47)
   centered   the same after subtracting the mean of the gallery's segment embeddings (what every
              item shares: in the app, the library's mean), then re-normalising
   csls       cross-domain similarity local scaling (Lample et al. 2018): 2 cos - r_q - r_g, r the
@@ -16,7 +18,8 @@ pipeline under several ways of comparing two tracks:
   chamfer    mean over the query's segments of the best cosine to any gallery segment (session 41)
   pairmean   mean cosine over all query x gallery segment pairs (session 41)
   library-csls  CSLS as the engine would serve it (session 42): queries and gallery are one library,
-             r is each track's mean cosine to its k nearest other library tracks (either side)
+             r is each track's mean cosine to its k nearest other library tracks (either side);
+             must reproduce evaluate-mix's "engine ranking" (library-csls-unweighted: equal weights)
   library-centered+csls  the same after subtracting the library's mean track centroid
 
   docs/results/focus_on_mixes_scoring.py DIR [--k 5]
@@ -33,12 +36,13 @@ def unit(x):
     return x / np.maximum(n, 1e-12)
 
 
-def centroids(seg, track, n):
+def centroids(seg, track, n, weights=None):
     c = np.zeros((n, seg.shape[1]), dtype=np.float64)
+    w = np.ones(len(seg)) if weights is None else weights
     for i in range(n):
-        rows = seg[track == i]
-        if len(rows):
-            c[i] = rows.mean(axis=0)
+        m = track == i
+        if m.any():
+            c[i] = (seg[m] * w[m][:, None]).sum(axis=0)
     return unit(c)
 
 
@@ -106,15 +110,22 @@ def main():
         n = len(distractor)
         qs, qt = load("query", "segments"), load("query", "segment_track").ravel().astype(int)
         gs, gt = load("gallery", "segments"), load("gallery", "segment_track").ravel().astype(int)
+        # Each segment's weight in its track's centroid (session 47: a mix model's block length);
+        # files written before then have none: equal weights.
+        weights = lambda side, count: (load(side, "segment_weights").ravel()
+                                       if os.path.exists(f"{stem}.{side}_segment_weights.npy") else np.ones(count))
+        qw, gw = weights("query", len(qs)), weights("gallery", len(gs))
         variants = {}
-        variants["centroid"] = centroids(qs, qt, n) @ centroids(gs, gt, n).T
+        variants["centroid"] = centroids(qs, qt, n, qw) @ centroids(gs, gt, n, gw).T
+        variants["centroid-unweighted"] = centroids(qs, qt, n) @ centroids(gs, gt, n).T
         mean = gs.mean(axis=0, keepdims=True)
         cq, cg = centroids(unit(qs - mean), qt, n), centroids(unit(gs - mean), gt, n)
         variants["centered"] = cq @ cg.T
         variants["csls"] = csls(variants["centroid"], a.k)
         variants["centered+csls"] = csls(variants["centered"], a.k)
-        pq, pg = centroids(qs, qt, n), centroids(gs, gt, n)
+        pq, pg = centroids(qs, qt, n, qw), centroids(gs, gt, n, gw)
         variants["library-csls"] = library_csls(pq, pg, a.k)
+        variants["library-csls-unweighted"] = library_csls(centroids(qs, qt, n), centroids(gs, gt, n), a.k)
         centre = np.vstack([pq, pg]).mean(axis=0, keepdims=True)
         variants["library-centered+csls"] = library_csls(unit(pq - centre), unit(pg - centre), a.k)
         for drop in (0.2, 0.33):

@@ -127,6 +127,10 @@ private Q_SLOTS:
         QVERIFY(gs.rows >= 4);
         QCOMPARE(gt.data.front(), 0.f);
         QCOMPARE(gt.data.back(), 3.f);
+        // The model-free baseline weights its segments alike (a mix model's block lengths: unit tests).
+        const Matrix gw = readMatrix(stem + "gallery_segment_weights.npy");
+        QCOMPARE(gw.rows, gs.rows);
+        QCOMPARE(gw.data, std::vector<float>(size_t(gs.rows), 1.f));
         double norm = 0;
         for (int c = 0; c < qc.cols; ++c) norm += double(qc(0, c)) * qc(0, c);
         QVERIFY(std::abs(norm - 1) < 1e-4);

@@ -123,6 +123,24 @@ private Q_SLOTS:
         }
     }
 
+    // Weighted (a mix model's block lengths): the stored centroid leans to the heavier row; the rows stay.
+    void weightedCentroidIsStored()
+    {
+        QTemporaryDir dir;
+        LibraryStore store(dir.filePath("lib.sqlite").toStdString());
+        TrackRecord t;
+        t.path = "/a.flac";
+        t.contentHash = "0123";
+        const auto id = store.insertTrack(t);
+        const Matrix v = rows({{1, 0, 0}, {0, 1, 0}});
+        store.saveAnalysis(id, Focus::Piano, "m1", "mix", v, {0.0, 1.5}, {3.f, 1.f});
+        const auto a = store.analysis(id, Focus::Piano, "m1");
+        QVERIFY(std::abs(a->centroid[0] - float(3 / std::sqrt(10.0))) < 1e-6);
+        QVERIFY(std::abs(a->centroid[1] - float(1 / std::sqrt(10.0))) < 1e-6);
+        QCOMPARE(store.segments(id, Focus::Piano, "m1").vectors.data, v.data);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, store.saveAnalysis(id, Focus::Piano, "m1", "mix", v, {0.0, 1.5}, {1.f}));
+    }
+
     void tracksAnalysesAndSegmentsRoundTrip()
     {
         QTemporaryDir dir;

@@ -12,6 +12,7 @@
 
 #include "SyntheticStemBank.h"
 #include "analysis/EmbedderRegistry.h"
+#include "analysis/SegmentEmbeddingReader.h"
 #include "analysis/SegmentFeatures.h"
 #include "audio/AudioDecoder.h"
 #include "embedding/EmbeddingNet.h"
@@ -144,6 +145,57 @@ private Q_SLOTS:
             }
         QVERIFY(differs);
         QCOMPARE(wholeAgain.data, all.data);
+    }
+
+    // A block view weights each segment by its block's length before normalisation (how strongly
+    // the network heard its focus), and a track's centroid is the weighted mean; its id says so.
+    // The whole-output view weights every segment alike.
+    void blockViewsWeighSegmentsByLength()
+    {
+        const auto segs = probeSegments();
+        std::vector<float> packed;
+        for (const auto& m : segs) packed.insert(packed.end(), m.data.begin(), m.data.end());
+        auto net = stemscope::detail::loadModel(model_);
+        net->eval();
+        torch::NoGradGuard noGrad;
+        const auto raw = net->forwardUnnormalized(torch::from_blob(packed.data(), {3, 32, 16}, torch::kFloat).clone());
+        int block = 0;
+        for (Focus f : kInstrumentFocuses) {
+            const TorchEmbedder e(model_, "", f);
+            QVERIFY(e.weighsByLength());
+            std::vector<float> w;
+            const Matrix m = e.embedWeighted(segs, w);
+            QCOMPARE(m.data, e.embed(segs).data);
+            QCOMPARE(w.size(), size_t(3));
+            for (int r = 0; r < 3; ++r) {
+                const float expected = raw[r].slice(0, block * 4, block * 4 + 4).norm().template item<float>();
+                QVERIFY2(std::abs(w[size_t(r)] - expected) <= 1e-4f * expected, qPrintable(QString::number(w[size_t(r)])));
+            }
+            QVERIFY(w[0] != w[1] || w[1] != w[2]);
+            // The centroid: the weighted mean of the unit rows, re-normalised.
+            const auto c = centroid(m, w);
+            std::vector<double> sum(4, 0.0);
+            for (int r = 0; r < 3; ++r)
+                for (int k = 0; k < 4; ++k) sum[size_t(k)] += double(w[size_t(r)]) * m(r, k);
+            const double len = std::sqrt(std::inner_product(sum.begin(), sum.end(), sum.begin(), 0.0));
+            for (int k = 0; k < 4; ++k) QVERIFY(std::abs(c[size_t(k)] - sum[size_t(k)] / len) < 1e-5);
+            ++block;
+        }
+        std::vector<float> w;
+        TorchEmbedder(model_).embedWeighted(segs, w);
+        QCOMPARE(w, std::vector<float>(3, 1.f));
+        QVERIFY(!TorchEmbedder(model_).weighsByLength());
+        const auto guitar = makeTorchEmbedder(Focus::Guitar, fs::path(model_).parent_path().string());
+        QVERIFY(guitar->modelId().size() > 14 && guitar->modelId().substr(guitar->modelId().size() - 14) == ":length-pooled");
+        // A track through the engine's one embedding path carries the weights and their centroid.
+        std::vector<float> signal(size_t(kAnalysisSampleRate * 10));
+        for (size_t i = 0; i < signal.size(); ++i)
+            signal[i] = float(0.3 * std::sin(0.05 * double(i)) * (1 + std::sin(double(i) / 20000.0)));
+        const auto track = embedSignal(signal, *guitar);
+        QVERIFY(track.segments.rows >= 3);
+        QCOMPARE(track.weights.size(), size_t(track.segments.rows));
+        QCOMPARE(track.centroid, centroid(track.segments, track.weights));
+        QVERIFY(track.centroid != centroid(track.segments));  // the weights matter
     }
 
     // The 2-D front end + temporal stack: trains, writes its architecture in the file, reads back
@@ -376,6 +428,13 @@ private Q_SLOTS:
                 QVERIFY(std::abs(both.segments(r, 4 + k) * s - cqt.segments(r, k)) < 1e-5f);
             }
         }
+        // Each joined segment weighs the geometric mean of its parts' weights (their scales cancel).
+        QCOMPARE(both.weights.size(), size_t(3));
+        for (int r = 0; r < 3; ++r) {
+            const double expected = std::sqrt(double(mel.weights[size_t(r)]) * cqt.weights[size_t(r)]);
+            QVERIFY(std::abs(both.weights[size_t(r)] - expected) <= 1e-4 * expected);
+        }
+        QCOMPARE(JoinedEmbedder::joinWeights({{4.f, 1.f}, {1.f, 9.f}}), (std::vector<float>{2.f, 3.f}));
         // Handed one kind of features, a joined model whose parts read two kinds refuses.
         QVERIFY_THROWS_EXCEPTION(std::logic_error, joined.embed(probeSegments()));
         // One missing part leaves the focus out, named; a malformed name is reported.
