@@ -129,8 +129,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         LibraryStore store(dir.filePath("lib.sqlite").toStdString());
         TrackRecord t;
-        t.path = "/a.flac";
-        t.contentHash = "0123";
+        t.path = "/a.flac", t.contentHash = "0123";
         const auto id = store.insertTrack(t);
         const Matrix v = rows({{1, 0, 0}, {0, 1, 0}});
         store.saveAnalysis(id, Focus::Piano, "m1", "mix", v, {0.0, 1.5}, {3.f, 1.f});
