@@ -99,6 +99,10 @@ int run(int argc, char** argv)
     c.soloTeacherWeight = args.getDouble("solo-teacher", 0.0);
     if (c.soloTeacherWeight < 0) throw UsageError("--solo-teacher takes a weight >= 0");
     c.mix.soloTargets = c.soloTeacherWeight > 0;
+    c.confidenceLossWeight = args.getDouble("confidence-loss", 0.0);
+    c.confidenceFloor = args.getDouble("confidence-floor", c.confidenceFloor);
+    if (c.confidenceLossWeight < 0 || c.confidenceFloor <= 0)
+        throw UsageError("--confidence-loss takes a weight >= 0, --confidence-floor a value > 0");
     c.batchHard = args.has("batch-hard");
     c.curriculumDb = args.getDouble("curriculum-db", c.curriculumDb);
     c.curriculumFraction = args.getDouble("curriculum-fraction", c.curriculumFraction);
@@ -154,9 +158,10 @@ int run(int argc, char** argv)
             if (!quiet)
                 std::fprintf(stderr,
                              "step %d/%d  loss/active mix %.3f/%.2f drums %.3f/%.2f bass %.3f/%.2f piano %.3f/%.2f "
-                             "guitar %.3f/%.2f  mask %.3f  solo %.3f  %.0f s\n",
+                             "guitar %.3f/%.2f  mask %.3f  solo %.3f  confidence %.3f  %.0f s\n",
                              p.step, p.steps, p.loss[0], p.active[0], p.loss[1], p.active[1], p.loss[2], p.active[2],
-                             p.loss[3], p.active[3], p.loss[4], p.active[4], p.maskLoss, p.soloLoss, p.elapsedSeconds);
+                             p.loss[3], p.active[3], p.loss[4], p.active[4], p.maskLoss, p.soloLoss, p.confidenceLoss,
+                             p.elapsedSeconds);
             if (!p.checkpoint) return;
             curve << p.step << "," << secondsBefore + p.elapsedSeconds;
             for (int f = 0; f < 5; ++f) curve << "," << lossSum[size_t(f)] / std::max(1, lossCount);
@@ -204,6 +209,7 @@ int run(int argc, char** argv)
     info["solo_prob"] = c.mix.soloProb;
     if (c.maskLossWeight > 0) info["mask_loss"] = {{"weight", c.maskLossWeight}, {"layer", c.maskLayer}};
     if (c.soloTeacherWeight > 0) info["solo_teacher"] = c.soloTeacherWeight;
+    if (c.confidenceLossWeight > 0) info["confidence_loss"] = {{"weight", c.confidenceLossWeight}, {"floor", c.confidenceFloor}};
     info["threads"] = c.threads;
     info["features"] = features;
     if (!c.mix.focusCycle.empty()) info["focuses"] = splitList(args.get("focuses"));
@@ -254,6 +260,8 @@ const CommandRegistration reg(
      "                    layer L that predicts where each item's focus part is (its ratio mask)\n"
      "  --solo-teacher W (0): pull each item's focus block (1 - cosine, weight W) toward the network's own\n"
      "                    embedding of the item's part alone (no gradient through it)\n"
+     "  --confidence-loss W (0)  --confidence-floor F (0.05): teach each focus block's length (the engine's\n"
+     "                    segment weight in a track's centroid) to be 1 / (the item's own triplet loss + F)\n"
      "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",
      run});
 

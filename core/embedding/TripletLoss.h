@@ -39,4 +39,22 @@ inline TripletLossValue labelledTripletLoss(const torch::Tensor& e, const torch:
     return {l.sum() / std::max(1.0, nActive), nValid > 0 ? nActive / nValid : 0.0};
 }
 
+// Each anchor's own batch-all loss: the mean of relu(d(a,p) - d(a,n) + margin) over its valid
+// (positive, negative) pairs. loss: [N] (0 where a row is no anchor); anchors: [N] bool.
+struct PerAnchorLoss {
+    torch::Tensor loss, anchors;
+};
+inline PerAnchorLoss perAnchorTripletLoss(const torch::Tensor& e, const torch::Tensor& labels, double margin)
+{
+    auto dist = 1 - torch::matmul(e, e.t());
+    auto same = labels.unsqueeze(0) == labels.unsqueeze(1);
+    auto eye = torch::eye(e.size(0), torch::kBool);
+    auto pos = same.logical_and(eye.logical_not());
+    auto neg = same.logical_not();
+    auto anchors = pos.any(1).logical_and(neg.any(1));
+    auto valid = pos.unsqueeze(2).logical_and(neg.unsqueeze(1)).to(torch::kFloat);
+    auto l = torch::relu(dist.unsqueeze(2) - dist.unsqueeze(1) + margin) * valid;
+    return {l.sum({1, 2}) / valid.sum({1, 2}).clamp_min(1.0), anchors};
+}
+
 }  // namespace stemscope::detail

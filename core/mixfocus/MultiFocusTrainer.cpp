@@ -74,6 +74,26 @@ torch::Tensor soloTeacherLoss(detail::EmbeddingNet& net, const torch::Tensor& e,
     return (1 - (student * teacher).sum(1)).mean();
 }
 
+// Each focus's anchors: length x (own triplet loss + floor) - log(length), the loss held fixed;
+// minimal where the length is 1 / (loss + floor). Undefined when no focus has an anchor.
+torch::Tensor confidenceLoss(const torch::Tensor& raw, const torch::Tensor& e, const PseudoMixBatch& b, int sub,
+                             double margin, double floor)
+{
+    torch::Tensor sum;
+    int64_t n = 0;
+    for (int f = 0; f < 5; ++f) {
+        const auto lab = torch::tensor(b.labels[size_t(f)], torch::kLong);
+        const auto own = detail::perAnchorTripletLoss(e.narrow(1, int64_t(f) * sub, sub).detach(), lab, margin);
+        const int64_t count = own.anchors.sum().item<int64_t>();
+        if (count == 0) continue;
+        const auto len = raw.narrow(1, int64_t(f) * sub, sub).norm(2, 1).clamp_min(1e-6);
+        const auto t = (len * (own.loss + floor) - torch::log(len)).masked_select(own.anchors).sum();
+        sum = sum.defined() ? sum + t : t;
+        n += count;
+    }
+    return sum.defined() ? sum / double(n) : sum;
+}
+
 }  // namespace
 
 MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, const MultiFocusTrainConfig& c,
@@ -141,7 +161,7 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
     net->train();
     if (withMask) maskHead->train();
     int thisCall = 0;
-    int maskCount = 0, soloCount = 0;
+    int maskCount = 0, soloCount = 0, confidenceCount = 0;
     for (int step = start; step < c.steps; ++step) {
         const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
         if ((cancel && *cancel) || (c.stopAfterSteps > 0 && thisCall >= c.stopAfterSteps) ||
@@ -155,7 +175,8 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
         PseudoMixBatch b = sampler.batch(c.groups, rng, -c.curriculumDb * (1.0 - ramp));
         auto x = torch::from_blob(b.logMel.data(), {b.items, b.frames, b.bands}, torch::kFloat);
         torch::Tensor hidden;
-        auto e = net->forward(x, withMask ? &hidden : nullptr, c.maskLayer);
+        const auto raw = net->forward(x, withMask ? &hidden : nullptr, c.maskLayer, false);
+        auto e = net->normalizeOutput(raw);
         torch::Tensor loss;
         if (withMask) {
             auto m = maskLoss(maskHead->forward(hidden), b, c.maskLayer);
@@ -171,6 +192,14 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
                 rep.soloLoss += t.item<double>();
                 ++soloCount;
                 loss = loss.defined() ? loss + c.soloTeacherWeight * t : c.soloTeacherWeight * t;
+            }
+        }
+        if (c.confidenceLossWeight > 0) {
+            auto t = confidenceLoss(raw, e, b, sub, c.margin, c.confidenceFloor);
+            if (t.defined()) {
+                rep.confidenceLoss += t.item<double>();
+                ++confidenceCount;
+                loss = loss.defined() ? loss + c.confidenceLossWeight * t : c.confidenceLossWeight * t;
             }
         }
         for (int f = 0; f < 5; ++f) {
@@ -205,6 +234,8 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
             maskCount = 0;
             rep.soloLoss /= std::max(1, soloCount);
             soloCount = 0;
+            rep.confidenceLoss /= std::max(1, confidenceCount);
+            confidenceCount = 0;
             rep.step = r.stepsDone;
             rep.steps = c.steps;
             rep.elapsedSeconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -62,6 +62,13 @@ struct MultiFocusTrainConfig {
     // gradient: "the same as if the band were silent", a target per item where the triplet loss only
     // orders pairs. (The teacher is the clean-stem model; this one shares the input features.)
     double soloTeacherWeight = 0.0;
+    // > 0: the length as a learned confidence (this weight). The engine weighs each segment by its
+    // focus block's length before normalisation (session 47); this term teaches that length to be
+    // 1 / (the item's own triplet loss + confidenceFloor): sum of length x loss - log(length) over
+    // the focus's anchors (Kendall & Gal's attenuation, with the loss held fixed, so it shapes the
+    // length and never the direction the triplet loss compares). Inference does not change.
+    double confidenceLossWeight = 0.0;
+    double confidenceFloor = 0.05;
     int stopAfterSteps = 0;      // > 0: stop (checkpointed) after this many steps in this call
     double stopAfterSeconds = 0; // > 0: same, after this wall time
     static ModelSpec defaultSpec()
@@ -80,6 +87,7 @@ struct MultiFocusProgress {
     std::array<double, 5> active{};          // share of anchors with positive loss
     double maskLoss = 0;                     // running mean of the auxiliary mask loss (0 when off)
     double soloLoss = 0;                     // running mean of the solo teacher's 1 - cosine (0 when off)
+    double confidenceLoss = 0;               // running mean of the confidence term (0 when off)
     double elapsedSeconds = 0;               // in this call
     bool checkpoint = false;                 // a checkpoint (and the model file) was just written
 };

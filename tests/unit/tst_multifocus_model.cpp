@@ -18,6 +18,7 @@
 #include "embedding/EmbeddingNet.h"
 #include "embedding/JoinedEmbedder.h"
 #include "embedding/TorchEmbedder.h"
+#include "embedding/TripletLoss.h"
 #include "instrsim/CorpusEmbedding.h"
 #include "instrsim/TripletTrainer.h"
 #include "mixfocus/MixPipelines.h"
@@ -568,6 +569,44 @@ private Q_SLOTS:
         auto plain = tinyConfig();
         c.steps = 1;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainMultiFocusModel(tinySampler(plain), c, {}));
+    }
+
+    // Each anchor's own batch-all loss, against a brute-force count on a tiny batch.
+    void perAnchorLossIsEachAnchorsMeanOverItsTriplets()
+    {
+        torch::manual_seed(3);
+        const auto e = torch::nn::functional::normalize(torch::randn({6, 4}), torch::nn::functional::NormalizeFuncOptions().dim(1));
+        const auto lab = torch::tensor(std::vector<int64_t>{0, 0, 1, 1, 2, -1}, torch::kLong);
+        const auto got = stemscope::detail::perAnchorTripletLoss(e, lab, 0.2);
+        const auto d = 1 - torch::matmul(e, e.t());
+        const std::vector<int64_t> l{0, 0, 1, 1, 2, -1};
+        for (int a = 0; a < 6; ++a) {
+            double sum = 0;
+            int n = 0;
+            for (int p = 0; p < 6; ++p)
+                for (int q = 0; q < 6; ++q)
+                    if (p != a && l[size_t(p)] == l[size_t(a)] && l[size_t(q)] != l[size_t(a)])
+                        sum += std::max(0.0, d[a][p].template item<double>() - d[a][q].template item<double>() + 0.2), ++n;
+            QCOMPARE(got.anchors[a].template item<bool>(), n > 0);  // items 4 and 5 have no positive
+            QVERIFY(std::abs(got.loss[a].template item<double>() - (n ? sum / n : 0.0)) < 1e-5);
+        }
+    }
+
+    // The confidence term: it falls as the blocks' lengths move toward 1 / (own loss + floor), and
+    // the model file stays the plain network.
+    void confidenceLossShapesTheLength()
+    {
+        auto c = tinyConfig();
+        c.confidenceLossWeight = 1.0;
+        c.steps = 40;
+        c.learningRate = 0.02;
+        const PseudoMixSampler sampler = tinySampler(c);
+        std::vector<double> losses;
+        const auto model = dir_.filePath("confidence.pt").toStdString();
+        trainMultiFocusModel(sampler, c, model, [&](const MultiFocusProgress& p) { losses.push_back(p.confidenceLoss); });
+        QCOMPARE(int(losses.size()), 2);
+        QVERIFY2(losses[0] != 0 && losses[1] < losses[0], qPrintable(QString("%1 -> %2").arg(losses[0]).arg(losses[1])));
+        QCOMPARE(TorchEmbedder(model).dimension(), 20);
     }
 
     void initialisesFromAModelFile()
