@@ -42,11 +42,8 @@ bool JoinedEmbedder::partsShareFeatures() const
 
 Matrix JoinedEmbedder::embed(const std::vector<Matrix>& segments) const
 {
-    if (!partsShareFeatures())
-        throw std::logic_error("joined embedder " + modelId() + ": its parts read different features; embed each part on its own");
-    std::vector<Matrix> rows;
-    for (const auto& p : parts_) rows.push_back(p->embed(segments));
-    return join(rows);
+    std::vector<float> unused;
+    return embedWeighted(segments, unused);
 }
 
 Matrix JoinedEmbedder::embedWeighted(const std::vector<Matrix>& segments, std::vector<float>& weights) const

@@ -77,7 +77,7 @@ torch::Tensor soloTeacherLoss(detail::EmbeddingNet& net, const torch::Tensor& e,
 // Each focus's anchors: length x (own triplet loss + floor) - log(length), the loss held fixed;
 // minimal where the length is 1 / (loss + floor). Undefined when no focus has an anchor.
 torch::Tensor confidenceLoss(const torch::Tensor& raw, const torch::Tensor& e, const PseudoMixBatch& b, int sub,
-                             double margin, double floor)
+                             double margin, double lossFloor)
 {
     torch::Tensor sum;
     int64_t n = 0;
@@ -87,7 +87,7 @@ torch::Tensor confidenceLoss(const torch::Tensor& raw, const torch::Tensor& e, c
         const int64_t count = own.anchors.sum().item<int64_t>();
         if (count == 0) continue;
         const auto len = raw.narrow(1, int64_t(f) * sub, sub).norm(2, 1).clamp_min(1e-6);
-        const auto t = (len * (own.loss + floor) - torch::log(len)).masked_select(own.anchors).sum();
+        const auto t = (len * (own.loss + lossFloor) - torch::log(len)).masked_select(own.anchors).sum();
         sum = sum.defined() ? sum + t : t;
         n += count;
     }
