@@ -13,18 +13,28 @@ struct TripletLossValue {
     double active = 0;   // share of anchors (batch-hard) or valid triplets (batch-all) with positive loss
 };
 
+// The pairwise cosine distances and masks both losses start from: pos (same label, not itself),
+// neg (another label) and anchors (rows with at least one of each).
+struct TripletMasks {
+    torch::Tensor dist, pos, neg, anchors;
+};
+inline TripletMasks tripletMasks(const torch::Tensor& e, const torch::Tensor& labels)
+{
+    auto dist = 1 - torch::matmul(e, e.t());
+    auto same = labels.unsqueeze(0) == labels.unsqueeze(1);
+    auto pos = same.logical_and(torch::eye(e.size(0), torch::kBool).logical_not());
+    auto neg = same.logical_not();
+    auto anchors = pos.any(1).logical_and(neg.any(1));
+    return {dist, pos, neg, anchors};
+}
+
 // e: [N, d] unit rows; labels: [N]. An anchor is a row with at least one positive (same label) and
 // one negative. Batch-hard (Hermans et al. 2017): each anchor's farthest positive against its
 // nearest negative, mean over anchors. Batch-all: every valid (anchor, positive, negative), summed
 // and divided by the number with positive loss.
 inline TripletLossValue labelledTripletLoss(const torch::Tensor& e, const torch::Tensor& labels, double margin, bool hard)
 {
-    auto dist = 1 - torch::matmul(e, e.t());
-    auto same = labels.unsqueeze(0) == labels.unsqueeze(1);
-    auto eye = torch::eye(e.size(0), torch::kBool);
-    auto pos = same.logical_and(eye.logical_not());
-    auto neg = same.logical_not();
-    auto anchors = pos.any(1).logical_and(neg.any(1));
+    const auto [dist, pos, neg, anchors] = tripletMasks(e, labels);
     if (!anchors.any().item<bool>()) return {};
     if (hard) {
         auto hardPos = (dist * pos.to(torch::kFloat) - 1e4 * pos.logical_not().to(torch::kFloat)).amax(1);
@@ -46,12 +56,7 @@ struct PerAnchorLoss {
 };
 inline PerAnchorLoss perAnchorTripletLoss(const torch::Tensor& e, const torch::Tensor& labels, double margin)
 {
-    auto dist = 1 - torch::matmul(e, e.t());
-    auto same = labels.unsqueeze(0) == labels.unsqueeze(1);
-    auto eye = torch::eye(e.size(0), torch::kBool);
-    auto pos = same.logical_and(eye.logical_not());
-    auto neg = same.logical_not();
-    auto anchors = pos.any(1).logical_and(neg.any(1));
+    const auto [dist, pos, neg, anchors] = tripletMasks(e, labels);
     auto valid = pos.unsqueeze(2).logical_and(neg.unsqueeze(1)).to(torch::kFloat);
     auto l = torch::relu(dist.unsqueeze(2) - dist.unsqueeze(1) + margin) * valid;
     return {l.sum({1, 2}) / valid.sum({1, 2}).clamp_min(1.0), anchors};

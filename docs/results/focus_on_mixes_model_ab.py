@@ -11,11 +11,9 @@ the queries one finds and the other misses.
 """
 import argparse
 import os
-from math import comb
-
 import numpy as np
 
-from focus_on_mixes_scoring import centroids, library_csls
+from focus_on_mixes_scoring import centroids, library_csls, sign_test
 
 
 def found(stem, scoring):
@@ -50,8 +48,7 @@ def main():
                 cells.append(f"{a.mean():.2f} -> {b.mean():.2f}")
                 ha, hb, total = ha + int(a.sum()), hb + int(b.sum()), total + a.size
                 gained, lost = gained + int((b & ~a).sum()), lost + int((a & ~b).sum())
-            k = gained + lost
-            p = min(1.0, 2 * sum(comb(k, i) for i in range(min(gained, lost) + 1)) / 2 ** k) if k else 1.0
+            p = sign_test(gained, lost)
             print(f"| {focus} | {scoring} | " + " | ".join(cells) +
                   f" | {ha}/{total} -> {hb}/{total} | {gained} / {lost} | {p:.3f} |")
 

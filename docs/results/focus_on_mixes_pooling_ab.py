@@ -10,11 +10,9 @@ sets, with the queries each pooling finds and the other misses and a two-sided s
 """
 import argparse
 import os
-from math import comb
-
 import numpy as np
 
-from focus_on_mixes_scoring import centroids, library_csls
+from focus_on_mixes_scoring import centroids, library_csls, sign_test
 
 
 def found(sim):
@@ -54,8 +52,7 @@ def main():
                 gained += int((ok[1] & ~ok[0]).sum())
                 lost += int((ok[0] & ~ok[1]).sum())
                 total += n
-            k = gained + lost
-            p = min(1.0, 2 * sum(comb(k, i) for i in range(min(gained, lost) + 1)) / 2 ** k) if k else 1.0
+            p = sign_test(gained, lost)
             print(f"| {focus} | {scoring} | " + " | ".join(cells) +
                   f" | {hits[0]}/{total} -> {hits[1]}/{total} | {gained} / {lost} | {p:.3f} |")
 

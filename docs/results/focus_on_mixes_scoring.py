@@ -78,6 +78,13 @@ def scores(sim, distractor):
     return acc, dis, float(np.mean(1.0 / rank))
 
 
+def sign_test(gained, lost):
+    """Two-sided sign test on the queries one way finds and the other misses."""
+    from math import comb
+    k = gained + lost
+    return min(1.0, 2 * sum(comb(k, i) for i in range(min(gained, lost) + 1)) / 2 ** k) if k else 1.0
+
+
 def csls(sim, k):
     k = min(k, sim.shape[0] - 1)
     rq = np.sort(sim, axis=1)[:, -k:].mean(axis=1)
