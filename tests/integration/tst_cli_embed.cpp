@@ -44,6 +44,10 @@ private Q_SLOTS:
         QCOMPARE(ab.cols, a.cols);
         QCOMPARE(files.rows, ab.rows);
         QCOMPARE(starts.rows, ab.rows);
+        // Each row's weight in its track's centroid (the drums model's block length): one per row, positive.
+        const Matrix weights = readMatrix(test::u8(path("ab.weights.npy")));
+        QCOMPARE(weights.rows, ab.rows);
+        for (float w : weights.data) QVERIFY(w > 0.f);
         // The first file's rows are exactly the single-file run's; then the second file's (index 1).
         for (int r = 0; r < a.rows; ++r) {
             QCOMPARE(files(r, 0), 0.f);
