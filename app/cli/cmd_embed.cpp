@@ -63,7 +63,7 @@ int run(int argc, char** argv)
         cols = e.segments.cols;
         rows.insert(rows.end(), e.segments.data.begin(), e.segments.data.end());
         for (double t : e.startSeconds) starts.push_back(float(t)), fileOf.push_back(float(done.size()));
-        for (int r = 0; r < e.segments.rows; ++r) weights.push_back(e.weights.empty() ? 1.f : e.weights[size_t(r)]);
+        for (int r = 0; r < e.segments.rows; ++r) weights.push_back(e.weight(r));
         done.push_back(input);
         if (args.has("json")) {
             nlohmann::json j{{"file", input},
@@ -77,7 +77,7 @@ int run(int argc, char** argv)
             auto& segs = j["segments"] = nlohmann::json::array();
             for (int r = 0; r < e.segments.rows; ++r)
                 segs.push_back({{"start", e.startSeconds[size_t(r)]},
-                                {"weight", e.weights.empty() ? 1.f : e.weights[size_t(r)]},
+                                {"weight", e.weight(r)},
                                 {"embedding", std::vector<float>(e.segments.row(r), e.segments.row(r) + e.segments.cols)}});
             std::cout << j.dump() << "\n";  // one line per file
         } else if (out.empty()) {

@@ -57,7 +57,7 @@ void writePseudoMixEmbeddings(const std::string& dir, const std::string& focus, 
             segments.rows += t.segments.rows;
             for (int r = 0; r < t.segments.rows; ++r) {
                 track.data.push_back(float(i));
-                weights.data.push_back(t.weights.empty() ? 1.f : t.weights[size_t(r)]);
+                weights.data.push_back(t.weight(r));
             }
             track.rows += t.segments.rows;
             weights.rows += t.segments.rows;

@@ -32,6 +32,9 @@ struct TrackEmbedding {
     std::vector<double> startSeconds; // segment start times
     std::vector<float> weights;       // each segment's weight in the centroid (Embedder::embedWeighted; empty: equal)
     std::vector<float> centroid;      // normalised weighted mean (empty when the track has no segment)
+
+    // Segment r's weight in the centroid (1 when `weights` is empty).
+    float weight(int r) const { return weights.empty() ? 1.f : weights[size_t(r)]; }
 };
 
 // The audio file a focus listens to in a song folder: mix.flac for Focus::Mix, <focus>.flac else

@@ -1,6 +1,5 @@
 #include "library/LibraryStore.h"
 
-#include <cmath>
 #include <stdexcept>
 
 #include "embedding/Embedder.h"
