@@ -103,6 +103,10 @@ int run(int argc, char** argv)
     c.confidenceFloor = args.getDouble("confidence-floor", c.confidenceFloor);
     if (c.confidenceLossWeight < 0 || c.confidenceFloor <= 0)
         throw UsageError("--confidence-loss takes a weight >= 0, --confidence-floor a value > 0");
+    c.setSegments = args.getInt("set-segments", c.setSegments);
+    c.setHop = args.getInt("set-hop", c.setHop);
+    if (c.setSegments < 1 || c.setHop < 1) throw UsageError("--set-segments and --set-hop take a count >= 1");
+    c.mix.frames = c.itemFrames();
     c.batchHard = args.has("batch-hard");
     c.curriculumDb = args.getDouble("curriculum-db", c.curriculumDb);
     c.curriculumFraction = args.getDouble("curriculum-fraction", c.curriculumFraction);
@@ -210,6 +214,7 @@ int run(int argc, char** argv)
     if (c.maskLossWeight > 0) info["mask_loss"] = {{"weight", c.maskLossWeight}, {"layer", c.maskLayer}};
     if (c.soloTeacherWeight > 0) info["solo_teacher"] = c.soloTeacherWeight;
     if (c.confidenceLossWeight > 0) info["confidence_loss"] = {{"weight", c.confidenceLossWeight}, {"floor", c.confidenceFloor}};
+    if (c.setSegments > 1) info["set_level_loss"] = {{"segments", c.setSegments}, {"hop_frames", c.setHop}};
     info["threads"] = c.threads;
     info["features"] = features;
     if (!c.mix.focusCycle.empty()) info["focuses"] = splitList(args.get("focuses"));
@@ -262,6 +267,8 @@ const CommandRegistration reg(
      "                    embedding of the item's part alone (no gradient through it)\n"
      "  --confidence-loss W (0)  --confidence-floor F (0.05): teach each focus block's length (the engine's\n"
      "                    segment weight in a track's centroid) to be 1 / (the item's own triplet loss + F)\n"
+     "  --set-segments S (1)  --set-hop H (64): S > 1, the set-level loss: each item is S analysis windows H\n"
+     "                    frames apart, compared by their length-weighted centroid (as the engine pools)\n"
      "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",
      run});
 

@@ -7,6 +7,7 @@
 
 #include "embedding/EmbeddingNet.h"
 #include "embedding/TripletLoss.h"
+#include "mixfocus/WindowSetPooling.h"
 #include "util/MemoryReuse.h"
 
 namespace stemscope {
@@ -102,7 +103,10 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
 {
     if (c.spec.subspaces != 5 || c.spec.dim % 5 != 0)
         throw std::runtime_error("the multi-focus model needs 5 subspaces (one per focus) and a dimension divisible by 5");
-    if (c.spec.frames != sampler.config().frames) throw std::runtime_error("model and sampler disagree on frames");
+    if (c.setSegments < 1 || c.setHop < 1) throw std::invalid_argument("set segments and set hop must be >= 1");
+    if (c.itemFrames() != sampler.config().frames) throw std::runtime_error("model and sampler disagree on frames");
+    if (c.setSegments > 1 && (c.maskLossWeight > 0 || c.soloTeacherWeight > 0 || c.confidenceLossWeight > 0))
+        throw std::invalid_argument("the set-level loss does not combine with the mask, solo-teacher or confidence losses");
     const auto t0 = Clock::now();
     torch::set_num_threads(std::max(1, c.threads));
     keepFreedMemoryForReuse();
@@ -175,7 +179,8 @@ MultiFocusTrainResult trainMultiFocusModel(const PseudoMixSampler& sampler, cons
         PseudoMixBatch b = sampler.batch(c.groups, rng, -c.curriculumDb * (1.0 - ramp));
         auto x = torch::from_blob(b.logMel.data(), {b.items, b.frames, b.bands}, torch::kFloat);
         torch::Tensor hidden;
-        const auto raw = net->forward(x, withMask ? &hidden : nullptr, c.maskLayer, false);
+        const auto raw = c.setSegments > 1 ? detail::forwardWindowSum(net, x, c.setSegments, c.setHop)
+                                           : net->forward(x, withMask ? &hidden : nullptr, c.maskLayer, false);
         auto e = net->normalizeOutput(raw);
         torch::Tensor loss;
         if (withMask) {

@@ -69,6 +69,15 @@ struct MultiFocusTrainConfig {
     // length and never the direction the triplet loss compares). Inference does not change.
     double confidenceLossWeight = 0.0;
     double confidenceFloor = 0.05;
+    // > 1: the set-level loss. Each item is `setSegments` analysis windows `setHop` frames apart (the
+    // engine's 50 % overlap), and the triplet loss compares items by the normalised sum of their
+    // windows' raw blocks, which is the engine's length-weighted track centroid of those windows
+    // (WindowSetPooling.h): the network learns to pool as the engine pools, so a window that did not
+    // hear the part can step back by its length. The sampler renders itemFrames() per item. Does not
+    // combine with the mask, solo-teacher or confidence losses (each is defined per window).
+    int setSegments = 1;
+    int setHop = 64;
+    int itemFrames() const { return spec.frames + (setSegments - 1) * setHop; }
     int stopAfterSteps = 0;      // > 0: stop (checkpointed) after this many steps in this call
     double stopAfterSeconds = 0; // > 0: same, after this wall time
     static ModelSpec defaultSpec()

@@ -24,6 +24,7 @@
 #include "mixfocus/MixPipelines.h"
 #include "mixfocus/MultiFocusTrainer.h"
 #include "mixfocus/PseudoMixSampler.h"
+#include "mixfocus/WindowSetPooling.h"
 
 using namespace stemscope;
 namespace fs = std::filesystem;
@@ -212,6 +213,61 @@ private Q_SLOTS:
         QCOMPARE(track.weights.size(), size_t(track.segments.rows));
         QCOMPARE(track.centroid, centroid(track.segments, track.weights));
         QVERIFY(track.centroid != centroid(track.segments));  // the weights matter
+    }
+
+    // The set-level loss compares an item's windows pooled as the engine pools a track: the
+    // normalised sum of their raw outputs is, block by block, the length-weighted centroid of the
+    // windows embedded one by one. A run on such items trains (its triplet loss falls); an item
+    // length or a per-window loss that does not fit is refused.
+    void setLevelLossPoolsAsTheEngine()
+    {
+        std::vector<float> packed(size_t(64 * 16));
+        for (int r = 0; r < 64; ++r)
+            for (int b = 0; b < 16; ++b) packed[size_t(r * 16 + b)] = float(-40 + 12 * std::sin(0.21 * r + 0.7 * b) * std::cos(0.05 * r));
+        std::vector<Matrix> windows;
+        for (int w = 0; w < 3; ++w) {
+            Matrix m(32, 16);
+            std::copy_n(packed.begin() + w * 16 * 16, 32 * 16, m.data.begin());
+            windows.push_back(m);
+        }
+        {
+            auto net = stemscope::detail::loadModel(model_);
+            net->eval();
+            torch::NoGradGuard noGrad;
+            const auto x = torch::from_blob(packed.data(), {1, 64, 16}, torch::kFloat).clone();
+            const auto pooled = net->normalizeOutput(stemscope::detail::forwardWindowSum(net, x, 3, 16));
+            int block = 0;
+            for (Focus f : kInstrumentFocuses) {
+                const TorchEmbedder e(model_, "", f);
+                std::vector<float> w;
+                const auto c = centroid(e.embedWeighted(windows, w), w);
+                for (int k = 0; k < 4; ++k)
+                    QVERIFY2(std::abs(c[size_t(k)] - pooled[0][block * 4 + k].item<float>()) < 1e-5f, focusName(f));
+                ++block;
+            }
+            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stemscope::detail::forwardWindowSum(net, x, 2, 16));
+        }  // no gradient only up to here: training follows
+
+        auto c = tinyConfig();
+        c.setSegments = 3;
+        c.setHop = 8;
+        c.mix.frames = c.itemFrames();
+        c.steps = 40;
+        c.learningRate = 0.02;
+        std::vector<double> losses;
+        const auto model = dir_.filePath("set/model.pt").toStdString();
+        QVERIFY(trainMultiFocusModel(tinySampler(c), c, model, [&](const MultiFocusProgress& p) {
+                    losses.push_back(std::accumulate(p.loss.begin(), p.loss.end(), 0.0));
+                }).finished);
+        QCOMPARE(int(losses.size()), 2);
+        QVERIFY2(losses[0] > 0 && losses[1] < losses[0], qPrintable(QString("%1 -> %2").arg(losses[0]).arg(losses[1])));
+        QCOMPARE(TorchEmbedder(model).dimension(), 20);
+        auto shortItems = c;
+        shortItems.mix.frames = 32;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, trainMultiFocusModel(tinySampler(shortItems), c, {}));
+        auto perWindow = c;
+        perWindow.confidenceLossWeight = 1.0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainMultiFocusModel(tinySampler(c), perWindow, {}));
     }
 
     // The 2-D front end + temporal stack: trains, writes its architecture in the file, reads back
