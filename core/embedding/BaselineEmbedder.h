@@ -4,10 +4,10 @@
 // seeded random projection of each segment's per-band log-mel mean and standard deviation,
 // L2-normalised. It is not a trained model: it lets the pipeline, the library and the indexes run
 // (and be benchmarked) before the CNN weights in models/<focus>/ exist.
-#include <cmath>
 #include <random>
 #include <string>
 
+#include "embedding/BandStatsProjection.h"
 #include "embedding/Embedder.h"
 #include "embedding/Focus.h"
 
@@ -29,34 +29,7 @@ public:
     int featureBands() const override { return bands_; }
     Matrix embed(const std::vector<Matrix>& segments) const override
     {
-        Matrix out(int(segments.size()), dim_);
-        std::vector<float> f(size_t(2 * bands_));
-        for (size_t s = 0; s < segments.size(); ++s) {
-            const Matrix& m = segments[s];
-            for (int b = 0; b < bands_; ++b) {
-                double mean = 0, sq = 0;
-                for (int r = 0; r < m.rows; ++r) {
-                    mean += m(r, b);
-                    sq += double(m(r, b)) * m(r, b);
-                }
-                mean /= std::max(1, m.rows);
-                f[size_t(b)] = float(mean / 40.0 + 1.0);
-                f[size_t(bands_ + b)] = float(std::sqrt(std::max(0.0, sq / std::max(1, m.rows) - mean * mean)) / 10.0);
-            }
-            double norm = 0;
-            float* o = out.row(int(s));
-            for (int d = 0; d < dim_; ++d) {
-                const float* w = w_.data() + size_t(d) * f.size();
-                double acc = 0;
-                for (size_t j = 0; j < f.size(); ++j) acc += double(w[j]) * f[j];
-                o[d] = float(acc);
-                norm += acc * acc;
-            }
-            norm = std::sqrt(norm);
-            if (norm > 0)
-                for (int d = 0; d < dim_; ++d) o[d] = float(o[d] / norm);
-        }
-        return out;
+        return projectBandStatistics(segments, w_, bands_, dim_, 1.0);
     }
 
 private:

@@ -4,11 +4,11 @@
 // similar vectors, which is all the library/engine tests need. Optional per-call delay lets tests
 // catch the engine mid-analysis.
 #include <chrono>
-#include <cmath>
 #include <random>
 #include <string>
 #include <thread>
 
+#include "embedding/BandStatsProjection.h"
 #include "embedding/Embedder.h"
 
 namespace stemscope::test {
@@ -34,32 +34,7 @@ public:
     Matrix embed(const std::vector<Matrix>& segments) const override
     {
         if (delayMs_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delayMs_));
-        Matrix out(int(segments.size()), dim_);
-        std::vector<float> f(size_t(2 * bands_));
-        for (size_t s = 0; s < segments.size(); ++s) {
-            const Matrix& m = segments[s];
-            for (int b = 0; b < bands_; ++b) {
-                double mean = 0, sq = 0;
-                for (int r = 0; r < m.rows; ++r) {
-                    mean += m(r, b);
-                    sq += double(m(r, b)) * m(r, b);
-                }
-                mean /= std::max(1, m.rows);
-                f[size_t(b)] = float(mean / 40.0);
-                f[size_t(bands_ + b)] = float(std::sqrt(std::max(0.0, sq / std::max(1, m.rows) - mean * mean)) / 10.0);
-            }
-            double norm = 0;
-            for (int d = 0; d < dim_; ++d) {
-                double acc = 0;
-                for (size_t j = 0; j < f.size(); ++j) acc += double(w_[size_t(d) * f.size() + j]) * f[j];
-                out(int(s), d) = float(acc);
-                norm += acc * acc;
-            }
-            norm = std::sqrt(norm);
-            if (norm > 0)
-                for (int d = 0; d < dim_; ++d) out(int(s), d) = float(out(int(s), d) / norm);
-        }
-        return out;
+        return projectBandStatistics(segments, w_, bands_, dim_, 0.0);
     }
 
 private:
