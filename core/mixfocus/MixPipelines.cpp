@@ -11,6 +11,7 @@
 #include "dsp/Resampler.h"
 #include "embedding/BaselineEmbedder.h"
 #include "embedding/TorchEmbedder.h"
+#include "embedding/TransposedViewsEmbedder.h"
 #include "separation/SeparationBaselines.h"
 #include "separation/Separator.h"
 #include "separation/TorchSeparator.h"
@@ -142,6 +143,27 @@ std::vector<MixPipeline> standardMixPipelines(const std::string& root, Focus foc
     for (const auto& name : names) {
         MixPipeline p;
         p.name = name;
+        if (const auto tilde = name.rfind("~views"); tilde != std::string::npos) {
+            // Test-time transposition (TransposedViewsEmbedder): shifts -K..K bins, K = 1 unless named.
+            const auto inner = name.substr(0, tilde), k = name.substr(tilde + 6);
+            if (!k.empty() && (k.size() > 1 || k[0] < '1' || k[0] > '6'))
+                throw std::invalid_argument("pipeline '" + name + "': ~viewsK takes K = 1 .. 6");
+            const int reach = k.empty() ? 1 : k[0] - '0';
+            std::vector<std::string> why;
+            auto found = standardMixPipelines(root, focus, {inner}, &why);
+            if (found.empty() || !found.front().parts.empty() ||
+                found.front().embedder->features() != EmbedderFeatures::Cqt) {
+                note(name + ": " + (why.empty() ? inner + " is not one constant-Q model" : why.front()));
+                continue;
+            }
+            p = found.front();
+            p.name = name;
+            std::vector<int> shifts;
+            for (int s = -reach; s <= reach; ++s) shifts.push_back(s);
+            p.embedder = std::make_shared<TransposedViewsEmbedder>(p.embedder, shifts);
+            out.push_back(std::move(p));
+            continue;
+        }
         if (name.rfind("separated:", 0) == 0) {
             // A mix embedder on the separated part: the separator lifts the part towards the
             // front, the mix model is trained to hear a part under a band (the residue).

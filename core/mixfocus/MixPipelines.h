@@ -56,7 +56,8 @@ TrackEmbedding runPipeline(const MixPipeline& pipeline, Focus focus, const std::
 //   default        whatever the engine uses for the focus (EmbedderRegistry + default separator)
 // any of them joined with '+' (e.g. separated+mixfocus): their combination (MixPipeline::parts);
 // and "separated:NAME" for a NAME that hears the mix (e.g. separated:default): its embedder on the
-// separated part instead.
+// separated part instead; and "NAME~views" / "NAME~viewsK" for a NAME that is one constant-Q model:
+// its rows pooled over the input transposed by -K..K bins (K = 1 by default; TransposedViewsEmbedder).
 const std::vector<std::string>& standardPipelineNames();
 
 // The named pipelines for `focus`; those whose models are missing are skipped with a reason in

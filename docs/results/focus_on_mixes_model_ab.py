@@ -8,6 +8,7 @@ rank 1 under the engine's pooling (segment weights from *_segment_weights.npy) a
 the queries one finds and the other misses.
 
   docs/results/focus_on_mixes_model_ab.py --a DIR [DIR...] --b DIR [DIR...] [--focus piano,guitar]
+      [--pipeline NAME] [--pipeline-b NAME]   (B's pipeline, when A and B are two pipelines of one run)
 """
 import argparse
 import os
@@ -33,6 +34,7 @@ def main():
     ap.add_argument("--b", nargs="+", required=True)
     ap.add_argument("--focus", default="drums,bass,piano,guitar")
     ap.add_argument("--pipeline", default="default")
+    ap.add_argument("--pipeline-b", default=None)
     x = ap.parse_args()
     if len(x.a) != len(x.b):
         raise SystemExit("--a and --b need the same sets")
@@ -44,7 +46,7 @@ def main():
             cells, ha, hb, gained, lost, total = [], 0, 0, 0, 0, 0
             for da, db in zip(x.a, x.b):
                 a = found(os.path.join(da, f"{focus}.{x.pipeline}"), scoring)
-                b = found(os.path.join(db, f"{focus}.{x.pipeline}"), scoring)
+                b = found(os.path.join(db, f"{focus}.{x.pipeline_b or x.pipeline}"), scoring)
                 cells.append(f"{a.mean():.2f} -> {b.mean():.2f}")
                 ha, hb, total = ha + int(a.sum()), hb + int(b.sum()), total + a.size
                 gained, lost = gained + int((b & ~a).sum()), lost + int((a & ~b).sum())
