@@ -4,11 +4,10 @@
 #include <stdexcept>
 #include <string>
 
-namespace stemscope {
+#include "dsp/Cqt.h"
+#include "index/NeighbourIndex.h"
 
-namespace {
-constexpr float kCqtFloorDb = -100.f;  // 10 log10(1e-10): CqtConfig::amin
-}
+namespace stemscope {
 
 TransposedViewsEmbedder::TransposedViewsEmbedder(std::shared_ptr<const Embedder> inner, std::vector<int> shifts)
     : inner_(std::move(inner)), shifts_(std::move(shifts))
@@ -29,11 +28,12 @@ std::string TransposedViewsEmbedder::modelId() const
 
 Matrix TransposedViewsEmbedder::transpose(const Matrix& segment, int bins)
 {
+    const float floorDb = 10.f * std::log10(CqtConfig{}.amin);  // silence in the analysis CQT
     Matrix out(segment.rows, segment.cols);
     for (int r = 0; r < segment.rows; ++r)
         for (int b = 0; b < segment.cols; ++b) {
             const int from = b - bins;
-            out(r, b) = from >= 0 && from < segment.cols ? segment(r, from) : kCqtFloorDb;
+            out(r, b) = from >= 0 && from < segment.cols ? segment(r, from) : floorDb;
         }
     return out;
 }
@@ -67,12 +67,8 @@ Matrix TransposedViewsEmbedder::embedWeighted(const std::vector<Matrix>& segment
             for (int c = 0; c < rows.cols; ++c) o[c] += viewWeights[k] * e[c];
             weights[i] += viewWeights[k] / float(shifts_.size());
         }
-        double norm = 0;
-        for (int c = 0; c < rows.cols; ++c) norm += double(o[c]) * o[c];
-        norm = std::sqrt(norm);
-        if (norm > 0)
-            for (int c = 0; c < rows.cols; ++c) o[c] = float(o[c] / norm);
     }
+    normaliseRows(out);
     return out;
 }
 

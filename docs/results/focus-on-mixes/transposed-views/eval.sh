@@ -4,7 +4,7 @@
 # core/embedding/TransposedViewsEmbedder.h) against the served pipeline, on the five validation
 # sets (448 queries a focus; never the test split). Needs /work/corpus/{val48,more100-0..3}
 # (tools/render-workspace.sh val; the more100-k links: docs/results/focus-on-mixes.md, session 47).
-#   eval.sh [K]     then: focus_on_mixes_model_ab.py --a D... --b D... --pipeline default --pipeline-b default~viewsK
+#   eval.sh [K]     (ends with the query-by-query table of focus_on_mixes_model_ab.py --pipeline-b default~viewsK)
 K=${1:-1}
 V="default~views"; [ "$K" != 1 ] && V="default~views$K"
 cd "$(dirname "$0")/../../../.."  # the repository root
