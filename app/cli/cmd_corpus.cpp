@@ -2,6 +2,7 @@
 // render / demo / stats / import.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <thread>
 #include <iostream>
@@ -71,12 +72,14 @@ int runRender(int argc, char** argv)
     o.minSeconds = args.getDouble("min-seconds", o.minSeconds);
     o.maxSeconds = args.getDouble("max-seconds", o.maxSeconds);
     o.minActiveSegments = args.getInt("min-active-segments", o.minActiveSegments);
-    if (args.has("grooves")) {
-        std::string g = args.get("grooves"), item;
-        for (char c : g + ",") {
-            if (c == ',') { if (!item.empty()) o.grooves.push_back(item); item.clear(); }
-            else item += c;
-        }
+    if (args.has("grooves")) o.grooves = splitList(args.get("grooves"));
+    if (args.has("soundfonts")) {
+        // Same recipes (the soundfont is the recipe's last draw), other instrument sounds: the
+        // unseen-soundfont check of docs/results/focus-on-mixes.md.
+        o.soundfonts = splitList(args.get("soundfonts"));
+        for (const auto& f : o.soundfonts)
+            if (!std::filesystem::is_regular_file(std::filesystem::u8path(f)))
+                throw UsageError("--soundfonts: no such soundfont file: " + f);
     }
     if (o.songs <= 0) throw UsageError("--songs must be positive");
     if (o.maxSeconds < o.minSeconds) throw UsageError("--max-seconds < --min-seconds");
@@ -131,11 +134,14 @@ const CommandRegistration regRender(
     {"corpus render", "render a synthetic multitrack corpus (MMA grooves + fluidsynth, per-class stems)",
      "stemscope-cli corpus render --out DIR (--split train|test|separation|demo | --songs N [--seed S])\n"
      "                            [--jobs J] [--first I] [--min-seconds A --max-seconds B] [--grooves a,b]\n"
+     "                            [--soundfonts A.sf2,B.sf3]\n"
      "  --split   a standard split (own seed and song count, see docs/corpus.md); --songs overrides the count\n"
      "  --songs   number of songs (folders <prefix>-0000...); --seed S: base seed (default 1, prefix sS)\n"
      "  --jobs    worker threads (default: one per core)\n"
      "  --first   index of the first song (default 0)\n"
      "  --grooves restrict to these MMA groove files (e.g. 50srock,bossanova)\n"
+     "  --soundfonts draw each song's soundfont from these files instead of the three installed GM ones\n"
+     "            (the songs' music stays the same: only the instrument sounds change)\n"
      "  --min-active-segments K  each of drums/bass/piano/guitar active in >= K 3 s segments (train/test: 40)\n"
      "Each song folder: drums/bass/piano/guitar/other.flac, mix.flac (exact sum), meta.json, song.mma/.mid.\n"
      "Complete folders are skipped, so an interrupted run resumes.",

@@ -156,6 +156,33 @@ private Q_SLOTS:
         QVERIFY(stats.find("| drums | 2 | 2 |") != std::string::npos);
     }
 
+    // The unseen-soundfont check (corpus render --soundfonts) relies on this: another soundfont
+    // list changes the instrument sounds and nothing else of the song.
+    void anotherSoundfontKeepsTheMusic()
+    {
+        auto o = shortSongs(dirC_.path().toStdString());
+        if (o.soundfonts.size() < 2) QSKIP("needs TimGM6mb and FluidR3");
+        o.songs = 1;
+        o.jobs = 1;
+        std::vector<nlohmann::ordered_json> tags; // each rendering's recipe
+        std::vector<std::vector<float>> guitars;
+        const std::vector<std::string> fonts = o.soundfonts;
+        for (const auto& font : fonts) {
+            o.soundfonts = {font};
+            o.outDir = (fs::path(dirC_.path().toStdString()) / fs::path(font).stem()).string();
+            QCOMPARE(renderCorpus(o).rendered, 1);
+            const auto meta = readJsonFile((fs::path(o.outDir) / "t-0000" / "meta.json").string());
+            tags.push_back(meta.at("recipe")); // the whole drawn song: sections, chords, tempo, programs
+            guitars.push_back(decode(fs::path(o.outDir) / "t-0000" / "guitar.flac"));
+        }
+        for (size_t k = 0; k < fonts.size(); ++k)
+            QCOMPARE(QString::fromStdString(tags[k].at("soundfont").get<std::string>()),
+                     QString::fromStdString(fs::path(fonts[k]).filename().string()));
+        for (auto* t : {&tags[0], &tags[1]}) t->erase("soundfont");
+        QCOMPARE(QString::fromStdString(tags[0].dump()), QString::fromStdString(tags[1].dump()));
+        QVERIFY(guitars[0] != guitars[1]);
+    }
+
     void importsAMultitrackFolder()
     {
         QTemporaryDir src, out;
@@ -210,7 +237,7 @@ private Q_SLOTS:
     }
 
 private:
-    QTemporaryDir dirA_, dirB_;
+    QTemporaryDir dirA_, dirB_, dirC_;
 };
 
 QTEST_APPLESS_MAIN(TestCorpusRender)
