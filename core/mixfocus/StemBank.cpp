@@ -182,13 +182,34 @@ StemBank cachedStemBank(const std::vector<std::string>& corpusDirs, int bands, c
 {
     if (!cachePath.empty() && fs::exists(cachePath)) {
         StemBank b = loadStemBank(cachePath);
-        if (b.bands == bands && b.features == features) return b;
-        // Not rebuilt in place: a bank takes tens of minutes and gigabytes to make again.
-        auto what = [](int n, EmbedderFeatures f) {
-            return std::to_string(n) + (f == EmbedderFeatures::Cqt ? " CQT bins" : " mel bands");
-        };
-        throw std::runtime_error(cachePath + " holds " + what(b.bands, b.features) + "; this model reads " +
-                                 what(bands, features) + " (give another bank file)");
+        if (b.bands != bands || b.features != features) {
+            // Not rebuilt in place: a bank takes tens of minutes and gigabytes to make again.
+            auto what = [](int n, EmbedderFeatures f) {
+                return std::to_string(n) + (f == EmbedderFeatures::Cqt ? " CQT bins" : " mel bands");
+            };
+            throw std::runtime_error(cachePath + " holds " + what(b.bands, b.features) + "; this model reads " +
+                                     what(bands, features) + " (give another bank file)");
+        }
+        // The bank serves exactly the corpora asked for: a corpus it lacks is built and appended
+        // (the file grows, nothing is rebuilt), songs of corpora not asked for are left out.
+        std::set<std::string> held, wanted;
+        for (const auto& s : b.songs) held.insert(s.name.substr(0, s.name.find('/')));
+        std::vector<std::string> missing;
+        for (const auto& dir : corpusDirs) {
+            const auto name = fs::path(dir).filename().string();
+            wanted.insert(name);
+            if (!held.count(name)) missing.push_back(dir);
+        }
+        if (!missing.empty()) {
+            StemBank extra = buildStemBank(missing, bands, threads, progress, nullptr, features);
+            for (auto& s : extra.songs) b.songs.push_back(std::move(s));
+            saveStemBank(b, cachePath);
+        }
+        std::vector<StemBankSong> kept;
+        for (auto& s : b.songs)
+            if (wanted.count(s.name.substr(0, s.name.find('/')))) kept.push_back(std::move(s));
+        b.songs = std::move(kept);
+        return b;
     }
     StemBank b = buildStemBank(corpusDirs, bands, threads, progress, nullptr, features);
     if (!cachePath.empty()) saveStemBank(b, cachePath);

@@ -55,7 +55,9 @@ void saveStemBank(const StemBank& bank, const std::string& path);
 StemBank loadStemBank(const std::string& path);
 
 // Loads `cachePath` if it exists, else builds and writes it (empty path: no cache). A cache of other
-// features or bands is an error (std::runtime_error), not overwritten.
+// features or bands is an error (std::runtime_error), not overwritten. A cache is matched to the
+// corpora by folder name: a corpus it lacks is built and appended to the file, and only the songs
+// of `corpusDirs` are returned.
 StemBank cachedStemBank(const std::vector<std::string>& corpusDirs, int bands, const std::string& cachePath,
                         int threads = 2, const StemBankProgress& progress = {},
                         EmbedderFeatures features = EmbedderFeatures::LogMel);

@@ -390,6 +390,25 @@ private Q_SLOTS:
         QVERIFY(std::abs(logBandMapForRatio(96, 12, 2.0)[30] - 18.f) < 1e-4f);
     }
 
+    // A bank file is matched to the corpora asked for: a new corpus is built and appended (the
+    // songs already in it are kept, not rebuilt), and a run that names fewer corpora gets only theirs.
+    void cachedBankServesTheCorporaAskedFor()
+    {
+        QTemporaryDir dir;
+        const auto a = writeCorpus(dir.filePath("a"), 2, 4.0), b = writeCorpus(dir.filePath("b"), 3, 4.0);
+        const auto path = dir.filePath("stems.bank").toStdString();
+        QCOMPARE(cachedStemBank({a}, 32, path).songs.size(), size_t(2));
+        const auto first = loadStemBank(path);
+        const auto grown = cachedStemBank({a, b}, 32, path);
+        QCOMPARE(grown.songs.size(), size_t(5));
+        QCOMPARE(loadStemBank(path).songs.size(), size_t(5));
+        QVERIFY(grown.songs[0].name == "a/song0" && grown.songs[0].power == first.songs[0].power);
+        const auto onlyB = cachedStemBank({b}, 32, path);
+        QCOMPARE(onlyB.songs.size(), size_t(3));
+        for (const auto& song : onlyB.songs) QVERIFY2(song.name.rfind("b/", 0) == 0, song.name.c_str());
+        QCOMPARE(loadStemBank(path).songs.size(), size_t(5));
+    }
+
     void validationSongsAreHeldOutOfTraining()
     {
         QTemporaryDir dir;
