@@ -164,7 +164,7 @@ private Q_SLOTS:
         if (o.soundfonts.size() < 2) QSKIP("needs TimGM6mb and FluidR3");
         o.songs = 1;
         o.jobs = 1;
-        std::vector<nlohmann::ordered_json> tags; // each rendering's recipe
+        std::vector<nlohmann::ordered_json> recipes;
         std::vector<std::vector<float>> guitars;
         const std::vector<std::string> fonts = o.soundfonts;
         for (const auto& font : fonts) {
@@ -172,14 +172,14 @@ private Q_SLOTS:
             o.outDir = (fs::path(dirC_.path().toStdString()) / fs::path(font).stem()).string();
             QCOMPARE(renderCorpus(o).rendered, 1);
             const auto meta = readJsonFile((fs::path(o.outDir) / "t-0000" / "meta.json").string());
-            tags.push_back(meta.at("recipe")); // the whole drawn song: sections, chords, tempo, programs
+            recipes.push_back(meta.at("recipe")); // the whole drawn song: sections, chords, tempo, programs
             guitars.push_back(decode(fs::path(o.outDir) / "t-0000" / "guitar.flac"));
         }
         for (size_t k = 0; k < fonts.size(); ++k)
-            QCOMPARE(QString::fromStdString(tags[k].at("soundfont").get<std::string>()),
+            QCOMPARE(QString::fromStdString(recipes[k].at("soundfont").get<std::string>()),
                      QString::fromStdString(fs::path(fonts[k]).filename().string()));
-        for (auto* t : {&tags[0], &tags[1]}) t->erase("soundfont");
-        QCOMPARE(QString::fromStdString(tags[0].dump()), QString::fromStdString(tags[1].dump()));
+        for (auto* t : {&recipes[0], &recipes[1]}) t->erase("soundfont");
+        QCOMPARE(QString::fromStdString(recipes[0].dump()), QString::fromStdString(recipes[1].dump()));
         QVERIFY(guitars[0] != guitars[1]);
     }
 
