@@ -266,3 +266,13 @@ done
   --checkpoint-every 500 --threads 2 --validate "$C/val48" --validate-songs 48 --validate-seconds 14 --resume
 /usr/bin/python3 docs/results/plot_focus_on_mixes_curve.py /work/cache/mixharm-mask/learning_curve.csv \
   docs/results/focus-on-mixes/harmonic-mask-run/learning-curve.png 48 - models/mixharm/learning_curve.csv
+
+# Sessions 45-50 keep each run's commands in its own folder (run.sh, eval.sh, README.md). Session 50:
+# the solo teacher's 448-query decision (focus-on-mixes/harmonic-solo-run/validation-448.md lists the
+# commands), the unseen-soundfont check of the served pipelines, and the timbre-variety A/B.
+docs/results/focus-on-mixes/unseen-soundfonts/render.sh "$CLI" "$C"   # needs csound-soundfont, opl3-soundfont
+docs/results/focus-on-mixes/unseen-soundfonts/eval.sh "$CLI" "$C" build/unseen
+"$CLI" corpus render --split separation --first 1432 --songs 400 --out "$C/more-opl3" \
+  --soundfonts /usr/share/sounds/sf2/OPL-3_FM_128M.sf2
+for arm in control treatment; do docs/results/focus-on-mixes/timbre-variety-ab/run.sh $arm & done; wait
+for arm in control treatment; do docs/results/focus-on-mixes/timbre-variety-ab/eval.sh $arm; done
