@@ -26,6 +26,11 @@ const float* StemBankSong::frame(int track, int t) const
 
 namespace {
 
+// A bank song's name is "<corpus folder>/<song folder>"; the corpus part is how a cached bank is
+// matched to the corpora a run names, so building and matching share these two.
+std::string bankCorpusName(const std::string& corpusDir) { return fs::path(corpusDir).filename().string(); }
+std::string bankCorpusOf(const StemBankSong& song) { return song.name.substr(0, song.name.find('/')); }
+
 std::string stemPath(const fs::path& song, const std::string& name)
 {
     for (const char* ext : {".flac", ".wav", ".ogg"}) {
@@ -86,7 +91,7 @@ StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, in
     for (const auto& corpus : corpusDirs)
         for (const auto& s : listCorpusSongs(corpus)) {
             dirs.push_back(fs::path(corpus) / s);
-            names.push_back(fs::path(corpus).filename().string() + "/" + s);
+            names.push_back(bankCorpusName(corpus) + "/" + s);
         }
     MelConfig c;
     c.sampleRate = kAnalysisSampleRate;
@@ -193,10 +198,10 @@ StemBank cachedStemBank(const std::vector<std::string>& corpusDirs, int bands, c
         // The bank serves exactly the corpora asked for: a corpus it lacks is built and appended
         // (the file grows, nothing is rebuilt), songs of corpora not asked for are left out.
         std::set<std::string> held, wanted;
-        for (const auto& s : b.songs) held.insert(s.name.substr(0, s.name.find('/')));
+        for (const auto& s : b.songs) held.insert(bankCorpusOf(s));
         std::vector<std::string> missing;
         for (const auto& dir : corpusDirs) {
-            const auto name = fs::path(dir).filename().string();
+            const auto name = bankCorpusName(dir);
             wanted.insert(name);
             if (!held.count(name)) missing.push_back(dir);
         }
@@ -207,7 +212,7 @@ StemBank cachedStemBank(const std::vector<std::string>& corpusDirs, int bands, c
         }
         std::vector<StemBankSong> kept;
         for (auto& s : b.songs)
-            if (wanted.count(s.name.substr(0, s.name.find('/')))) kept.push_back(std::move(s));
+            if (wanted.count(bankCorpusOf(s))) kept.push_back(std::move(s));
         b.songs = std::move(kept);
         return b;
     }
