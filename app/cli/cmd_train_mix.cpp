@@ -91,6 +91,10 @@ int run(int argc, char** argv)
     c.mix.quietPartDb = args.getDouble("quiet-part-db", c.mix.quietPartDb);
     c.mix.sameTimbreNegativeProb = args.getDouble("same-timbre-negatives", 0.0);
     c.mix.soloProb = args.getDouble("solo-prob", c.mix.soloProb);
+    c.mix.timbreProb = args.getDouble("timbre-prob", c.mix.timbreProb);
+    c.mix.timbreAmount = args.getDouble("timbre-amount", c.mix.timbreAmount);
+    if (c.mix.timbreProb < 0 || c.mix.timbreProb > 1 || c.mix.timbreAmount < 0 || c.mix.timbreAmount > 1)
+        throw UsageError("--timbre-prob and --timbre-amount take values in [0, 1]");
     c.maskLossWeight = args.getDouble("mask-loss", 0.0);
     c.maskLayer = args.getInt("mask-layer", c.maskLayer);
     if (c.maskLossWeight < 0) throw UsageError("--mask-loss takes a weight >= 0");
@@ -211,6 +215,7 @@ int run(int argc, char** argv)
     info["quiet_part_db"] = c.mix.quietPartDb;
     info["same_timbre_negatives"] = c.mix.sameTimbreNegativeProb;
     info["solo_prob"] = c.mix.soloProb;
+    if (c.mix.timbreProb > 0) info["timbre_warp"] = {{"prob", c.mix.timbreProb}, {"amount", c.mix.timbreAmount}};
     if (c.maskLossWeight > 0) info["mask_loss"] = {{"weight", c.maskLossWeight}, {"layer", c.maskLayer}};
     if (c.soloTeacherWeight > 0) info["solo_teacher"] = c.soloTeacherWeight;
     if (c.confidenceLossWeight > 0) info["confidence_loss"] = {{"weight", c.confidenceLossWeight}, {"floor", c.confidenceFloor}};
@@ -259,6 +264,8 @@ const CommandRegistration reg(
      "  --quiet-part-prob P (0)  --quiet-part-db D (12): with probability P an item's focus part a further\n"
      "                    0..D dB down (parts buried in the band)\n"
      "  --solo-prob P (0.08): an item's accompaniment muted (the part alone, as clean stems sound)\n"
+     "  --timbre-prob P (0)  --timbre-amount A (1): each stem, with probability P, played by another sound\n"
+     "                    (harmonics, spectral envelope, contrast and attack warped by up to A)\n"
      "  --same-timbre-negatives P (0): with probability P a group's hard negative plays the part with the\n"
      "                    same instrument sound (patch + soundfont, from meta.json tags) as the anchor's\n"
      "  --mask-loss W (0)  --mask-layer L (1): auxiliary loss (weight W) of a training-only head on temporal\n"

@@ -57,6 +57,15 @@ MelBlock extractBlock(const float* src, int srcFrames, int bands, double start, 
     return out;
 }
 
+namespace {
+double totalPower(const MelBlock& b)
+{
+    double e = 0;
+    for (float v : b.p) e += v;
+    return e;
+}
+}  // namespace
+
 void applyGainDb(MelBlock& b, double db)
 {
     const float g = float(std::pow(10.0, db / 10.0));
@@ -125,8 +134,7 @@ void applyCompression(MelBlock& b, double below, double ratio, double hop)
 
 void applyOverdrive(MelBlock& b, double amount, const std::vector<float>& octaveMap, const std::vector<float>& twelfthMap)
 {
-    double before = 0;
-    for (float v : b.p) before += v;
+    const double before = totalPower(b);
     if (before <= 0) return;
     // Squashed dynamics: clipping flattens the envelope.
     const float expo = float(1.0 - 0.5 * amount);
@@ -135,9 +143,50 @@ void applyOverdrive(MelBlock& b, double amount, const std::vector<float>& octave
     const MelBlock h2 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, octaveMap);
     const MelBlock h3 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, twelfthMap);
     for (size_t i = 0; i < b.p.size(); ++i) b.p[i] += float(0.5 * amount) * h2.p[i] + float(0.25 * amount) * h3.p[i];
-    double after = 0;
-    for (float v : b.p) after += v;
-    const float g = float(before / std::max(after, 1e-20));
+    const float g = float(before / std::max(totalPower(b), 1e-20));
+    for (auto& v : b.p) v *= g;
+}
+
+void applyTimbreWarp(MelBlock& b, std::mt19937_64& rng, double amount, const std::vector<float>& octaveMap,
+                     const std::vector<float>& twelfthMap, const std::vector<float>& doubleOctaveMap, double hop)
+{
+    const double before = totalPower(b);
+    if (before <= 0 || amount <= 0) return;
+    std::uniform_real_distribution<double> u(0.0, 1.0), sym(-1.0, 1.0);
+    // (1) Partials: what a note adds at its 2nd, 3rd and 4th harmonics.
+    const float w2 = float(0.6 * amount * u(rng)), w3 = float(0.4 * amount * u(rng)), w4 = float(0.3 * amount * u(rng));
+    const MelBlock h2 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, octaveMap);
+    const MelBlock h3 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, twelfthMap);
+    const MelBlock h4 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, doubleOctaveMap);
+    for (size_t i = 0; i < b.p.size(); ++i) b.p[i] += w2 * h2.p[i] + w3 * h3.p[i] + w4 * h4.p[i];
+    // (2) Envelope: a smooth curve over the band axis, coarser terms larger.
+    std::vector<float> gain(size_t(b.bands), 1.f);
+    double a[4], phase[4];
+    for (int j = 0; j < 4; ++j) a[j] = 9.0 * amount * sym(rng) / double(j + 1), phase[j] = 6.283185307179586 * u(rng);
+    for (int k = 0; k < b.bands; ++k) {
+        const double x = double(k) / double(std::max(1, b.bands - 1));
+        double db = 0;
+        for (int j = 0; j < 4; ++j) db += a[j] * std::cos(3.141592653589793 * double(j + 1) * x + phase[j]);
+        gain[size_t(k)] = float(std::pow(10.0, db / 10.0));
+    }
+    // (3) Contrast, relative to the block's mean power so the exponent does not move the level.
+    const double mean = totalPower(b) / double(b.p.size());
+    const float expo = float(1.0 + 0.25 * amount * sym(rng));
+    const float ref = float(std::max(mean, 1e-20));
+    // (4) Transients: each band against its own slow average (150 ms one-pole).
+    const float beta = float(0.5 * amount * sym(rng));
+    const float slow = float(std::exp(-hop / 0.15));
+    std::vector<float> avg(size_t(b.bands), 0.f);
+    for (int t = 0; t < b.frames; ++t) {
+        float* r = b.row(t);
+        for (int k = 0; k < b.bands; ++k) {
+            float& m = avg[size_t(k)];
+            m = t == 0 ? r[k] : slow * m + (1 - slow) * r[k];
+            const float shaped = m > 0.f ? std::clamp(r[k] / m, 0.1f, 10.f) : 1.f;
+            r[k] = ref * std::pow(std::max(r[k], 0.f) / ref, expo) * std::pow(shaped, beta) * gain[size_t(k)];
+        }
+    }
+    const float g = float(before / std::max(totalPower(b), 1e-20));
     for (auto& v : b.p) v *= g;
 }
 

@@ -3,7 +3,8 @@
 // waveform effects used when the multi-focus model is trained on pseudo-mixes: level, EQ, reverb
 // (a per-band exponential energy decay, faster in high bands), compression (frame-level gain
 // computer with attack/release), overdrive (dynamics squashed, energy spread to 2nd/3rd harmonics),
-// pitch (frequency-axis resampling) and tempo (time-axis resampling, at extraction).
+// pitch (frequency-axis resampling), tempo (time-axis resampling, at extraction) and a timbre warp
+// (another instrument sound playing the same notes).
 #include <random>
 #include <vector>
 
@@ -35,6 +36,16 @@ void applyEq(MelBlock& b, std::mt19937_64& rng, double maxDb);          // tilt 
 void applyReverb(MelBlock& b, double rt60Seconds, double wet, double hopSeconds = 512.0 / 22050.0);
 void applyCompression(MelBlock& b, double thresholdBelowMeanDb, double ratio, double hopSeconds = 512.0 / 22050.0);
 void applyOverdrive(MelBlock& b, double amount, const std::vector<float>& octaveMap, const std::vector<float>& twelfthMap);
+// Another instrument sound for the same notes, `amount` in [0, 1]: (1) partials re-weighted (energy at f
+// from f/2, f/3, f/4 in random proportions: a brighter, buzzier or organ-like sound), (2) a smooth
+// random spectral envelope (four cosine terms over the band axis, up to +-9 dB x amount: body and
+// formants), (3) spectral contrast (power raised to 1 +- 0.25 x amount: pure against noisy tones) and
+// (4) transient shaping (each band against its own 150 ms average, raised to +-0.5 x amount:
+// plucked against bowed or pad-like). Total energy is kept; level is the gain augmentation's job.
+// The maps are bandMap(2), bandMap(3), bandMap(4) of the block's frequency axis.
+void applyTimbreWarp(MelBlock& b, std::mt19937_64& rng, double amount, const std::vector<float>& octaveMap,
+                     const std::vector<float>& twelfthMap, const std::vector<float>& doubleOctaveMap,
+                     double hopSeconds = 512.0 / 22050.0);
 void addInto(MelBlock& dst, const MelBlock& src);
 
 // 10 log10(max(p, 1e-10)) of frames [from, from + count) into `out` (count x bands floats): the

@@ -44,6 +44,7 @@ PseudoMixSampler::PseudoMixSampler(const StemBank& bank, std::vector<int> songs,
         if (f < 0 || f > 4) throw std::invalid_argument("pseudo-mix focus index out of range");
     octaveMap_ = bandMap(2.0);
     twelfthMap_ = bandMap(3.0);
+    doubleOctaveMap_ = bandMap(4.0);
 }
 
 std::vector<float> PseudoMixSampler::bandMap(double ratio) const
@@ -92,6 +93,9 @@ void PseudoMixSampler::render(const Item& item, std::mt19937_64& rng, float* out
                 applyGainDb(b, cfg_.stemGainDb * sym(rng));
                 if (u(rng) < cfg_.eqProb) applyEq(b, rng, cfg_.eqDb);
                 if (track == kBankGuitar && u(rng) < cfg_.overdriveProb) applyOverdrive(b, 0.3 + 0.7 * u(rng), octaveMap_, twelfthMap_);
+                // Drawn only when on, so a recipe without it keeps its random stream (and its results).
+                if (cfg_.timbreProb > 0 && u(rng) < cfg_.timbreProb)
+                    applyTimbreWarp(b, rng, cfg_.timbreAmount * u(rng), octaveMap_, twelfthMap_, doubleOctaveMap_);
                 if (u(rng) < cfg_.stemReverbProb) applyReverb(b, 0.2 + 1.3 * u(rng), 0.2 + 0.8 * u(rng));
             }
             if ((partMask || soloOut) && &g == &item.groups.front()) part = b;

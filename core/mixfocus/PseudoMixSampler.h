@@ -10,7 +10,7 @@
 // its group is about. The masked triplet loss compares items focus by focus in that focus's
 // subspace, with these labels.
 // Augmentation (MelAugment) in the mel power domain: stem levels, EQ, reverb, compression,
-// overdrive on guitars, small pitch and tempo changes, solo parts. Torch-free.
+// overdrive on guitars, small pitch and tempo changes, solo parts, timbre warps. Torch-free.
 #include <array>
 #include <cstdint>
 #include <map>
@@ -40,6 +40,10 @@ struct PseudoMixConfig {
     double overdriveProb = 0.3;  // guitar parts only
     double pitchProb = 0.2, pitchSemitones = 1.0;
     double tempoProb = 0.2, tempoRange = 0.08;
+    // Each stem, with this probability, another instrument sound for the same notes (applyTimbreWarp,
+    // 0..timbreAmount): the positives of a group then hear one part through different sounds, as
+    // a soundfont the model never heard would play it. 0: off (the served models' recipe).
+    double timbreProb = 0.0, timbreAmount = 1.0;
     // Focuses the batches train (kInstrumentFocuses indices), cycled in this order; empty: every
     // instrument twice per turn and the mix once. A specialist (e.g. {3, 4}: piano and guitar) spends
     // every group on its parts; the other blocks stay untrained.
@@ -108,7 +112,7 @@ private:
     std::vector<int> songs_;
     PseudoMixConfig cfg_;
     std::vector<std::array<std::vector<double>, 6>> energyPrefix_;  // per song, track: prefix sums of frame power
-    std::vector<float> octaveMap_, twelfthMap_;
+    std::vector<float> octaveMap_, twelfthMap_, doubleOctaveMap_;
     std::vector<std::array<int, kBankStems>> timbre_;
     std::array<std::map<int, std::vector<int>>, kBankStems> songsByTimbre_;  // per part: key -> sampler songs
 };

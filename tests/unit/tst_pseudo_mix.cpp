@@ -701,6 +701,37 @@ private Q_SLOTS:
         for (int k = 12; k < 64; ++k) above += guitar.row(5)[k];
         QVERIFY(above > 0.05);  // ...but spread to harmonics
 
+        // Timbre warp on a constant-Q block (12 bins an octave): a tone at bin 10 that starts at frame 20.
+        const auto oct = logBandMapForRatio(96, 12, 2.0), twelfth = logBandMapForRatio(96, 12, 3.0),
+                   twoOct = logBandMapForRatio(96, 12, 4.0);
+        MelBlock tone(60, 96);
+        for (int t = 20; t < 60; ++t) tone.row(t)[10] = 1.f;
+        const double toneEnergy = 40.0;
+        std::mt19937_64 rng(7);
+        MelBlock same = tone;
+        applyTimbreWarp(same, rng, 0.0, oct, twelfth, twoOct);
+        QVERIFY(same.p == tone.p);  // amount 0: the same sound
+        double octaveShare = 0;
+        int sharper = 0, softer = 0, brighter = 0, darker = 0;
+        const double onsetRatio = 1.0;  // the original: onset frame as loud as the sustain
+        for (int seed = 0; seed < 40; ++seed) {
+            MelBlock w = tone;
+            applyTimbreWarp(w, rng, 1.0, oct, twelfth, twoOct);
+            double e = 0;
+            for (float v : w.p) e += v;
+            QVERIFY(std::abs(e - toneEnergy) < 1e-3 * toneEnergy);  // energy kept
+            for (int t = 0; t < 20; ++t) QCOMPARE(w.row(t)[10], 0.f);  // nothing before the note
+            QVERIFY(w.row(30)[10] > 0.f);                                // the note is still there
+            octaveShare += w.row(40)[22] / (w.row(40)[10] + w.row(40)[22]);
+            const double ratio = w.row(20)[10] / w.row(50)[10];
+            sharper += ratio > 1.2 * onsetRatio, softer += ratio < onsetRatio / 1.2;
+            const double tilt = w.row(50)[34] / std::max(w.row(50)[22], 1e-20f);
+            brighter += tilt > 1.0, darker += tilt < 1.0;
+        }
+        QVERIFY(octaveShare / 40 > 0.05);       // partials added above the note
+        QVERIFY(sharper >= 5 && softer >= 5);   // attacks made both sharper and softer
+        QVERIFY(brighter >= 5 && darker >= 5);  // upper partials made both louder and quieter
+
         float db[4];
         MelBlock one(1, 4);
         one.row(0)[0] = 1.f;
