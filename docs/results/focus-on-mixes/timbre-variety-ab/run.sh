@@ -7,6 +7,8 @@
 #              (corpus render --split separation --first 1432 --songs 400 --soundfonts OPL-3_FM_128M.sf2)
 # Judged on val48 as rendered with the csound GM bank, which neither arm has heard
 # (../unseen-soundfonts/render.sh), and on the 448 usual validation queries for what it costs.
+# Session 51, two more arms on the control's songs (any other ARM name trains on them, with the
+# extra flags): warp50 (--timbre-prob 0.5) and warp100 (--timbre-prob 1.0), the timbre warp.
 ARM=$1; shift
 CORPORA=/work/corpus/train,/work/corpus/separation
 [ "$ARM" = treatment ] && CORPORA=$CORPORA,/work/corpus/more-opl3
