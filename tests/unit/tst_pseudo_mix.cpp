@@ -714,7 +714,7 @@ private Q_SLOTS:
         double octaveShare = 0;
         int sharper = 0, softer = 0, brighter = 0, darker = 0;
         const double onsetRatio = 1.0;  // the original: onset frame as loud as the sustain
-        for (int seed = 0; seed < 40; ++seed) {
+        for (int draw = 0; draw < 40; ++draw) {  // 40 warps from one stream
             MelBlock w = tone;
             applyTimbreWarp(w, rng, 1.0, oct, twelfth, twoOct);
             double e = 0;
