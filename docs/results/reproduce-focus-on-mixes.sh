@@ -276,3 +276,8 @@ docs/results/focus-on-mixes/unseen-soundfonts/eval.sh "$CLI" "$C" build/unseen
   --soundfonts /usr/share/sounds/sf2/OPL-3_FM_128M.sf2
 for arm in control treatment; do docs/results/focus-on-mixes/timbre-variety-ab/run.sh $arm & done; wait
 for arm in control treatment; do docs/results/focus-on-mixes/timbre-variety-ab/eval.sh $arm; done
+# Session 51: the timbre-warp arms of the same A/B (validation.md, "Timbre-warp A/B").
+docs/results/focus-on-mixes/timbre-variety-ab/run.sh warp50 --timbre-prob 0.5 &
+docs/results/focus-on-mixes/timbre-variety-ab/run.sh warp100 --timbre-prob 1.0 &
+wait
+for arm in warp50 warp100; do docs/results/focus-on-mixes/timbre-variety-ab/eval.sh $arm; done
