@@ -81,6 +81,8 @@ int runRender(int argc, char** argv)
             if (!std::filesystem::is_regular_file(std::filesystem::u8path(f)))
                 throw UsageError("--soundfonts: no such soundfont file: " + f);
     }
+    o.soundfontShift = args.getInt("soundfont-shift", 0);
+    if (o.soundfontShift < 0) throw UsageError("--soundfont-shift takes a count >= 0");
     if (o.songs <= 0) throw UsageError("--songs must be positive");
     if (o.maxSeconds < o.minSeconds) throw UsageError("--max-seconds < --min-seconds");
     return finish(renderCorpus(o, drawBar), out);
@@ -134,7 +136,7 @@ const CommandRegistration regRender(
     {"corpus render", "render a synthetic multitrack corpus (MMA grooves + fluidsynth, per-class stems)",
      "stemscope-cli corpus render --out DIR (--split train|test|separation|demo | --songs N [--seed S])\n"
      "                            [--jobs J] [--first I] [--min-seconds A --max-seconds B] [--grooves a,b]\n"
-     "                            [--soundfonts A.sf2,B.sf3]\n"
+     "                            [--soundfonts A.sf2,B.sf3] [--soundfont-shift N]\n"
      "  --split   a standard split (own seed and song count, see docs/corpus.md); --songs overrides the count\n"
      "  --songs   number of songs (folders <prefix>-0000...); --seed S: base seed (default 1, prefix sS)\n"
      "  --jobs    worker threads (default: one per core)\n"
@@ -142,6 +144,8 @@ const CommandRegistration regRender(
      "  --grooves restrict to these MMA groove files (e.g. 50srock,bossanova)\n"
      "  --soundfonts draw each song's soundfont from these files instead of the three installed GM ones\n"
      "            (the songs' music stays the same: only the instrument sounds change)\n"
+     "  --soundfont-shift N  play each song with the soundfont N places after its drawn one (the same music\n"
+     "            with other sounds: render a split again into another folder for train-mix --twins)\n"
      "  --min-active-segments K  each of drums/bass/piano/guitar active in >= K 3 s segments (train/test: 40)\n"
      "Each song folder: drums/bass/piano/guitar/other.flac, mix.flac (exact sum), meta.json, song.mma/.mid.\n"
      "Complete folders are skipped, so an interrupted run resumes.",

@@ -128,8 +128,12 @@ int evaluate(int argc, char** argv)
 
 int compare(int argc, char** argv)
 {
-    CliArgs a(argc, argv);
+    CliArgs a(argc, argv, {"pooled"});
     if (a.positional().empty()) throw UsageError("give one or more `rank evaluate --json` files");
+    if (a.has("pooled")) {
+        std::cout << formatPooledTable(a.positional(), a.getInt("resamples", 10000), uint64_t(a.getInt("seed", 1)));
+        return 0;
+    }
     const std::string metric = a.get("metric", "ap");
     const auto methods = loadRankValues(a.positional(), metric);
     std::cout << formatPairedComparisons(methods, metric, a.getInt("resamples", 10000), uint64_t(a.getInt("seed", 1)));
@@ -189,7 +193,8 @@ const CommandRegistration regCompare(
     {"rank compare", "paired bootstrap of the difference between every two methods, on the same queries",
      "stemscope-cli rank compare EVAL.json... [--metric ap|recall|rr|ndcg] [--resamples 10000] [--seed 1]\n"
      "  EVAL.json: `rank evaluate --json` files; folds add queries, seeds repeat them (averaged per query).\n"
-     "  Per pair: mean difference, 95 % percentile interval, verdict (confirmed / refuted / undecided).",
+     "  Per pair: mean difference, 95 % percentile interval, verdict (confirmed / refuted / undecided).\n"
+     "  --pooled         instead, one row per method: every metric's mean over the queries, 95 % interval",
      compare});
 
 }  // namespace

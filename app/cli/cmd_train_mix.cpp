@@ -95,6 +95,10 @@ int run(int argc, char** argv)
     c.mix.timbreAmount = args.getDouble("timbre-amount", c.mix.timbreAmount);
     if (c.mix.timbreProb < 0 || c.mix.timbreProb > 1 || c.mix.timbreAmount < 0 || c.mix.timbreAmount > 1)
         throw UsageError("--timbre-prob and --timbre-amount take values in [0, 1]");
+    const auto twinDirs = splitList(args.get("twins"));
+    c.mix.twinProb = args.getDouble("twin-prob", twinDirs.empty() ? 0.0 : 0.5);
+    if (c.mix.twinProb < 0 || c.mix.twinProb > 1) throw UsageError("--twin-prob takes a value in [0, 1]");
+    if (c.mix.twinProb > 0 && twinDirs.empty()) throw UsageError("--twin-prob needs --twins DIR[,DIR...]");
     c.maskLossWeight = args.getDouble("mask-loss", 0.0);
     c.maskLayer = args.getInt("mask-layer", c.maskLayer);
     if (c.maskLossWeight < 0) throw UsageError("--mask-loss takes a weight >= 0");
@@ -119,16 +123,31 @@ int run(int argc, char** argv)
 
     std::signal(SIGINT, onTrainMixSignal);
     std::signal(SIGTERM, onTrainMixSignal);
+    std::vector<std::string> bankCorpora = corpora;
+    bankCorpora.insert(bankCorpora.end(), twinDirs.begin(), twinDirs.end());
     const StemBank bank = cachedStemBank(
-        corpora, c.spec.bands, bankPath, c.threads,
+        bankCorpora, c.spec.bands, bankPath, c.threads,
         [&](int done, int total, const std::string&) {
             if (!quiet && (done % 20 == 0 || done == total)) std::cerr << "stem bank " << done << "/" << total << "\n";
         },
         c.spec.features);
     const std::string valDir = args.get("validate");
-    const std::vector<int> songs = bankSongsExcept(bank, valDir.empty() ? std::vector<std::string>{} : listCorpusSongs(valDir));
+    // Twins only ever play a positive's part, in place of the song they render again.
+    const std::vector<int> notValidation =
+        bankSongsExcept(bank, valDir.empty() ? std::vector<std::string>{} : listCorpusSongs(valDir));
+    const std::vector<int> songs = bankSongsOutside(bank, notValidation, twinDirs);
+    const size_t heldOut = bank.songs.size() - notValidation.size();
+    const auto twins = twinDirs.empty() ? std::vector<std::vector<int>>{} : bankTwins(bank, twinDirs, readRecipeKeys(bank, bankCorpora));
+    int twinned = 0;
+    for (int s : songs) twinned += !twins.empty() && !twins[size_t(s)].empty();
     std::cerr << "stem bank: " << bank.songs.size() << " songs (" << bankPath << "), " << songs.size()
-              << " for training (" << bank.songs.size() - songs.size() << " held out: in the validation set)\n";
+              << " for training (" << heldOut << " held out: in the validation set)\n";
+    if (!twinDirs.empty()) {
+        std::cerr << "real sound pairs: " << twinned << " of the " << songs.size() << " training songs have a twin ("
+                  << notValidation.size() - songs.size() << " twin songs)\n";
+        if (twinned == 0)
+            throw UsageError("--twins: no song of these corpora renders a training song (same folder name and recipe)");
+    }
     std::vector<std::array<int, kBankStems>> timbre;
     if (c.mix.sameTimbreNegativeProb > 0) {
         timbre = readPartTimbres(bank, corpora);
@@ -137,7 +156,7 @@ int run(int argc, char** argv)
         std::cerr << "same-timbre negatives: instrument sounds known for " << known << " of " << timbre.size()
                   << " songs (meta.json tags)\n";
     }
-    const PseudoMixSampler sampler(bank, songs, c.mix, timbre);
+    const PseudoMixSampler sampler(bank, songs, c.mix, timbre, twins);
 
     // Validation: pseudo-mix benchmark on held-out songs, mix input, at every checkpoint.
     const double valSeconds = args.getDouble("validate-seconds", 14.0);
@@ -199,7 +218,7 @@ int run(int argc, char** argv)
     info["model"] = c.spec.describe();
     info["corpora"] = corpora;
     info["songs"] = songs.size();
-    info["held_out_songs"] = bank.songs.size() - songs.size();
+    info["held_out_songs"] = heldOut;
     info["steps"] = r.stepsDone;
     info["target_steps"] = c.steps;
     info["groups_per_step"] = c.groups;
@@ -216,6 +235,7 @@ int run(int argc, char** argv)
     info["same_timbre_negatives"] = c.mix.sameTimbreNegativeProb;
     info["solo_prob"] = c.mix.soloProb;
     if (c.mix.timbreProb > 0) info["timbre_warp"] = {{"prob", c.mix.timbreProb}, {"amount", c.mix.timbreAmount}};
+    if (c.mix.twinProb > 0) info["real_sound_pairs"] = {{"prob", c.mix.twinProb}, {"twins", twinDirs}, {"songs_with_twin", twinned}};
     if (c.maskLossWeight > 0) info["mask_loss"] = {{"weight", c.maskLossWeight}, {"layer", c.maskLayer}};
     if (c.soloTeacherWeight > 0) info["solo_teacher"] = c.soloTeacherWeight;
     if (c.confidenceLossWeight > 0) info["confidence_loss"] = {{"weight", c.confidenceLossWeight}, {"floor", c.confidenceFloor}};
@@ -266,6 +286,9 @@ const CommandRegistration reg(
      "  --solo-prob P (0.08): an item's accompaniment muted (the part alone, as clean stems sound)\n"
      "  --timbre-prob P (0)  --timbre-amount A (1): each stem, with probability P, played by another sound\n"
      "                    (harmonics, spectral envelope, contrast and attack warped by up to A)\n"
+     "  --twins DIRS  --twin-prob P (0.5): real sound pairs; DIRS hold training songs rendered again with\n"
+     "                    other soundfonts (corpus render --soundfont-shift, same folder names); each positive\n"
+     "                    after a group's first takes, with probability P, its part from such a twin\n"
      "  --same-timbre-negatives P (0): with probability P a group's hard negative plays the part with the\n"
      "                    same instrument sound (patch + soundfont, from meta.json tags) as the anchor's\n"
      "  --mask-loss W (0)  --mask-layer L (1): auxiliary loss (weight W) of a training-only head on temporal\n"

@@ -78,6 +78,7 @@ CorpusReport renderCorpus(const CorpusOptions& options, const CorpusProgressCall
     recipe.minSeconds = options.minSeconds;
     recipe.maxSeconds = options.maxSeconds;
     recipe.soundfonts = options.soundfonts.empty() ? installedSoundfonts() : options.soundfonts;
+    recipe.soundfontShift = options.soundfontShift;
     if (recipe.soundfonts.empty())
         throw CorpusError("no General MIDI soundfont installed (fluid-soundfont-gm, timgm6mb-soundfont, "
                           "musescore-general-soundfont-small)");

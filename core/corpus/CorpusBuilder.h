@@ -33,6 +33,7 @@ struct CorpusOptions {
     int minActiveSegments = 0; // per required class (train/test: 40)
     std::vector<std::string> grooves;     // restrict to these groove files (stems); empty = all vetted
     std::vector<std::string> soundfonts;  // empty = installedSoundfonts()
+    int soundfontShift = 0;               // RecipeOptions::soundfontShift
 };
 CorpusOptions optionsForSplit(const SplitSpec& split, const std::string& outDir, int jobs = 1);
 

@@ -149,7 +149,8 @@ SongRecipe drawRecipe(uint64_t seed, const std::vector<GrooveFile>& grooves, con
     r.melody = rng.chance(0.6);
     static const std::vector<int> kits = {0, 0, 8, 16, 24, 25, 32, 40};
     r.drumKit = rng.pick(kits);
-    r.soundfont = rng.pick(options.soundfonts);
+    const size_t n = options.soundfonts.size();
+    r.soundfont = options.soundfonts.at((size_t(rng.next() % n) + size_t(std::max(0, options.soundfontShift))) % n);
     return r;
 }
 

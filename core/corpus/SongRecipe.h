@@ -38,6 +38,9 @@ struct RecipeOptions {
     double minSeconds = 30.0; // nominal length (bars x beats / tempo) is drawn in this range
     double maxSeconds = 60.0;
     std::vector<std::string> soundfonts;
+    // Play the song with the soundfont this many places after the drawn one in `soundfonts`: the
+    // same music with other instrument sounds (real sound pairs for training).
+    int soundfontShift = 0;
 };
 
 SongRecipe drawRecipe(uint64_t seed, const std::vector<GrooveFile>& grooves, const RecipeOptions& options);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <utility>
 
 #include "dsp/MelSpectrogram.h"
 
@@ -63,6 +65,20 @@ double totalPower(const MelBlock& b)
     double e = 0;
     for (float v : b.p) e += v;
     return e;
+}
+
+// Adds weighted copies of the block moved up the band axis by each map (extractBlock's band maps):
+// the partials a note sounds above itself. Every copy is taken from the block as it was.
+void addPartials(MelBlock& b, std::initializer_list<std::pair<float, const std::vector<float>*>> partials)
+{
+    std::vector<MelBlock> copies;
+    for (const auto& part : partials) copies.push_back(extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, *part.second));
+    for (size_t i = 0; i < b.p.size(); ++i) {
+        float sum = 0.f;
+        size_t c = 0;
+        for (const auto& part : partials) sum += part.first * copies[c++].p[i];
+        b.p[i] += sum;
+    }
 }
 }  // namespace
 
@@ -140,9 +156,7 @@ void applyOverdrive(MelBlock& b, double amount, const std::vector<float>& octave
     const float expo = float(1.0 - 0.5 * amount);
     for (auto& v : b.p) v = std::pow(std::max(v, 0.f), expo);
     // Harmonics: energy at f from the partials at f/2 and f/3.
-    const MelBlock h2 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, octaveMap);
-    const MelBlock h3 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, twelfthMap);
-    for (size_t i = 0; i < b.p.size(); ++i) b.p[i] += float(0.5 * amount) * h2.p[i] + float(0.25 * amount) * h3.p[i];
+    addPartials(b, {{float(0.5 * amount), &octaveMap}, {float(0.25 * amount), &twelfthMap}});
     const float g = float(before / std::max(totalPower(b), 1e-20));
     for (auto& v : b.p) v *= g;
 }
@@ -155,10 +169,7 @@ void applyTimbreWarp(MelBlock& b, std::mt19937_64& rng, double amount, const std
     std::uniform_real_distribution<double> u(0.0, 1.0), sym(-1.0, 1.0);
     // (1) Partials: what a note adds at its 2nd, 3rd and 4th harmonics.
     const float w2 = float(0.6 * amount * u(rng)), w3 = float(0.4 * amount * u(rng)), w4 = float(0.3 * amount * u(rng));
-    const MelBlock h2 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, octaveMap);
-    const MelBlock h3 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, twelfthMap);
-    const MelBlock h4 = extractBlock(b.p.data(), b.frames, b.bands, 0, 1, b.frames, doubleOctaveMap);
-    for (size_t i = 0; i < b.p.size(); ++i) b.p[i] += w2 * h2.p[i] + w3 * h3.p[i] + w4 * h4.p[i];
+    addPartials(b, {{w2, &octaveMap}, {w3, &twelfthMap}, {w4, &doubleOctaveMap}});
     // (2) Envelope: a smooth curve over the band axis, coarser terms larger.
     std::vector<float> gain(size_t(b.bands), 1.f);
     double a[4], phase[4];

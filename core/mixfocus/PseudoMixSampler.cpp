@@ -14,12 +14,17 @@ constexpr double kMaxTempo = 1.12;  // spans are sized for the fastest tempo cha
 }
 
 PseudoMixSampler::PseudoMixSampler(const StemBank& bank, std::vector<int> songs, PseudoMixConfig config,
-                                   std::vector<std::array<int, kBankStems>> timbre)
-    : bank_(bank), songs_(std::move(songs)), cfg_(config), timbre_(std::move(timbre))
+                                   std::vector<std::array<int, kBankStems>> timbre, std::vector<std::vector<int>> twins)
+    : bank_(bank), songs_(std::move(songs)), cfg_(config), timbre_(std::move(timbre)), twins_(std::move(twins))
 {
     if (songs_.size() < 4) throw std::runtime_error("pseudo-mix training needs at least 4 songs");
     if (!timbre_.empty() && timbre_.size() != bank_.songs.size())
         throw std::invalid_argument("timbre keys: one entry per bank song");
+    if (!twins_.empty() && twins_.size() != bank_.songs.size())
+        throw std::invalid_argument("twins: one entry per bank song");
+    for (const auto& list : twins_)
+        for (int t : list)
+            if (t < 0 || size_t(t) >= bank_.songs.size()) throw std::invalid_argument("twins: song index out of range");
     if (!timbre_.empty())
         for (int s : songs_)
             for (int part = 0; part < kBankStems; ++part)
@@ -187,14 +192,23 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
             continue;
         }
         const int part = fi - 1;
-        auto pseudo = [&](int partSong, double partStart, int acc, double start) {
+        // `partSong` plays the part; the item is labelled `label` (the song, or the song a twin renders).
+        auto pseudo = [&](int partSong, double partStart, int acc, double start, int label) {
             Item it;
             const double quiet = cfg_.augment && u(rng) < cfg_.quietPartProb ? -cfg_.quietPartDb * u(rng) : 0.0;
             it.groups = {Group{partSong, partStart, {part}, quiet}};
             if (!(cfg_.augment && u(rng) < cfg_.soloProb))
                 it.groups.push_back(Group{acc, start, accompaniment(part), accompanimentDb});
-            onlyFocus(it, fi, partSong);
+            onlyFocus(it, fi, label);
             items.push_back(std::move(it));
+        };
+        // A's part for a positive: A itself, or (twinProb) a twin long enough for the segment.
+        // Drawn only when on, so a recipe without it keeps its random stream.
+        auto partPlayer = [&](double start) {
+            if (cfg_.twinProb <= 0 || twins_.empty() || twins_[size_t(A)].empty() || u(rng) >= cfg_.twinProb) return A;
+            const auto& list = twins_[size_t(A)];
+            const int twin = list[std::uniform_int_distribution<size_t>(0, list.size() - 1)(rng)];
+            return bank_.songs[size_t(twin)].frames >= int(start) + span(kMaxTempo) ? twin : A;
         };
         const double t1 = activeStart(A, part, kMaxTempo, rng);
         const bool real = u(rng) < cfg_.realMixProb;
@@ -208,14 +222,15 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
             onlyFocus(it, fi, A);
             items.push_back(std::move(it));
         } else {
-            pseudo(A, t1, accSong, accStart);
+            pseudo(A, t1, accSong, accStart, A);
         }
         // The other K - 1: A's part (the same segment, or another) under other accompaniments.
         for (int i = 1; i < K; ++i) {
             const int acc = other(used);
             used.push_back(acc);
             const double t = u(rng) < cfg_.sameSegmentProb ? t1 : activeStart(A, part, kMaxTempo, rng);
-            pseudo(A, t, acc, activeStart(acc, kBankMix, kMaxTempo, rng));
+            const double accAt = activeStart(acc, kBankMix, kMaxTempo, rng);
+            pseudo(partPlayer(t), t, acc, accAt, A);
         }
         // The hard negative: another song's part under the first item's accompaniment.
         int D = -1;
@@ -228,7 +243,7 @@ PseudoMixBatch PseudoMixSampler::batch(int groups, std::mt19937_64& rng, double 
             if (!alike.empty()) D = alike[std::uniform_int_distribution<size_t>(0, alike.size() - 1)(rng)];
         }
         if (D < 0) D = other(used);
-        pseudo(D, activeStart(D, part, kMaxTempo, rng), accSong, accStart);
+        pseudo(D, activeStart(D, part, kMaxTempo, rng), accSong, accStart, D);
     }
     const size_t per = size_t(cfg_.frames) * size_t(bank_.bands);
     out.logMel.resize(items.size() * per);

@@ -10,7 +10,8 @@
 // its group is about. The masked triplet loss compares items focus by focus in that focus's
 // subspace, with these labels.
 // Augmentation (MelAugment) in the mel power domain: stem levels, EQ, reverb, compression,
-// overdrive on guitars, small pitch and tempo changes, solo parts, timbre warps. Torch-free.
+// overdrive on guitars, small pitch and tempo changes, solo parts, timbre warps; and real sound pairs
+// (a positive's part from the same song rendered with another soundfont). Torch-free.
 #include <array>
 #include <cstdint>
 #include <map>
@@ -44,6 +45,11 @@ struct PseudoMixConfig {
     // 0..timbreAmount): the positives of a group then hear one part through different sounds, as
     // a soundfont the model never heard would play it. 0: off (the served models' recipe).
     double timbreProb = 0.0, timbreAmount = 1.0;
+    // Real sound pairs: each of a group's positives after the first, with this probability, takes
+    // A's part from a twin of A (the same music rendered with another soundfont; the sampler's
+    // `twins`), the same segment: the positives then hear one part through real other sounds.
+    // 0: off (the served models' recipe).
+    double twinProb = 0.0;
     // Focuses the batches train (kInstrumentFocuses indices), cycled in this order; empty: every
     // instrument twice per turn and the mix once. A specialist (e.g. {3, 4}: piano and guitar) spends
     // every group on its parts; the other blocks stay untrained.
@@ -83,8 +89,10 @@ class PseudoMixSampler {
 public:
     // `songs`: indices into bank.songs this sampler draws from (at least 4). `timbre`: empty, or per
     // bank song a timbre key per part (drums..other; -1 unknown), for sameTimbreNegativeProb.
+    // `twins`: empty, or per bank song its twins (bankTwins), for twinProb; twins are never drawn
+    // as songs of their own.
     PseudoMixSampler(const StemBank& bank, std::vector<int> songs, PseudoMixConfig config,
-                     std::vector<std::array<int, kBankStems>> timbre = {});
+                     std::vector<std::array<int, kBankStems>> timbre = {}, std::vector<std::vector<int>> twins = {});
     // `groups` groups, focuses in turn from a random start (each instrument focus twice as often as
     // the mix focus); items = groups * (K + 1), group by group, the negative last.
     PseudoMixBatch batch(int groups, std::mt19937_64& rng, double accompanimentDb = 0) const;
@@ -114,6 +122,7 @@ private:
     std::vector<std::array<std::vector<double>, 6>> energyPrefix_;  // per song, track: prefix sums of frame power
     std::vector<float> octaveMap_, twelfthMap_, doubleOctaveMap_;
     std::vector<std::array<int, kBankStems>> timbre_;
+    std::vector<std::vector<int>> twins_;
     std::array<std::map<int, std::vector<int>>, kBankStems> songsByTimbre_;  // per part: key -> sampler songs
 };
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -18,6 +19,13 @@
 namespace stemscope {
 namespace fs = std::filesystem;
 
+std::string bankCorpusName(const std::string& corpusDir)
+{
+    auto p = fs::u8path(corpusDir);
+    if (!p.has_filename()) p = p.parent_path();  // "corpus/" names "corpus" too
+    return p.filename().u8string();
+}
+
 const float* StemBankSong::frame(int track, int t) const
 {
     const size_t bands = frames > 0 ? power[size_t(track)].size() / size_t(frames) : 0;
@@ -26,10 +34,16 @@ const float* StemBankSong::frame(int track, int t) const
 
 namespace {
 
-// A bank song's name is "<corpus folder>/<song folder>"; the corpus part is how a cached bank is
-// matched to the corpora a run names, so building and matching share these two.
-std::string bankCorpusName(const std::string& corpusDir) { return fs::path(corpusDir).filename().string(); }
+// The corpus part of a bank song's name (bankCorpusName) is how a cached bank is matched to the
+// corpora a run names.
 std::string bankCorpusOf(const StemBankSong& song) { return song.name.substr(0, song.name.find('/')); }
+std::string songFolderOf(const StemBankSong& song) { return song.name.substr(song.name.find('/') + 1); }
+std::set<std::string> corpusNames(const std::vector<std::string>& dirs)
+{
+    std::set<std::string> names;
+    for (const auto& d : dirs) names.insert(bankCorpusName(d));
+    return names;
+}
 
 std::string stemPath(const fs::path& song, const std::string& name)
 {
@@ -230,6 +244,32 @@ std::vector<int> bankSongsExcept(const StemBank& bank, const std::vector<std::st
         const auto slash = name.find_last_of('/');
         if (!skip.count(slash == std::string::npos ? name : name.substr(slash + 1))) out.push_back(int(i));
     }
+    return out;
+}
+
+std::vector<std::vector<int>> bankTwins(const StemBank& bank, const std::vector<std::string>& twinDirs,
+                                        const std::vector<std::string>& recipeKeys)
+{
+    if (recipeKeys.size() != bank.songs.size()) throw std::invalid_argument("recipe keys: one per bank song");
+    const auto twinCorpora = corpusNames(twinDirs);
+    std::map<std::string, std::vector<int>> bySong;
+    for (size_t i = 0; i < bank.songs.size(); ++i)
+        if (twinCorpora.count(bankCorpusOf(bank.songs[i]))) bySong[songFolderOf(bank.songs[i])].push_back(int(i));
+    std::vector<std::vector<int>> out(bank.songs.size());
+    for (size_t i = 0; i < bank.songs.size(); ++i)
+        if (!twinCorpora.count(bankCorpusOf(bank.songs[i])))
+            if (auto it = bySong.find(songFolderOf(bank.songs[i])); it != bySong.end() && !recipeKeys[i].empty())
+                for (int twin : it->second)
+                    if (recipeKeys[size_t(twin)] == recipeKeys[i]) out[i].push_back(twin);
+    return out;
+}
+
+std::vector<int> bankSongsOutside(const StemBank& bank, const std::vector<int>& songs, const std::vector<std::string>& corpusDirs)
+{
+    const auto skip = corpusNames(corpusDirs);
+    std::vector<int> out;
+    for (int s : songs)
+        if (!skip.count(bankCorpusOf(bank.songs.at(size_t(s))))) out.push_back(s);
     return out;
 }
 

@@ -37,6 +37,10 @@ struct StemBank {
 
 using StemBankProgress = std::function<void(int done, int total, const std::string& song)>;
 
+// A bank song's name is "<corpus folder>/<song folder>"; this is the corpus folder part for a
+// corpus directory (what building a bank, matching a cached one and reading meta.json share).
+std::string bankCorpusName(const std::string& corpusDir);
+
 // Every song folder (listCorpusSongs) of every corpus in `corpusDirs` that has all five stems.
 // A song missing `other` gets a silent one; a song missing any of drums/bass/piano/guitar is skipped.
 // For Cqt, `bands` must equal the analysis CQT's bin count (std::invalid_argument otherwise).
@@ -47,6 +51,18 @@ StemBank buildStemBank(const std::vector<std::string>& corpusDirs, int bands, in
 // Indices of the bank's songs whose song folder is not one of `heldOut` (folder names, e.g. the
 // validation corpus's songs): training never sees a song the validation curve scores.
 std::vector<int> bankSongsExcept(const StemBank& bank, const std::vector<std::string>& heldOut);
+
+// Real sound pairs: `twinDirs` are corpora whose songs are songs of the bank's other corpora
+// rendered again with other instrument sounds (the same song folder names; `corpus render
+// --soundfont-shift`). Per bank song, the bank songs that are its twins: same folder name and the
+// same non-empty `recipeKeys` entry (per bank song, readRecipeKeys); none for the songs of
+// `twinDirs` themselves.
+std::vector<std::vector<int>> bankTwins(const StemBank& bank, const std::vector<std::string>& twinDirs,
+                                        const std::vector<std::string>& recipeKeys);
+
+// `songs` less those of the corpora `corpusDirs` (matched by corpus folder name).
+std::vector<int> bankSongsOutside(const StemBank& bank, const std::vector<int>& songs,
+                                  const std::vector<std::string>& corpusDirs);
 
 // "SSSTEM02", int32 bands, int32 features, int32 songs, per song (int32 name length, name, int32
 // frames), then the float32 data song by song, track by track ("SSSTEM01" files, without the

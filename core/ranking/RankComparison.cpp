@@ -13,6 +13,10 @@
 
 namespace stemscope {
 
+namespace {
+double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
+}  // namespace
+
 std::vector<RankMethodValues> loadRankValues(const std::vector<std::string>& files, const std::string& metric)
 {
     if (metric != "ap" && metric != "recall" && metric != "rr" && metric != "ndcg")
@@ -40,7 +44,6 @@ std::vector<RankMethodValues> loadRankValues(const std::vector<std::string>& fil
 std::string formatPairedComparisons(const std::vector<RankMethodValues>& methods, const std::string& metric,
                                     int resamples, uint64_t seed)
 {
-    auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); };
     std::ostringstream o;
     o << "| A | B | queries | mean " << metric << " A - B | 95 % interval (paired bootstrap) | A beats B |\n"
       << "|---|---|---|---|---|---|\n";
@@ -58,6 +61,32 @@ std::string formatPairedComparisons(const std::vector<RankMethodValues>& methods
             std::snprintf(line, sizeof line, "| %d | %+.4f | [%+.4f, %+.4f] | %s |\n", d.n, d.mean, d.low, d.high, d.verdict());
             o << "| " << methods[i].name << " | " << methods[k].name << " " << line;
         }
+    return o.str();
+}
+
+std::string formatPooledTable(const std::vector<std::string>& files, int resamples, uint64_t seed)
+{
+    const char* metrics[] = {"ap", "recall", "rr", "ndcg"};
+    std::vector<std::vector<RankMethodValues>> byMetric;
+    for (const char* m : metrics) byMetric.push_back(loadRankValues(files, m));
+    std::ostringstream o;
+    o << "| method | queries | runs | MAP@20 | Recall@20 | RR@20 | nDCG@20 |\n|---|---|---|---|---|---|---|\n";
+    for (size_t i = 0; i < byMetric[0].size(); ++i) {
+        const auto& method = byMetric[0][i];
+        size_t runs = 0;
+        for (const auto& [query, values] : method.byQuery) runs += values.size();
+        o << "| " << method.name << " | " << method.byQuery.size() << " | " << runs;
+        for (const auto& values : byMetric) {
+            std::vector<double> perQuery;
+            for (const auto& [query, v] : values[i].byQuery) perQuery.push_back(mean(v));
+            // The interval of a mean is the paired bootstrap against zero.
+            const auto d = pairedBootstrap(perQuery, std::vector<double>(perQuery.size(), 0.0), resamples, 0.95, seed);
+            char cell[64];
+            std::snprintf(cell, sizeof cell, " | %.3f [%.3f, %.3f]", d.mean, d.low, d.high);
+            o << cell;
+        }
+        o << " |\n";
+    }
     return o.str();
 }
 

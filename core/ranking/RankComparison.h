@@ -22,4 +22,9 @@ std::vector<RankMethodValues> loadRankValues(const std::vector<std::string>& jso
 std::string formatPairedComparisons(const std::vector<RankMethodValues>& methods, const std::string& metric,
                                     int resamples = 10000, uint64_t seed = 1);
 
+// Markdown table, one row per method: queries, runs (query evaluations pooled: folds x seeds), and
+// MAP/Recall/RR/nDCG as the mean over queries (each query's runs averaged first) with the 95 %
+// bootstrap interval of that mean. The pooled counterpart of one fold's `rank evaluate` table.
+std::string formatPooledTable(const std::vector<std::string>& jsonFiles, int resamples = 10000, uint64_t seed = 1);
+
 }  // namespace stemscope

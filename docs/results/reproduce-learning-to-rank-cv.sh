@@ -63,4 +63,5 @@ done
 for metric in ap ndcg rr; do
   "$CLI" rank compare "$ROOT"/seed*/fold*/eval.json --metric "$metric" >"$ROOT/compare-$metric.md"
 done
-echo "paired comparisons: $ROOT/compare-{ap,ndcg,rr}.md" >&2
+"$CLI" rank compare "$ROOT"/seed*/fold*/eval.json --pooled >"$ROOT/table.md"
+echo "pooled table: $ROOT/table.md; paired comparisons: $ROOT/compare-{ap,ndcg,rr}.md" >&2

@@ -4,6 +4,7 @@
 
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -198,6 +199,28 @@ private Q_SLOTS:
             QCOMPARE(recipeToJson(r)["bars"].get<int>(), r.totalBars());
         }
         QVERIFY(recipeToMma(drawRecipe(1, grooves, opt)) != recipeToMma(drawRecipe(2, grooves, opt)));
+    }
+
+    // corpus render --soundfont-shift: the same music, the soundfont the given number of places on.
+    void soundfontShiftKeepsTheMusic()
+    {
+        RecipeOptions opt;
+        opt.soundfonts = {"/a.sf2", "/b.sf2", "/c.sf2"};
+        const auto grooves = fakeGrooves();
+        int moved = 0;
+        for (uint64_t seed = 1; seed < 40; ++seed) {
+            const SongRecipe r = drawRecipe(seed, grooves, opt);
+            RecipeOptions shifted = opt;
+            shifted.soundfontShift = 1;
+            SongRecipe s = drawRecipe(seed, grooves, shifted);
+            const auto at = [&](const std::string& f) { return std::find(opt.soundfonts.begin(), opt.soundfonts.end(), f) - opt.soundfonts.begin(); };
+            QCOMPARE(at(s.soundfont), (at(r.soundfont) + 1) % 3);
+            moved += s.soundfont != r.soundfont;
+            s.soundfont = r.soundfont;
+            QCOMPARE(recipeToJson(s).dump(), recipeToJson(r).dump());
+            QCOMPARE(recipeToMma(s), recipeToMma(r));
+        }
+        QCOMPARE(moved, 39);
     }
 
     void midiParserHandlesRunningStatusAndTempo()

@@ -4,6 +4,7 @@
 
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -627,6 +628,80 @@ private Q_SLOTS:
             }
         }
         QVERIFY(louder > 0);
+    }
+
+    // Real sound pairs: a positive after the group's first plays A's part from A's twin (the same
+    // music in another soundfont), labelled A; twins are never drawn as songs of their own, and with
+    // the option off the stream is the one without twins.
+    void realSoundPairsPlayTheTwinsPart()
+    {
+        auto bank = test::syntheticStemBank(8, 200, 16);
+        for (int s : {0, 1}) {
+            StemBankSong twin = bank.songs[size_t(s)];
+            twin.name = "twins/song" + std::to_string(s);
+            for (auto& track : twin.power) std::fill(track.begin(), track.end(), 1000.f);  // flat, 30 dB
+            bank.songs.push_back(std::move(twin));
+        }
+        std::vector<std::vector<int>> twins(bank.songs.size());
+        twins[0] = {8};
+        twins[1] = {9};
+        PseudoMixConfig c = plainConfig();
+        c.soloTargets = true;
+        const size_t per = size_t(c.frames) * size_t(bank.bands);
+        auto isTwin = [&](const PseudoMixBatch& b, int i) {
+            const float* solo = b.soloLogMel.data() + size_t(i) * per;
+            return std::all_of(solo, solo + per, [](float v) { return std::abs(v - 30.f) < 1e-3f; });
+        };
+        const PseudoMixSampler without(bank, firstSongs(8), c);
+        const PseudoMixSampler off(bank, firstSongs(8), c, {}, twins);
+        std::mt19937_64 r0(3), r1(3);
+        const auto plainBatch = without.batch(40, r0);
+        QCOMPARE(off.batch(40, r1).logMel, plainBatch.logMel);
+        c.twinProb = 1.0;
+        const PseudoMixSampler on(bank, firstSongs(8), c, {}, twins);
+        std::mt19937_64 r2(3);
+        const auto b = on.batch(40, r2);
+        int twinned = 0, groupsWithTwin = 0;
+        for (int g = 0; g < 40; ++g) {
+            const int fi = b.groupFocus[size_t(g)];
+            const int first = g * b.groupSize;
+            const int64_t A = b.labels[size_t(fi)][size_t(first)];
+            QVERIFY(A >= 0 && A < 8);  // a twin is never a group's song
+            if (fi == 0) continue;
+            QVERIFY(!isTwin(b, first));                     // the anchor is the song itself
+            QVERIFY(!isTwin(b, first + b.groupSize - 1));   // so is the negative
+            groupsWithTwin += A < 2;
+            for (int i = first + 1; i < first + b.groupSize - 1; ++i) {
+                QCOMPARE(b.labels[size_t(fi)][size_t(i)], A);  // a twin's part is labelled with its song
+                QCOMPARE(isTwin(b, i), A < 2);
+                twinned += isTwin(b, i);
+            }
+        }
+        QVERIFY(groupsWithTwin > 0);
+        QCOMPARE(twinned, 2 * groupsWithTwin);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, PseudoMixSampler(bank, firstSongs(8), c, {}, {{8}}));
+
+        // Pairing from a bank: same song folder in a twin corpus, same recipe (songSeed/attempt).
+        StemBank names;
+        for (const char* n : {"train/s0", "train/s1", "train/s2", "train-twin/s0", "train-twin/s1", "other/s2"})
+            names.songs.push_back(StemBankSong{n});
+        const std::vector<std::string> keys{"5/0", "6/0", "7/0", "5/0", "6/1", "7/0"};
+        const auto paired = bankTwins(names, {"/somewhere/train-twin"}, keys);
+        QCOMPARE(paired[0], std::vector<int>{3});
+        QVERIFY(paired[1].empty());  // another attempt: other music under the same folder name
+        QVERIFY(paired[2].empty());  // "other" is not a twin corpus
+        QVERIFY(paired[3].empty());  // twins have no twins
+        QCOMPARE(bankSongsOutside(names, {0, 1, 2, 3, 4, 5}, {"/x/train-twin/"}), (std::vector<int>{0, 1, 2, 5}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, bankTwins(names, {"train-twin"}, {"5/0"}));
+
+        // The keys come from the renderer's meta.json (the recipe's seed and attempt).
+        QTemporaryDir dir;
+        const auto root = writeCorpus(dir.path(), 2, 4.0);
+        std::ofstream(fs::path(root) / "song0" / "meta.json") << "{\"songSeed\": 1234567890123, \"attempt\": 2, \"tags\": {}}";
+        const auto stems = buildStemBank({root}, 32, 2);
+        const auto read = readRecipeKeys(stems, {root + "/"});
+        QCOMPARE(read, (std::vector<std::string>{"1234567890123/2", ""}));  // song1 has no meta.json
+        QCOMPARE(readRecipeKeys(stems, {}), (std::vector<std::string>{"", ""}));
     }
 
     void quietPartsAreQuieterAndOnlyThePart()

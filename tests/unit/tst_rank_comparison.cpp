@@ -72,6 +72,19 @@ private Q_SLOTS:
         QVERIFY2(line.substr(0, line.find('\n')).find("undecided") != std::string::npos, table.c_str());
     }
 
+    void pooledTableAveragesSeedsThenQueries()
+    {
+        // Query a scored twice (two seeds: 0.2 and 0.4, so 0.3), query b once (0.9): the mean over
+        // queries is 0.6, not the mean over runs (0.5).
+        const auto s1 = write("pool-seed1.json", {row("TL random", {"a", "b"}, {0.2, 0.9}), row("AT", {"a", "b"}, {0.1, 0.1})});
+        const auto s2 = write("pool-seed2.json", {row("TL random", {"a"}, {0.4})});
+        const std::string table = formatPooledTable({s1, s2}, 2000, 1);
+        QVERIFY2(table.find("| TL random | 2 | 3 | 0.600 [0.300, 0.900] |") != std::string::npos, table.c_str());
+        // A constant method has a zero-width interval, in every metric column.
+        QVERIFY2(table.find("| AT | 2 | 2 | 0.100 [0.100, 0.100] | 0.100 [0.100, 0.100] | 0.100 [0.100, 0.100] | 0.100 [0.100, 0.100] |")
+                     != std::string::npos, table.c_str());
+    }
+
     void badInputIsNamed()
     {
         const std::string junk = dir_.filePath("junk.json").toStdString();

@@ -9,6 +9,11 @@
 # (../unseen-soundfonts/render.sh), and on the 448 usual validation queries for what it costs.
 # Session 51, two more arms on the control's songs (any other ARM name trains on them, with the
 # extra flags): warp50 (--timbre-prob 0.5) and warp100 (--timbre-prob 1.0), the timbre warp.
+# Session 52, real sound pairs: twins (--twins /work/corpus/train-twin,/work/corpus/separation-twin
+# --twin-prob 0.5), the same songs rendered again each with the next training soundfont
+# (corpus render --split train --soundfont-shift 1 --out /work/corpus/train-twin; --split separation
+# --first 16 --songs 984 --soundfont-shift 1 --out /work/corpus/separation-twin); a positive then
+# hears its part played by another soundfont.
 ARM=$1; shift
 CORPORA=/work/corpus/train,/work/corpus/separation
 [ "$ARM" = treatment ] && CORPORA=$CORPORA,/work/corpus/more-opl3
