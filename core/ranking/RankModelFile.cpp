@@ -8,6 +8,14 @@
 
 namespace stemscope {
 
+std::string rankMethodName(const RankModelInfo& info)
+{
+    const std::string pooling = std::string(" (") + poolingName(info.net.pooling) + ")";
+    const int ran = info.stepsRun >= 0 ? info.stepsRun : info.steps;  // older files: the kept steps
+    if (ran == 0) return "untrained network" + pooling;
+    return info.mode == "at" ? "AT baseline" + pooling : "TL " + info.mining + pooling;
+}
+
 void saveRankModel(const std::string& path, const RankModelInfo& i, const RankNet& net)
 {
     std::ofstream o(path, std::ios::binary);
@@ -16,7 +24,7 @@ void saveRankModel(const std::string& path, const RankModelInfo& i, const RankNe
       << "mode " << i.mode << "\nmining " << i.mining << "\nfocus " << i.focus << "\noracle " << i.oracle << "\n"
       << "bins " << i.net.bins << "\nframes " << i.net.frames << "\nwidth " << i.net.width << "\ndim " << i.net.dim
       << "\noutputs " << i.net.outputs << "\npooling " << poolingName(i.net.pooling) << "\n"
-      << "train_seconds " << i.trainSeconds << "\nsteps " << i.steps << "\ntrain_tracks " << i.trainTracks << "\n"
+      << "train_seconds " << i.trainSeconds << "\nsteps " << i.steps << "\nsteps_run " << i.stepsRun << "\ntrain_tracks " << i.trainTracks << "\n"
       << "vocab " << i.vocabulary.size() << "\n";
     for (const auto& t : i.vocabulary) o << t << "\n";
     o << "end\n";
@@ -59,6 +67,7 @@ std::unique_ptr<RankNet> loadRankModel(const std::string& path, RankModelInfo& i
         throw std::runtime_error(path + ": unknown pooling " + kv["pooling"]);
     i.trainSeconds = num("train_seconds", 0);
     i.steps = int(num("steps", 0));
+    i.stepsRun = int(num("steps_run", -1));
     i.trainTracks = int(num("train_tracks", 0));
     auto net = std::make_unique<RankNet>(i.net);
     // The torch archive reader seeks to absolute offsets: hand it the archive bytes on their own.

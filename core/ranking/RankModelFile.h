@@ -24,9 +24,16 @@ struct RankModelInfo {
     RankNetConfig net;
     std::vector<std::string> vocabulary;
     double trainSeconds = 0;
-    int steps = 0;
+    int steps = 0;          // steps the kept network had trained (the plateau rule keeps the best epoch)
+    int stepsRun = -1;      // steps the training ran in all; -1: not recorded (files before session 52)
     int trainTracks = 0;
 };
+
+// The method a model file stands for in evaluation tables: "untrained network (max)" for a network
+// that never took a step (the floor any training must beat), else "AT baseline (max)" or
+// "TL <mining> (<pooling>)". A trained run whose best validated epoch was its first keeps its
+// method's name: the comparison is between methods, and that is where this one's training led.
+std::string rankMethodName(const RankModelInfo& info);
 
 void saveRankModel(const std::string& path, const RankModelInfo& info, const RankNet& net);
 // Throws std::runtime_error on a malformed file.

@@ -283,6 +283,7 @@ RankTrainResult runRankTraining(const RankTrainRequest& r)
     }
     info.trainSeconds = res.report.seconds;
     info.steps = res.report.steps;
+    info.stepsRun = res.report.steps;
     if (r.patience > 0 && best.epoch >= 0) {
         // The model is the best epoch's network; the file says how long that one had trained.
         std::ifstream f(bestPath, std::ios::binary);
@@ -356,10 +357,7 @@ std::vector<RankEvalRow> runRankEvaluation(const RankEvalRequest& r)
         RankEvalRow row;
         row.model = path;
         row.focus = focus;
-        // A network that never took a step is the floor any training must beat (random CNN features).
-        row.name = info.steps == 0      ? std::string("untrained network (") + poolingName(info.net.pooling) + ")"
-                   : info.mode == "at" ? std::string("AT baseline (") + poolingName(info.net.pooling) + ")"
-                                       : "TL " + info.mining + " (" + poolingName(info.net.pooling) + ")";
+        row.name = rankMethodName(info);
         row.scores = evaluateRanking(oracle, cosineSimilarity(stackRows(reps)), r.protocol);
         row.trainSeconds = info.trainSeconds;
         row.steps = info.steps;

@@ -203,6 +203,22 @@ private Q_SLOTS:
         RankModelInfo info;
         loadRankModel(r.out, info);
         QCOMPARE(info.steps, 2 * res.bestEpoch);  // 2 steps per epoch
+        QCOMPARE(info.stepsRun, 2 * res.report.epochs);
+        // Named for its method even where the best epoch was the first (0 steps kept); only a
+        // network that never trained is the untrained floor (older files: by the kept steps).
+        RankModelInfo named = info;
+        named.mode = "tl";
+        named.mining = "neighbors";
+        named.steps = 0;
+        QCOMPARE(rankMethodName(named), std::string("TL neighbors (max)"));
+        named.mode = "at";
+        QCOMPARE(rankMethodName(named), std::string("AT baseline (max)"));
+        named.stepsRun = 0;
+        QCOMPARE(rankMethodName(named), std::string("untrained network (max)"));
+        named.stepsRun = -1;
+        QCOMPARE(rankMethodName(named), std::string("untrained network (max)"));
+        named.steps = 4;
+        QCOMPARE(rankMethodName(named), std::string("AT baseline (max)"));
         QVERIFY(std::filesystem::exists(r.out + ".best"));
         const int stoppedAt = res.report.epochs;
         r.resume = true;
