@@ -126,7 +126,7 @@ int run(int argc, char** argv)
     std::vector<std::string> bankCorpora = corpora;
     bankCorpora.insert(bankCorpora.end(), twinDirs.begin(), twinDirs.end());
     const StemBank bank = cachedStemBank(
-        bankCorpora, c.spec.bands, bankPath, c.threads,
+        bankCorpora, c.spec.bands, bankPath, args.getInt("bank-threads", c.threads),
         [&](int done, int total, const std::string&) {
             if (!quiet && (done % 20 == 0 || done == total)) std::cerr << "stem bank " << done << "/" << total << "\n";
         },
@@ -299,7 +299,8 @@ const CommandRegistration reg(
      "                    segment weight in a track's centroid) to be 1 / (the item's own triplet loss + F)\n"
      "  --set-segments S (1)  --set-hop H (64): S > 1, the set-level loss: each item is S analysis windows H\n"
      "                    frames apart, compared by their length-weighted centroid (as the engine pools)\n"
-     "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)",
+     "  --seed S (1)  --threads N (2)  --no-augment  --bank FILE (stem bank cache, default OUT/stems.bank)\n"
+     "  --bank-threads N (--threads): threads for building the stem bank (decoding) before training",
      run});
 
 }  // namespace
