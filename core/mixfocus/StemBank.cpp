@@ -239,11 +239,8 @@ std::vector<int> bankSongsExcept(const StemBank& bank, const std::vector<std::st
 {
     const std::set<std::string> skip(heldOut.begin(), heldOut.end());
     std::vector<int> out;
-    for (size_t i = 0; i < bank.songs.size(); ++i) {
-        const std::string& name = bank.songs[i].name;
-        const auto slash = name.find_last_of('/');
-        if (!skip.count(slash == std::string::npos ? name : name.substr(slash + 1))) out.push_back(int(i));
-    }
+    for (size_t i = 0; i < bank.songs.size(); ++i)
+        if (!skip.count(songFolderOf(bank.songs[i]))) out.push_back(int(i));
     return out;
 }
 
