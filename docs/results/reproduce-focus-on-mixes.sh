@@ -281,3 +281,10 @@ docs/results/focus-on-mixes/timbre-variety-ab/run.sh warp50 --timbre-prob 0.5 &
 docs/results/focus-on-mixes/timbre-variety-ab/run.sh warp100 --timbre-prob 1.0 &
 wait
 for arm in warp50 warp100; do docs/results/focus-on-mixes/timbre-variety-ab/eval.sh $arm; done
+# Session 52: real sound pairs (validation.md, "Real sound pairs A/B"): the training songs rendered
+# again with the next training soundfont, then one arm of the same A/B.
+"$CLI" corpus render --split train --soundfont-shift 1 --out /work/corpus/train-twin --jobs 2
+"$CLI" corpus render --split separation --first 16 --songs 984 --soundfont-shift 1 --out /work/corpus/separation-twin --jobs 2
+docs/results/focus-on-mixes/timbre-variety-ab/run.sh twins --twins /work/corpus/train-twin,/work/corpus/separation-twin \
+  --twin-prob 0.5 --bank-threads 2
+docs/results/focus-on-mixes/timbre-variety-ab/eval.sh twins
